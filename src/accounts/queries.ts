@@ -1,0 +1,111 @@
+import type { Queryable } from '../core/db/index.js';
+import type { Locale } from '../core/i18n/index.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  site_role: 'owner' | 'member';
+  language: Locale | null;
+  email_verified_at: Date | null;
+}
+
+const USER_COLUMNS = 'id, email, display_name, password_hash, site_role, language, email_verified_at';
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
+  return rows[0];
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function insertUser(
+  db: Queryable,
+  user: { email: string; displayName: string; passwordHash: string | null; siteRole: 'owner' | 'member'; language: Locale | null; verifiedAt: Date | null },
+): Promise<UserRow> {
+  const rows = await db.query<UserRow>(
+    `INSERT INTO users (email, display_name, password_hash, site_role, language, email_verified_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+    [user.email, user.displayName, user.passwordHash, user.siteRole, user.language, user.verifiedAt],
+  );
+  return rows[0]!;
+}
+
+export async function markEmailVerified(db: Queryable, userId: string, at: Date): Promise<void> {
+  await db.query('UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1', [userId, at]);
+}
+
+export async function updateProfile(db: Queryable, userId: string, displayName: string, language: Locale): Promise<void> {
+  await db.query('UPDATE users SET display_name = $2, language = $3 WHERE id = $1', [userId, displayName, language]);
+}
+
+export async function updateLanguage(db: Queryable, userId: string, language: Locale): Promise<void> {
+  await db.query('UPDATE users SET language = $2 WHERE id = $1', [userId, language]);
+}
+
+export async function updatePasswordHash(db: Queryable, userId: string, passwordHash: string): Promise<void> {
+  await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
+}
+
+export async function insertSession(db: Queryable, tokenHash: string, userId: string, expiresAt: Date): Promise<void> {
+  await db.query('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, userId, expiresAt]);
+}
+
+/** The user behind a live session, or undefined when the session is unknown or expired. */
+export async function findSessionUser(db: Queryable, tokenHash: string, now: Date): Promise<UserRow | undefined> {
+  const rows = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > $2`,
+    [tokenHash, now],
+  );
+  return rows[0];
+}
+
+export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+}
+
+/** Ends every other session of a user (after a password change). */
+export async function deleteOtherSessions(db: Queryable, userId: string, keepTokenHash: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2', [userId, keepTokenHash]);
+}
+
+export interface MagicLinkRow {
+  email: string;
+  display_name: string | null;
+  password_hash: string | null;
+  language: Locale | null;
+}
+
+export async function insertMagicLink(
+  db: Queryable,
+  link: { tokenHash: string; email: string; displayName: string | null; passwordHash: string | null; language: Locale | null; expiresAt: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO magic_links (token_hash, email, display_name, password_hash, language, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [link.tokenHash, link.email, link.displayName, link.passwordHash, link.language, link.expiresAt],
+  );
+}
+
+/** Marks a link used and returns it, in one statement: a link works once, even when clicked twice at once. */
+export async function consumeMagicLink(db: Queryable, tokenHash: string, now: Date): Promise<MagicLinkRow | undefined> {
+  const rows = await db.query<MagicLinkRow>(
+    `UPDATE magic_links SET used_at = $2
+      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+      RETURNING email, display_name, password_hash, language`,
+    [tokenHash, now],
+  );
+  return rows[0];
+}
+
+/** Removes expired sessions and links. */
+export async function pruneExpired(db: Queryable, now: Date): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  await db.query('DELETE FROM magic_links WHERE expires_at <= $1', [new Date(now.getTime() - 86_400_000)]);
+}

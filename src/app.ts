@@ -1,0 +1,92 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './accounts/routes.js';
+import { sessionMiddleware } from './accounts/session-middleware.js';
+import { canUseStudio } from './channels/service.js';
+import { channelRoutes } from './channels/routes.js';
+import type { AppDeps } from './core/deps.js';
+import type { AppContext, AppEnv } from './core/http/context.js';
+import { cookiePolicy } from './core/http/cookies.js';
+import { csrfProtection } from './core/http/csrf.js';
+import { createErrorHandler, notFoundHandler } from './core/http/error-handler.js';
+import { PayloadTooLargeError } from './core/http/errors.js';
+import { localeMiddleware } from './core/http/locale.js';
+import { setupRoutes } from './setup/routes.js';
+import { siteRoutes } from './site/routes.js';
+import { studioRoutes } from './studio/routes.js';
+
+/** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
+export const MAX_FORM_BYTES = 3 * 1024 * 1024;
+
+/** Paths that work before the site is set up. */
+const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
+
+/**
+ * Builds the web application. It only wires core middleware and mounts each capability's routes;
+ * the capabilities hold the behaviour.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const cookies = cookiePolicy(deps.config.publicUrl);
+  const onError = createErrorHandler({ log: deps.log, defaultLocale: deps.config.defaultLanguage, maxBodyBytes: MAX_FORM_BYTES });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Path only: query strings can hold tokens (magic links).
+    deps.log.info({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: deps.config.publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(MAX_FORM_BYTES);
+      },
+    }),
+  );
+  app.use('*', sessionMiddleware(deps, cookies));
+  app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
+  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl }));
+  app.use('*', setupGate(deps));
+
+  const studioAccess = (c: AppContext) => canUseStudio(deps.db, c.var.user);
+  app.route('/', siteRoutes(deps));
+  app.route('/setup', setupRoutes(deps, cookies));
+  app.route('/', accountRoutes(deps, cookies, studioAccess));
+  app.route('/studio', studioRoutes(deps));
+  app.route('/', channelRoutes(deps, studioAccess));
+
+  app.onError(onError);
+  app.notFound(notFoundHandler(onError));
+  return app;
+}
+
+/** Loads the site row; until the site is set up, every page leads to /setup. */
+function setupGate(deps: AppDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const rows = await deps.db.query<{ name: string }>('SELECT name FROM site');
+    c.set('site', rows[0] ?? null);
+    const path = new URL(c.req.url).pathname;
+    if (rows.length === 0 && !OPEN_BEFORE_SETUP.test(path)) return c.redirect('/setup', 303);
+    await next();
+  });
+}

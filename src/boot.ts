@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Config } from './core/config.js';
+import { migrate, openDb } from './core/db/index.js';
+import type { AppDeps } from './core/deps.js';
+import { createLogger, type Logger } from './core/log.js';
+import { createMailer } from './core/mail/index.js';
+import { loadSigningSecret } from './core/secrets.js';
+import { createLocalStorage } from './core/storage/index.js';
+
+/** Opens the database, applies migrations and assembles the dependencies the app and CLI share. */
+export async function boot(config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Promise<AppDeps> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const db = await openDb(config);
+  const applied = await migrate(db);
+  if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+  return {
+    config,
+    db,
+    log,
+    clock: overrides.clock ?? systemClock,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), log }),
+    storage: createLocalStorage(path.join(config.dataDir, 'media')),
+    signingSecret: await loadSigningSecret(db, config.secret),
+  };
+}

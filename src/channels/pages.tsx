@@ -1,0 +1,98 @@
+import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import type { MessageKey } from '../core/i18n/index.js';
+import type { ChannelRow } from './queries.js';
+
+function Avatar({ channel, size = 96 }: { channel: ChannelRow; size?: number }) {
+  if (!channel.avatar_key) {
+    return (
+      <span class="avatar avatar-placeholder" style={`width:${size}px;height:${size}px`} aria-hidden="true">
+        {channel.name.slice(0, 1).toUpperCase()}
+      </span>
+    );
+  }
+  return <img class="avatar" src={`/media/${channel.avatar_key}`} alt="" width={size} height={size} />;
+}
+
+function ChannelHeader({ env, channel, current }: { env: PageEnv; channel: ChannelRow; current: 'home' | 'about' }) {
+  const { t } = env;
+  return (
+    <header class="channel-header">
+      <Avatar channel={channel} />
+      <div>
+        <h1>{channel.name}</h1>
+        <p class="handle">@{channel.handle}</p>
+      </div>
+      <nav aria-label={t('channel.nav_label')} class="tabs">
+        <a href={`/c/${channel.handle}`} aria-current={current === 'home' ? 'page' : undefined}>
+          {t('channel.tab_home')}
+        </a>
+        <a href={`/c/${channel.handle}/about`} aria-current={current === 'about' ? 'page' : undefined}>
+          {t('channel.tab_about')}
+        </a>
+      </nav>
+    </header>
+  );
+}
+
+/** First paragraph of the description, for the home page. */
+function excerpt(text: string): string {
+  return text.split(/\n\s*\n/)[0]!.slice(0, 400);
+}
+
+export function ChannelHomePage({ env, channel, notice }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={channel.name}>
+      <Notice env={env} messageKey={notice} />
+      <ChannelHeader env={env} channel={channel} current="home" />
+      {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
+      <section aria-labelledby="videos-heading">
+        <h2 id="videos-heading">{t('channel.videos')}</h2>
+        <p class="empty">{t('channel.no_videos')}</p>
+      </section>
+    </Layout>
+  );
+}
+
+export function ChannelAboutPage({ env, channel }: { env: PageEnv; channel: ChannelRow }) {
+  const { t } = env;
+  const since = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(channel.created_at);
+  return (
+    <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`}>
+      <ChannelHeader env={env} channel={channel} current="about" />
+      <section aria-labelledby="about-heading">
+        <h2 id="about-heading">{t('channel.about_heading', { name: channel.name })}</h2>
+        <div class="description" lang={channel.language}>
+          {channel.description ? channel.description.split(/\n\s*\n/).map((para) => <p>{para}</p>) : <p class="empty">{t('channel.no_description')}</p>}
+        </div>
+        <dl>
+          <dt>{t('channel.language')}</dt>
+          <dd>{t(`language.${channel.language}`)}</dd>
+          <dt>{t('channel.since')}</dt>
+          <dd>{since}</dd>
+        </dl>
+      </section>
+    </Layout>
+  );
+}
+
+export function ChannelListPage({ env, channels, notice }: { env: PageEnv; channels: ChannelRow[]; notice?: MessageKey }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={env.siteName}>
+      <Notice env={env} messageKey={notice} />
+      <h1>{env.siteName}</h1>
+      <h2>{t('channel.list_heading')}</h2>
+      <ul class="channel-list">
+        {channels.map((channel) => (
+          <li>
+            <a href={`/c/${channel.handle}`}>
+              <Avatar channel={channel} size={48} />
+              <span>{channel.name}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}

@@ -1,0 +1,99 @@
+import type { Queryable } from '../core/db/index.js';
+import type { Locale } from '../core/i18n/index.js';
+
+export interface ChannelRow {
+  id: string;
+  handle: string;
+  name: string;
+  description: string;
+  language: Locale;
+  avatar_key: string | null;
+  created_at: Date;
+}
+
+export type ChannelRole = 'admin' | 'editor';
+
+const COLUMNS = 'id, handle, name, description, language, avatar_key, created_at';
+
+export async function insertChannel(
+  db: Queryable,
+  channel: { handle: string; name: string; description: string; language: Locale; avatarKey: string | null },
+): Promise<ChannelRow> {
+  const rows = await db.query<ChannelRow>(
+    `INSERT INTO channels (handle, name, description, language, avatar_key)
+     VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [channel.handle, channel.name, channel.description, channel.language, channel.avatarKey],
+  );
+  return rows[0]!;
+}
+
+export async function updateChannel(
+  db: Queryable,
+  id: string,
+  fields: { name: string; description: string; language: Locale; avatarKey: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE channels SET name = $2, description = $3, language = $4, avatar_key = $5, updated_at = now() WHERE id = $1`,
+    [id, fields.name, fields.description, fields.language, fields.avatarKey],
+  );
+}
+
+export async function findChannelByHandle(db: Queryable, handle: string): Promise<ChannelRow | undefined> {
+  const rows = await db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels WHERE handle = $1`, [handle]);
+  return rows[0];
+}
+
+export async function listChannels(db: Queryable): Promise<ChannelRow[]> {
+  return db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels ORDER BY created_at, handle`);
+}
+
+/** Channels a user has a role on, with that role. */
+export async function listChannelsForUser(db: Queryable, userId: string): Promise<(ChannelRow & { role: ChannelRole })[]> {
+  return db.query(
+    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, r.role
+       FROM channel_roles r JOIN channels c ON c.id = r.channel_id
+      WHERE r.user_id = $1 ORDER BY c.created_at, c.handle`,
+    [userId],
+  );
+}
+
+export async function findRole(db: Queryable, channelId: string, userId: string): Promise<ChannelRole | undefined> {
+  const rows = await db.query<{ role: ChannelRole }>(
+    'SELECT role FROM channel_roles WHERE channel_id = $1 AND user_id = $2',
+    [channelId, userId],
+  );
+  return rows[0]?.role;
+}
+
+export async function countRolesForUser(db: Queryable, userId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM channel_roles WHERE user_id = $1', [userId]);
+  return rows[0]!.n;
+}
+
+export async function upsertRole(db: Queryable, channelId: string, userId: string, role: ChannelRole): Promise<void> {
+  await db.query(
+    `INSERT INTO channel_roles (channel_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (channel_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+    [channelId, userId, role],
+  );
+}
+
+export async function deleteRole(db: Queryable, channelId: string, userId: string): Promise<void> {
+  await db.query('DELETE FROM channel_roles WHERE channel_id = $1 AND user_id = $2', [channelId, userId]);
+}
+
+export interface TeamMemberRow {
+  user_id: string;
+  email: string;
+  display_name: string;
+  role: ChannelRole;
+}
+
+export async function listTeam(db: Queryable, channelId: string): Promise<TeamMemberRow[]> {
+  return db.query<TeamMemberRow>(
+    `SELECT u.id AS user_id, u.email, u.display_name, r.role
+       FROM channel_roles r JOIN users u ON u.id = r.user_id
+      WHERE r.channel_id = $1 ORDER BY r.role, u.display_name`,
+    [channelId],
+  );
+}

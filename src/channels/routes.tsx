@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../core/deps.js';
+import type { AppContext, AppEnv } from '../core/http/context.js';
+import { NotFoundError } from '../core/http/errors.js';
+import { noticeFrom, pageEnv } from '../core/http/layout.js';
+import { AVATAR_TYPES } from './avatar.js';
+import { ChannelAboutPage, ChannelHomePage, ChannelListPage } from './pages.js';
+import { findChannelByHandle, listChannels } from './service.js';
+
+/** Public channel pages and channel media. */
+export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>) {
+  const app = new Hono<AppEnv>();
+  const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
+
+  async function channelOr404(handle: string) {
+    const channel = /^[a-z0-9_]{2,30}$/i.test(handle) ? await findChannelByHandle(deps.db, handle.toLowerCase()) : undefined;
+    if (!channel) throw new NotFoundError('channel.not_found');
+    return channel;
+  }
+
+  // A solo creator's site opens on their channel; a collective's on the list of its channels.
+  app.get('/', async (c) => {
+    const channels = await listChannels(deps.db);
+    const only = channels.length === 1 ? channels[0] : undefined;
+    if (only) return c.html(<ChannelHomePage env={await env(c)} channel={only} notice={noticeFrom(c)} />);
+    return c.html(<ChannelListPage env={await env(c)} channels={channels} notice={noticeFrom(c)} />);
+  });
+
+  app.get('/c/:handle', async (c) =>
+    c.html(<ChannelHomePage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} notice={noticeFrom(c)} />),
+  );
+
+  app.get('/c/:handle/about', async (c) =>
+    c.html(<ChannelAboutPage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} />),
+  );
+
+  app.get('/media/avatars/:file', async (c) => {
+    const file = c.req.param('file');
+    const ext = /^[0-9a-f-]{36}\.(png|jpg|gif|webp)$/.exec(file)?.[1];
+    const stored = ext ? await deps.storage.get(`avatars/${file}`) : undefined;
+    if (!ext || !stored) throw new NotFoundError();
+    // Avatar files are never rewritten (a new avatar gets a new name), so they can be cached for good.
+    return c.body(stored.body, 200, {
+      'Content-Type': AVATAR_TYPES[ext]!,
+      'Content-Length': String(stored.size),
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  return app;
+}

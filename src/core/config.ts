@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Fanfare <no-reply@localhost>'),
+  SECRET: z.string().min(32, 'SECRET must be at least 32 characters').optional(),
+  DEFAULT_LANGUAGE: z.enum(['en', 'fr']).default('en'),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  MAGIC_LINK_TTL_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(20),
+  SESSION_TTL_DAYS: z.coerce.number().int().positive().max(365).default(30),
+});
+
+/** Validated runtime configuration; every field has a safe default except the optional services. */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  secret?: string;
+  defaultLanguage: 'en' | 'fr';
+  trustProxy: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Attempts allowed per client and per e-mail address in a 15-minute window on login/sign-up/magic-link. */
+  loginRateLimit: number;
+  magicLinkTtlMinutes: number;
+  sessionTtlDays: number;
+}
+
+/** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads configuration from `env` (and `.env` when `loadDotEnv` is set), refusing invalid values with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean } = {}): Config {
+  if (options.loadDotEnv) {
+    try {
+      process.loadEnvFile('.env');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  const emptyAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(emptyAsUnset);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    secret: e.SECRET,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    magicLinkTtlMinutes: e.MAGIC_LINK_TTL_MINUTES,
+    sessionTtlDays: e.SESSION_TTL_DAYS,
+  };
+}

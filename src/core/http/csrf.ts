@@ -1,0 +1,43 @@
+import { getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { hmac, randomToken, safeEqual } from '../crypto.js';
+import type { AppEnv } from './context.js';
+import type { CookiePolicy } from './cookies.js';
+import { ForbiddenError } from './errors.js';
+import { readForm } from './form.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF protection on every state-changing request: a random nonce in an HttpOnly cookie, and a token
+ * that is its HMAC under the site secret, sent back as the `_csrf` form field or the `X-CSRF-Token`
+ * header. A cookie planted by a sibling domain is useless without the secret. A cross-site Origin is
+ * refused outright.
+ */
+export function csrfProtection(options: { secret: string; cookies: CookiePolicy; publicUrl: string }) {
+  const siteOrigin = new URL(options.publicUrl).origin;
+  return createMiddleware<AppEnv>(async (c, next) => {
+    let nonce = getCookie(c, options.cookies.csrf);
+    const fresh = !nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce);
+    if (fresh) {
+      nonce = randomToken();
+      setCookie(c, options.cookies.csrf, nonce, options.cookies.options(60 * 60 * 24 * 365));
+    }
+    const expected = hmac(options.secret, `csrf:${nonce}`);
+    c.set('csrfToken', expected);
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      if (origin && origin !== 'null' && origin !== siteOrigin && origin !== new URL(c.req.url).origin) {
+        throw new ForbiddenError('error.csrf', 'csrf_failed');
+      }
+      if (fresh) throw new ForbiddenError('error.csrf', 'csrf_failed');
+      let provided = c.req.header('x-csrf-token');
+      if (!provided) {
+        const field = (await readForm(c))['_csrf'];
+        provided = typeof field === 'string' ? field : undefined;
+      }
+      if (!provided || !safeEqual(provided, expected)) throw new ForbiddenError('error.csrf', 'csrf_failed');
+    }
+    await next();
+  });
+}

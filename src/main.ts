@@ -1,0 +1,58 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { boot } from './boot.js';
+import { pruneExpired } from './accounts/queries.js';
+import { ConfigError, loadConfig } from './core/config.js';
+import { pruneRateLimits } from './core/http/rate-limit.js';
+import { isSetUp } from './setup/service.js';
+
+const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { loadDotEnv: true });
+  const deps = await boot(config);
+  const { log, db } = deps;
+  const app = createApp(deps);
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');
+  });
+  if (!(await isSetUp(db))) log.info(`First run: open ${config.publicUrl}/setup to create the owner account and first channel.`);
+
+  const maintenance = setInterval(() => {
+    const now = deps.clock.now();
+    Promise.all([pruneExpired(db, now), pruneRateLimits(db, now)]).catch((err) => log.warn({ err }, 'maintenance failed'));
+  }, MAINTENANCE_INTERVAL_MS);
+  maintenance.unref();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(maintenance);
+    // Stop accepting connections; the callback runs once in-flight requests are done.
+    server.close(async () => {
+      await db.close().catch((err) => log.error({ err }, 'closing the database failed'));
+      deps.mailer.close();
+      log.info('stopped cleanly');
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    setTimeout(() => {
+      log.error('shutdown timed out after 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('Fanfare could not start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import type { AppDeps } from '../core/deps.js';
+import type { AppEnv } from '../core/http/context.js';
+
+const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
+
+/** Probes and static assets: what load balancers and browsers fetch outside any capability. */
+export function siteRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const css = readFileSync(path.join(WEB_DIR, 'style.css'));
+  const cssEtag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
+
+  // Liveness and readiness in one: answers 200 only when the database answers.
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.db.query('SELECT 1');
+      return c.json({ status: 'ok', database: deps.db.engine });
+    } catch (error) {
+      deps.log.warn({ err: error }, 'health check failed');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  app.get('/assets/style.css', (c) => {
+    if (c.req.header('if-none-match') === cssEtag) return c.body(null, 304);
+    return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', ETag: cssEtag, 'Cache-Control': 'public, max-age=3600' });
+  });
+
+  return app;
+}

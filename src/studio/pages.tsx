@@ -1,0 +1,167 @@
+import type { Child } from 'hono/jsx';
+import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/service.js';
+import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
+import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import type { MessageKey } from '../core/i18n/index.js';
+
+/** The Studio frame: its own navigation beside the page; later capabilities add their sections here. */
+function StudioLayout({ env, title, children }: { env: PageEnv; title: string; children: Child }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={title}>
+      <div class="studio">
+        <nav aria-label={t('studio.nav_label')} class="studio-nav">
+          <ul>
+            <li>
+              <a href="/studio" aria-current={env.path.split('?')[0] === '/studio' ? 'page' : undefined}>
+                {t('studio.overview')}
+              </a>
+            </li>
+          </ul>
+        </nav>
+        <div class="studio-body">{children}</div>
+      </div>
+    </Layout>
+  );
+}
+
+export function StudioHomePage({
+  env,
+  channels,
+  canCreateChannel,
+  notice,
+}: {
+  env: PageEnv;
+  channels: (ChannelRow & { role: ChannelRole })[];
+  canCreateChannel: boolean;
+  notice?: MessageKey;
+}) {
+  const { t } = env;
+  return (
+    <StudioLayout env={env} title={t('studio.title')}>
+      <h1>{t('studio.title')}</h1>
+      <Notice env={env} messageKey={notice} />
+      <section aria-labelledby="channels-heading">
+        <h2 id="channels-heading">{t('studio.your_channels')}</h2>
+        <table>
+          <caption class="visually-hidden">{t('studio.your_channels')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('channel.name')}</th>
+              <th scope="col">{t('studio.role')}</th>
+              <th scope="col">{t('studio.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {channels.map((ch) => (
+              <tr>
+                <td>
+                  <a href={`/c/${ch.handle}`}>{ch.name}</a> <span class="handle">@{ch.handle}</span>
+                </td>
+                <td>{t(`role.${ch.role}`)}</td>
+                <td>
+                  {ch.role === 'admin' && (
+                    <>
+                      <a href={`/studio/channels/${ch.handle}`}>{t('studio.settings')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/team`}>{t('studio.team')}</a>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canCreateChannel && (
+          <p>
+            <a class="button" href="/studio/channels/new">
+              {t('studio.new_channel')}
+            </a>
+          </p>
+        )}
+      </section>
+    </StudioLayout>
+  );
+}
+
+export function NewChannelPage({ env, state }: { env: PageEnv; state: FieldState }) {
+  const { t } = env;
+  return (
+    <StudioLayout env={env} title={t('studio.new_channel')}>
+      <h1>{t('studio.new_channel')}</h1>
+      <FormErrors env={env} state={state} />
+      <form method="post" action="/studio/channels/new" enctype="multipart/form-data" class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={state} name="channel_name" label="channel.name" required maxlength={80} />
+        <Field env={env} state={state} name="handle" label="channel.handle" hint="channel.handle_hint" required maxlength={30} />
+        <Field env={env} state={state} name="description" label="channel.description" multiline maxlength={5000} />
+        <LanguageSelect env={env} state={state} name="channel_language" label="channel.language" />
+        <Field env={env} state={state} name="avatar" label="channel.avatar" type="file" accept="image/png,image/jpeg,image/gif,image/webp" hint="channel.avatar_hint" />
+        <button type="submit">{t('studio.create')}</button>
+      </form>
+    </StudioLayout>
+  );
+}
+
+export function ChannelSettingsPage({ env, channel, state, notice }: { env: PageEnv; channel: ChannelRow; state: FieldState; notice?: MessageKey }) {
+  const { t } = env;
+  return (
+    <StudioLayout env={env} title={t('studio.settings_of', { name: channel.name })}>
+      <h1>{t('studio.settings_of', { name: channel.name })}</h1>
+      <Notice env={env} messageKey={notice} />
+      <FormErrors env={env} state={state} />
+      <form method="post" action={`/studio/channels/${channel.handle}`} enctype="multipart/form-data" class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={state} name="channel_name" label="channel.name" required initial={channel.name} maxlength={80} />
+        <Field env={env} state={state} name="description" label="channel.description" multiline initial={channel.description} maxlength={5000} />
+        <LanguageSelect env={env} state={state} name="channel_language" label="channel.language" initial={channel.language} />
+        <Field env={env} state={state} name="avatar" label="channel.avatar" type="file" accept="image/png,image/jpeg,image/gif,image/webp" hint="channel.avatar_hint" />
+        <button type="submit">{t('form.save')}</button>
+      </form>
+    </StudioLayout>
+  );
+}
+
+export function TeamPage({ env, channel, team, state, notice }: { env: PageEnv; channel: ChannelRow; team: TeamMemberRow[]; state: FieldState; notice?: MessageKey }) {
+  const { t } = env;
+  const role = state.values?.['role'] ?? 'editor';
+  return (
+    <StudioLayout env={env} title={t('studio.team_of', { name: channel.name })}>
+      <h1>{t('studio.team_of', { name: channel.name })}</h1>
+      <Notice env={env} messageKey={notice} />
+      <ul class="team">
+        {team.map((m) => (
+          <li>
+            <span>
+              {m.display_name} ({m.email}) — {t(`role.${m.role}`)}
+            </span>
+            <form method="post" action={`/studio/channels/${channel.handle}/team/${m.user_id}/remove`}>
+              <CsrfField env={env} />
+              <button type="submit" class="link-button" aria-label={t('studio.remove_member', { name: m.display_name })}>
+                {t('studio.remove')}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('studio.add_member')}</h2>
+      <p>{t('studio.add_member_explain')}</p>
+      <FormErrors env={env} state={state} />
+      <form method="post" action={`/studio/channels/${channel.handle}/team`} class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={state} name="email" label="account.email" type="email" required maxlength={254} />
+        <div class="field">
+          <label for="field-role">{t('studio.role')}</label>
+          <select id="field-role" name="role">
+            <option value="editor" selected={role === 'editor'}>
+              {t('role.editor')}
+            </option>
+            <option value="admin" selected={role === 'admin'}>
+              {t('role.admin')}
+            </option>
+          </select>
+        </div>
+        <button type="submit">{t('studio.add')}</button>
+      </form>
+    </StudioLayout>
+  );
+}

@@ -1,0 +1,120 @@
+import { Hono } from 'hono';
+import { requireUser } from '../accounts/routes.js';
+import { checkAvatar } from '../channels/avatar.js';
+import { channelSettingsSchema, newChannelSchema, teamMemberSchema } from '../channels/schema.js';
+import * as channels from '../channels/service.js';
+import type { AppDeps } from '../core/deps.js';
+import type { AppContext, AppEnv } from '../core/http/context.js';
+import { ForbiddenError, ValidationError } from '../core/http/errors.js';
+import { readForm, textFields, validateForm } from '../core/http/form.js';
+import { noticeFrom, pageEnv } from '../core/http/layout.js';
+import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
+
+/** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
+export function studioRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const env = (c: AppContext) => pageEnv(c, true);
+
+  app.use('*', async (c, next) => {
+    const user = requireUser(c);
+    if (!(await channels.canUseStudio(deps.db, user))) throw new ForbiddenError('studio.forbidden');
+    await next();
+  });
+
+  const requireOwner = (c: AppContext) => {
+    if (requireUser(c).siteRole !== 'owner') throw new ForbiddenError('studio.owner_only');
+  };
+
+  app.get('/', async (c) => {
+    const user = requireUser(c);
+    const list =
+      user.siteRole === 'owner'
+        ? (await channels.listChannels(deps.db)).map((ch) => ({ ...ch, role: 'admin' as const }))
+        : await channels.listChannelsForUser(deps.db, user.id);
+    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} notice={noticeFrom(c)} />);
+  });
+
+  app.get('/channels/new', (c) => {
+    requireOwner(c);
+    return c.html(<NewChannelPage env={env(c)} state={{}} />);
+  });
+
+  app.post('/channels/new', async (c) => {
+    requireOwner(c);
+    const form = await readForm(c);
+    const parsed = validateForm(newChannelSchema, form);
+    const avatar = await checkAvatar(form['avatar']);
+    const reshow = (errors: ValidationError['fields']) =>
+      c.html(<NewChannelPage env={env(c)} state={{ errors, values: textFields(form) }} />, 422);
+    if (!parsed.ok || (avatar && !avatar.ok)) {
+      return reshow({ ...(parsed.ok ? {} : parsed.errors), ...(avatar && !avatar.ok ? { avatar: avatar.error } : {}) });
+    }
+    const d = parsed.data;
+    try {
+      const channel = await channels.createChannel(
+        deps,
+        { handle: d.handle, name: d.channel_name, description: d.description, language: d.channel_language, avatar: avatar?.ok ? avatar : undefined },
+        requireUser(c).id,
+      );
+      return c.redirect(`/studio/channels/${channel.handle}?notice=channel_created`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError) return reshow(error.fields);
+      throw error;
+    }
+  });
+
+  app.get('/channels/:handle', async (c) => {
+    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    return c.html(<ChannelSettingsPage env={env(c)} channel={channel} state={{}} notice={noticeFrom(c)} />);
+  });
+
+  app.post('/channels/:handle', async (c) => {
+    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const form = await readForm(c);
+    const parsed = validateForm(channelSettingsSchema, form);
+    const avatar = await checkAvatar(form['avatar']);
+    if (!parsed.ok || (avatar && !avatar.ok)) {
+      const errors = { ...(parsed.ok ? {} : parsed.errors), ...(avatar && !avatar.ok ? { avatar: avatar.error } : {}) };
+      return c.html(<ChannelSettingsPage env={env(c)} channel={channel} state={{ errors, values: textFields(form) }} />, 422);
+    }
+    const d = parsed.data;
+    await channels.updateChannelSettings(deps, channel, {
+      name: d.channel_name,
+      description: d.description,
+      language: d.channel_language,
+      avatar: avatar?.ok ? avatar : undefined,
+    });
+    return c.redirect(`/studio/channels/${channel.handle}?notice=saved`, 303);
+  });
+
+  app.get('/channels/:handle/team', async (c) => {
+    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const team = await channels.listTeam(deps.db, channel.id);
+    return c.html(<TeamPage env={env(c)} channel={channel} team={team} state={{}} notice={noticeFrom(c)} />);
+  });
+
+  app.post('/channels/:handle/team', async (c) => {
+    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const form = await readForm(c);
+    const parsed = validateForm(teamMemberSchema, form);
+    const reshow = async (errors: ValidationError['fields']) =>
+      c.html(<TeamPage env={env(c)} channel={channel} team={await channels.listTeam(deps.db, channel.id)} state={{ errors, values: textFields(form) }} />, 422);
+    if (!parsed.ok) return reshow(parsed.errors);
+    try {
+      await channels.addTeamMember(deps.db, channel.id, parsed.data.email, parsed.data.role);
+    } catch (error) {
+      if (error instanceof ValidationError) return reshow(error.fields);
+      throw error;
+    }
+    return c.redirect(`/studio/channels/${channel.handle}/team?notice=member_added`, 303);
+  });
+
+  app.post('/channels/:handle/team/:userId/remove', async (c) => {
+    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const userId = c.req.param('userId');
+    await channels.removeTeamMember(deps.db, channel.id, userId);
+    return c.redirect(`/studio/channels/${channel.handle}/team?notice=member_removed`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs every *.test.ts(x) under src/ and test/ with Node's test runner (TypeScript through tsx).
+// Extra arguments narrow the run: `npm test -- src/accounts` runs the files under that path.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'test'];
+const files = [];
+function walk(p) {
+  const info = statSync(p);
+  if (info.isDirectory()) {
+    for (const entry of readdirSync(p)) if (entry !== 'node_modules') walk(path.join(p, entry));
+  } else if (/\.test\.tsx?$/.test(p)) {
+    files.push(p);
+  }
+}
+for (const root of roots) walk(root);
+files.sort();
+if (files.length === 0) {
+  console.error(`no test files under ${roots.join(', ')}`);
+  process.exit(1);
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(result.status ?? 1);

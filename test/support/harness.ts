@@ -1,0 +1,109 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
+import { loadConfig, type Config } from '../../src/core/config.js';
+import { migrate, type Db } from '../../src/core/db/index.js';
+import { openPglite } from '../../src/core/db/pglite.js';
+import { openPostgres } from '../../src/core/db/postgres.js';
+import type { AppDeps } from '../../src/core/deps.js';
+import { createMailer } from '../../src/core/mail/index.js';
+import { createLocalStorage } from '../../src/core/storage/index.js';
+
+/**
+ * A database for one test file: in-memory PGlite by default; with DATABASE_URL set (npm run
+ * test:postgres), a fresh database created on that server and dropped afterwards.
+ */
+export async function openTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const db = await openPglite();
+    await migrate(db);
+    return { db, drop: () => db.close() };
+  }
+  const name = `fanfare_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const db = await openPostgres(dbUrl.toString(), { max: 5 });
+  await migrate(db);
+  return {
+    db,
+    async drop() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface TestSite {
+  deps: AppDeps;
+  app: ReturnType<typeof createApp>;
+  dir: string;
+  outboxDir: string;
+  close(): Promise<void>;
+}
+
+/** A whole site wired as in production, on a throwaway database and a temporary data folder. */
+export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestSite> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
+  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
+  const { db, drop } = await openTestDb();
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const outboxDir = path.join(dir, 'outbox');
+  const deps: AppDeps = {
+    config,
+    db,
+    log,
+    clock: options.clock ?? systemClock,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir, log }),
+    storage: createLocalStorage(path.join(dir, 'media')),
+    signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
+  };
+  return {
+    deps,
+    app: createApp(deps),
+    dir,
+    outboxDir,
+    async close() {
+      deps.mailer.close();
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { createManualClock };
+
+/** E-mails written to the outbox, oldest first, as raw text. */
+export function readOutbox(outboxDir: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(outboxDir).filter((f) => f.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+  return files.map((f) => readFileSync(path.join(outboxDir, f), 'utf8'));
+}
+
+/** The magic-link token in the latest e-mail sent to `to`. */
+export function latestMagicToken(outboxDir: string, to: string): string {
+  const mail = readOutbox(outboxDir)
+    .filter((m) => m.includes(`To: ${to}`))
+    .at(-1);
+  if (!mail) throw new Error(`no e-mail to ${to} in the outbox`);
+  // Quoted-printable may wrap long lines with "=\n"; undo that before searching.
+  const unfolded = mail.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const match = /\/auth\/magic\?token=([A-Za-z0-9_-]+)/.exec(unfolded);
+  if (!match) throw new Error('no magic link in the e-mail');
+  return match[1]!;
+}

@@ -21,11 +21,14 @@ export function toCurrentUser(row: q.UserRow): CurrentUser {
   };
 }
 
+/** A client address may be a whole household or office behind NAT: it gets this many times the per-address limit. */
+const IP_LIMIT_FACTOR = 5;
+
 /** Counts an attempt against both the client address and the e-mail address. */
 async function limitAttempts(deps: AppDeps, action: string, ip: string, email: string): Promise<void> {
   const now = deps.clock.now();
   const limit = deps.config.loginRateLimit;
-  await hitRateLimit(deps.db, { bucket: `${action}:ip:${ip}`, limit, windowSeconds: RATE_WINDOW_SECONDS, now });
+  await hitRateLimit(deps.db, { bucket: `${action}:ip:${ip}`, limit: limit * IP_LIMIT_FACTOR, windowSeconds: RATE_WINDOW_SECONDS, now });
   await hitRateLimit(deps.db, { bucket: `${action}:email:${email}`, limit, windowSeconds: RATE_WINDOW_SECONDS, now });
 }
 

@@ -23,7 +23,7 @@ function mediaFiles(site: TestSite): string[] {
   }
 }
 
-function multipart(fields: Record<string, string>, avatar?: { bytes: Uint8Array; name: string; type: string }): FormData {
+function multipart(fields: Record<string, string>, avatar?: { bytes: Uint8Array<ArrayBuffer>; name: string; type: string }): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   if (avatar) form.set('avatar', new File([avatar.bytes], avatar.name, { type: avatar.type }));
@@ -75,7 +75,7 @@ describe('first-run setup', () => {
   it('refuses an avatar that is not an image and leaves no file behind', async () => {
     const client = new TestClient(site.app);
     await client.loadCsrf();
-    const form = multipart(setupFields(), { bytes: new TextEncoder().encode('hello, I am text pretending'), name: 'a.png', type: 'image/png' });
+    const form = multipart(setupFields(), { bytes: new Uint8Array(Buffer.from('hello, I am text pretending')), name: 'a.png', type: 'image/png' });
     const { res, html } = await client.postMultipart('/setup', form);
     assert.equal(res.status, 422);
     assert.match(html, /not a PNG, JPEG, GIF or WebP image/);
@@ -116,7 +116,7 @@ describe('first-run setup', () => {
   it('creates the owner, the first channel with its avatar, and logs the owner in', async () => {
     const client = new TestClient(site.app);
     await client.loadCsrf();
-    const { res } = await client.postMultipart('/setup', multipart(setupFields(), { bytes: PNG_1x1, name: 'me.png', type: 'image/png' }));
+    const { res } = await client.postMultipart('/setup', multipart(setupFields(), { bytes: new Uint8Array(PNG_1x1), name: 'me.png', type: 'image/png' }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/studio?notice=setup_done');
     const studio = await client.get('/studio?notice=setup_done');

@@ -10,10 +10,16 @@ export class TestClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
 
+  private readonly defaults: Record<string, string>;
+
+  /** Each client gets its own address (test sites trust X-Forwarded-For), as separate browsers would. */
   constructor(
     private readonly app: Fetchable,
-    private readonly defaults: Record<string, string> = {},
-  ) {}
+    defaults: Record<string, string> = {},
+  ) {
+    this.defaults = { 'x-forwarded-for': `192.0.2.${++TestClient.seq % 250}`, ...defaults };
+  }
+  private static seq = 0;
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -56,7 +56,7 @@ export interface TestSite {
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
 export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestSite> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
-  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
+  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
   const { db, drop } = await openTestDb();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outboxDir = path.join(dir, 'outbox');

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from '../log.js';
 import { negotiateLocale, translator, type MessageKey } from '../i18n/index.js';
 import type { AppEnv } from './context.js';
-import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError } from './errors.js';
+import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors.js';
 import { Layout, pageEnv } from './layout.js';
 
 /** API clients get JSON; browsers get a page. */
@@ -47,6 +47,10 @@ export function createErrorHandler(options: { log: Logger; defaultLocale: 'en' |
     const message = c.var.t(key, known?.vars);
     if (!known) options.log.error({ err: error, path: new URL(c.req.url).pathname }, 'unhandled error');
     if (known instanceof RateLimitedError) c.header('Retry-After', String(known.retryAfterSeconds));
+    if (known instanceof UnauthorizedError && c.req.method === 'GET' && !wantsJson(c)) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/login?back=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    }
     if (wantsJson(c)) {
       const fields = known && 'fields' in known ? (known.fields as Record<string, MessageKey>) : undefined;
       const fieldMessages = fields ? Object.fromEntries(Object.entries(fields).map(([f, k]) => [f, c.var.t(k)])) : undefined;

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestClient, setupFields } from '../../test/support/client.js';
+import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
+
+async function fan(site: TestSite, email: string): Promise<TestClient> {
+  const client = new TestClient(site.app);
+  await client.post('/signup', { email, display_name: email.split('@')[0]! });
+  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
+  return client;
+}
+
+describe('studio and channels (a collective with several channels)', () => {
+  let site: TestSite;
+  let owner: TestClient;
+  before(async () => {
+    site = await createTestSite();
+    owner = new TestClient(site.app);
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+  });
+  after(() => site.close());
+
+  it('sends anonymous visitors to the login page and refuses fans', async () => {
+    const anonymous = await new TestClient(site.app).get('/studio');
+    assert.equal(anonymous.res.status, 303);
+    assert.equal(anonymous.res.headers.get('location'), '/login?back=%2Fstudio');
+    const member = await fan(site, 'fan@example.org');
+    const refused = await member.get('/studio');
+    assert.equal(refused.res.status, 403);
+    assert.match(refused.html, /The Studio is for the site owner and channel teams/);
+    assert.doesNotMatch(refused.html, /href="\/studio"/, 'fans see no Studio link');
+  });
+
+  it('lets the owner create a second channel; the home page then lists both', async () => {
+    await owner.get('/studio/channels/new');
+    const created = await owner.post('/studio/channels/new', {
+      channel_name: 'Noé joue', handle: 'noe', description: 'Jeux vidéo', channel_language: 'fr',
+    });
+    assert.equal(created.res.status, 303);
+    assert.equal(created.res.headers.get('location'), '/studio/channels/noe?notice=channel_created');
+    const home = await new TestClient(site.app).get('/');
+    assert.match(home.html, /href="\/c\/camille"/);
+    assert.match(home.html, /href="\/c\/noe"/);
+    const about = await new TestClient(site.app).get('/c/noe/about');
+    assert.equal(about.res.status, 200);
+    assert.match(about.html, /Jeux vidéo/);
+  });
+
+  it('refuses a taken handle and invalid channel fields, keeping the input', async () => {
+    const taken = await owner.post('/studio/channels/new', { channel_name: 'Again', handle: 'NOE', channel_language: 'en' });
+    assert.equal(taken.res.status, 422);
+    assert.match(taken.html, /This handle is already taken/);
+    assert.match(taken.html, /value="Again"/);
+    const bad = await owner.post('/studio/channels/new', { channel_name: 'x'.repeat(81), handle: 'a', channel_language: 'en', description: 'y'.repeat(5001) });
+    assert.equal(bad.res.status, 422);
+    assert.match(bad.html, /At most 80 characters/);
+    assert.match(bad.html, /At most 5000 characters/);
+  });
+
+  it('gives a channel its own admin, who manages that channel only', async () => {
+    const noeUser = await fan(site, 'noe@example.org');
+    const added = await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' });
+    assert.equal(added.res.status, 303);
+    const studio = await noeUser.get('/studio');
+    assert.equal(studio.res.status, 200);
+    assert.match(studio.html, /\/studio\/channels\/noe"/);
+    assert.doesNotMatch(studio.html, /\/studio\/channels\/camille"/);
+    assert.equal((await noeUser.get('/studio/channels/noe')).res.status, 200);
+    assert.equal((await noeUser.get('/studio/channels/camille')).res.status, 403);
+    assert.equal((await noeUser.post('/studio/channels/camille', { channel_name: 'Hacked', channel_language: 'en' })).res.status, 403);
+    assert.equal((await noeUser.get('/studio/channels/new')).res.status, 403, 'only the owner creates channels');
+    const saved = await noeUser.post('/studio/channels/noe', { channel_name: 'Noé joue encore', description: '', channel_language: 'fr' });
+    assert.equal(saved.res.status, 303);
+    assert.match((await new TestClient(site.app).get('/c/noe')).html, /Noé joue encore/);
+  });
+
+  it('lets an editor into the Studio but not into channel settings', async () => {
+    const editor = await fan(site, 'ed@example.org');
+    await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'editor' });
+    assert.equal((await editor.get('/studio')).res.status, 200);
+    assert.equal((await editor.get('/studio/channels/noe')).res.status, 403);
+    assert.equal((await editor.get('/studio/channels/noe/team')).res.status, 403);
+  });
+
+  it('refuses team changes that make no sense', async () => {
+    const unknown = await owner.post('/studio/channels/noe/team', { email: 'nobody@example.org', role: 'editor' });
+    assert.equal(unknown.res.status, 422);
+    assert.match(unknown.html, /No account uses this address/);
+    const badRole = await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'king' });
+    assert.equal(badRole.res.status, 422);
+    const adminsOfNoe = () =>
+      site.deps.db.query<{ user_id: string }>(
+        `SELECT r.user_id FROM channel_roles r JOIN channels c ON c.id = r.channel_id WHERE c.handle = 'noe' AND r.role = 'admin'`,
+      );
+    // Two admins now (the owner, who created it, and Noé): removing one is fine, the last one stays.
+    const noeId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'noe@example.org'`))[0]!.id;
+    assert.equal((await adminsOfNoe()).length, 2);
+    assert.equal((await owner.post(`/studio/channels/noe/team/${noeId}/remove`, {})).res.status, 303);
+    const [last] = await adminsOfNoe();
+    const refused = await owner.post(`/studio/channels/noe/team/${last!.user_id}/remove`, {});
+    assert.equal(refused.res.status, 409);
+    assert.match(refused.html, /at least one admin/);
+    const garbage = await owner.post('/studio/channels/noe/team/not-a-uuid/remove', {});
+    assert.equal(garbage.res.status, 404);
+    const noChannel = await owner.post('/studio/channels/nope/team', { email: 'ed@example.org', role: 'editor' });
+    assert.equal(noChannel.res.status, 404);
+  });
+
+  it('answers unknown channels with a translated 404', async () => {
+    const { res, html } = await new TestClient(site.app, { 'accept-language': 'fr' }).get('/c/doesnotexist');
+    assert.equal(res.status, 404);
+    assert.match(html, /Il n&#39;y a pas de chaîne ici|Il n'y a pas de chaîne ici/);
+    assert.equal((await new TestClient(site.app).get('/c/%00%FF')).res.status, 404);
+    assert.equal((await new TestClient(site.app).get('/media/avatars/../../etc/passwd')).res.status, 404);
+  });
+});

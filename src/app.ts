@@ -16,6 +16,11 @@ import { localeMiddleware } from './core/http/locale.js';
 import { setupRoutes } from './setup/routes.js';
 import { siteRoutes } from './site/routes.js';
 import { studioRoutes } from './studio/routes.js';
+import { ChannelVideosSection } from './videos/pages/listing.js';
+import { publicChannelVideos, videoRoutes } from './videos/routes.js';
+import { videoStudioRoutes } from './videos/studio-routes.js';
+import { createUploadServer, UPLOAD_PATH } from './videos/upload/tus.js';
+import { ffmpegBinaries } from './videos/transcode-job.js';
 
 /** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
@@ -38,31 +43,31 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // Path only: query strings can hold tokens (magic links).
     deps.log.info({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-      strictTransportSecurity: deps.config.publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false,
-    }),
-  );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(MAX_FORM_BYTES);
-      },
-    }),
-  );
+  const csp = (frameAncestors: string[]) => ({
+    defaultSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    mediaSrc: ["'self'", 'blob:'],
+    styleSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    workerSrc: ["'self'", 'blob:'],
+    formAction: ["'self'"],
+    frameAncestors,
+    baseUri: ["'none'"],
+    objectSrc: ["'none'"],
+  });
+  const hsts = deps.config.publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false;
+  const pageHeaders = secureHeaders({ contentSecurityPolicy: csp(["'none'"]), strictTransportSecurity: hsts });
+  // The embed player is the one page other sites may put in a frame.
+  const embedHeaders = secureHeaders({ contentSecurityPolicy: csp(['*']), xFrameOptions: false, strictTransportSecurity: hsts, crossOriginResourcePolicy: false });
+  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') ? embedHeaders(c, next) : pageHeaders(c, next)));
+  const formLimit = bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(MAX_FORM_BYTES);
+    },
+  });
+  // Video uploads stream to disk through tus, which enforces MAX_UPLOAD_MB itself.
+  app.use('*', (c, next) => (c.req.path.startsWith(UPLOAD_PATH) ? next() : formLimit(c, next)));
   app.use('*', sessionMiddleware(deps, cookies));
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
   app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl }));
@@ -73,7 +78,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/setup', setupRoutes(deps, cookies));
   app.route('/', accountRoutes(deps, cookies, studioAccess));
   app.route('/studio', studioRoutes(deps));
-  app.route('/', channelRoutes(deps, studioAccess));
+  app.route('/studio', videoStudioRoutes(deps, createUploadServer(deps, ffmpegBinaries)));
+  app.route('/', videoRoutes(deps, studioAccess));
+  app.route(
+    '/',
+    channelRoutes(deps, studioAccess, async (env, channel, page) => {
+      const { videos, pageCount } = await publicChannelVideos(deps, channel.id, page);
+      return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
+    }),
+  );
 
   app.onError(onError);
   app.notFound(notFoundHandler(onError));

@@ -64,6 +64,7 @@ async function init(argv: string[]): Promise<number> {
     const d = parsed.data;
     await performSetup(deps, {
       displayName: d.display_name,
+      language: d.channel_language,
       email: d.email,
       password: d.password,
       channel: { handle: d.handle, name: d.channel_name, description: d.description, language: d.channel_language },

@@ -5,6 +5,9 @@ import { pruneExpired } from './accounts/queries.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/service.js';
+import { createWorker } from './core/jobs/index.js';
+import { jobHandlers } from './job-handlers.js';
+import { clientAssets } from './web/bundle.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -13,6 +16,14 @@ async function main(): Promise<void> {
   const deps = await boot(config);
   const { log, db } = deps;
   const app = createApp(deps);
+  // Bundle the client scripts now rather than on the first page view.
+  await clientAssets();
+  // By default the web process also runs background jobs, so one command runs the whole site.
+  const worker =
+    config.workerConcurrency > 0
+      ? createWorker({ db, handlers: jobHandlers(deps), log, clock: deps.clock, concurrency: config.workerConcurrency })
+      : undefined;
+  worker?.start();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');
@@ -33,16 +44,18 @@ async function main(): Promise<void> {
     clearInterval(maintenance);
     // Stop accepting connections; the callback runs once in-flight requests are done.
     server.close(async () => {
+      await worker?.stop().catch((err) => log.error({ err }, 'stopping the worker failed'));
       await db.close().catch((err) => log.error({ err }, 'closing the database failed'));
       deps.mailer.close();
       log.info('stopped cleanly');
       process.exit(0);
     });
     if ('closeIdleConnections' in server) server.closeIdleConnections();
+    // Jobs get their grace period (the worker's, 30 s) to finish or be handed back to the queue.
     setTimeout(() => {
-      log.error('shutdown timed out after 10 s; exiting');
+      log.error('shutdown timed out after 45 s; exiting');
       process.exit(1);
-    }, 10_000).unref();
+    }, 45_000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import type { ChannelRow } from './queries.js';
@@ -39,7 +40,7 @@ function excerpt(text: string): string {
   return text.split(/\n\s*\n/)[0]!.slice(0, 400);
 }
 
-export function ChannelHomePage({ env, channel, notice }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey }) {
+export function ChannelHomePage({ env, channel, notice, videos }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey; videos: Child }) {
   const { t } = env;
   return (
     <Layout env={env} title={channel.name}>
@@ -48,7 +49,7 @@ export function ChannelHomePage({ env, channel, notice }: { env: PageEnv; channe
       {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
       <section aria-labelledby="videos-heading">
         <h2 id="videos-heading">{t('channel.videos')}</h2>
-        <p class="empty">{t('channel.no_videos')}</p>
+        {videos}
       </section>
     </Layout>
   );

@@ -1,14 +1,18 @@
 import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import { AVATAR_TYPES } from './avatar.js';
 import { ChannelAboutPage, ChannelHomePage, ChannelListPage } from './pages.js';
-import { findChannelByHandle, listChannels } from './service.js';
+import { findChannelByHandle, listChannels, type ChannelRow } from './service.js';
+
+/** Renders what a channel's home page lists (its videos); given by the videos capability, so channels need not know it. */
+export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow, page: number) => Promise<Child>;
 
 /** Public channel pages and channel media. */
-export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>) {
+export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderVideos: ChannelSectionRenderer) {
   const app = new Hono<AppEnv>();
   const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
 
@@ -22,13 +26,17 @@ export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Pr
   app.get('/', async (c) => {
     const channels = await listChannels(deps.db);
     const only = channels.length === 1 ? channels[0] : undefined;
-    if (only) return c.html(<ChannelHomePage env={await env(c)} channel={only} notice={noticeFrom(c)} />);
+    if (only) return home(c, only);
     return c.html(<ChannelListPage env={await env(c)} channels={channels} notice={noticeFrom(c)} />);
   });
 
-  app.get('/c/:handle', async (c) =>
-    c.html(<ChannelHomePage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} notice={noticeFrom(c)} />),
-  );
+  async function home(c: AppContext, channel: ChannelRow) {
+    const e = await env(c);
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={await renderVideos(e, channel, page)} />);
+  }
+
+  app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));
 
   app.get('/c/:handle/about', async (c) =>
     c.html(<ChannelAboutPage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} />),

@@ -23,6 +23,21 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   MAGIC_LINK_TTL_MINUTES: z.coerce.number().int().positive().max(24 * 60).default(20),
   SESSION_TTL_DAYS: z.coerce.number().int().positive().max(365).default(30),
+  MAX_UPLOAD_MB: z.coerce.number().int().positive().default(20 * 1024),
+  UPLOAD_ALLOWED_TYPES: z.string().min(1).default('video/*,audio/*'),
+  SITE_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'SITE_TIMEZONE must be an IANA time zone such as Europe/Paris')
+    .optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
+  TRANSCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
 /** Validated runtime configuration; every field has a safe default except the optional services. */
@@ -42,6 +57,14 @@ export interface Config {
   loginRateLimit: number;
   magicLinkTtlMinutes: number;
   sessionTtlDays: number;
+  maxUploadBytes: number;
+  /** MIME patterns an upload may declare (`video/*`); the probe still decides. */
+  uploadAllowedTypes: string[];
+  /** Zone in which Studio date inputs (scheduled publishing) are read. */
+  siteTimeZone: string;
+  /** Background jobs run by each web process; 0 leaves them to `npm run worker` processes. */
+  workerConcurrency: number;
+  transcodePreset: string;
 }
 
 /** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
@@ -80,5 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     magicLinkTtlMinutes: e.MAGIC_LINK_TTL_MINUTES,
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    uploadAllowedTypes: e.UPLOAD_ALLOWED_TYPES.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    siteTimeZone: e.SITE_TIMEZONE ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    transcodePreset: e.TRANSCODE_PRESET,
   };
 }

@@ -33,6 +33,7 @@ export function setupRoutes(deps: AppDeps, cookies: CookiePolicy) {
     try {
       const { sessionToken } = await performSetup(deps, {
         displayName: input.display_name,
+        language: c.var.locale,
         email: input.email,
         password: input.password,
         channel: {

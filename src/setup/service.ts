@@ -6,6 +6,7 @@ import { channelFields } from '../channels/schema.js';
 import type { AppDeps } from '../core/deps.js';
 import { isUniqueViolation, type Queryable } from '../core/db/index.js';
 import { ConflictError } from '../core/http/errors.js';
+import type { Locale } from '../core/i18n/index.js';
 
 export const setupSchema = z.object({
   display_name: displayNameField,
@@ -16,6 +17,8 @@ export const setupSchema = z.object({
 
 export type SetupInput = {
   displayName: string;
+  /** The owner's interface language: the one the setup form was shown in, not the channel's. */
+  language: Locale;
   email: string;
   password: string;
   channel: NewChannel;
@@ -52,7 +55,7 @@ export async function performSetup(deps: AppDeps, input: SetupInput): Promise<{ 
         displayName: input.displayName,
         passwordHash,
         siteRole: 'owner',
-        language: input.channel.language,
+        language: input.language,
         verifiedAt: deps.clock.now(),
       });
       const channel = await insertChannelWithAdmin(tx, input.channel, avatarKey, owner.id);

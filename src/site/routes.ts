@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
+import { NotFoundError } from '../core/http/errors.js';
+import { clientAssets } from '../web/bundle.js';
 
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
@@ -28,6 +30,14 @@ export function siteRoutes(deps: AppDeps) {
   app.get('/assets/style.css', (c) => {
     if (c.req.header('if-none-match') === cssEtag) return c.body(null, 304);
     return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', ETag: cssEtag, 'Cache-Control': 'public, max-age=3600' });
+  });
+
+  // Client scripts, bundled at first use (see web/bundle.ts). Names carry no hash, so they revalidate.
+  app.get('/assets/:name{[a-z-]+\\.js}', async (c) => {
+    const asset = (await clientAssets()).get(c.req.param('name'));
+    if (!asset) throw new NotFoundError();
+    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
+    return c.body(asset.body, 200, { 'Content-Type': 'text/javascript; charset=utf-8', ETag: asset.etag, 'Cache-Control': 'public, max-age=300' });
   });
 
   return app;

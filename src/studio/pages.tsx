@@ -1,29 +1,8 @@
-import type { Child } from 'hono/jsx';
 import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/service.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
-import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
+import { StudioLayout } from './layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
-
-/** The Studio frame: its own navigation beside the page; later capabilities add their sections here. */
-function StudioLayout({ env, title, children }: { env: PageEnv; title: string; children: Child }) {
-  const { t } = env;
-  return (
-    <Layout env={env} title={title}>
-      <div class="studio">
-        <nav aria-label={t('studio.nav_label')} class="studio-nav">
-          <ul>
-            <li>
-              <a href="/studio" aria-current={env.path.split('?')[0] === '/studio' ? 'page' : undefined}>
-                {t('studio.overview')}
-              </a>
-            </li>
-          </ul>
-        </nav>
-        <div class="studio-body">{children}</div>
-      </div>
-    </Layout>
-  );
-}
 
 export function StudioHomePage({
   env,
@@ -60,9 +39,10 @@ export function StudioHomePage({
                 </td>
                 <td>{t(`role.${ch.role}`)}</td>
                 <td>
+                  <a href={`/studio/channels/${ch.handle}/videos`}>{t('studio.videos')}</a>
                   {ch.role === 'admin' && (
                     <>
-                      <a href={`/studio/channels/${ch.handle}`}>{t('studio.settings')}</a> ·{' '}
+                      {' '}· <a href={`/studio/channels/${ch.handle}`}>{t('studio.settings')}</a> ·{' '}
                       <a href={`/studio/channels/${ch.handle}/team`}>{t('studio.team')}</a>
                     </>
                   )}

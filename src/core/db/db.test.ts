@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openTestDb } from '../../../test/support/harness.js';
+import { openTestDb } from '../../../test/support/db.js';
 import { isUniqueViolation, migrate, type Db } from './index.js';
 
 describe(`database adapter (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {

@@ -32,7 +32,9 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
       }
       if (fresh) throw new ForbiddenError('error.csrf', 'csrf_failed');
       let provided = c.req.header('x-csrf-token');
-      if (!provided) {
+      const type = (c.req.header('content-type') ?? '').toLowerCase();
+      const isForm = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+      if (!provided && isForm) {
         const field = (await readForm(c))['_csrf'];
         provided = typeof field === 'string' ? field : undefined;
       }

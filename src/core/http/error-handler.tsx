@@ -9,7 +9,7 @@ import { Layout, pageEnv } from './layout.js';
 /** API clients get JSON; browsers get a page. */
 function wantsJson(c: Context<AppEnv>): boolean {
   const path = new URL(c.req.url).pathname;
-  if (path.startsWith('/api/') || path === '/healthz') return true;
+  if (path.startsWith('/api/') || path.startsWith('/studio/uploads') || path === '/healthz' || path === '/oembed') return true;
   const accept = c.req.header('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

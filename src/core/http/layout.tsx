@@ -103,7 +103,7 @@ export function Notice({ env, messageKey, kind = 'info' }: { env: PageEnv; messa
 }
 
 /** The page shell: landmarks, skip link, header, main, footer. Renders on the server; no script needed. */
-export function Layout({ env, title, children }: { env: PageEnv; title: string; children: Child }) {
+export function Layout({ env, title, children, head }: { env: PageEnv; title: string; children: Child; head?: Child }) {
   return (
     <>
     {raw('<!DOCTYPE html>')}
@@ -113,6 +113,7 @@ export function Layout({ env, title, children }: { env: PageEnv; title: string; 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title === env.siteName ? title : `${title} · ${env.siteName}`}</title>
         <link rel="stylesheet" href="/assets/style.css" />
+        {head}
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -1,49 +1,27 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { Readable } from 'node:stream';
+import { createLocalStorage } from './local.js';
+import type { MediaStorage } from './media-storage.js';
+import type { S3StorageOptions } from './s3.js';
 
-/** Where media files live. Local disk by default; other adapters (S3) implement the same shape. */
-export interface MediaStorage {
-  put(key: string, body: Uint8Array): Promise<void>;
-  /** A readable body and its size, or undefined when the key does not exist. */
-  get(key: string): Promise<{ body: ReadableStream<Uint8Array>; size: number; modified: Date } | undefined>;
-  delete(key: string): Promise<void>;
-}
+export { assertSafeKey, isSafeKey } from './keys.js';
+export { createLocalStorage, type LocalStorageOptions } from './local.js';
+export { RangeNotSatisfiableError, type ByteRange, type MediaStorage, type StoredFile, type StoredFileInfo } from './media-storage.js';
+export { CACHE_IMMUTABLE, CACHE_PLAYLIST, CACHE_SHORT, cacheControlFor, contentTypeFor, privateCacheControl } from './media-types.js';
+export type { S3StorageOptions } from './s3.js';
+export { serveStoredFile, type ServeStoredFileOptions } from './serve.js';
 
-/** Keys are relative paths of safe segments; anything that could climb out of the root is refused. */
-export function assertSafeKey(key: string): void {
-  if (!/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i.test(key) || key.includes('..')) {
-    throw new Error(`unsafe storage key: ${key}`);
-  }
-}
+/**
+ * Which storage adapter to build: files under a local folder, or an S3-compatible bucket.
+ * `publicBaseUrl` (both kinds) makes `publicUrl(key)` return links straight to the files.
+ */
+export type StorageOptions = { kind: 'local'; root: string; publicBaseUrl?: string } | ({ kind: 's3' } & S3StorageOptions);
 
-/** Files under `root`; writes go to a temp name then rename, so a reader never sees half a file. */
-export function createLocalStorage(root: string): MediaStorage {
-  const resolve = (key: string) => {
-    assertSafeKey(key);
-    return path.join(root, key);
-  };
-  return {
-    async put(key, body) {
-      const file = resolve(key);
-      await mkdir(path.dirname(file), { recursive: true });
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, body);
-      await rename(temp, file);
-    },
-    async get(key) {
-      const file = resolve(key);
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) return undefined;
-      return {
-        body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-        size: info.size,
-        modified: info.mtime,
-      };
-    },
-    async delete(key) {
-      await rm(resolve(key), { force: true });
-    },
-  };
+/**
+ * Builds the media storage the options describe. The S3 adapter is imported only when asked for, so
+ * processes on local disk never load the AWS SDK.
+ */
+export async function createStorage(options: StorageOptions): Promise<MediaStorage> {
+  if (options.kind === 'local') return createLocalStorage(options.root, { publicBaseUrl: options.publicBaseUrl });
+  const { kind: _kind, ...s3 } = options;
+  const { createS3Storage } = await import('./s3.js');
+  return createS3Storage(s3);
 }

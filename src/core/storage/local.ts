@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { constants, statSync } from 'node:fs';
+import { copyFile, lstat, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { assertSafeKey, joinPublicUrl, normalizePrefix } from './keys.js';
+import { listFiles } from './list-files.js';
+import { RangeNotSatisfiableError, type MediaStorage, type StoredFileInfo } from './media-storage.js';
+
+/** Options of `createLocalStorage`. */
+export interface LocalStorageOptions {
+  /** Base URL that serves `root` directly (an nginx location or a CDN pulling from it), if any. */
+  publicBaseUrl?: string;
+}
+
+/**
+ * Files under `root`. Every write goes to a temp name in the target folder and is renamed into place,
+ * so a reader (in this process or another) never sees half a file.
+ */
+export function createLocalStorage(root: string, options: LocalStorageOptions = {}): MediaStorage {
+  const resolve = (key: string) => {
+    assertSafeKey(key);
+    return path.join(root, key);
+  };
+  return {
+    async put(key, body) {
+      await writeAtomically(resolve(key), (temp) => writeFile(temp, body));
+    },
+    async putFile(key, localPath) {
+      // copyFile lets the kernel copy (or reflink) without the bytes passing through this process.
+      await writeAtomically(resolve(key), (temp) => copyFile(localPath, temp, constants.COPYFILE_FICLONE));
+    },
+    async putDirectory(prefix, localDir) {
+      const files = await listFiles(localDir);
+      for (const file of files) assertSafeKey(`${normalizePrefix(prefix)}/${file}`);
+      await moveTree(localDir, resolve(normalizePrefix(prefix)), files);
+    },
+    async get(key, range) {
+      const opened = await openLocalFile(resolve(key));
+      if (!opened) return undefined;
+      const { handle, info } = opened;
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? Infinity, info.size - 1);
+      if (start >= info.size || start > end) {
+        await handle.close();
+        throw new RangeNotSatisfiableError(key, info.size);
+      }
+      const stream = handle.createReadStream({ start, end, highWaterMark: 256 * 1024 });
+      return { ...info, start, end, body: Readable.toWeb(stream) as ReadableStream<Uint8Array> };
+    },
+    async stat(key) {
+      const info = await stat(resolve(key), { bigint: true }).catch(missingAsUndefined);
+      return info?.isFile() ? fileInfo(info) : undefined;
+    },
+    async delete(key) {
+      await rm(resolve(key), { force: true });
+    },
+    async deletePrefix(prefix) {
+      const dir = resolve(normalizePrefix(prefix));
+      // Only a folder: a file named exactly like the prefix is not "under" it (same as on S3).
+      const info = await lstat(dir).catch(missingAsUndefined);
+      if (info?.isDirectory()) await rm(dir, { recursive: true, force: true });
+    },
+    publicUrl(key) {
+      assertSafeKey(key);
+      return options.publicBaseUrl ? joinPublicUrl(options.publicBaseUrl, key) : undefined;
+    },
+    localPath: resolve,
+  };
+}
+
+/**
+ * Opens a regular file and reads its size, date and tag from the open descriptor, so what is then
+ * read is the same file the headers describe even if it is replaced meanwhile. Undefined when missing.
+ */
+export async function openLocalFile(file: string): Promise<{ handle: FileHandle; info: StoredFileInfo } | undefined> {
+  const handle = await open(file, 'r').catch(missingAsUndefined);
+  if (!handle) return undefined;
+  try {
+    const info = await handle.stat({ bigint: true });
+    if (info.isFile()) return { handle, info: fileInfo(info) };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  await handle.close();
+  return undefined;
+}
+
+/**
+ * Size, date and tag of a regular file, or undefined when missing. Synchronous on purpose: it is the
+ * one metadata lookup per served request, the kernel answers it from memory for a local disk (as it
+ * does for nginx, which also stats synchronously), and a thread-pool round trip costs several times more.
+ */
+export function statLocalFileSync(file: string): StoredFileInfo | undefined {
+  const info = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return info?.isFile() ? fileInfo(info) : undefined;
+}
+
+/**
+ * Size and modification time in nanoseconds make the tag: every process computes the same one from the
+ * same file, and the write-then-rename rule means a rewritten file always has a new mtime.
+ */
+export function fileInfo(info: BigIntStats): StoredFileInfo {
+  return {
+    size: Number(info.size),
+    modified: new Date(Number(info.mtimeMs)),
+    etag: `"${info.size.toString(16)}-${info.mtimeNs.toString(16)}"`,
+  };
+}
+
+async function writeAtomically(file: string, write: (temp: string) => Promise<unknown>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await write(temp);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+
+/**
+ * Moves a folder into place: one rename when the target does not exist yet (the whole folder appears at
+ * once), file by file into an existing one, and a copy when the two are on different filesystems.
+ */
+async function moveTree(from: string, to: string, files: string[]): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  const targetExists = await lstat(to).then(() => true, () => false);
+  if (!targetExists) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    }
+  }
+  for (const file of files) {
+    const target = path.join(to, file);
+    await writeAtomically(target, async (temp) => {
+      try {
+        await rename(path.join(from, file), temp);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        await copyFile(path.join(from, file), temp);
+      }
+    });
+  }
+  await rm(from, { recursive: true, force: true });
+}
+
+function missingAsUndefined(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+  throw error;
+}

@@ -1,0 +1,60 @@
+import type { PageEnv } from '../../core/http/layout.js';
+import type { CaptionRow } from '../queries.js';
+
+export interface PlayerProps {
+  env: PageEnv;
+  masterUrl: string;
+  posterUrl?: string;
+  storyboardUrl?: string;
+  captions: (CaptionRow & { url: string })[];
+  /** Where a signed-in fan stopped last time. */
+  startAt?: number;
+  /** Set for signed-in fans: where the player reports the position. */
+  positionUrl?: string;
+  title: string;
+}
+
+/**
+ * The player: a plain <video> with native controls (keyboard and screen-reader friendly), which the
+ * bundled script upgrades with hls.js, a quality menu, seek previews and shortcuts. Browsers with native
+ * HLS (Safari) play it even without the script.
+ */
+export function Player(props: PlayerProps) {
+  const { t } = props.env;
+  return (
+    <div
+      class="player"
+      data-player
+      data-hls={props.masterUrl}
+      data-storyboard={props.storyboardUrl}
+      data-start-at={props.startAt ? String(Math.floor(props.startAt)) : undefined}
+      data-position-url={props.positionUrl}
+      data-csrf={props.positionUrl ? props.env.csrfToken : undefined}
+      role="region"
+      aria-label={t('video.player_label', { title: props.title })}
+      aria-keyshortcuts="k j l m f c ArrowLeft ArrowRight"
+    >
+      <video controls playsinline preload="metadata" poster={props.posterUrl}>
+        <source src={props.masterUrl} type="application/vnd.apple.mpegurl" />
+        {props.captions.map((c) => (
+          <track kind="subtitles" src={c.url} srclang={c.language} label={c.label} />
+        ))}
+        <p>{t('video.no_video_support')}</p>
+      </video>
+      <div class="player-bar">
+        <div class="seek-wrap">
+          <input type="range" data-seekbar hidden min="0" step="1" value="0" aria-label={t('video.seek')} />
+          <div class="seek-preview" data-preview hidden aria-hidden="true" />
+        </div>
+        <label data-quality-wrap hidden>
+          {t('video.quality')}{' '}
+          <select data-quality>
+            <option value="-1">{t('video.quality_auto')}</option>
+          </select>
+        </label>
+      </div>
+      <p class="hint keyboard-hint">{t('video.keyboard_hint')}</p>
+      <script type="module" src="/assets/player.js" />
+    </div>
+  );
+}

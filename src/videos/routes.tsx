@@ -1,0 +1,172 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../core/deps.js';
+import type { AppContext, AppEnv } from '../core/http/context.js';
+import { BadRequestError, NotFoundError } from '../core/http/errors.js';
+import { pageEnv } from '../core/http/layout.js';
+import { serveStoredFile } from '../core/storage/serve.js';
+import { canWatch, isPubliclyCacheable } from './access.js';
+import { renderMarkdown } from './markdown.js';
+import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
+import { SearchPage } from './pages/listing.js';
+import * as q from './queries.js';
+import { mediaPath, thumbnailPath, viewerFor } from './service.js';
+
+const PAGE_SIZE = 24;
+
+/** Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes. */
+export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>) {
+  const app = new Hono<AppEnv>();
+  const abs = (p: string) => `${deps.config.publicUrl}${p}`;
+
+  /** The video if this visitor may watch it; otherwise the same 404 whether it exists or not. */
+  async function watchable(c: AppContext, shortId: string) {
+    const video = await q.findVideoByShortId(deps.db, shortId);
+    if (!video) throw new NotFoundError('video.not_found');
+    const viewer = await viewerFor(deps.db, c.var.user, video.channel_id);
+    if (!canWatch(video, viewer, deps.clock.now())) throw new NotFoundError('video.not_found');
+    return { video, viewer };
+  }
+
+  async function playerProps(c: AppContext, video: q.VideoWithChannel, withPosition: boolean): Promise<WatchPageProps['player']> {
+    const captions = await q.listCaptions(deps.db, video.id);
+    const user = c.var.user;
+    return {
+      masterUrl: mediaPath(video, 'master.m3u8'),
+      posterUrl: thumbnailPath(video),
+      storyboardUrl: video.has_storyboard ? mediaPath(video, 'storyboard.vtt') : undefined,
+      captions: captions.map((cap) => ({ ...cap, url: mediaPath(video, `captions/${cap.language}.vtt`) })),
+      startAt: withPosition && user ? await q.findPosition(deps.db, user.id, video.id) : undefined,
+      positionUrl: withPosition && user ? `/api/videos/${video.short_id}/position` : undefined,
+    };
+  }
+
+  app.get('/v/:shortId', async (c) => {
+    const { video, viewer } = await watchable(c, c.req.param('shortId'));
+    if (video.status !== 'ready') return c.redirect(`/studio/videos/${video.id}`, 303);
+    const now = deps.clock.now();
+    const teamNotice =
+      viewer.isTeam && video.visibility === 'draft'
+        ? 'draft'
+        : viewer.isTeam && video.publish_at && video.publish_at > now
+          ? 'scheduled'
+          : viewer.isTeam && video.visibility === 'members'
+            ? 'members'
+            : viewer.isTeam && video.visibility === 'unlisted'
+              ? 'unlisted'
+              : undefined;
+    const thumb = thumbnailPath(video);
+    const page = abs(`/v/${video.short_id}`);
+    return c.html(
+      <WatchPage
+        env={pageEnv(c, await studioAccess(c))}
+        video={video}
+        player={await playerProps(c, video, true)}
+        descriptionHtml={renderMarkdown(video.description)}
+        teamNotice={teamNotice}
+        urls={{
+          page,
+          embed: abs(`/embed/${video.short_id}`),
+          oembed: abs(`/oembed?format=json&url=${encodeURIComponent(page)}`),
+          poster: thumb ? abs(thumb) : undefined,
+          channel: abs(`/c/${video.channel_handle}`),
+        }}
+      />,
+    );
+  });
+
+  app.get('/embed/:shortId', async (c) => {
+    const { video } = await watchable(c, c.req.param('shortId'));
+    if (video.status !== 'ready') throw new NotFoundError('video.not_found');
+    return c.html(<EmbedPage env={pageEnv(c)} video={video} player={await playerProps(c, video, false)} />);
+  });
+
+  const oembedQuery = z.object({
+    url: z.string().max(2000),
+    format: z.enum(['json']).default('json'),
+    maxwidth: z.coerce.number().int().positive().max(4096).optional(),
+    maxheight: z.coerce.number().int().positive().max(4096).optional(),
+  });
+
+  // oEmbed 1.0 (https://oembed.com): JSON only; XML is answered 501 as the spec allows.
+  app.get('/oembed', async (c) => {
+    if (c.req.query('format') === 'xml') return c.json({ error: { code: 'format_not_implemented', message: 'Only format=json is available.' } }, 501);
+    const parsed = oembedQuery.safeParse(c.req.query());
+    if (!parsed.success) throw new BadRequestError('video.oembed_bad_request');
+    const match = new RegExp(`^${deps.config.publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(?:v|embed)/([A-Za-z0-9_-]{8,16})(?:[?#].*)?$`).exec(parsed.data.url);
+    if (!match) throw new NotFoundError('video.not_found');
+    const { video } = await watchable(c, match[1]!);
+    let width = 640;
+    let height = Math.round((width * (video.height ?? 9)) / (video.width ?? 16));
+    const scale = Math.min(1, (parsed.data.maxwidth ?? Infinity) / width, (parsed.data.maxheight ?? Infinity) / height);
+    width = Math.round(width * scale);
+    height = Math.round(height * scale);
+    const thumb = thumbnailPath(video);
+    const embed = abs(`/embed/${video.short_id}`);
+    return c.json({
+      version: '1.0',
+      type: 'video',
+      provider_name: c.var.site?.name ?? 'Fanfare',
+      provider_url: abs('/'),
+      title: video.title,
+      author_name: video.channel_name,
+      author_url: abs(`/c/${video.channel_handle}`),
+      width,
+      height,
+      html: `<iframe src="${embed}" width="${width}" height="${height}" frameborder="0" allowfullscreen title="${video.title.replace(/[<>&"]/g, (ch) => `&#${ch.charCodeAt(0)};`)}"></iframe>`,
+      ...(thumb ? { thumbnail_url: abs(thumb), thumbnail_width: 1280, thumbnail_height: 720 } : {}),
+    });
+  });
+
+  app.get('/search', async (c) => {
+    const query = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const result = query ? await q.searchPublicVideos(deps.db, query, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE) : { rows: [], total: 0 };
+    const videos = result.rows.map((v) => ({ ...v, thumbnailUrl: thumbnailPath(v) }));
+    return c.html(
+      <SearchPage env={pageEnv(c, await studioAccess(c))} query={query} videos={videos} page={page} pageCount={Math.ceil(result.total / PAGE_SIZE)} total={result.total} />,
+    );
+  });
+
+  // Every media file goes through the same access check as the watch page: knowing a segment's URL is not enough.
+  app.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
+    const { video } = await watchable(c, c.req.param('shortId'));
+    const file = c.req.param('path');
+    const key = await storageKeyFor(deps, video, file);
+    if (!key) throw new NotFoundError();
+    // Each transcode writes to a new prefix, so segments never change under a URL; playlists, the thumbnail and
+    // captions are looked up per request and may change, so they get a short lifetime.
+    const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
+    const shared = isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
+    const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
+    return serveStoredFile(c, deps.storage, key, { cacheControl });
+  });
+
+  const positionBody = z.object({ position: z.number().finite().min(0).max(7 * 24 * 3600) });
+  app.post('/api/videos/:shortId/position', async (c) => {
+    const user = c.var.user;
+    if (!user) return c.json({ error: { code: 'login_required', message: c.var.t('error.login_required') } }, 401);
+    const { video } = await watchable(c, c.req.param('shortId'));
+    const body = positionBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) throw new BadRequestError('video.position_invalid');
+    await q.savePosition(deps.db, user.id, video.id, body.data.position);
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+/** Maps a public media path to a storage key, or undefined for anything not part of this video. */
+async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Promise<string | undefined> {
+  if (file === 'thumbnail') return video.custom_thumbnail_key ?? video.poster_key ?? undefined;
+  const caption = /^captions\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.vtt$/.exec(file);
+  if (caption) return (await q.listCaptions(deps.db, video.id)).find((c) => c.language === caption[1])?.storage_key;
+  if (!video.hls_prefix || !/^[a-z0-9][a-z0-9_.-]*(\/[a-z0-9][a-z0-9_.-]*){0,2}$/i.test(file) || file.includes('..')) return undefined;
+  return `${video.hls_prefix}/${file}`;
+}
+
+/** The channel page's video list, for the channels capability to show. */
+export async function publicChannelVideos(deps: AppDeps, channelId: string, page: number) {
+  const result = await q.listPublicVideos(deps.db, channelId, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  return { videos: result.rows.map((v) => ({ ...v, thumbnailUrl: thumbnailPath(v) })), pageCount: Math.ceil(result.total / PAGE_SIZE) };
+}

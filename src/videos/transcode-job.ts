@@ -1,0 +1,108 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { AppDeps } from '../core/deps.js';
+import { PermanentJobError, type JobHandler } from '../core/jobs/index.js';
+import type { MediaStorage } from '../core/storage/index.js';
+import * as q from './queries.js';
+import { resolveBinaries, type FfmpegBinaries } from './transcode/binaries.js';
+import { ProbeError, TranscodeError } from './transcode/errors.js';
+import { AAC_LC_CODEC } from './transcode/master-playlist.js';
+import { transcodeVideo, type TranscodeResult } from './transcode/run.js';
+
+let binaries: FfmpegBinaries | undefined;
+
+/** ffmpeg and ffprobe: FFMPEG_PATH/FFPROBE_PATH, else the ones on PATH, else the npm-bundled build. Resolved once. */
+export function ffmpegBinaries(): FfmpegBinaries {
+  binaries ??= resolveBinaries();
+  return binaries;
+}
+
+const payloadSchema = z.object({ videoId: z.uuid() });
+
+/** A local path for a stored file: the file itself on local disk, else a download into `workDir`. */
+async function localCopy(storage: MediaStorage, key: string, workDir: string): Promise<string> {
+  const direct = storage.localPath?.(key);
+  if (direct) return direct;
+  const stored = await storage.get(key);
+  if (!stored) throw new PermanentJobError(`source file ${key} is missing from storage`);
+  const file = path.join(workDir, `source${path.extname(key)}`);
+  await pipeline(Readable.fromWeb(stored.body as import('node:stream/web').ReadableStream), createWriteStream(file));
+  return file;
+}
+
+/** What the database keeps about each rendition, for players, feeds and federation. */
+function describeRenditions(result: TranscodeResult): q.Rendition[] {
+  return result.plan.renditions.map((r) => {
+    const measured = result.measurements[r.name];
+    if (r.kind === 'audio') {
+      return { name: r.name, kind: 'audio', height: null, width: null, bandwidth: measured?.peakBitrate ?? r.bitrate, codecs: AAC_LC_CODEC };
+    }
+    return {
+      name: r.name,
+      kind: 'video',
+      height: r.height,
+      width: r.width,
+      bandwidth: measured?.peakBitrate ?? r.maxrate,
+      codecs: measured?.codec ?? 'avc1.640028',
+    };
+  });
+}
+
+/**
+ * The `video.transcode` job: one ffmpeg pass to the HLS ladder, poster and storyboard, uploaded under a
+ * prefix unique to this attempt, then the row switches to it and the previous output is deleted. A retry
+ * (after a crash or a killed worker) redoes the work into a new prefix, so the handler is idempotent.
+ * A source ffprobe refuses fails at once; other errors are retried, and the last one is shown to the creator.
+ */
+export function transcodeVideoHandler(deps: AppDeps): JobHandler {
+  return async ({ job, signal, reportProgress }) => {
+    const payload = payloadSchema.safeParse(job.payload);
+    if (!payload.success) throw new PermanentJobError('invalid payload for video.transcode');
+    const video = await q.findVideoById(deps.db, payload.data.videoId);
+    if (!video) return { skipped: 'video deleted' };
+    if (!video.source_key) throw new PermanentJobError('video has no source file');
+    const work = await mkdtemp(path.join(tmpdir(), 'fanfare-transcode-'));
+    try {
+      const input = await localCopy(deps.storage, video.source_key, work);
+      const result = await transcodeVideo({
+        input,
+        outputDir: path.join(work, 'out'),
+        binaries: ffmpegBinaries(),
+        preset: deps.config.transcodePreset,
+        // The last 5 % is the upload to storage.
+        onProgress: (percent) => void reportProgress(Math.min(95, Math.floor(percent * 0.95))),
+        signal,
+      });
+      const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
+      await deps.storage.putDirectory(prefix, result.outputDir);
+      const display = result.plan;
+      await q.markTranscoded(deps.db, video.id, {
+        hlsPrefix: prefix,
+        renditions: describeRenditions(result),
+        posterKey: result.poster ? `${prefix}/${result.poster}` : null,
+        hasStoryboard: result.storyboard !== undefined,
+        durationSeconds: result.summary.durationSeconds,
+        width: display.displayWidth || null,
+        height: display.displayHeight || null,
+      });
+      if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
+      await reportProgress(100);
+      return { prefix };
+    } catch (error) {
+      const final = error instanceof ProbeError || job.attempts >= job.maxAttempts;
+      if (final && !signal.aborted) {
+        const message = error instanceof TranscodeError ? error.message : error instanceof Error ? error.message : String(error);
+        await q.markFailed(deps.db, video.id, message);
+      }
+      if (error instanceof ProbeError) throw new PermanentJobError(`source refused: ${error.reason}`, { cause: error });
+      throw error;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  };
+}

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { REPO_ROOT, startServer, type RunningServer } from '../support/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
+// Transcoding a few seconds of 360p takes seconds on two cores; a loaded CI machine gets a wide margin.
+const TRANSCODE_TIMEOUT_MS = 180_000;
+
+interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh Chromium with an empty profile (no cookies, no localStorage), asking for English pages. */
+async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'fanfare-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: 'en-US',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(30_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A 4-second 640x360 H.264/AAC clip, made with the ffmpeg on PATH. */
+function makeClip(dir: string): string {
+  const file = path.join(dir, 'clip.mp4');
+  execFileSync(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file],
+    { stdio: 'inherit' },
+  );
+  return file;
+}
+
+describe('a video uploaded in Chromium, transcoded by the real server and played by a fan', () => {
+  let server: RunningServer;
+  let workDir: string;
+  let clip: string;
+  let owner: Browser;
+  let fan: Browser | undefined;
+  let editUrl: string;
+  let watchPath: string;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: bash scripts/ensure-system-packages.sh chromium`);
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
+    clip = makeClip(workDir);
+    server = await startServer();
+    owner = await openBrowser();
+  });
+
+  after(async () => {
+    await owner?.close().catch(() => {});
+    await fan?.close().catch(() => {});
+    await server?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('sets up the site from the form and lands the owner in the Studio', { timeout: 120_000 }, async () => {
+    const { page } = owner;
+    await page.goto(`${server.url}/setup`);
+    await page.fill('#field-display_name', OWNER.name);
+    await page.fill('#field-email', OWNER.email);
+    await page.fill('#field-password', OWNER.password);
+    await page.fill('#field-channel_name', 'Camille fait des films');
+    await page.fill('#field-handle', OWNER.handle);
+    await page.getByRole('button', { name: 'Create my site' }).click();
+    await page.waitForURL(/\/studio\?notice=setup_done$/);
+  });
+
+  it('resumes an upload after the tab was closed halfway, when the same file is chosen again', { timeout: 120_000 }, async () => {
+    const bytes = readFileSync(clip);
+    const half = Math.floor(bytes.length / 2);
+    const uploadPage = `${server.url}/studio/channels/${OWNER.handle}/upload`;
+
+    // First tab: the server receives only the first half of the file, then the tab is closed
+    // before it hears back, as when a laptop lid closes mid-upload.
+    const first = owner.page;
+    type Seen = { sentFrom: string | null; status: number; offset?: string };
+    let settle!: { resolve: (seen: Seen) => void; reject: (error: Error) => void };
+    const halfway = new Promise<Seen>((resolve, reject) => (settle = { resolve, reject }));
+    await first.route('**/studio/uploads/**', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') return route.continue();
+      try {
+        const sentFrom = await request.headerValue('upload-offset');
+        const response = await route.fetch({ postData: bytes.subarray(0, half), headers: { ...request.headers(), 'content-length': String(half) } });
+        settle.resolve({ sentFrom, status: response.status(), offset: response.headers()['upload-offset'] }); // the browser never gets this answer
+      } catch (error) {
+        settle.reject(error as Error);
+      }
+    });
+    await first.goto(uploadPage);
+    await first.setInputFiles('#field-file', clip);
+    await first.getByRole('button', { name: 'Upload', exact: true }).click();
+    assert.deepEqual(await halfway, { sentFrom: '0', status: 204, offset: String(half) }, 'the server stored the first half');
+    assert.equal(await first.locator('progress[data-upload-progress]').isVisible(), true);
+    assert.match(new URL(first.url()).pathname, /\/upload$/, 'the first tab never finished');
+    await screenshot(first, 'video-upload-interrupted');
+    await first.close();
+
+    // Second tab, same browser: tus-js-client finds the upload by the file's fingerprint in
+    // localStorage, asks the server where it stopped, and sends only the rest.
+    const page = await owner.context.newPage();
+    owner.page = page;
+    const patches: Request[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') patches.push(request);
+    });
+    await page.goto(uploadPage);
+    await page.setInputFiles('#field-file', clip);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.waitForURL(/\/studio\/videos\/[^/?]+\?notice=uploaded$/, { timeout: 60_000 });
+    assert.equal(patches.length, 1, 'one request sent the rest of the file');
+    assert.equal(await patches[0]!.headerValue('upload-offset'), String(half), 'the upload resumed where the server stopped');
+    editUrl = page.url().replace(/\?.*$/, '');
+  });
+
+  it('shows the transcoding progress, then the ready video with a link to watch it', { timeout: TRANSCODE_TIMEOUT_MS + 30_000 }, async () => {
+    const { page } = owner;
+    await page.getByText('Upload complete. The video is being prepared').waitFor();
+    await screenshot(page, 'video-studio-uploaded');
+    // The page polls the job and reloads itself once the video is ready (or failed).
+    await page.getByText('The video is ready.').or(page.getByRole('alert')).waitFor({ timeout: TRANSCODE_TIMEOUT_MS });
+    const failure = page.getByRole('alert');
+    if (await failure.isVisible()) assert.fail(`transcoding failed: ${await failure.innerText()}\n--- server output ---\n${server.output()}`);
+    const watch = page.getByRole('link', { name: 'Watch it', exact: true });
+    watchPath = (await watch.getAttribute('href'))!;
+    assert.match(watchPath, /^\/v\/[\w-]+$/);
+    await screenshot(page, 'video-studio-ready');
+  });
+
+  it('publishes the video from its details form', { timeout: 60_000 }, async () => {
+    const { page } = owner;
+    assert.equal(await page.locator('input[name=visibility][value=draft]').isChecked(), true, 'an upload starts as a draft');
+    await page.check('input[name=visibility][value=public]');
+    const details = page.locator('form', { has: page.locator('input[name=visibility]') });
+    await details.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(`${editUrl}?notice=saved`);
+    assert.equal(await page.locator('input[name=visibility][value=public]').isChecked(), true);
+  });
+
+  it('plays the video with hls.js for a fan who is not logged in', { timeout: 120_000 }, async () => {
+    fan = await openBrowser();
+    const { page } = fan;
+    await page.goto(`${server.url}${watchPath}`);
+    assert.equal(new URL(page.url()).pathname, watchPath, 'the fan is not redirected: the video is public');
+    await page.getByRole('navigation').getByRole('link', { name: 'Log in', exact: true }).waitFor();
+
+    // The quality menu is filled once hls.js has parsed the master playlist.
+    await page.waitForFunction(() => ((window as unknown as { fanfareHls?: { levels?: unknown[] } }).fanfareHls?.levels?.length ?? 0) > 0);
+    const levels = await page.evaluate(() => (window as unknown as { fanfareHls: { levels: { height: number }[] } }).fanfareHls.levels.map((l) => l.height));
+    const options = await page.locator('select[data-quality] option').allTextContents();
+    const heights = [...levels].sort((a, b) => b - a).map((h) => `${h}p`);
+    assert.deepEqual(options.slice(1), heights, 'one entry per rendition, tallest first, after "Auto"');
+    assert.ok(heights.every((h) => parseInt(h, 10) <= 360), `no rendition is taller than the 360p source: ${heights.join(', ')}`);
+    assert.equal(await page.locator('[data-quality-wrap]').isHidden(), levels.length < 2, 'the menu shows only when there is a choice');
+
+    // Muted, so Chromium's autoplay policy lets a script start playback.
+    await page.evaluate(async () => {
+      const video = document.querySelector('video')!;
+      video.muted = true;
+      await video.play();
+    });
+    await page.waitForFunction(() => document.querySelector('video')!.currentTime > 1.5, undefined, { timeout: 30_000 });
+    const state = await page.evaluate(() => {
+      const video = document.querySelector('video')!;
+      return { width: video.videoWidth, height: video.videoHeight, paused: video.paused, error: video.error?.message ?? null, usesMse: video.currentSrc.startsWith('blob:') };
+    });
+    assert.deepEqual({ ...state, width: state.width > 0 }, { width: true, height: state.height, paused: false, error: null, usesMse: true });
+    assert.ok(heights.includes(`${state.height}p`), `the picture (${state.width}x${state.height}) is one of the renditions`);
+    await screenshot(page, 'video-watch-playing');
+  });
+});

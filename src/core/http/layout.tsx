@@ -54,6 +54,12 @@ function Header({ env }: { env: PageEnv }) {
       <a class="site-name" href="/">
         {env.siteName}
       </a>
+      <form role="search" method="get" action="/search" class="header-search">
+        <label for="header-search" class="visually-hidden">
+          {t('search.label')}
+        </label>
+        <input id="header-search" type="search" name="q" maxlength={200} placeholder={t('search.placeholder')} />
+      </form>
       <nav aria-label={t('nav.label')}>
         <ul>
           {env.canUseStudio && (

@@ -112,6 +112,16 @@ function describeContract(name: string, open: () => Promise<Adapter>) {
       await rm(dir, { recursive: true, force: true });
     });
 
+    it('moves a file from disk when asked to, consuming the source', async () => {
+      const dir = await scratchDir();
+      const source = path.join(dir, 'upload.bin');
+      await writeFile(source, 'uploaded original');
+      await storage.putFile('contract/moved.mp4', source, { move: true });
+      assert.equal(existsSync(source), false);
+      assert.equal(await text((await storage.get('contract/moved.mp4'))!.body), 'uploaded original');
+      await rm(dir, { recursive: true, force: true });
+    });
+
     it('stores a transcode folder under a prefix and consumes the folder', async () => {
       const dir = await scratchDir();
       const out = path.join(dir, 'out');

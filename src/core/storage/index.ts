@@ -4,10 +4,11 @@ import type { S3StorageOptions } from './s3.js';
 
 export { assertSafeKey, isSafeKey } from './keys.js';
 export { createLocalStorage, type LocalStorageOptions } from './local.js';
-export { RangeNotSatisfiableError, type ByteRange, type MediaStorage, type StoredFile, type StoredFileInfo } from './media-storage.js';
+export { RangeNotSatisfiableError, type ByteRange, type MediaStorage, type PutFileOptions, type StoredFile, type StoredFileInfo } from './media-storage.js';
 export { CACHE_IMMUTABLE, CACHE_PLAYLIST, CACHE_SHORT, cacheControlFor, contentTypeFor, privateCacheControl } from './media-types.js';
 export type { S3StorageOptions } from './s3.js';
-export { serveStoredFile, type ServeStoredFileOptions } from './serve.js';
+export { createFileCache, type FileCache, type FileCacheOptions } from './file-cache.js';
+export { serveStoredFile, sharedFileCache, type ServeStoredFileOptions } from './serve.js';
 
 /**
  * Which storage adapter to build: files under a local folder, or an S3-compatible bucket.

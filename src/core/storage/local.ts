@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { constants, statSync } from 'node:fs';
-import { copyFile, lstat, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { assertSafeKey, joinPublicUrl, normalizePrefix } from './keys.js';
@@ -27,7 +27,11 @@ export function createLocalStorage(root: string, options: LocalStorageOptions = 
     async put(key, body) {
       await writeAtomically(resolve(key), (temp) => writeFile(temp, body));
     },
-    async putFile(key, localPath) {
+    async putFile(key, localPath, putOptions) {
+      if (putOptions?.move) {
+        await writeAtomically(resolve(key), (temp) => moveFile(localPath, temp));
+        return;
+      }
       // copyFile lets the kernel copy (or reflink) without the bytes passing through this process.
       await writeAtomically(resolve(key), (temp) => copyFile(localPath, temp, constants.COPYFILE_FICLONE));
     },
@@ -94,19 +98,49 @@ export async function openLocalFile(file: string): Promise<{ handle: FileHandle;
  * does for nginx, which also stats synchronously), and a thread-pool round trip costs several times more.
  */
 export function statLocalFileSync(file: string): StoredFileInfo | undefined {
-  const info = statSync(file, { bigint: true, throwIfNoEntry: false });
+  let info: BigIntStats | undefined;
+  try {
+    // throwIfNoEntry covers ENOENT only; a path through a file (ENOTDIR) is just as missing.
+    info = statSync(file, { bigint: true, throwIfNoEntry: false });
+  } catch (error) {
+    return missingAsUndefined(error as NodeJS.ErrnoException);
+  }
   return info?.isFile() ? fileInfo(info) : undefined;
 }
 
 /**
- * Size and modification time in nanoseconds make the tag: every process computes the same one from the
- * same file, and the write-then-rename rule means a rewritten file always has a new mtime.
+ * `openLocalFile` for the serving hot path: a blocking open and fstat (metadata the kernel has in
+ * memory; nginx opens files the same way) save two thread-pool round trips per request. The caller
+ * owns the descriptor and must close it.
+ */
+export function openLocalFileSync(file: string): { fd: number; info: StoredFileInfo } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    return missingAsUndefined(error as NodeJS.ErrnoException);
+  }
+  try {
+    const info = fstatSync(fd, { bigint: true });
+    if (info.isFile()) return { fd, info: fileInfo(info) };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  closeSync(fd);
+  return undefined;
+}
+
+/**
+ * The tag is inode, size and modification time: every process computes the same one from the same
+ * file. The inode is what makes it safe: writes go to a temp file renamed into place, so a rewritten
+ * file is a new inode even when the size is the same and the clock tick (a few ms) has not moved.
  */
 export function fileInfo(info: BigIntStats): StoredFileInfo {
   return {
     size: Number(info.size),
     modified: new Date(Number(info.mtimeMs)),
-    etag: `"${info.size.toString(16)}-${info.mtimeNs.toString(16)}"`,
+    etag: `"${info.ino.toString(36)}-${info.size.toString(36)}-${info.mtimeNs.toString(36)}"`,
   };
 }
 
@@ -122,7 +156,6 @@ async function writeAtomically(file: string, write: (temp: string) => Promise<un
   }
 }
 
-
 /**
  * Moves a folder into place: one rename when the target does not exist yet (the whole folder appears at
  * once), file by file into an existing one, and a copy when the two are on different filesystems.
@@ -133,23 +166,27 @@ async function moveTree(from: string, to: string, files: string[]): Promise<void
   if (!targetExists) {
     try {
       await rename(from, to);
+      // A folder made by mkdtemp is private (0700); media folders must be readable like the others
+      // (by an nginx serving MEDIA_PUBLIC_URL, for one).
+      await chmod(to, 0o755);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     }
   }
-  for (const file of files) {
-    const target = path.join(to, file);
-    await writeAtomically(target, async (temp) => {
-      try {
-        await rename(path.join(from, file), temp);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-        await copyFile(path.join(from, file), temp);
-      }
-    });
-  }
+  for (const file of files) await writeAtomically(path.join(to, file), (temp) => moveFile(path.join(from, file), temp));
   await rm(from, { recursive: true, force: true });
+}
+
+/** A rename, or a copy then delete when the two paths are on different filesystems. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyFile(from, to);
+    await rm(from);
+  }
 }
 
 function missingAsUndefined(error: NodeJS.ErrnoException): undefined {

@@ -10,6 +10,11 @@ export interface StoredFileInfo {
   etag: string;
 }
 
+/** Options of `MediaStorage.putFile`. */
+export interface PutFileOptions {
+  move?: boolean;
+}
+
 /** An inclusive byte range, as HTTP counts: `{ start: 0, end: 99 }` is the first 100 bytes. */
 export interface ByteRange {
   start: number;
@@ -35,8 +40,12 @@ export interface StoredFile extends StoredFileInfo {
 export interface MediaStorage {
   /** Stores small bytes in one go; readers see the old file or the new one, never half of one. */
   put(key: string, body: Uint8Array): Promise<void>;
-  /** Stores a file from local disk without loading it into memory (originals can be gigabytes). */
-  putFile(key: string, localPath: string): Promise<void>;
+  /**
+   * Stores a file from local disk without loading it into memory (originals can be gigabytes). The
+   * source is copied and left in place, unless `move` is set: then it is consumed, by a rename when
+   * local storage is on the same filesystem (no copy at all), else by deleting it after the upload.
+   */
+  putFile(key: string, localPath: string, options?: PutFileOptions): Promise<void>;
   /**
    * Stores every file under `localDir` as `prefix/<relative path>` (a finished transcode folder).
    * `localDir` is consumed: on local disk it is moved (a rename when on the same filesystem), and

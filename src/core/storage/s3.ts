@@ -14,7 +14,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { assertSafeKey, joinPublicUrl, normalizePrefix } from './keys.js';
 import { listFiles } from './list-files.js';
-import { RangeNotSatisfiableError, type MediaStorage, type StoredFileInfo } from './media-storage.js';
+import { RangeNotSatisfiableError, type MediaStorage, type PutFileOptions, type StoredFileInfo } from './media-storage.js';
 import { cacheControlFor, contentTypeFor } from './media-types.js';
 
 /** Where an S3-compatible bucket is and how to sign in to it (AWS, MinIO, Garage, R2, B2, Scaleway…). */
@@ -61,7 +61,7 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
   const Bucket = options.bucket;
   const objectHeaders = (key: string) => ({ ContentType: contentTypeFor(key), CacheControl: cacheControlFor(key) });
 
-  const putFile = async (key: string, localPath: string) => {
+  const putFile = async (key: string, localPath: string, putOptions?: PutFileOptions) => {
     assertSafeKey(key);
     const upload = new Upload({
       client,
@@ -70,6 +70,7 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       queueSize: PART_QUEUE,
     });
     await upload.done();
+    if (putOptions?.move) await rm(localPath, { force: true });
   };
 
   const stat = async (key: string): Promise<StoredFileInfo | undefined> => {

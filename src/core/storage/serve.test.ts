@@ -234,6 +234,8 @@ function describeServing(name: string, open: () => Promise<{ fetch: Fetch; stora
       assert.equal((await get('/media/v/720p/seg-99999.m4s')).status, 404);
       assert.equal((await get('/media/v/..%2F..%2Fetc/passwd')).status, 404);
       assert.equal((await get('/media/.hidden')).status, 404);
+      assert.equal((await get('/media/v/poster.jpg/inside')).status, 404, 'a path through a file');
+      assert.equal((await get('/media/v/720p')).status, 404, 'a folder');
     });
   });
 }

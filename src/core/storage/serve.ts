@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
-import type { FileHandle } from 'node:fs/promises';
+import { close, createReadStream, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../http/errors.js';
 import { createFileCache, type FileCache } from './file-cache.js';
 import { planResponse, type ResponsePlan } from './http-plan.js';
 import { isSafeKey } from './keys.js';
-import { openLocalFile, statLocalFileSync } from './local.js';
+import { openLocalFileSync, statLocalFileSync } from './local.js';
 import { RangeNotSatisfiableError, type MediaStorage, type StoredFileInfo } from './media-storage.js';
 import { cacheControlFor, contentTypeFor } from './media-types.js';
 
@@ -60,7 +60,7 @@ async function serveLocal(c: Context, file: string, key: string, options: ServeS
   if (cached) return c.body(cached.subarray(plan.start, plan.end + 1), plan.status, responseHeaders(key, info, plan, options));
   // Read through an open descriptor: if the file was replaced since the stat, its own size and tag
   // decide the answer, so headers and bytes always describe the same version.
-  const opened = await openLocalFile(file);
+  const opened = openLocalFileSync(file);
   if (!opened) throw new NotFoundError();
   const current = opened.info.etag === info.etag ? plan : planResponse((name) => c.req.header(name), c.req.method, opened.info);
   return sendOpened(c, file, key, opened, current, cache, options);
@@ -70,43 +70,49 @@ async function sendOpened(
   c: Context,
   file: string,
   key: string,
-  { handle, info }: { handle: FileHandle; info: StoredFileInfo },
+  { fd, info }: { fd: number; info: StoredFileInfo },
   plan: ResponsePlan,
   cache: FileCache | null,
   options: ServeStoredFileOptions,
 ): Promise<Response> {
   const headers = responseHeaders(key, info, plan, options);
   if (plan.status === 304 || plan.status === 416) {
-    await handle.close();
+    close(fd, ignore);
     return c.body(null, plan.status, headers);
   }
   if (info.size <= (cache?.maxFileBytes ?? 256 * 1024)) {
     // Small enough to hold: read it whole in one call, keep it for the next viewer, send the part asked.
     let bytes: Buffer<ArrayBuffer>;
     try {
-      bytes = await readWhole(handle, info.size);
+      bytes = await readWhole(fd, info.size);
     } finally {
-      await handle.close();
+      close(fd, ignore);
     }
     cache?.set(file, info.etag, bytes);
     return c.body(bytes.subarray(plan.start, plan.end + 1), plan.status, headers);
   }
-  const stream = handle.createReadStream({ start: plan.start, end: plan.end, highWaterMark: STREAM_CHUNK });
+  const stream = createReadStream('', { fd, start: plan.start, end: plan.end, highWaterMark: STREAM_CHUNK });
   return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, plan.status, headers);
 }
 
-async function readWhole(handle: FileHandle, size: number): Promise<Buffer<ArrayBuffer>> {
+async function readWhole(fd: number, size: number): Promise<Buffer<ArrayBuffer>> {
   // Not from the shared pool: a cached small file must not pin an 8 KiB slab. Never a SharedArrayBuffer.
   const bytes = Buffer.allocUnsafeSlow(size) as Buffer<ArrayBuffer>;
   let offset = 0;
   while (offset < size) {
-    const { bytesRead } = await handle.read(bytes, offset, size - offset, offset);
+    const bytesRead = await readAt(fd, bytes, offset, size - offset);
     if (bytesRead === 0) break;
     offset += bytesRead;
   }
   // A file that shrank under us (not our writers: they rename) is sent as what was there.
   return offset === size ? bytes : bytes.subarray(0, offset);
 }
+
+function readAt(fd: number, buffer: Buffer, offset: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, offset, length, offset, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+
+function ignore(): void {}
 
 async function serveFromAdapter(c: Context, storage: MediaStorage, key: string, options: ServeStoredFileOptions): Promise<Response> {
   // Remote stores are read in two requests (stat, then get); if the file was replaced in between,

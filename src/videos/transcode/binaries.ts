@@ -12,6 +12,7 @@ export interface FfmpegBinaries {
   source: BinarySource;
 }
 
+/** Options of {@link resolveBinaries}. */
 export interface ResolveBinariesOptions {
   /** Take only this source (tests run once per source); throws when it has no usable pair. */
   source?: BinarySource;

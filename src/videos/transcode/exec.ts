@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 
+/** Options of {@link runTool}. */
 export interface RunToolOptions {
   /** Kill the process after this long; the result then has `timedOut: true`. */
   timeoutMs?: number;
@@ -12,6 +13,7 @@ export interface RunToolOptions {
   cwd?: string;
 }
 
+/** How a process run by {@link runTool} ended. */
 export interface RunToolResult {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -1,6 +1,7 @@
 import { audioRendition, videoRenditions, type LadderPlan } from './ladder.js';
 import { storyboardFilter, type StoryboardPlan } from './storyboard.js';
 
+/** Options of {@link buildTranscodeArgs}. */
 export interface TranscodeArgsOptions {
   /** Source file; an absolute path, so a name like "a:b.mp4" is never read as a protocol. */
   input: string;

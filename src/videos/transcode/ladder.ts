@@ -34,6 +34,7 @@ export interface AudioRendition {
 /** Either kind of output stream. */
 export type Rendition = VideoRendition | AudioRendition;
 
+/** Options of {@link planLadder}. */
 export interface LadderOptions {
   /** Rungs to consider, by short side; default {@link LADDER_HEIGHTS}. */
   heights?: readonly number[];

@@ -12,6 +12,7 @@ export interface RenditionMeasurement {
 /** Measurements by rendition name; a rendition left out gets its nominal figures. */
 export type Measurements = Partial<Record<string, RenditionMeasurement>>;
 
+/** Options of {@link buildMasterPlaylist}. */
 export interface MasterPlaylistOptions {
   /** URI of a rendition's media playlist relative to the master; default `${name}/index.m3u8`. */
   uriFor?: (rendition: Rendition) => string;

@@ -23,6 +23,7 @@ export interface MediaSummary {
   sampleAspectRatio: number;
 }
 
+/** Options of {@link probeMedia}. */
 export interface ProbeOptions {
   binaries: Pick<FfmpegBinaries, 'ffmpeg' | 'ffprobe'>;
   /** Per ffprobe/ffmpeg run; a stuck probe (a FIFO, a network mount) becomes `probe_failed`. */

@@ -1,3 +1,4 @@
+/** Options of {@link createProgressParser}. */
 export interface ProgressParserOptions {
   /** Length of the source; percent is output time over this. */
   durationSeconds: number;

@@ -11,6 +11,7 @@ import { probeMedia, type MediaSummary } from './probe.js';
 import { createProgressParser } from './progress.js';
 import { buildStoryboardVtt, planStoryboard, type StoryboardOptions, type StoryboardPlan } from './storyboard.js';
 
+/** Options of {@link transcodeVideo}. */
 export interface TranscodeOptions {
   input: string;
   /** Final folder. It appears complete or not at all; an existing one is replaced on success. */

@@ -8,6 +8,7 @@ export interface StoryboardPlan {
   thumbHeight: number;
 }
 
+/** Options of {@link planStoryboard}. */
 export interface StoryboardOptions {
   thumbWidth?: number;
   /** At most this many thumbnails; long videos get a longer interval instead of a huge sprite. */

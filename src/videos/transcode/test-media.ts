@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTool } from './exec.js';
 
+/** Options of {@link makeTestSource}; defaults: 640x360, 3 s, 30 fps, video and audio. */
 export interface TestSourceOptions {
   width?: number;
   height?: number;

@@ -1,6 +1,7 @@
 // Media serving: Fanfare's serveStoredFile (Hono on Node) against nginx with sendfile, on the same
 // files, with the same wrk settings, in alternating rounds. Writes bench/results/serve.json.
-//   npx tsx bench/serve.ts [--duration 10] [--rounds 5] [--connections 32] [--workers 1] [--segments 60]
+//   npx tsx bench/serve.ts [--duration 5] [--rounds 8] [--connections 32] [--workers 1] [--segments 60] [--pin]
+//                          [--cases segments,segmentsWithoutMemoryCache,playlists]
 // Needs Debian's nginx and wrk (installed here with apt-get when running as root).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { cpuSeconds, freePort, waitForHttp } from './lib/processes.js';
-import { ensureDebianPackages, versionOf } from './lib/system-tools.js';
+import { ensureDebianPackages, hasCommand, versionOf } from './lib/system-tools.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
 const GOAL = 0.9;
@@ -19,13 +20,14 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '32' },
     threads: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     segments: { type: 'string', default: '60' },
     cases: { type: 'string', default: 'segments,segmentsWithoutMemoryCache,playlists' },
+    pin: { type: 'boolean', default: false },
     output: { type: 'string', default: path.join(here, 'results', 'serve.json') },
   },
 });
@@ -37,7 +39,13 @@ const settings = {
   workers: Number(args.workers),
   segments: Number(args.segments),
   cases: args.cases!.split(','),
+  // --pin: wrk on CPU 0, every server process on CPU 1, so each side has one core of its own. Off by
+  // default: on a machine doing other work too, a pinned server cannot escape a busy core, and the
+  // rounds got noisier, not cleaner. Needs 2 CPUs and taskset (util-linux).
+  pin: args.pin! && os.cpus().length >= 2 && hasCommand('taskset'),
 };
+const SERVER_CPU = '1';
+const CLIENT_CPU = '0';
 
 /** Writes an HLS folder like the transcoder's: segments, init segment, media and master playlists, captions. */
 async function createMedia(root: string): Promise<{ segmentPaths: string[]; smallPaths: string[] }> {
@@ -70,7 +78,9 @@ async function createMedia(root: string): Promise<{ segmentPaths: string[]; smal
 async function startFanfare(root: string, port: number, workers: number, cacheMiB?: number) {
   const script = path.join(here, 'lib', 'media-server.ts');
   const args = ['--import', 'tsx', script, root, String(port), String(workers), ...(cacheMiB === undefined ? [] : [String(cacheMiB)])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = settings.pin
+    ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'inherit', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHttp(`http://127.0.0.1:${port}/`, child);
   return { process: child, stop: () => stopChild(child) };
 }
@@ -106,21 +116,37 @@ async function main() {
   const root = path.join(dir, 'media');
   const { segmentPaths, smallPaths } = await createMedia(root);
   const [nginxPort, fanfarePort, uncachedPort] = [await freePort(), await freePort(), await freePort()];
-  const nginx = await startNginx({
-    root,
-    urlPrefix: '/media/',
-    port: nginxPort,
-    workers: settings.workers,
-    dir: path.join(dir, 'nginx'),
-    // The headers serve.ts adds, so both responses are about the same size.
-    extraDirectives: ['add_header Cache-Control "public, max-age=31536000, immutable";', 'add_header X-Content-Type-Options nosniff;'],
-  });
-  const fanfare = await startFanfare(root, fanfarePort, settings.workers);
-  // The same server with serve.ts's memory cache off: every request reads the file from the page cache.
-  const uncached = await startFanfare(root, uncachedPort, settings.workers, 0);
-  const nginxSide = { url: `http://127.0.0.1:${nginxPort}`, pid: nginx.process.pid! };
-  const fanfareSide = { url: `http://127.0.0.1:${fanfarePort}`, pid: fanfare.process.pid! };
-  const uncachedSide = { url: `http://127.0.0.1:${uncachedPort}`, pid: uncached.process.pid! };
+  // Whatever started is stopped at the end, also when a later start fails.
+  const running: { stop(): Promise<void> }[] = [];
+  const cleanUp = async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    await rm(dir, { recursive: true, force: true });
+  };
+  let nginxSide, fanfareSide, uncachedSide;
+  try {
+    const nginx = await startNginx({
+      root,
+      urlPrefix: '/media/',
+      port: nginxPort,
+      workers: settings.workers,
+      dir: path.join(dir, 'nginx'),
+      cpu: settings.pin ? SERVER_CPU : undefined,
+      // The headers serve.ts adds, so both responses are about the same size.
+      extraDirectives: ['add_header Cache-Control "public, max-age=31536000, immutable";', 'add_header X-Content-Type-Options nosniff;'],
+    });
+    running.push(nginx);
+    const fanfare = await startFanfare(root, fanfarePort, settings.workers);
+    running.push(fanfare);
+    // The same server with serve.ts's memory cache off: every request reads the file from the page cache.
+    const uncached = await startFanfare(root, uncachedPort, settings.workers, 0);
+    running.push(uncached);
+    nginxSide = { url: `http://127.0.0.1:${nginxPort}`, pid: nginx.process.pid! };
+    fanfareSide = { url: `http://127.0.0.1:${fanfarePort}`, pid: fanfare.process.pid! };
+    uncachedSide = { url: `http://127.0.0.1:${uncachedPort}`, pid: uncached.process.pid! };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
   const loadBefore = os.loadavg();
   try {
     await checkSameBytes([...smallPaths, segmentPaths[0]!], nginxSide.url, fanfareSide.url);
@@ -133,7 +159,7 @@ async function main() {
     const results: Record<string, Record<'nginx' | 'fanfare', Run[]>> = {};
     for (const [name, { paths, servers }] of Object.entries(cases).filter(([name]) => settings.cases.includes(name))) {
       const wrk = (url: string, durationSeconds: number) =>
-        runWrk({ baseUrl: url, paths, threads: settings.threads, connections: settings.connections, durationSeconds, dir });
+        runWrk({ baseUrl: url, paths, threads: settings.threads, connections: settings.connections, durationSeconds, dir, cpu: settings.pin ? CLIENT_CPU : undefined });
       // Warm-up: page cache, JIT, connection pools; not recorded.
       for (const server of Object.values(servers)) await wrk(server.url, 3);
       results[name] = { nginx: [], fanfare: [] };
@@ -188,7 +214,8 @@ async function main() {
         workers: { nginx: `worker_processes ${settings.workers}`, fanfare: settings.workers > 1 ? `node:cluster, ${settings.workers} workers` : '1 process' },
         files: { segments: `${settings.segments} × ${SEGMENT_BYTES} B .m4s, cycled`, playlists: `${smallPaths.length} files (master + 4 media playlists + captions), cycled` },
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() },
-        note: 'wrk, nginx and Node share the same cores; server CPU seconds come from /proc for each server process tree',
+        pinning: settings.pin ? `taskset: wrk on CPU ${CLIENT_CPU}, nginx and Node (all their processes and threads) on CPU ${SERVER_CPU}` : 'none',
+        note: 'the machine runs other work too (see loadAverage): rounds alternate and ratios are taken within a round; server CPU seconds come from /proc for each server process tree',
         loadAverage: { before: loadBefore, after: os.loadavg() },
         fanfareCache: 'serve.ts sharedFileCache at its default (128 MiB, files up to 8 MiB) except in segmentsWithoutMemoryCache, where it is off',
       },
@@ -206,8 +233,7 @@ async function main() {
     const { cases: _cases, ...head } = output;
     console.log(JSON.stringify({ ...head, cases: Object.fromEntries(Object.entries(report).map(([k, v]) => [k, { ...v, runs: undefined }])) }, null, 2));
   } finally {
-    await Promise.all([nginx.stop(), fanfare.stop(), uncached.stop()]);
-    await rm(dir, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 

@@ -21,6 +21,12 @@ import { publicChannelVideos, videoRoutes } from './videos/routes.js';
 import { videoStudioRoutes } from './videos/studio-routes.js';
 import { createUploadServer, UPLOAD_PATH } from './videos/upload/tus.js';
 import { ffmpegBinaries } from './videos/transcode-job.js';
+import { webhookRoutes, WEBHOOK_PATH } from './funding/payments/routes.js';
+import type { PaymentServices } from './funding/payments/services.js';
+import type { PurposeRegistry } from './funding/payments/events.js';
+import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from './funding/providers/index.js';
+import { tipRoutes, tipWidget } from './funding/tips/routes.js';
+import { membershipRoutes } from './funding/memberships/routes.js';
 
 /** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
@@ -32,7 +38,12 @@ const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
  * Builds the web application. It only wires core middleware and mounts each capability's routes;
  * the capabilities hold the behaviour.
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export interface AppServices {
+  payments: PaymentServices;
+  purposes: PurposeRegistry;
+}
+
+export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const cookies = cookiePolicy(deps.config.publicUrl);
   const onError = createErrorHandler({ log: deps.log, defaultLocale: deps.config.defaultLanguage, maxBodyBytes: MAX_FORM_BYTES });
@@ -70,7 +81,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', (c, next) => (c.req.path.startsWith(UPLOAD_PATH) ? next() : formLimit(c, next)));
   app.use('*', sessionMiddleware(deps, cookies));
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
-  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl }));
+  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl, exemptPrefixes: [WEBHOOK_PATH] }));
   app.use('*', setupGate(deps));
 
   const studioAccess = (c: AppContext) => canUseStudio(deps.db, c.var.user);
@@ -79,7 +90,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', accountRoutes(deps, cookies, studioAccess));
   app.route('/studio', studioRoutes(deps));
   app.route('/studio', videoStudioRoutes(deps, createUploadServer(deps, ffmpegBinaries)));
-  app.route('/', videoRoutes(deps, studioAccess));
+  app.route('/', videoRoutes(deps, studioAccess, (env, video) => tipWidget(deps, services.payments, env, video)));
+  app.route('/', tipRoutes(deps, services.payments));
+  app.route('/', membershipRoutes(deps, services.payments));
+  app.route('/', webhookRoutes(deps, services.payments, services.purposes));
+  if (services.payments.providers.test) app.route(TEST_CHECKOUT_PATH, testCheckoutRoutes({ provider: services.payments.providers.test }));
   app.route(
     '/',
     channelRoutes(deps, studioAccess, async (env, channel, page) => {

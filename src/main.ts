@@ -8,6 +8,7 @@ import { isSetUp } from './setup/service.js';
 import { createWorker } from './core/jobs/index.js';
 import { jobHandlers } from './job-handlers.js';
 import { clientAssets } from './web/bundle.js';
+import { createSiteServices } from './services.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -15,13 +16,14 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { loadDotEnv: true });
   const deps = await boot(config);
   const { log, db } = deps;
-  const app = createApp(deps);
+  const services = createSiteServices(deps);
+  const app = createApp(deps, services);
   // Bundle the client scripts now rather than on the first page view.
   await clientAssets();
   // By default the web process also runs background jobs, so one command runs the whole site.
   const worker =
     config.workerConcurrency > 0
-      ? createWorker({ db, handlers: jobHandlers(deps), log, clock: deps.clock, concurrency: config.workerConcurrency })
+      ? createWorker({ db, handlers: jobHandlers(deps, services), log, clock: deps.clock, concurrency: config.workerConcurrency })
       : undefined;
   worker?.start();
 

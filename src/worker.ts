@@ -2,6 +2,7 @@ import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { createWorker } from './core/jobs/index.js';
 import { jobHandlers } from './job-handlers.js';
+import { createSiteServices } from './services.js';
 
 /**
  * A process that only runs background jobs (`npm run worker`). Start as many as the machine allows;
@@ -10,7 +11,7 @@ import { jobHandlers } from './job-handlers.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { loadDotEnv: true });
   const deps = await boot(config);
-  const worker = createWorker({ db: deps.db, handlers: jobHandlers(deps), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
+  const worker = createWorker({ db: deps.db, handlers: jobHandlers(deps, createSiteServices(deps)), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
   worker.start();
   deps.log.info({ workerId: worker.id }, 'worker started');
   const stop = async (signal: string) => {

@@ -14,6 +14,8 @@ export interface NginxOptions {
   dir: string;
   /** Extra header lines (`add_header …;`) so both servers send comparable responses. */
   extraDirectives?: string[];
+  /** Run nginx (master and workers) on this CPU only, with taskset. */
+  cpu?: string;
 }
 
 /** A running nginx: its master process and a way to stop it. */
@@ -66,7 +68,10 @@ http {
 `,
   );
   // -e sends start-up errors to our folder instead of /var/log/nginx; -p makes relative paths ours too.
-  const child = spawn('nginx', ['-p', options.dir, '-e', temp('error.log'), '-c', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const args = ['-p', options.dir, '-e', temp('error.log'), '-c', config];
+  const child = options.cpu === undefined
+    ? spawn('nginx', args, { stdio: ['ignore', 'inherit', 'inherit'] })
+    : spawn('taskset', ['-c', options.cpu, 'nginx', ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHttp(`http://127.0.0.1:${options.port}/`, child);
   return {
     process: child,

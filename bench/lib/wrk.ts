@@ -11,6 +11,8 @@ export interface WrkOptions {
   durationSeconds: number;
   /** Folder for the generated Lua script. */
   dir: string;
+  /** Run wrk on this CPU only (taskset), to keep it off the server's core. */
+  cpu?: string;
 }
 
 /** What wrk measured: totals, rates and latency, plus any errors (a fair run has none). */
@@ -48,7 +50,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   await writeFile(scriptPath, script(options.paths));
   const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '-s', scriptPath, options.baseUrl];
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = options.cpu === undefined ? spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn('taskset', ['-c', options.cpu, 'wrk', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', reject);

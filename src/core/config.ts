@@ -37,6 +37,8 @@ const envSchema = z.object({
     }, 'SITE_TIMEZONE must be an IANA time zone such as Europe/Paris')
     .optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
+  // Creators keep at least 90 %: the platform fee is capped at 10 % (1000 basis points), 0 by default.
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(1000, 'PLATFORM_FEE_BPS is capped at 1000 (10 %)').default(0),
   TRANSCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
@@ -65,6 +67,8 @@ export interface Config {
   /** Background jobs run by each web process; 0 leaves them to `npm run worker` processes. */
   workerConcurrency: number;
   transcodePreset: string;
+  /** Platform fee on each payment, in basis points (0–1000). */
+  platformFeeBps: number;
 }
 
 /** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
@@ -108,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     siteTimeZone: e.SITE_TIMEZONE ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
     workerConcurrency: e.WORKER_CONCURRENCY,
     transcodePreset: e.TRANSCODE_PRESET,
+    platformFeeBps: e.PLATFORM_FEE_BPS,
   };
 }

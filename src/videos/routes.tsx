@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
@@ -14,8 +15,11 @@ import { mediaPath, thumbnailPath, viewerFor } from './service.js';
 
 const PAGE_SIZE = 24;
 
+/** Renders what goes under a video on its page (given by other capabilities, e.g. tips). */
+export type VideoExtrasRenderer = (env: ReturnType<typeof pageEnv>, video: q.VideoWithChannel) => Promise<Child>;
+
 /** Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes. */
-export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>) {
+export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderExtras: VideoExtrasRenderer = async () => null) {
   const app = new Hono<AppEnv>();
   const abs = (p: string) => `${deps.config.publicUrl}${p}`;
 
@@ -23,8 +27,9 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
   async function watchable(c: AppContext, shortId: string) {
     const video = await q.findVideoByShortId(deps.db, shortId);
     if (!video) throw new NotFoundError('video.not_found');
-    const viewer = await viewerFor(deps.db, c.var.user, video.channel_id);
-    if (!canWatch(video, viewer, deps.clock.now())) throw new NotFoundError('video.not_found');
+    const now = deps.clock.now();
+    const viewer = await viewerFor(deps.db, c.var.user, video.channel_id, now);
+    if (!canWatch(video, viewer, now)) throw new NotFoundError('video.not_found');
     return { video, viewer };
   }
 
@@ -57,9 +62,11 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
               : undefined;
     const thumb = thumbnailPath(video);
     const page = abs(`/v/${video.short_id}`);
+    const env = pageEnv(c, await studioAccess(c));
     return c.html(
       <WatchPage
-        env={pageEnv(c, await studioAccess(c))}
+        env={env}
+        extras={await renderExtras(env, video)}
         video={video}
         player={await playerProps(c, video, true)}
         descriptionHtml={renderMarkdown(video.description)}

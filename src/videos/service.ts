@@ -5,6 +5,7 @@ import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError } from '../core/http/errors.js';
 import { enqueue } from '../core/jobs/index.js';
 import type { Queryable } from '../core/db/index.js';
+import { membershipAccess } from '../funding/memberships/access.js';
 import type { Viewer } from './access.js';
 import * as q from './queries.js';
 import type { MediaSummary } from './transcode/probe.js';
@@ -18,17 +19,19 @@ export function newShortId(): string {
   return randomBytes(8).toString('base64url');
 }
 
-/** What a user is to a video's channel; memberships will set `isMember`. */
-export async function viewerFor(db: Queryable, user: CurrentUser | null, channelId: string): Promise<Viewer> {
+/** What a user is to a video's channel: its team, a member (and with what early access), or neither. */
+export async function viewerFor(db: Queryable, user: CurrentUser | null, channelId: string, now: Date): Promise<Viewer> {
   const role = await roleOnChannel(db, user, channelId);
-  return { isTeam: role !== undefined, isMember: false };
+  if (role) return { isTeam: true, isMember: true, earlyAccessDays: 0 };
+  const membership = await membershipAccess(db, user?.id, channelId, now);
+  return { isTeam: false, isMember: membership.isMember, earlyAccessDays: membership.earlyAccessDays };
 }
 
 /** A video the user may edit (owner, channel admin or editor), or 404/403. */
 export async function videoForTeam(db: Queryable, user: CurrentUser | null, videoId: string): Promise<q.VideoWithChannel> {
   const video = await q.findVideoById(db, videoId);
   if (!video) throw new NotFoundError('video.not_found');
-  if (!(await viewerFor(db, user, video.channel_id)).isTeam) throw new ForbiddenError();
+  if (!(await roleOnChannel(db, user, video.channel_id))) throw new ForbiddenError();
   return video;
 }
 

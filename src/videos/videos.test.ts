@@ -30,7 +30,7 @@ describe('videos: upload, transcode, watch', () => {
   let shortId = '';
 
   const videoCount = async () => (await site.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM videos'))[0]!.n;
-  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: jobHandlers(site.deps), clock: site.deps.clock });
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: jobHandlers(site.deps, site.services), clock: site.deps.clock });
 
   before(async () => {
     site = await createTestSite({ env: { MAX_UPLOAD_MB: '50' } });

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppServices } from '../../src/app.js';
+import { createSiteServices } from '../../src/services.js';
 import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { openTestDb } from './db.js';
@@ -14,6 +15,7 @@ export { openTestDb } from './db.js';
 
 export interface TestSite {
   deps: AppDeps;
+  services: AppServices;
   app: ReturnType<typeof createApp>;
   dir: string;
   outboxDir: string;
@@ -36,9 +38,12 @@ export async function createTestSite(options: { env?: Record<string, string>; cl
     storage: createLocalStorage(path.join(dir, 'media')),
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
+  // Payment rails come from the test's env only (never the machine's): the test bank by default.
+  const services = createSiteServices(deps, options.env ?? {});
   return {
     deps,
-    app: createApp(deps),
+    services,
+    app: createApp(deps, services),
     dir,
     outboxDir,
     async close() {

@@ -29,14 +29,14 @@ const CHECKS: { check: LedgerProblem['check']; sql: string }[] = [
   },
   {
     check: 'orphan_posting',
-    sql: `SELECT p.id AS posting_id FROM ledger_postings p
+    sql: `SELECT p.transaction_id, p.line FROM ledger_postings p
             LEFT JOIN ledger_transactions t ON t.id = p.transaction_id
             LEFT JOIN ledger_accounts a ON a.id = p.account_id
            WHERE t.id IS NULL OR a.id IS NULL`,
   },
   {
     check: 'posting_currency_differs_from_account',
-    sql: `SELECT p.id AS posting_id, p.currency, a.currency AS account_currency FROM ledger_postings p
+    sql: `SELECT p.transaction_id, p.line, p.currency, a.currency AS account_currency FROM ledger_postings p
             JOIN ledger_accounts a ON a.id = p.account_id WHERE p.currency <> a.currency`,
   },
   {

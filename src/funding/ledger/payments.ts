@@ -4,7 +4,7 @@ import type { Queryable } from '../../core/db/index.js';
 import { assertSameCurrency, MAX_PLATFORM_FEE_BPS, money, percentOf, splitLargestRemainder, sumMoney, type Money } from '../money.js';
 import { accounts } from './accounts.js';
 import { InvalidPostingError, PlatformFeeTooHighError, TransactionNotFoundError } from './errors.js';
-import { hashRequest, inTransaction, postTransaction, type FundingSource, type PostingInput, type PostResult } from './post.js';
+import { hashRequest, postTransaction, type FundingSource, type PostingInput, type PostResult } from './post.js';
 import { transactionSlices } from './queries.js';
 import { slicesByChannel } from './slices.js';
 
@@ -103,8 +103,9 @@ export function totalOf(parts: readonly ChannelBreakdown[], currency: Money['cur
 }
 
 /**
- * Records a payment split among creators in one transaction. Replaying the idempotency key returns
- * the breakdown recorded the first time and posts nothing.
+ * Records a payment split among creators in one transaction (one statement: atomic even when `q` is
+ * the database itself). Replaying the idempotency key returns the breakdown recorded the first time
+ * and posts nothing.
  */
 export async function recordSplitPayment(
   q: Queryable,
@@ -113,24 +114,22 @@ export async function recordSplitPayment(
   const parts = planPayment(options);
   const { idempotencyKey, fanUserId = null, source, provider, externalRef, gross, processorFee, platformFeeBps, occurredAt } = options;
   const requestHash = hashRequest({ op: 'payment', shares: [...options.shares].sort((a, b) => (a.channelId < b.channelId ? -1 : 1)), fanUserId, source, provider, externalRef, gross, processorFee, platformFeeBps, occurredAt });
-  return inTransaction(q, async (tx) => {
-    const result = await postTransaction(tx, {
-      idempotencyKey,
-      kind: 'payment',
-      source,
-      channelId: parts.length === 1 ? parts[0]!.channelId : null,
-      fanUserId,
-      provider,
-      externalRef,
-      platformFeeBps,
-      occurredAt,
-      description: options.description,
-      postings: paymentPostings(provider, parts),
-      requestHash,
-    });
-    const shares = result.created ? parts : await readPaymentShares(tx, result.transactionId);
-    return { ...result, total: totalOf(shares, gross.currency), shares };
+  const result = await postTransaction(q, {
+    idempotencyKey,
+    kind: 'payment',
+    source,
+    channelId: parts.length === 1 ? parts[0]!.channelId : null,
+    fanUserId,
+    provider,
+    externalRef,
+    platformFeeBps,
+    occurredAt,
+    description: options.description,
+    postings: paymentPostings(provider, parts),
+    requestHash,
   });
+  const shares = result.created ? parts : await readPaymentShares(q, result.transactionId);
+  return { ...result, total: totalOf(shares, gross.currency), shares };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Queryable } from '../../core/db/index.js';
 import type { Money } from '../money.js';
 import type { AccountSpec } from './accounts.js';
 import { DuplicateExternalRefError, IdempotencyKeyReusedError, InvalidPostingError, UnbalancedTransactionError } from './errors.js';
-import { findAccountIds, findTransactionByExternalRef, findTransactionByKey, insertAccounts, insertTransaction, type TransactionRow } from './queries.js';
+import { findTransactionByExternalRef, findTransactionByKey, insertTransaction, type NewPosting, type NewTransaction, type TransactionRow } from './queries.js';
 
 /** What a transaction records. */
 export type TransactionKind = 'payment' | 'refund' | 'dispute' | 'dispute_reversal' | 'dispute_lost' | 'payout' | 'fee_adjustment';
@@ -87,16 +87,6 @@ export function assertBalanced(postings: readonly PostingInput[]): void {
   }
 }
 
-async function accountIds(q: Queryable, specs: readonly AccountSpec[]): Promise<Map<string, number>> {
-  const codes = [...new Set(specs.map((s) => s.code))];
-  let ids = await findAccountIds(q, codes);
-  if (ids.size < codes.length) {
-    await insertAccounts(q, [...new Map(specs.filter((s) => !ids.has(s.code)).map((s) => [s.code, s])).values()]);
-    ids = await findAccountIds(q, codes);
-  }
-  return ids;
-}
-
 /** Checks that an existing transaction answers this request, and returns it as a replay. */
 export function replayOf(existing: TransactionRow, key: string, requestHash: string): PostResult {
   if (existing.request_hash !== requestHash) throw new IdempotencyKeyReusedError(key, existing.id);
@@ -114,39 +104,35 @@ export function replayOf(existing: TransactionRow, key: string, requestHash: str
 export async function postTransaction(q: Queryable, input: PostTransactionInput): Promise<PostResult> {
   assertBalanced(input.postings);
   const requestHash = input.requestHash ?? hashRequest({ ...input, postings: input.postings.map((p) => ({ code: p.account.code, amount: p.amount, channelId: p.channelId ?? null })) });
-  return inTransaction(q, async (tx) => {
-    const ids = await accountIds(tx, input.postings.map((p) => p.account));
-    const transactionId = await insertTransaction(
-      tx,
-      {
-        idempotencyKey: input.idempotencyKey,
-        requestHash,
-        kind: input.kind,
-        source: input.source ?? null,
-        channelId: input.channelId ?? null,
-        fanUserId: input.fanUserId ?? null,
-        provider: input.provider ?? null,
-        externalRef: input.externalRef ?? null,
-        reversesTransactionId: input.reversesTransactionId ?? null,
-        platformFeeBps: input.platformFeeBps ?? null,
-        occurredAt: input.occurredAt,
-        description: input.description ?? '',
-        metadata: input.metadata ?? {},
-      },
-      input.postings.map((p) => ({
-        accountId: ids.get(p.account.code)!,
-        currency: p.amount.currency,
-        amount: p.amount.amount,
-        channelId: p.channelId ?? p.account.channelId,
-      })),
-    );
-    if (transactionId !== undefined) return { transactionId, created: true };
-    const existing = await findTransactionByKey(tx, input.idempotencyKey);
-    if (existing) return replayOf(existing, input.idempotencyKey, requestHash);
-    if (input.provider && input.externalRef) {
-      const same = await findTransactionByExternalRef(tx, input.kind, input.provider, input.externalRef);
-      if (same) throw new DuplicateExternalRefError(input.provider, input.externalRef, same.id);
-    }
-    throw new InvalidPostingError(`transaction ${input.idempotencyKey} conflicts with one already recorded`);
-  });
+  const row: NewTransaction = {
+    idempotencyKey: input.idempotencyKey,
+    requestHash,
+    kind: input.kind,
+    source: input.source ?? null,
+    channelId: input.channelId ?? null,
+    fanUserId: input.fanUserId ?? null,
+    provider: input.provider ?? null,
+    externalRef: input.externalRef ?? null,
+    reversesTransactionId: input.reversesTransactionId ?? null,
+    platformFeeBps: input.platformFeeBps ?? null,
+    occurredAt: input.occurredAt,
+    description: input.description ?? '',
+    metadata: input.metadata ?? {},
+  };
+  const postings: NewPosting[] = input.postings.map((p) => ({
+    account: p.account,
+    currency: p.amount.currency,
+    amount: p.amount.amount,
+    channelId: p.channelId ?? p.account.channelId,
+  }));
+  // One statement, atomic by itself: no transaction needed around it; the lookups after a conflict only read.
+  const transactionId = await insertTransaction(q, row, postings);
+  if (transactionId !== undefined) return { transactionId, created: true };
+  const existing = await findTransactionByKey(q, input.idempotencyKey);
+  if (existing) return replayOf(existing, input.idempotencyKey, requestHash);
+  if (input.provider && input.externalRef) {
+    const same = await findTransactionByExternalRef(q, input.kind, input.provider, input.externalRef);
+    if (same) throw new DuplicateExternalRefError(input.provider, input.externalRef, same.id);
+  }
+  throw new InvalidPostingError(`transaction ${input.idempotencyKey} conflicts with one already recorded`);
 }

@@ -20,29 +20,6 @@ export interface TransactionRow {
 const TRANSACTION_COLUMNS =
   'id, idempotency_key, request_hash, kind, source, channel_id, provider, external_ref, reverses_transaction_id, occurred_at';
 
-/** Ids of the accounts with these codes (missing codes are absent from the map). */
-export async function findAccountIds(q: Queryable, codes: readonly string[]): Promise<Map<string, number>> {
-  const rows = await q.query<{ id: number; code: string }>('SELECT id, code FROM ledger_accounts WHERE code = ANY($1::text[])', [codes]);
-  return new Map(rows.map((r) => [r.code, r.id]));
-}
-
-/** Creates the accounts that do not exist yet; an account someone else just created is left alone. */
-export async function insertAccounts(q: Queryable, specs: readonly AccountSpec[]): Promise<void> {
-  await q.query(
-    `INSERT INTO ledger_accounts (code, kind, currency, normal_side, channel_id, provider)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[])
-     ON CONFLICT (code) DO NOTHING`,
-    [
-      specs.map((s) => s.code),
-      specs.map((s) => s.kind),
-      specs.map((s) => s.currency),
-      specs.map((s) => s.normalSide),
-      specs.map((s) => s.channelId),
-      specs.map((s) => s.provider),
-    ],
-  );
-}
-
 /** Column values of a new transaction. */
 export interface NewTransaction {
   idempotencyKey: string;
@@ -62,31 +39,22 @@ export interface NewTransaction {
 
 /** A posting ready to insert. */
 export interface NewPosting {
-  accountId: number;
+  account: AccountSpec;
   currency: string;
   amount: number;
   channelId: string | null;
 }
 
 /**
- * Inserts a transaction and its postings in one statement. Returns the new id, or undefined when a
- * unique constraint (idempotency key, provider reference, one resolution per dispute) already holds
- * such a row: ON CONFLICT DO NOTHING leaves the caller's transaction usable, unlike an error would.
+ * Records a transaction with its postings through the database's one insert path, ledger_post()
+ * (see migration 004): one round trip, accounts created on first use. Returns the new id, or
+ * undefined when a unique constraint already holds such a transaction (nothing is written, and the
+ * caller's transaction stays usable).
  */
 export async function insertTransaction(q: Queryable, tx: NewTransaction, postings: readonly NewPosting[]): Promise<number | undefined> {
-  const rows = await q.query<{ id: number }>(
-    `WITH tx AS (
-       INSERT INTO ledger_transactions (idempotency_key, request_hash, kind, source, channel_id, fan_user_id, provider,
-         external_ref, reverses_transaction_id, platform_fee_bps, occurred_at, description, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT DO NOTHING
-       RETURNING id
-     ), postings AS (
-       INSERT INTO ledger_postings (transaction_id, account_id, currency, amount, channel_id)
-       SELECT tx.id, p.account_id, p.currency, p.amount, p.channel_id
-         FROM tx, unnest($14::bigint[], $15::text[], $16::bigint[], $17::uuid[]) AS p (account_id, currency, amount, channel_id)
-     )
-     SELECT id FROM tx`,
+  const rows = await q.query<{ id: number | null }>(
+    `SELECT ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+       $14::text[], $15::text[], $16::text[], $17::uuid[], $18::text[], $19::text[], $20::bigint[], $21::uuid[]) AS id`,
     [
       tx.idempotencyKey,
       tx.requestHash,
@@ -101,13 +69,17 @@ export async function insertTransaction(q: Queryable, tx: NewTransaction, postin
       tx.occurredAt,
       tx.description,
       JSON.stringify(tx.metadata),
-      postings.map((p) => p.accountId),
+      postings.map((p) => p.account.code),
+      postings.map((p) => p.account.kind),
+      postings.map((p) => p.account.normalSide),
+      postings.map((p) => p.account.channelId),
+      postings.map((p) => p.account.provider),
       postings.map((p) => p.currency),
       postings.map((p) => p.amount),
       postings.map((p) => p.channelId),
     ],
   );
-  return rows[0]?.id;
+  return rows[0]!.id ?? undefined;
 }
 
 /** The transaction first posted under `key`. */

@@ -77,6 +77,7 @@ export interface RefundInput {
   idempotencyKey: string;
 }
 
+/** What a refund did; `amount` is what was refunded (the remainder when none was asked). */
 export interface RefundResult extends Money {
   refundRef: string;
   /** `pending` refunds are confirmed later by a `refund.succeeded` event. */
@@ -96,6 +97,7 @@ export const PAYMENT_EVENT_TYPES = [
   'invoice.expired',
 ] as const;
 
+/** One of `PAYMENT_EVENT_TYPES`. */
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
 /**

@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { Layout, type PageEnv } from '../../core/http/layout.js';
 import type { VideoWithChannel } from '../queries.js';
 import { formatTimestamp } from '../schema.js';
@@ -13,6 +14,8 @@ export interface WatchPageProps {
   urls: { page: string; embed: string; oembed: string; poster?: string; channel: string };
   /** Shown to the team when the video is not public yet. */
   teamNotice?: 'draft' | 'scheduled' | 'members' | 'unlisted';
+  /** What other capabilities put under the video (the tip widget). */
+  extras?: Child;
 }
 
 /** JSON inside <script> must not be able to close the tag. */
@@ -116,6 +119,7 @@ export function WatchPage(props: WatchPageProps) {
           <dt>{t('video.licence')}</dt>
           <dd>{t(`licence.${video.licence as 'cc_by'}`)}</dd>
         </dl>
+        {props.extras}
         <details class="share">
           <summary>{t('video.share')}</summary>
           <label for="embed-code">{t('video.embed_code')}</label>

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
-import { findChannelByHandle } from '../../channels/service.js';
+import { findChannelByHandle, roleOnChannel } from '../../channels/service.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { formatBytes } from '../../core/http/errors.js';
 import type { MessageKey, Translate } from '../../core/i18n/index.js';
-import { createVideoFromUpload, viewerFor } from '../service.js';
+import { createVideoFromUpload } from '../service.js';
 import { ProbeError } from '../transcode/errors.js';
 import { probeMedia } from '../transcode/probe.js';
 import type { FfmpegBinaries } from '../transcode/binaries.js';
@@ -92,7 +92,7 @@ export function createUploadServer(deps: AppDeps, binaries: () => FfmpegBinaries
       if (!filename) throw refuse(400, 'filename_required', t, 'upload.filename_required');
       if (!typeAllowed(filetype, deps.config.uploadAllowedTypes)) throw refuse(415, 'type_not_allowed', t, 'upload.type_not_allowed', { type: filetype || '?' });
       const channel = await findChannelByHandle(deps.db, (meta.channel ?? '').toLowerCase());
-      if (!channel || !(await viewerFor(deps.db, user, channel.id)).isTeam) throw refuse(403, 'forbidden', t, 'error.forbidden');
+      if (!channel || !(await roleOnChannel(deps.db, user, channel.id))) throw refuse(403, 'forbidden', t, 'error.forbidden');
       // What the client claimed is replaced by what the server checked.
       return { metadata: { filename, filetype, channelId: channel.id, userId: user.id } };
     },

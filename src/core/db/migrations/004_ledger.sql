@@ -51,6 +51,7 @@ CREATE TABLE ledger_transactions (
   reverses_transaction_id bigint REFERENCES ledger_transactions (id),
   platform_fee_bps integer CHECK (platform_fee_bps BETWEEN 0 AND 1000),
   occurred_at timestamptz NOT NULL,
+  -- The recording database transaction's now(): postings are only accepted while it still is (see below).
   recorded_at timestamptz NOT NULL DEFAULT now(),
   description text NOT NULL DEFAULT '' CHECK (length(description) <= 500),
   metadata jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
@@ -69,69 +70,113 @@ CREATE INDEX ledger_transactions_reverses ON ledger_transactions (reverses_trans
 CREATE INDEX ledger_transactions_occurred ON ledger_transactions (occurred_at);
 
 CREATE TABLE ledger_postings (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   transaction_id bigint NOT NULL REFERENCES ledger_transactions (id),
+  -- Line number within the transaction (1, 2, …). The key doubles as the index by transaction.
+  line smallint NOT NULL CHECK (line > 0),
   account_id bigint NOT NULL,
   currency text NOT NULL,
   amount bigint NOT NULL CHECK (amount <> 0),
   -- The creator this posting is on behalf of (also on platform and provider accounts), so each
   -- creator's share of a split payment, and of its refunds, reads straight from the journal.
   channel_id uuid REFERENCES channels (id),
+  PRIMARY KEY (transaction_id, line),
   FOREIGN KEY (account_id, currency) REFERENCES ledger_accounts (id, currency)
 );
 -- Balances are sums over an account's postings: this index answers them without reading the table.
 CREATE INDEX ledger_postings_account ON ledger_postings (account_id) INCLUDE (amount);
-CREATE INDEX ledger_postings_transaction ON ledger_postings (transaction_id);
 CREATE INDEX ledger_postings_channel ON ledger_postings (channel_id, transaction_id) WHERE channel_id IS NOT NULL;
 
--- Checked at COMMIT (deferred), once all postings of the transaction are in.
-CREATE FUNCTION ledger_check_transaction(tx_id bigint) RETURNS void LANGUAGE plpgsql AS $$
+-- The money rules of one transaction, checked at COMMIT (deferred), once all its postings are in:
+-- it has postings; they sum to zero per currency and per creator; and in a payment each creator's
+-- platform fee is at most a tenth of their gross (creators keep at least 90 %). One query.
+CREATE FUNCTION ledger_check_transaction() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  bad record;
+  result record;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM ledger_postings WHERE transaction_id = tx_id) THEN
-    RAISE EXCEPTION 'ledger transaction % has no postings', tx_id USING ERRCODE = 'check_violation';
-  END IF;
-  SELECT p.currency, p.channel_id, sum(p.amount) AS total INTO bad
-    FROM ledger_postings p WHERE p.transaction_id = tx_id
-   GROUP BY p.currency, p.channel_id HAVING sum(p.amount) <> 0 LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'ledger transaction % is unbalanced: % % (channel %)', tx_id, bad.total, bad.currency, bad.channel_id
+  SELECT count(*) AS slices,
+         count(*) FILTER (WHERE total <> 0) AS unbalanced,
+         count(*) FILTER (WHERE NEW.kind = 'payment' AND 10 * platform > -clearing) AS above_cap
+    INTO result
+    FROM (SELECT sum(p.amount) AS total,
+                 coalesce(sum(p.amount) FILTER (WHERE a.kind = 'platform_fees'), 0) AS platform,
+                 coalesce(sum(p.amount) FILTER (WHERE a.kind = 'provider_clearing'), 0) AS clearing
+            FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
+           WHERE p.transaction_id = NEW.id
+           GROUP BY p.currency, p.channel_id) AS slice;
+  IF result.slices = 0 THEN
+    RAISE EXCEPTION 'ledger transaction % has no postings', NEW.id USING ERRCODE = 'check_violation';
+  ELSIF result.unbalanced > 0 THEN
+    RAISE EXCEPTION 'ledger transaction % is unbalanced: its postings do not sum to zero per currency and creator', NEW.id
       USING ERRCODE = 'check_violation';
+  ELSIF result.above_cap > 0 THEN
+    RAISE EXCEPTION 'ledger transaction %: platform fee above 10 %%', NEW.id USING ERRCODE = 'check_violation';
   END IF;
-  -- Creators keep at least 90 %: per creator, the platform fee is at most a tenth of the gross.
-  SELECT p.channel_id INTO bad
-    FROM ledger_postings p
-    JOIN ledger_accounts a ON a.id = p.account_id
-    JOIN ledger_transactions t ON t.id = p.transaction_id
-   WHERE p.transaction_id = tx_id AND t.kind = 'payment'
-   GROUP BY p.channel_id
-  HAVING 10 * coalesce(sum(p.amount) FILTER (WHERE a.kind = 'platform_fees'), 0)
-       > -coalesce(sum(p.amount) FILTER (WHERE a.kind = 'provider_clearing'), 0)
-   LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'ledger transaction %: platform fee above 10 %% for channel %', tx_id, bad.channel_id
-      USING ERRCODE = 'check_violation';
-  END IF;
-END $$;
-
-CREATE FUNCTION ledger_check_new_transaction() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM ledger_check_transaction(NEW.id);
-  RETURN NULL;
-END $$;
-
-CREATE FUNCTION ledger_check_new_posting() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM ledger_check_transaction(NEW.transaction_id);
   RETURN NULL;
 END $$;
 
 CREATE CONSTRAINT TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_transaction();
--- Also per posting: a posting added later to an older transaction is checked too.
-CREATE CONSTRAINT TRIGGER ledger_postings_balanced AFTER INSERT ON ledger_postings
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_new_posting();
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transaction();
+
+-- That check runs once per transaction, when it is recorded. So postings can only be added in the
+-- database transaction that recorded theirs (its recorded_at is that database transaction's now()):
+-- a posting appended to an older transaction would escape the check, and is refused.
+CREATE FUNCTION ledger_refuse_late_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM new_postings n JOIN ledger_transactions t ON t.id = n.transaction_id WHERE t.recorded_at <> now()) THEN
+    RAISE EXCEPTION 'postings can only be added to a ledger transaction while it is being recorded'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_postings_with_their_transaction AFTER INSERT ON ledger_postings
+  REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_late_postings();
+
+-- The insert path: one call records a transaction with its postings, creating the accounts they name
+-- on first use. Returns the new transaction's id, or NULL when a unique constraint (idempotency key,
+-- provider reference, one outcome per dispute) already holds such a transaction: nothing is written
+-- then, and the caller's transaction stays usable (ON CONFLICT DO NOTHING, not an error). One round
+-- trip, with plans cached per connection. Postings are given as parallel arrays, one element each.
+CREATE FUNCTION ledger_post(
+  idempotency_key text, request_hash text, kind text, source text, channel_id uuid, fan_user_id uuid,
+  provider text, external_ref text, reverses_transaction_id bigint, platform_fee_bps integer,
+  occurred_at timestamptz, description text, metadata jsonb,
+  account_codes text[], account_kinds text[], account_sides text[], account_channels uuid[], account_providers text[],
+  currencies text[], amounts bigint[], posting_channels uuid[]
+) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  tx_id bigint;
+  account_ids bigint[];
+BEGIN
+  SELECT array_agg(a.id ORDER BY c.n) INTO account_ids
+    FROM unnest(account_codes) WITH ORDINALITY AS c (code, n) JOIN ledger_accounts a ON a.code = c.code;
+  IF coalesce(cardinality(account_ids), 0) <> cardinality(account_codes) THEN
+    -- First money on some account. Waits for anyone creating it at the same moment; the next statement sees it.
+    INSERT INTO ledger_accounts (code, kind, currency, normal_side, channel_id, provider)
+    SELECT DISTINCT ON (x.code) x.code, x.kind, x.currency, x.side, x.channel, x.provider
+      FROM unnest(account_codes, account_kinds, currencies, account_sides, account_channels, account_providers)
+             AS x (code, kind, currency, side, channel, provider)
+     WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.code = x.code)
+    ON CONFLICT (code) DO NOTHING;
+    SELECT array_agg(a.id ORDER BY c.n) INTO account_ids
+      FROM unnest(account_codes) WITH ORDINALITY AS c (code, n) JOIN ledger_accounts a ON a.code = c.code;
+  END IF;
+  INSERT INTO ledger_transactions AS t (idempotency_key, request_hash, kind, source, channel_id, fan_user_id, provider,
+      external_ref, reverses_transaction_id, platform_fee_bps, occurred_at, description, metadata)
+  VALUES (ledger_post.idempotency_key, ledger_post.request_hash, ledger_post.kind, ledger_post.source,
+      ledger_post.channel_id, ledger_post.fan_user_id, ledger_post.provider, ledger_post.external_ref,
+      ledger_post.reverses_transaction_id, ledger_post.platform_fee_bps, ledger_post.occurred_at,
+      ledger_post.description, ledger_post.metadata)
+  ON CONFLICT DO NOTHING
+  RETURNING t.id INTO tx_id;
+  IF tx_id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ledger_postings (transaction_id, line, account_id, currency, amount, channel_id)
+  SELECT tx_id, p.line, p.account_id, p.currency, p.amount, p.channel
+    FROM unnest(account_ids, currencies, amounts, posting_channels) WITH ORDINALITY AS p (account_id, currency, amount, channel, line);
+  RETURN tx_id;
+END $$;
 
 CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -15,6 +15,7 @@ export const invoiceSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).nullish(),
 });
 
+/** A Greenfield invoice, as checked by `invoiceSchema`. */
 export type GreenfieldInvoice = z.infer<typeof invoiceSchema>;
 
 /** The body of `POST /api/v1/stores/{storeId}/invoices`. */
@@ -25,6 +26,7 @@ export interface CreateInvoiceRequest {
   checkout: { redirectURL: string; redirectAutomatically: boolean; expirationMinutes: number };
 }
 
+/** Where the BTCPay Server is and which store the client acts for. */
 export interface GreenfieldClientOptions {
   /** The server's base URL, e.g. `https://pay.example.org`. */
   url: string;

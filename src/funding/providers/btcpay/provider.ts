@@ -5,6 +5,7 @@ import type { CheckoutSession, CreateCheckoutInput, PaymentEvent, PaymentMetadat
 import { createGreenfieldClient, type GreenfieldClient, type GreenfieldInvoice } from './client.js';
 import { BTCPAY_EVENT_TYPES, verifyBtcpayWebhook } from './webhooks.js';
 
+/** How to reach the BTCPay Server and check its webhooks. */
 export interface CreateBtcpayProviderOptions {
   /** The BTCPay Server's base URL, e.g. `https://pay.example.org`. */
   url: string;

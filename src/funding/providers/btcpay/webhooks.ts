@@ -23,6 +23,7 @@ const invoiceWebhook = z.object({
   partiallyPaid: z.boolean().optional(),
 });
 
+/** A verified invoice webhook payload. */
 export type BtcpayWebhook = z.infer<typeof invoiceWebhook>;
 
 /** The invoice events Fanfare acts on; the others (created, payment received, processing) are ignored. */

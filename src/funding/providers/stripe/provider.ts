@@ -6,6 +6,7 @@ import type { ChargeResult, ChargeSavedInput, CheckoutSession, CreateCheckoutInp
 import { stripeError } from './errors.js';
 import { CHECKOUT_MARKER, feeOf, mapStripeEvent, type StripeLookup } from './events.js';
 
+/** How to reach Stripe and check its webhooks. */
 export interface CreateStripeProviderOptions {
   /** `sk_live_…` or `sk_test_…` (a restricted `rk_` key works with write access to Checkout, PaymentIntents, Refunds). */
   secretKey: string;

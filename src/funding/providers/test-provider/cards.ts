@@ -39,6 +39,7 @@ export interface StoredCard {
   last4: string;
 }
 
+/** The fields of the card form, as named in the page and in `CardCheck.invalid`. */
 export type CardField = 'number' | 'expiry' | 'cvc';
 
 /** A card typed into the payment page, checked; or which fields are wrong. */

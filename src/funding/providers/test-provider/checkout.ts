@@ -4,7 +4,7 @@ import type { CheckoutSession, CreateCheckoutInput } from '../types.js';
 import { emit, feesFor, fingerprint, insertOnce, newId, newPaymentEvents, type Bank } from './bank.js';
 import { checkCard, needsAuthentication, onSessionDecline, type CardField, type StoredCard } from './cards.js';
 import { processingFee } from './fees.js';
-import { load, updateWith, type CheckoutData, type PaymentData } from './records.js';
+import { load, parseRecord, updateWith, type CheckoutData, type PaymentData } from './records.js';
 
 /** How long a test checkout takes payment, like a Stripe Checkout Session. */
 export const CHECKOUT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -72,7 +72,7 @@ export async function createTestCheckout(bank: Bank, checkoutBaseUrl: string, in
 export async function viewTestCheckout(bank: Bank, id: string): Promise<TestCheckoutView | undefined> {
   const record = await bank.store.get(id);
   if (!record || record.kind !== 'checkout') return undefined;
-  const { data } = await load(bank.store, 'checkout', id);
+  const { data } = parseRecord('checkout', record);
   const status = data.status !== 'paid' && isExpired(bank, data) ? 'expired' : data.status;
   return {
     id,

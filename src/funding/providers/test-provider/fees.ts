@@ -13,6 +13,7 @@ export interface CurrencyFees {
   disputeFee: number;
 }
 
+/** Fees by ISO currency code; a currency missing here is refused by the test bank. */
 export type FeeSchedule = Readonly<Record<string, CurrencyFees>>;
 
 /** EUR like Stripe's EEA standard cards (1.5 % + €0.25), GBP (1.5 % + 20p), USD (2.9 % + 30¢), CHF. */

@@ -34,6 +34,7 @@ const en = {
   'pay_test.expired.body': 'This payment page has expired. Go back and start again.',
 } as const;
 
+/** A message key of the test payment page (`pay_test.*`). */
 export type TestCheckoutMessageKey = keyof typeof en;
 
 const fr: Record<TestCheckoutMessageKey, string> = {

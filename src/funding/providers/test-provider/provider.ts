@@ -15,6 +15,7 @@ import { chargeSavedTestCard, refundTestPayment, resolveTestDispute } from './pa
 import type { TestBankStore } from './store.js';
 import { verifyTestWebhook, type DeliverWebhook } from './webhooks.js';
 
+/** How to build the test bank: where it keeps its books, where its webhooks go, how it signs them. */
 export interface CreateTestProviderOptions {
   /** The bank's books: `createSqlTestBankStore(db)` in the app, `createMemoryTestBankStore()` in tests. */
   store: TestBankStore;

@@ -16,6 +16,7 @@ const storedCard = z.object({
 const money = { amount: z.number().int().positive(), currency: z.string().regex(/^[A-Z]{3}$/) };
 const metadata = z.record(z.string(), z.string());
 
+/** A checkout: what to charge, where to send the fan, and how far the fan got. */
 export const checkoutData = z.object({
   ...money,
   description: z.string(),
@@ -33,6 +34,7 @@ export const checkoutData = z.object({
   paymentRef: z.string().optional(),
 });
 
+/** A payment (on-session from a checkout, or off-session), its refunds and its dispute. */
 export const paymentData = z.object({
   ...money,
   status: z.enum(['succeeded', 'declined', 'requires_action']),
@@ -49,10 +51,13 @@ export const paymentData = z.object({
   dispute: z.enum(['none', 'open', 'won', 'lost']),
 });
 
+/** A saved card and the customer it belongs to. */
 export const paymentMethodData = z.object({ customerRef: z.string(), card: storedCard });
 
+/** A refund; `failed` when a concurrent refund took what was left (replays then fail the same way). */
 export const refundData = z.object({ ...money, paymentRef: z.string(), status: z.enum(['succeeded', 'failed']), occurredAt: z.iso.datetime() });
 
+/** The data of each kind of record, as the schemas above check it. */
 export type CheckoutData = z.infer<typeof checkoutData>;
 export type PaymentData = z.infer<typeof paymentData>;
 export type PaymentMethodData = z.infer<typeof paymentMethodData>;

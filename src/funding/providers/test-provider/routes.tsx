@@ -9,6 +9,7 @@ import { checkoutTranslator, declineMessageKey } from './messages.js';
 import { AuthenticatePage, CardFormPage, ExpiredPage, PaidPage, type CardFormState, type CheckoutPageProps } from './pages.js';
 import type { TestProvider } from './provider.js';
 
+/** What the test bank's payment pages are built from. */
 export interface TestCheckoutRoutesOptions {
   /** The test bank whose checkouts these pages take payment for. */
   provider: TestProvider;

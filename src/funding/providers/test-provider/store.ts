@@ -29,6 +29,7 @@ export interface TestBankRecord {
   createdAt: Date;
 }
 
+/** A record to insert: the store sets its version to 0. */
 export type NewTestBankRecord = Omit<TestBankRecord, 'version'>;
 
 /** The storage the test bank needs: insert-or-get, read, compare-and-set. */

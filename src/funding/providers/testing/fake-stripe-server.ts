@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_FEES, processingFee } from '../test-provider/fees.js';
 import { parseStripeForm, startLocalServer, type FakeResponse, type LocalServer, type RecordedRequest } from './local-server.js';
 
+/** Stripe objects as loose JSON: the fake mirrors documented shapes, not the SDK types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fake only
 type Json = Record<string, any>;
 
 /**

@@ -12,6 +12,7 @@ export interface RecordedRequest {
   body: string;
 }
 
+/** What a fake API answers: a status, a JSON body, extra headers. */
 export interface FakeResponse {
   status: number;
   json?: unknown;

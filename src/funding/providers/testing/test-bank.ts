@@ -20,6 +20,7 @@ export interface TestBankFixture {
   receive(): Promise<PaymentEvent[]>;
 }
 
+/** The webhook secret and page URL every fixture's test bank uses. */
 export const TEST_WEBHOOK_SECRET = 'whsec_test_bank_for_tests_only';
 export const TEST_CHECKOUT_BASE = 'https://videos.example.org/pay/test';
 

@@ -1,0 +1,122 @@
+import type { Queryable } from '../../core/db/index.js';
+
+export interface TierRow {
+  id: string;
+  channel_id: string;
+  name: string;
+  description: string;
+  currency: string;
+  monthly_price: number;
+  yearly_price: number | null;
+  members_only_videos: boolean;
+  early_access_days: number;
+  badge: boolean;
+  rank: number;
+  archived: boolean;
+}
+
+export type MembershipStatus = 'incomplete' | 'active' | 'past_due' | 'cancelled' | 'expired';
+export type BillingInterval = 'month' | 'year';
+
+export interface MembershipRow {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  tier_id: string;
+  billing_interval: BillingInterval;
+  status: MembershipStatus;
+  current_period_start: Date | null;
+  current_period_end: Date | null;
+  grace_until: Date | null;
+  provider: string;
+  customer_ref: string | null;
+  payment_method_ref: string | null;
+  renewal_failures: number;
+  pending_tier_id: string | null;
+  created_at: Date;
+  cancelled_at: Date | null;
+  ended_at: Date | null;
+}
+
+const TIER_COLUMNS = 'id, channel_id, name, description, currency, monthly_price, yearly_price, members_only_videos, early_access_days, badge, rank, archived';
+const MEMBERSHIP_COLUMNS = `id, channel_id, user_id, tier_id, billing_interval, status, current_period_start, current_period_end, grace_until,
+  provider, customer_ref, payment_method_ref, renewal_failures, pending_tier_id, created_at, cancelled_at, ended_at`;
+
+export async function listTiers(db: Queryable, channelId: string, includeArchived = false): Promise<TierRow[]> {
+  return db.query<TierRow>(
+    `SELECT ${TIER_COLUMNS} FROM membership_tiers WHERE channel_id = $1 ${includeArchived ? '' : 'AND NOT archived'} ORDER BY rank, monthly_price`,
+    [channelId],
+  );
+}
+
+export async function findTier(db: Queryable, id: string): Promise<TierRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return (await db.query<TierRow>(`SELECT ${TIER_COLUMNS} FROM membership_tiers WHERE id = $1`, [id]))[0];
+}
+
+export interface TierFields {
+  name: string;
+  description: string;
+  currency: string;
+  monthlyPrice: number;
+  yearlyPrice: number | null;
+  membersOnlyVideos: boolean;
+  earlyAccessDays: number;
+  badge: boolean;
+  rank: number;
+}
+
+export async function insertTier(db: Queryable, channelId: string, f: TierFields): Promise<string> {
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO membership_tiers (channel_id, name, description, currency, monthly_price, yearly_price, members_only_videos, early_access_days, badge, rank)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [channelId, f.name, f.description, f.currency, f.monthlyPrice, f.yearlyPrice, f.membersOnlyVideos, f.earlyAccessDays, f.badge, f.rank],
+  );
+  return rows[0]!.id;
+}
+
+export async function updateTier(db: Queryable, id: string, f: TierFields): Promise<void> {
+  await db.query(
+    `UPDATE membership_tiers SET name = $2, description = $3, currency = $4, monthly_price = $5, yearly_price = $6,
+            members_only_videos = $7, early_access_days = $8, badge = $9, rank = $10 WHERE id = $1`,
+    [id, f.name, f.description, f.currency, f.monthlyPrice, f.yearlyPrice, f.membersOnlyVideos, f.earlyAccessDays, f.badge, f.rank],
+  );
+}
+
+export async function setTierArchived(db: Queryable, id: string, archived: boolean): Promise<void> {
+  await db.query('UPDATE membership_tiers SET archived = $2 WHERE id = $1', [id, archived]);
+}
+
+/** The fan's current (not expired) membership of a channel, if any. */
+export async function liveMembership(db: Queryable, channelId: string, userId: string): Promise<MembershipRow | undefined> {
+  const rows = await db.query<MembershipRow>(
+    `SELECT ${MEMBERSHIP_COLUMNS} FROM memberships WHERE channel_id = $1 AND user_id = $2 AND status <> 'expired'`,
+    [channelId, userId],
+  );
+  return rows[0];
+}
+
+export async function findMembership(db: Queryable, id: string): Promise<MembershipRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  return (await db.query<MembershipRow>(`SELECT ${MEMBERSHIP_COLUMNS} FROM memberships WHERE id = $1`, [id]))[0];
+}
+
+export interface MemberListRow extends MembershipRow {
+  email: string;
+  display_name: string;
+  tier_name: string;
+  price: number;
+  currency: string;
+}
+
+/** Everyone who is or was a member, newest first, with what they pay. */
+export async function listMembers(db: Queryable, channelId: string): Promise<MemberListRow[]> {
+  return db.query<MemberListRow>(
+    `SELECT ${MEMBERSHIP_COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}, u.email, u.display_name, t.name AS tier_name,
+            CASE m.billing_interval WHEN 'year' THEN t.yearly_price ELSE t.monthly_price END AS price, t.currency
+       FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id
+      WHERE m.channel_id = $1 AND m.status <> 'incomplete'
+      ORDER BY m.created_at DESC LIMIT 5000`,
+    [channelId],
+  );
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../../core/deps.js';
+import type { Queryable } from '../../core/db/index.js';
+import type { CurrentUser } from '../../core/http/context.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/http/errors.js';
+import { enqueue } from '../../core/jobs/index.js';
+import { translator, type Locale } from '../../core/i18n/index.js';
+import { formatMoney, type Money } from '../money.js';
+import { applyPaymentEvents, type PurposeRegistry } from '../payments/events.js';
+import * as payments from '../payments/queries.js';
+import type { PaymentServices } from '../payments/services.js';
+import { ProviderError } from '../providers/index.js';
+import { periodEnd, prorateUpgrade } from './periods.js';
+import * as q from './queries.js';
+
+export const RENEW_JOB = 'membership.renew';
+
+export const priceOf = (tier: q.TierRow, interval: q.BillingInterval): number | undefined =>
+  interval === 'year' ? (tier.yearly_price ?? undefined) : tier.monthly_price;
+
+/** Queues the renewal of the period ending at `end` (once: the dedupe key names the period and attempt). */
+export async function scheduleRenewal(deps: AppDeps, tx: Queryable, membershipId: string, end: Date, attempt = 0, runAt = end): Promise<void> {
+  await enqueue(tx, { type: RENEW_JOB, payload: { membershipId, periodEnd: end.toISOString(), attempt }, runAt, dedupeKey: `renew:${membershipId}:${end.toISOString()}:${attempt}`, maxAttempts: 5 }, deps.clock);
+}
+
+export interface JoinRequest {
+  channel: { id: string; handle: string; name: string };
+  tierId: string;
+  interval: q.BillingInterval;
+  user: CurrentUser;
+  provider: string;
+  locale: Locale;
+}
+
+/**
+ * Joining: an incomplete membership and its first payment, then a checkout that saves the card for
+ * renewals. The membership becomes active only when the provider confirms the payment.
+ */
+export async function joinTier(deps: AppDeps, services: PaymentServices, request: JoinRequest): Promise<string> {
+  const tier = await q.findTier(deps.db, request.tierId);
+  if (!tier || tier.channel_id !== request.channel.id || tier.archived) throw new ValidationError({ tier: 'membership.tier_invalid' });
+  const price = priceOf(tier, request.interval);
+  if (!price) throw new ValidationError({ interval: 'membership.interval_invalid' });
+  const provider = services.get(request.provider || services.enabled[0] || '');
+  if (!provider) throw new ValidationError({ provider: 'tip.provider_invalid' });
+  if (!provider.capabilities.savedPaymentMethods) throw new ValidationError({ provider: 'membership.provider_cannot_renew' });
+  const membershipId = randomUUID();
+  const paymentId = randomUUID();
+  await deps.db.transaction(async (tx) => {
+    const live = await q.liveMembership(tx, request.channel.id, request.user.id);
+    if (live && live.status !== 'incomplete') throw new ConflictError('membership.already_member', 'already_member');
+    if (live) await tx.query(`UPDATE memberships SET status = 'expired', ended_at = $2 WHERE id = $1`, [live.id, deps.clock.now()]);
+    await tx.query(
+      `INSERT INTO memberships (id, channel_id, user_id, tier_id, billing_interval, status, provider) VALUES ($1, $2, $3, $4, $5, 'incomplete', $6)`,
+      [membershipId, request.channel.id, request.user.id, tier.id, request.interval, provider.id],
+    );
+    await payments.insertPayment(tx, { id: paymentId, purpose: 'membership', channelId: request.channel.id, userId: request.user.id, amount: price, currency: tier.currency, provider: provider.id, idempotencyKey: `membership:${paymentId}`, email: request.user.email, membershipId });
+  });
+  const t = translator(request.locale);
+  try {
+    const checkout = await provider.createCheckout({
+      amount: price,
+      currency: tier.currency,
+      description: t('membership.checkout_description', { tier: tier.name, channel: request.channel.name }),
+      idempotencyKey: `membership:${paymentId}`,
+      customerEmail: request.user.email,
+      savePaymentMethod: true,
+      successUrl: `${deps.config.publicUrl}/memberships/${membershipId}/welcome`,
+      cancelUrl: `${deps.config.publicUrl}/c/${request.channel.handle}/membership`,
+      metadata: { paymentId, purpose: 'membership', membershipId },
+    });
+    await payments.setCheckoutRef(deps.db, paymentId, checkout.providerRef);
+    return checkout.redirectUrl;
+  } catch (error) {
+    await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
+    if (error instanceof ProviderError) throw new ValidationError({ _form: 'tip.provider_unavailable' });
+    throw error;
+  }
+}
+
+/** Cancelling keeps access to the end of the paid period; no renewal is attempted after that. */
+export async function cancelMembership(deps: AppDeps, membership: q.MembershipRow): Promise<void> {
+  if (!['active', 'past_due'].includes(membership.status)) throw new ConflictError('membership.not_cancellable', 'not_cancellable');
+  await deps.db.query(`UPDATE memberships SET status = 'cancelled', cancelled_at = $2, updated_at = now() WHERE id = $1`, [membership.id, deps.clock.now()]);
+}
+
+/**
+ * Changing tier. Up: the new tier applies at once and the price difference for the rest of the period
+ * is charged now to the saved card (prorated, periods.ts). Down: the change waits for the next renewal,
+ * so nothing already paid is lost.
+ */
+export async function changeTier(deps: AppDeps, services: PaymentServices, membership: q.MembershipRow, newTierId: string): Promise<'upgraded' | 'downgrade_scheduled'> {
+  if (membership.status !== 'active') throw new ConflictError('membership.not_changeable', 'not_changeable');
+  const [current, next] = await Promise.all([q.findTier(deps.db, membership.tier_id), q.findTier(deps.db, newTierId)]);
+  if (!current || !next || next.channel_id !== membership.channel_id || next.archived || next.id === current.id) throw new ValidationError({ tier: 'membership.tier_invalid' });
+  const oldPrice = priceOf(current, membership.billing_interval)!;
+  const newPrice = priceOf(next, membership.billing_interval);
+  if (!newPrice) throw new ValidationError({ tier: 'membership.interval_invalid' });
+  if (newPrice <= oldPrice) {
+    await deps.db.query('UPDATE memberships SET pending_tier_id = $2, updated_at = now() WHERE id = $1', [membership.id, next.id]);
+    return 'downgrade_scheduled';
+  }
+  const now = deps.clock.now();
+  const due = prorateUpgrade(oldPrice, newPrice, membership.current_period_start!, membership.current_period_end!, now);
+  if (due > 0) {
+    const provider = services.get(membership.provider);
+    if (!provider || !membership.customer_ref || !membership.payment_method_ref) throw new ConflictError('membership.no_saved_card', 'no_saved_card');
+    const paymentId = randomUUID();
+    const idempotencyKey = `upgrade:${membership.id}:${next.id}:${membership.current_period_end!.toISOString()}`;
+    await payments.insertPayment(deps.db, { id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: due, currency: next.currency, provider: provider.id, idempotencyKey, email: null, membershipId: membership.id });
+    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: due, currency: next.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId: membership.id } });
+    if (result.status !== 'succeeded') {
+      await payments.setStatus(deps.db, paymentId, 'failed', result.declineCode ?? result.status);
+      throw new ConflictError('membership.upgrade_declined', 'upgrade_declined');
+    }
+    await confirmCharge(deps, services, paymentId, result.providerRef, due, next.currency, result.fee);
+  }
+  await deps.db.query('UPDATE memberships SET tier_id = $2, pending_tier_id = NULL, updated_at = now() WHERE id = $1', [membership.id, next.id]);
+  return 'upgraded';
+}
+
+/** Applies a synchronous charge result like its webhook would; the webhook, when it comes, changes nothing. */
+export async function confirmCharge(deps: AppDeps, services: PaymentServices, paymentId: string, providerRef: string, amount: number, currency: string, fee: number | undefined): Promise<void> {
+  const payment = await payments.findPayment(deps.db, paymentId);
+  const provider = services.get(payment!.provider)!;
+  await applyPaymentEvents(deps, membershipPurposes(deps), [
+    { provider: provider.id, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount, currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode: provider.livemode },
+  ]);
+}
+
+/** What membership payments do when confirmed: start or extend the period, keep the card, plan the renewal. */
+export function membershipPurposes(deps: AppDeps): PurposeRegistry {
+  return {
+    membership: {
+      async succeeded(tx, payment, event) {
+        const membership = payment.membership_id ? await q.findMembership(tx, payment.membership_id) : undefined;
+        if (!membership) return;
+        const cards = { customer: event.customerRef ?? membership.customer_ref, method: event.paymentMethodRef ?? membership.payment_method_ref };
+        if (payment.period_start && payment.period_end) {
+          // A renewal: the new period, a clean slate, the next renewal.
+          await tx.query(
+            `UPDATE memberships SET status = 'active', current_period_start = $2, current_period_end = $3, renewal_failures = 0, grace_until = NULL,
+                    tier_id = COALESCE(pending_tier_id, tier_id), pending_tier_id = NULL, updated_at = now() WHERE id = $1`,
+            [membership.id, payment.period_start, payment.period_end],
+          );
+          await scheduleRenewal(deps, tx, membership.id, payment.period_end);
+        } else if (membership.status === 'incomplete') {
+          const start = event.occurredAt;
+          const end = periodEnd(start, membership.billing_interval);
+          await tx.query(
+            `UPDATE memberships SET status = 'active', current_period_start = $2, current_period_end = $3, customer_ref = $4, payment_method_ref = $5, updated_at = now() WHERE id = $1`,
+            [membership.id, start, end, cards.customer, cards.method],
+          );
+          await scheduleRenewal(deps, tx, membership.id, end);
+        }
+      },
+      async methodSaved(tx, payment, event) {
+        if (!payment.membership_id) return;
+        await tx.query('UPDATE memberships SET customer_ref = COALESCE($2, customer_ref), payment_method_ref = COALESCE($3, payment_method_ref) WHERE id = $1', [payment.membership_id, event.customerRef ?? null, event.paymentMethodRef ?? null]);
+      },
+      async afterSucceeded(payment) {
+        if (!payment.email) return;
+        const rows = await deps.db.query<{ language: Locale | null; channel: string }>(
+          'SELECT u.language, c.name AS channel FROM users u, channels c WHERE u.id = $1 AND c.id = $2',
+          [payment.user_id, payment.channel_id],
+        );
+        const locale = rows[0]?.language ?? deps.config.defaultLanguage;
+        const t = translator(locale);
+        const amount = formatMoney({ amount: payment.amount, currency: payment.currency } as Money, locale);
+        await deps.mailer.send({ to: payment.email, subject: t('membership.receipt_subject', { channel: rows[0]?.channel ?? '' }), text: t('membership.receipt_body', { amount, channel: rows[0]?.channel ?? '', reference: payment.id }) });
+      },
+    },
+  };
+}
+
+export async function membershipOwnedBy(deps: AppDeps, id: string, user: CurrentUser): Promise<q.MembershipRow> {
+  const membership = await q.findMembership(deps.db, id);
+  if (!membership || membership.user_id !== user.id) throw new NotFoundError();
+  return membership;
+}

@@ -1,0 +1,127 @@
+import type { AppDeps } from '../../core/deps.js';
+import type { Queryable } from '../../core/db/index.js';
+import { money } from '../money.js';
+import { recordDispute, recordDisputeResolved, recordPayment, recordRefund } from '../ledger/index.js';
+import type { PaymentEvent } from '../providers/index.js';
+import * as q from './queries.js';
+
+/** What a purpose (tip, membership) does when its payment's fate is known; registered by each capability. */
+export interface PaymentPurposeHandlers {
+  /** Inside the event's transaction: grant what was paid for. */
+  succeeded?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  failed?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  /** A card was kept for later renewals. */
+  methodSaved?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  /** After commit: e-mails and the like, which must not run twice nor hold the transaction. */
+  afterSucceeded?(payment: q.PaymentRow): Promise<void>;
+}
+
+export type PurposeRegistry = Partial<Record<q.PaymentRow['purpose'], PaymentPurposeHandlers>>;
+
+const ledgerKey = (e: PaymentEvent, what: string, ref = e.providerRef) => `${e.provider}:${what}:${ref}`;
+
+/**
+ * Applies verified provider events. Each event is recorded in provider_events and applied in ONE
+ * transaction: a duplicate, replayed or re-delivered event finds its row and changes nothing, and a
+ * failure rolls both back so the provider's retry applies it later. Events about the same payment may
+ * come in any order: a refund or dispute for a payment not yet recorded as paid is refused (and retried
+ * by the provider) rather than applied to nothing.
+ */
+export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistry, events: readonly PaymentEvent[]): Promise<void> {
+  for (const event of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
+    let succeeded: q.PaymentRow | undefined;
+    await deps.db.transaction(async (tx) => {
+      if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
+      const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
+      if (!payment) {
+        deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
+        return;
+      }
+      succeeded = await applyOne(deps, purposes, tx, payment, event);
+    });
+    if (succeeded) await purposes[succeeded.purpose]?.afterSucceeded?.(succeeded).catch((err) => deps.log.error({ err }, 'after-payment step failed'));
+  }
+}
+
+async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<q.PaymentRow | undefined> {
+  const handlers = purposes[payment.purpose] ?? {};
+  switch (event.type) {
+    case 'payment.succeeded': {
+      if (payment.status === 'succeeded' || payment.ledger_transaction_id) return undefined;
+      if (event.amount !== payment.amount || event.currency !== payment.currency) {
+        throw new Error(`payment ${payment.id}: provider reports ${event.amount} ${event.currency}, expected ${payment.amount} ${payment.currency}`);
+      }
+      const posted = await recordPayment(tx, {
+        idempotencyKey: ledgerKey(event, 'payment'),
+        channelId: payment.channel_id,
+        fanUserId: payment.user_id,
+        source: payment.purpose,
+        provider: event.provider,
+        externalRef: event.providerRef,
+        gross: money(event.amount, event.currency),
+        processorFee: money(Math.max(0, event.fee ?? 0), event.currency),
+        platformFeeBps: deps.config.platformFeeBps,
+        occurredAt: event.occurredAt,
+      });
+      await q.markSucceeded(tx, payment.id, {
+        providerRef: event.providerRef,
+        ledgerTransactionId: posted.transactionId,
+        processorFee: posted.breakdown.processorFee.amount,
+        platformFee: posted.breakdown.platformFee.amount,
+        livemode: event.livemode,
+      });
+      const updated = { ...payment, status: 'succeeded' as const, provider_ref: event.providerRef };
+      await handlers.succeeded?.(tx, updated, event);
+      return updated;
+    }
+    case 'payment.failed':
+    case 'invoice.expired':
+    case 'payment.requires_action': {
+      if (payment.status === 'succeeded') return undefined;
+      const status = event.type === 'payment.failed' ? 'failed' : event.type === 'invoice.expired' ? 'expired' : 'requires_action';
+      await q.setStatus(tx, payment.id, status, event.declineCode);
+      await handlers.failed?.(tx, payment, event);
+      return undefined;
+    }
+    case 'refund.succeeded': {
+      const transactionId = requirePaid(payment, event);
+      await recordRefund(tx, { idempotencyKey: ledgerKey(event, 'refund', event.eventId), paymentTransactionId: transactionId, amount: money(event.amount, event.currency), externalRef: event.providerRef, occurredAt: event.occurredAt });
+      await q.setStatus(tx, payment.id, 'refunded');
+      return undefined;
+    }
+    case 'dispute.opened': {
+      const transactionId = requirePaid(payment, event);
+      const fee = event.fee ? money(event.fee, event.currency) : undefined;
+      await recordDispute(tx, { idempotencyKey: ledgerKey(event, 'dispute'), paymentTransactionId: transactionId, amount: money(event.amount, event.currency), fee, externalRef: event.providerRef, occurredAt: event.occurredAt });
+      await q.setStatus(tx, payment.id, 'disputed');
+      return undefined;
+    }
+    case 'dispute.won':
+    case 'dispute.lost': {
+      const rows = await tx.query<{ id: number }>('SELECT id FROM ledger_transactions WHERE idempotency_key = $1', [ledgerKey(event, 'dispute')]);
+      if (!rows[0]) throw new EventOutOfOrderError(`dispute outcome for ${event.providerRef} before the dispute was recorded`);
+      await recordDisputeResolved(tx, {
+        idempotencyKey: ledgerKey(event, 'dispute-outcome'),
+        disputeTransactionId: rows[0].id,
+        outcome: event.type === 'dispute.won' ? 'won' : 'lost',
+        externalRef: event.providerRef,
+        occurredAt: event.occurredAt,
+      });
+      if (event.type === 'dispute.won') await q.setStatus(tx, payment.id, 'succeeded');
+      return undefined;
+    }
+    case 'payment_method.saved':
+      await handlers.methodSaved?.(tx, payment, event);
+      return undefined;
+  }
+}
+
+/** An event that arrived before the one it depends on; the provider's retry will apply it. */
+export class EventOutOfOrderError extends Error {
+  override name = 'EventOutOfOrderError';
+}
+
+function requirePaid(payment: q.PaymentRow, event: PaymentEvent): number {
+  if (!payment.ledger_transaction_id) throw new EventOutOfOrderError(`${event.type} for payment ${payment.id} that is not recorded as paid yet`);
+  return payment.ledger_transaction_id;
+}

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../../core/http/context.js';
+import type { JobHandler } from '../../core/jobs/index.js';
+import { PermanentJobError } from '../../core/jobs/index.js';
+import { ProviderError, WebhookSignatureError, type TestWebhookDelivery } from '../providers/index.js';
+import { applyPaymentEvents, EventOutOfOrderError, type PurposeRegistry } from './events.js';
+import type { PaymentServices } from './services.js';
+
+/** Paths the CSRF check leaves alone: providers sign their webhooks instead. */
+export const WEBHOOK_PATH = '/webhooks/';
+
+/**
+ * `POST /webhooks/:provider` — Stripe and BTCPay call it. The raw body is verified with the provider's
+ * signature scheme before anything is parsed; events are then applied exactly once (events.ts).
+ * Answers: 200 applied (or already applied), 400 bad signature, 404 unknown rail, 409 too early (the
+ * provider retries), 503 when the provider must retry for its own reasons.
+ */
+export function webhookRoutes(deps: AppDeps, payments: PaymentServices, purposes: PurposeRegistry) {
+  const app = new Hono<AppEnv>();
+  app.post('/webhooks/:provider', async (c) => {
+    const provider = payments.get(c.req.param('provider'));
+    const error = (status: 400 | 404 | 409 | 503, code: string, message: string) => c.json({ error: { code, message } }, status);
+    if (!provider) return error(404, 'unknown_provider', 'No such payment provider on this site.');
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    try {
+      const events = await provider.verifyWebhook(raw, c.req.raw.headers);
+      await applyPaymentEvents(deps, purposes, events);
+      return c.json({ received: events.length });
+    } catch (err) {
+      if (err instanceof WebhookSignatureError) return error(400, 'bad_signature', `Webhook signature refused: ${err.reason}.`);
+      if (err instanceof EventOutOfOrderError) return error(409, 'out_of_order', err.message);
+      if (err instanceof ProviderError && err.retryable) return error(503, 'retry_later', 'Please retry this delivery later.');
+      throw err;
+    }
+  });
+  return app;
+}
+
+/** The job that delivers one test-bank webhook, verified exactly as the route verifies a real one. */
+export function testWebhookJob(deps: AppDeps, payments: PaymentServices, purposes: PurposeRegistry): JobHandler {
+  return async ({ job }) => {
+    const delivery = job.payload as TestWebhookDelivery;
+    const bank = payments.providers.test;
+    if (!bank) throw new PermanentJobError('the test provider is disabled');
+    try {
+      const events = await bank.verifyWebhook(delivery.body, new Headers(delivery.headers));
+      await applyPaymentEvents(deps, purposes, events);
+    } catch (err) {
+      if (err instanceof WebhookSignatureError) throw new PermanentJobError(`test webhook refused: ${err.reason}`, { cause: err });
+      throw err;
+    }
+  };
+}

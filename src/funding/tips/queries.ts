@@ -1,0 +1,73 @@
+import type { Queryable } from '../../core/db/index.js';
+
+export interface TipSettings {
+  currency: string;
+  minimum: number;
+  lightningAddress: string | null;
+}
+
+/** The channel's tip settings, with the video's own minimum when it has one. */
+export async function tipSettings(q: Queryable, channelId: string, videoId?: string): Promise<TipSettings> {
+  const rows = await q.query<{ currency: string; tip_minimum: number; lightning_address: string | null; video_minimum: number | null }>(
+    `SELECT c.currency, c.tip_minimum, c.lightning_address, v.tip_minimum AS video_minimum
+       FROM channels c LEFT JOIN videos v ON v.id = $2 AND v.channel_id = c.id WHERE c.id = $1`,
+    [channelId, videoId ?? null],
+  );
+  const row = rows[0]!;
+  return { currency: row.currency, minimum: row.video_minimum ?? row.tip_minimum, lightningAddress: row.lightning_address };
+}
+
+export async function saveTipSettings(q: Queryable, channelId: string, s: TipSettings): Promise<void> {
+  await q.query('UPDATE channels SET currency = $2, tip_minimum = $3, lightning_address = $4 WHERE id = $1', [channelId, s.currency, s.minimum, s.lightningAddress]);
+}
+
+export async function insertTip(q: Queryable, t: { paymentId: string; videoId: string | null; message: string | null; anonymous: boolean; displayName: string | null }): Promise<void> {
+  await q.query(
+    `INSERT INTO tips (payment_id, video_id, message, anonymous, display_name) VALUES ($1, $2, $3, $4, $5)`,
+    [t.paymentId, t.videoId, t.message, t.anonymous, t.displayName],
+  );
+}
+
+/** Once paid, a tip's message waits for moderation. */
+export async function holdMessageForModeration(q: Queryable, paymentId: string): Promise<void> {
+  await q.query(`UPDATE tips SET message_status = 'pending' WHERE payment_id = $1 AND message IS NOT NULL AND message_status = 'none'`, [paymentId]);
+}
+
+export interface TipMessageRow {
+  payment_id: string;
+  message: string;
+  name: string | null;
+  amount: number;
+  currency: string;
+  created_at: Date;
+  video_title: string | null;
+}
+
+export async function approvedMessages(q: Queryable, videoId: string): Promise<TipMessageRow[]> {
+  return q.query<TipMessageRow>(
+    `SELECT t.payment_id, t.message, CASE WHEN t.anonymous THEN NULL ELSE t.display_name END AS name, p.amount, p.currency, p.created_at, NULL AS video_title
+       FROM tips t JOIN payments p ON p.id = t.payment_id
+      WHERE t.video_id = $1 AND t.message_status = 'approved' AND p.status = 'succeeded'
+      ORDER BY p.created_at DESC LIMIT 50`,
+    [videoId],
+  );
+}
+
+export async function pendingMessages(q: Queryable, channelId: string): Promise<TipMessageRow[]> {
+  return q.query<TipMessageRow>(
+    `SELECT t.payment_id, t.message, CASE WHEN t.anonymous THEN NULL ELSE t.display_name END AS name, p.amount, p.currency, p.created_at, v.title AS video_title
+       FROM tips t JOIN payments p ON p.id = t.payment_id LEFT JOIN videos v ON v.id = t.video_id
+      WHERE p.channel_id = $1 AND t.message_status = 'pending' ORDER BY p.created_at LIMIT 200`,
+    [channelId],
+  );
+}
+
+export async function moderateMessage(q: Queryable, channelId: string, paymentId: string, decision: 'approved' | 'rejected'): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) return false;
+  const rows = await q.query(
+    `UPDATE tips t SET message_status = $3 FROM payments p
+      WHERE t.payment_id = p.id AND p.channel_id = $1 AND t.payment_id = $2 AND t.message_status = 'pending' RETURNING t.payment_id`,
+    [channelId, paymentId, decision],
+  );
+  return rows.length > 0;
+}

@@ -3,11 +3,13 @@
 // and dropped after), or starts a throwaway server like scripts/test-postgres.sh and removes it after.
 //
 // (a) ledger: BENCH_PAYMENTS (20 000) payments, each one recordPayment (own idempotency key, processor
-//     fee, platform fee) in its own database transaction, from BENCH_CONCURRENCY (16) clients of one
-//     pg Pool, spread over BENCH_CHANNELS (50) channels.
+//     fee, platform fee) in its own database transaction (BEGIN … COMMIT), from BENCH_CONCURRENCY (16)
+//     clients of one pg Pool, spread over BENCH_CHANNELS (50) channels; (a') the same without
+//     BEGIN/COMMIT, recordPayment's single statement being its own transaction.
 // (b) bare: the same number of rows as (a) wrote postings, with the same concurrency and the same
 //     number of commits (one multi-row INSERT per payment, autocommit) into a table with a primary key
 //     only: no foreign keys, checks, triggers or indexes — what writing the rows costs at least.
+// The three take turns in BENCH_ROUNDS (4) rounds, so a change in the machine's load hits all of them.
 // (c) 50 concurrent tips to one channel, each sent twice at once: no cent lost or counted twice.
 // BENCH_DURABLE=1 keeps fsync and synchronous_commit on for the throwaway server (default: the test
 // settings of scripts/test-postgres.sh, fsync=off, so the figures measure CPU, not this disk).
@@ -28,7 +30,8 @@ import { freePort } from './lib/processes.js';
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 50);
-const WARMUP = Math.min(1000, Math.floor(PAYMENTS / 10));
+const WARMUP = Math.min(1000, Math.max(1, Math.floor(PAYMENTS / 10)));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const DURABLE = process.env.BENCH_DURABLE === '1';
 /** Goal: the ledger posts at least 2,000 payments per second on PostgreSQL. */
 const GOAL_PAYMENTS_PER_SECOND = 2000;
@@ -97,8 +100,23 @@ async function freshDatabase(url: string): Promise<{ url: string; drop: () => Pr
   };
 }
 
-/** Runs `count` jobs from `concurrency` loops; returns wall seconds and each job's latency in ms. */
-async function runConcurrently(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+/** One measured batch: how many jobs, wall seconds, each job's latency in ms. */
+interface Run {
+  count: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function rate(run: Run): number {
+  return run.count / run.seconds;
+}
+
+function combine(runs: Run[]): Run {
+  return { count: runs.reduce((s, r) => s + r.count, 0), seconds: runs.reduce((s, r) => s + r.seconds, 0), latencies: runs.flatMap((r) => r.latencies) };
+}
+
+/** Runs `count` jobs from `concurrency` loops. */
+async function runConcurrently(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<Run> {
   let next = 0;
   const latencies: number[] = [];
   const start = process.hrtime.bigint();
@@ -112,7 +130,7 @@ async function runConcurrently(count: number, concurrency: number, job: (i: numb
       }
     }),
   );
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, latencies };
+  return { count, seconds: Number(process.hrtime.bigint() - start) / 1e9, latencies };
 }
 
 function percentile(values: number[], p: number): number {
@@ -163,37 +181,60 @@ async function main(): Promise<void> {
     const hot = channels.pop()!;
     log(`PostgreSQL ${version}; ${PAYMENTS} payments, concurrency ${CONCURRENCY}, ${CHANNELS} channels`);
 
+    const loadBefore = machineInfo().loadAverage;
     await runConcurrently(WARMUP, CONCURRENCY, async (i) => void (await db.transaction((tx) => recordPayment(tx, payment(channels[i % CHANNELS]!, i, 'warmup')))));
-    const postingsBefore = await countPostings(db);
-    let netTotal = 0;
-    const ledger = await runConcurrently(PAYMENTS, CONCURRENCY, async (i) => {
-      const r = await db.transaction((tx) => recordPayment(tx, payment(channels[i % CHANNELS]!, i, 'bench')));
-      netTotal += r.breakdown.net.amount;
-    });
-    const postings = (await countPostings(db)) - postingsBefore;
-    const paymentsPerSecond = PAYMENTS / ledger.seconds;
-    log(`(a) ledger: ${PAYMENTS} payments (${postings} postings) in ${ledger.seconds.toFixed(2)} s: ${paymentsPerSecond.toFixed(0)} payments/s`);
-
+    const rowsPerUnit = (await countPostings(db)) / WARMUP;
+    assert.ok(Number.isInteger(rowsPerUnit), 'every payment writes the same number of postings');
     await db.exec('CREATE TABLE bench_bare (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, transaction_id bigint, account_id bigint, currency text, amount bigint, channel_id uuid)');
-    const rowsPerUnit = postings / PAYMENTS;
-    assert.ok(Number.isInteger(rowsPerUnit), 'every payment wrote the same number of postings');
     const values = Array.from({ length: rowsPerUnit }, (_, r) => `($1, ${r + 1}, 'EUR', $2, $3)`).join(', ');
     const bareInsert = (i: number) => db.query(`INSERT INTO bench_bare (transaction_id, account_id, currency, amount, channel_id) VALUES ${values}`, [i, 100 + i, channels[i % CHANNELS]]);
-    await runConcurrently(WARMUP, CONCURRENCY, async (i) => void (await bareInsert(i)));
-    const bare = await runConcurrently(PAYMENTS, CONCURRENCY, async (i) => void (await bareInsert(i)));
-    const bareRate = PAYMENTS / bare.seconds;
+    await runConcurrently(WARMUP, CONCURRENCY, async (i) => void (await bareInsert(-1 - i)));
+
+    // The three variants take turns, ROUNDS times, so a change in the machine's load hits all of them.
+    let netTotal = 0;
+    const perRound = Math.ceil(PAYMENTS / ROUNDS);
+    const runs: Record<'ledger' | 'autocommit' | 'bare', Run[]> = { ledger: [], autocommit: [], bare: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const offset = round * perRound;
+      const count = Math.min(perRound, PAYMENTS - offset);
+      runs.ledger.push(
+        await runConcurrently(count, CONCURRENCY, async (i) => {
+          const r = await db.transaction((tx) => recordPayment(tx, payment(channels[(offset + i) % CHANNELS]!, offset + i, 'bench')));
+          netTotal += r.breakdown.net.amount;
+        }),
+      );
+      runs.autocommit.push(
+        await runConcurrently(count, CONCURRENCY, async (i) => {
+          const r = await recordPayment(db, payment(channels[(offset + i) % CHANNELS]!, offset + i, 'auto'));
+          netTotal += r.breakdown.net.amount;
+        }),
+      );
+      runs.bare.push(await runConcurrently(count, CONCURRENCY, async (i) => void (await bareInsert(offset + i))));
+      log(`round ${round + 1}/${ROUNDS}: ledger ${rate(runs.ledger.at(-1)!).toFixed(0)}/s, autocommit ${rate(runs.autocommit.at(-1)!).toFixed(0)}/s, bare INSERT ${rate(runs.bare.at(-1)!).toFixed(0)}/s`);
+    }
+    const ledger = combine(runs.ledger);
+    const autocommit = combine(runs.autocommit);
+    const bare = combine(runs.bare);
+    const postings = (await countPostings(db)) - WARMUP * rowsPerUnit;
+    const paymentsPerSecond = rate(ledger);
+    const autocommitRate = rate(autocommit);
+    const bareRate = rate(bare);
+    log(`(a) ledger: ${PAYMENTS} payments in ${ledger.seconds.toFixed(2)} s: ${paymentsPerSecond.toFixed(0)} payments/s`);
+    log(`(a') ledger, autocommit: ${autocommitRate.toFixed(0)} payments/s`);
     log(`(b) bare INSERT: ${PAYMENTS} statements of ${rowsPerUnit} rows in ${bare.seconds.toFixed(2)} s: ${bareRate.toFixed(0)}/s`);
 
     const fifty = await fiftyConcurrentTips(db, hot);
     log(`(c) 50 concurrent tips on one channel, each sent twice: ${fifty.ok ? 'no cent lost or double-counted' : 'MISMATCH'}`);
     const payables = await db.query<{ total: number }>(
       `SELECT coalesce(sum(p.amount), 0)::bigint AS total FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
-        JOIN ledger_transactions t ON t.id = p.transaction_id WHERE a.kind = 'creator_payable' AND t.idempotency_key LIKE 'bench:%'`,
+        JOIN ledger_transactions t ON t.id = p.transaction_id WHERE a.kind = 'creator_payable' AND (t.idempotency_key LIKE 'bench:%' OR t.idempotency_key LIKE 'auto:%')`,
     );
     const problems = await checkLedgerInvariants(db);
 
     const result = {
       ratio: round(paymentsPerSecond / bareRate, 3),
+      ratioStatement: 'ledger payments per second (a) / bare INSERT statements per second (b), same rows, commits and concurrency',
+      ratioMedianOfRounds: round(median(runs.ledger.map((r, i) => rate(r) / rate(runs.bare[i]!))), 3),
       goal: GOAL_PAYMENTS_PER_SECOND,
       goalStatement: 'the ledger posts at least 2,000 payments per second on PostgreSQL (each payment its own transaction, 16 concurrent clients)',
       meetsGoal: paymentsPerSecond >= GOAL_PAYMENTS_PER_SECOND,
@@ -201,10 +242,19 @@ async function main(): Promise<void> {
       ledger: {
         payments: PAYMENTS,
         postings,
+        roundsPaymentsPerSecond: runs.ledger.map((r) => round(rate(r), 0)),
         seconds: round(ledger.seconds, 3),
         latencyMs: { p50: round(median(ledger.latencies), 2), p99: percentile(ledger.latencies, 99) },
         netPosted: netTotal,
         creatorPayableSum: payables[0]!.total,
+      },
+      ledgerAutocommit: {
+        note: 'recordPayment(db, …) without BEGIN/COMMIT: its one statement is its own transaction',
+        payments: PAYMENTS,
+        seconds: round(autocommit.seconds, 3),
+        paymentsPerSecond: round(autocommitRate, 0),
+        roundsPaymentsPerSecond: runs.autocommit.map((r) => round(rate(r), 0)),
+        latencyMs: { p50: round(median(autocommit.latencies), 2), p99: percentile(autocommit.latencies, 99) },
       },
       bareInsert: {
         statements: PAYMENTS,
@@ -212,17 +262,19 @@ async function main(): Promise<void> {
         rows: PAYMENTS * rowsPerUnit,
         seconds: round(bare.seconds, 3),
         statementsPerSecond: round(bareRate, 0),
+        roundsStatementsPerSecond: runs.bare.map((r) => round(rate(r), 0)),
         rowsPerSecond: round((PAYMENTS * rowsPerUnit) / bare.seconds, 0),
         latencyMs: { p50: round(median(bare.latencies), 2), p99: percentile(bare.latencies, 99) },
       },
       concurrency: CONCURRENCY,
+      rounds: ROUNDS,
       channels: CHANNELS,
       fiftyConcurrentTips: fifty,
       invariantProblems: problems.length,
       postgres: { version, server: server ? 'throwaway (initdb + pg_ctl)' : 'DATABASE_URL', settings: server?.settings ?? 'as configured' },
       node: process.version,
       pgDriver: JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'node_modules', 'pg', 'package.json'), 'utf8')).version as string,
-      machine: machineInfo(),
+      machine: { ...machineInfo(), loadAverageBefore: loadBefore },
       date: new Date().toISOString(),
     };
     assert.equal(result.ledger.creatorPayableSum, netTotal, 'creator balances hold exactly the nets posted');

@@ -207,6 +207,13 @@ async function main() {
       ratio: report.segments?.ratioBytesPerSecond ?? null,
       ratioMeans: 'Fanfare / nginx bytes/s on 1.5 MB HLS segments: the median over rounds of the ratio of the two back-to-back runs of each round (headline); see cases for the rest',
       meetsGoal: report.segments ? report.segments.ratioBytesPerSecond >= GOAL : null,
+      // Bytes per CPU-second of each server's own processes: a capacity figure that moves much less than
+      // throughput when other work shares the machine (throughput also depends on who the scheduler favours).
+      cpuEfficiencyRatio: report.segments?.ratioBytesPerServerCpuSecond ?? null,
+      warning:
+        Math.max(loadBefore[0]!, os.loadavg()[0]!) > os.cpus().length
+          ? `the machine was busy with other work (1-minute load average up to ${Math.max(loadBefore[0]!, os.loadavg()[0]!).toFixed(1)} on ${os.cpus().length} CPUs): throughput figures are noisy, compare pairedRatiosBytesPerSecond and cpuEfficiencyRatio`
+          : undefined,
       settings: {
         wrk: { threads: settings.threads, connections: settings.connections, durationSeconds: settings.durationSeconds, keepAlive: true },
         rounds: settings.rounds,

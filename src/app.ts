@@ -27,6 +27,7 @@ import type { PurposeRegistry } from './funding/payments/events.js';
 import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from './funding/providers/index.js';
 import { tipRoutes, tipWidget } from './funding/tips/routes.js';
 import { membershipRoutes } from './funding/memberships/routes.js';
+import { fundingStudioRoutes } from './funding/studio/routes.js';
 
 /** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
   app.route('/', accountRoutes(deps, cookies, studioAccess));
   app.route('/studio', studioRoutes(deps));
   app.route('/studio', videoStudioRoutes(deps, createUploadServer(deps, ffmpegBinaries)));
+  app.route('/studio', fundingStudioRoutes(deps));
   app.route('/', videoRoutes(deps, studioAccess, (env, video) => tipWidget(deps, services.payments, env, video)));
   app.route('/', tipRoutes(deps, services.payments));
   app.route('/', membershipRoutes(deps, services.payments));

@@ -30,6 +30,7 @@ function ChannelHeader({ env, channel, current }: { env: PageEnv; channel: Chann
         <a href={`/c/${channel.handle}/about`} aria-current={current === 'about' ? 'page' : undefined}>
           {t('channel.tab_about')}
         </a>
+        <a href={`/c/${channel.handle}/membership`}>{t('channel.tab_membership')}</a>
       </nav>
     </header>
   );

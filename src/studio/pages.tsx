@@ -43,7 +43,11 @@ export function StudioHomePage({
                   {ch.role === 'admin' && (
                     <>
                       {' '}· <a href={`/studio/channels/${ch.handle}`}>{t('studio.settings')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/team`}>{t('studio.team')}</a>
+                      <a href={`/studio/channels/${ch.handle}/team`}>{t('studio.team')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/revenue`}>{t('studio.revenue.title')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/tiers`}>{t('studio.tiers.title')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/members`}>{t('studio.members.title')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/tips`}>{t('tip.studio_title')}</a>
                     </>
                   )}
                 </td>

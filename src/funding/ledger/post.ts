@@ -93,17 +93,7 @@ export function replayOf(existing: TransactionRow, key: string, requestHash: str
   return { transactionId: existing.id, created: false };
 }
 
-/**
- * Posts a balanced transaction. Posting again under the same idempotency key returns the first
- * transaction and changes nothing, also when both arrive at once from different connections (the
- * second waits for the first to commit); a key reused for a different request throws
- * IdempotencyKeyReusedError. Creates the accounts it names on first use. Never leaves the caller's
- * transaction aborted: conflicts are resolved with ON CONFLICT DO NOTHING, not caught errors.
- * The database re-checks the balance at commit, so even SQL written by hand cannot break it.
- */
-export async function postTransaction(q: Queryable, input: PostTransactionInput): Promise<PostResult> {
-  assertBalanced(input.postings);
-  const requestHash = input.requestHash ?? hashRequest({ ...input, postings: input.postings.map((p) => ({ code: p.account.code, amount: p.amount, channelId: p.channelId ?? null })) });
+function toRows(input: PostTransactionInput, requestHash: string): { row: NewTransaction; postings: NewPosting[] } {
   const row: NewTransaction = {
     idempotencyKey: input.idempotencyKey,
     requestHash,
@@ -119,15 +109,29 @@ export async function postTransaction(q: Queryable, input: PostTransactionInput)
     description: input.description ?? '',
     metadata: input.metadata ?? {},
   };
-  const postings: NewPosting[] = input.postings.map((p) => ({
-    account: p.account,
-    currency: p.amount.currency,
-    amount: p.amount.amount,
-    channelId: p.channelId ?? p.account.channelId,
-  }));
-  // One statement, atomic by itself: no transaction needed around it; the lookups after a conflict only read.
+  const postings = input.postings.map((p) => ({ account: p.account, currency: p.amount.currency, amount: p.amount.amount, channelId: p.channelId ?? p.account.channelId }));
+  return { row, postings };
+}
+
+/**
+ * Posts a balanced transaction. Posting again under the same idempotency key returns the first
+ * transaction and changes nothing, also when both arrive at once from different connections (the
+ * second waits for the first to commit); a key reused for a different request throws
+ * IdempotencyKeyReusedError. Creates the accounts it names on first use. Never leaves the caller's
+ * transaction aborted: conflicts are resolved with ON CONFLICT DO NOTHING, not caught errors (call it
+ * in READ COMMITTED, PostgreSQL's default). The database re-checks the balance at commit, so even SQL
+ * written by hand cannot break it. The write is one statement, atomic by itself: `q` may be the
+ * database or an open transaction.
+ */
+export async function postTransaction(q: Queryable, input: PostTransactionInput): Promise<PostResult> {
+  assertBalanced(input.postings);
+  const requestHash =
+    input.requestHash ??
+    hashRequest({ ...input, postings: input.postings.map((p) => ({ code: p.account.code, amount: p.amount, channelId: p.channelId ?? null })) });
+  const { row, postings } = toRows(input, requestHash);
   const transactionId = await insertTransaction(q, row, postings);
   if (transactionId !== undefined) return { transactionId, created: true };
+  // Nothing was written: say why. These lookups only read.
   const existing = await findTransactionByKey(q, input.idempotencyKey);
   if (existing) return replayOf(existing, input.idempotencyKey, requestHash);
   if (input.provider && input.externalRef) {

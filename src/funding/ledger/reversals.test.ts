@@ -150,6 +150,14 @@ describe(`ledger refunds, disputes and payouts (${ENGINE})`, () => {
     assert.deepEqual(await payable(b), eur(0));
   });
 
+  it('never pays out more than the balance when payouts run at once on several connections', { skip: ENGINE !== 'PostgreSQL' && 'needs several connections' }, async () => {
+    const channelId = await createChannel(db);
+    await pay(channelId, 1000, 0, 0);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => db.transaction((tx) => recordPayout(tx, { idempotencyKey: newKey(), channelId, amount: eur(300), occurredAt: at(4, 3) }))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
+    assert.deepEqual(await payable(channelId), eur(100));
+  });
+
   it('refuses to refund more than a payment concurrently from several connections', { skip: ENGINE !== 'PostgreSQL' && 'needs several connections' }, async () => {
     const channelId = await createChannel(db);
     const { transactionId } = await pay(channelId);

@@ -1,5 +1,5 @@
 // A creator's slice of a transaction: the sums of the postings on their behalf, by account kind.
-// Every slice sums to zero (the database checks it), so gross − fees = net can be read back exactly.
+// Every slice sums to zero (the database checks it), so a payment's gross, fees and net read back exactly.
 import type { AccountKind } from './accounts.js';
 import type { SliceRow } from './queries.js';
 
@@ -31,11 +31,3 @@ export function slicesByChannel(rows: readonly SliceRow[]): Map<string, Slice> {
   return byChannel;
 }
 
-/**
- * What a fan's money did for this creator: the gross that came in (minus what went back out as
- * refunds or disputes), and the fees. Sign rule of every statement line: gross − processorFee −
- * platformFee = net.
- */
-export function grossOf(slice: Slice): number {
-  return -(slice.provider_clearing + slice.refunds + slice.disputes_open + slice.chargebacks);
-}

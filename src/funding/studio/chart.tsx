@@ -151,7 +151,7 @@ export function RevenueChart({ env, series, id }: { env: PageEnv; series: Revenu
             <g class="bar">
               {bar.segments.map((s) => (
                 <rect x={bar.x} y={s.y} width={bar.width} height={Math.max(s.height, 0.5)} fill={COLOURS[s.source]}>
-                  <title>{`${t(SOURCE_LABELS[s.source])}, ${monthName(month, locale)}: ${fmt(s.value)}`}</title>
+                  <title>{t('studio.revenue.chart_segment', { source: t(SOURCE_LABELS[s.source]), month: monthName(month, locale), amount: fmt(s.value) })}</title>
                 </rect>
               ))}
               <text x={centre} y={bar.labelY} text-anchor="middle">

@@ -1,7 +1,7 @@
 // The members page's key figures: how many members, what they bring each month, and how many left.
 import type { Queryable } from '../../core/db/index.js';
 import { isCurrency, money, type Money } from '../money.js';
-import { churnCounts, countMembershipsByStatus, recurringRevenue, type ChurnCounts } from './queries.js';
+import { channelCurrency, churnCounts, countMembershipsByStatus, recurringRevenue, type ChurnCounts } from './queries.js';
 
 /** The churn window: the last 30 days. */
 export const CHURN_WINDOW_DAYS = 30;
@@ -10,7 +10,7 @@ export const CHURN_WINDOW_DAYS = 30;
 export interface MemberFigures {
   /** Memberships per status (active, past_due, cancelled, expired). */
   byStatus: Record<string, number>;
-  /** Monthly recurring revenue per currency, in currency order. */
+  /** Monthly recurring revenue per currency, in currency order; zero of the channel's currency when none. */
   mrr: Money[];
   churn: ChurnCounts & { from: Date; to: Date; rate: number | null };
 }
@@ -36,6 +36,10 @@ export async function memberFigures(db: Queryable, channelId: string, now: Date)
   const mrr = (await recurringRevenue(db, channelId))
     .filter((row) => isCurrency(row.currency))
     .map((row) => money(mrrFromTwelfths(row.twelfths), row.currency));
+  if (mrr.length === 0) {
+    const currency = (await channelCurrency(db, channelId)) ?? 'EUR';
+    mrr.push(money(0, isCurrency(currency) ? currency : 'EUR'));
+  }
   const counts = await churnCounts(db, channelId, from, now);
   return { byStatus, mrr, churn: { ...counts, from, to: now, rate: churnRate(counts) } };
 }

@@ -32,7 +32,7 @@ function Figures({ env, figures, timeZone }: { env: PageEnv; figures: MemberFigu
         </dd>
         <dt>{t('studio.members.mrr')}</dt>
         <dd>
-          {figures.mrr.length === 0 ? formatAmount(0, 'EUR', locale) : figures.mrr.map((m) => formatMoney(m, locale)).join(' + ')}
+          {figures.mrr.map((m) => formatMoney(m, locale)).join(' + ')}
           <p class="hint">{t('studio.members.mrr_explain')}</p>
         </dd>
         <dt>{t('studio.members.churn', { days: CHURN_WINDOW_DAYS })}</dt>

@@ -97,7 +97,7 @@ function Checkbox({ env, state, name, label }: { env: PageEnv; state: TierFormSt
 function TierForm({ env, state, action, submit }: { env: PageEnv; state: TierFormState; action: string; submit: MessageKey }) {
   const fieldState = { values: state.values, errors: state.errors };
   return (
-    <form method="post" action={action} class="stack" novalidate>
+    <form method="post" action={action} class="stack">
       <CsrfField env={env} />
       <FormErrors env={env} state={fieldState} />
       <Field env={env} state={fieldState} name="name" label="studio.tiers.name" required maxlength={80} />

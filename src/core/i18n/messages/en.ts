@@ -493,6 +493,8 @@ export const en = {
   'studio.members.status_past_due': 'Payment failing',
   'studio.members.status_cancelled': 'Cancelled',
   'studio.members.status_expired': 'Ended',
+  'studio.revenue.chart_segment': '{source}, {month}: {amount}',
+  "channel.tab_membership": "Membership",
 } as const;
 
 export type MessageKey = keyof typeof en;

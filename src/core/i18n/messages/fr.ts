@@ -492,4 +492,6 @@ export const fr: Record<MessageKey, string> = {
   'studio.members.status_past_due': 'Paiement en échec',
   'studio.members.status_cancelled': 'Résilié',
   'studio.members.status_expired': 'Terminé',
+  'studio.revenue.chart_segment': '{source}, {month} : {amount}',
+  "channel.tab_membership": "Abonnement",
 };

@@ -1,0 +1,36 @@
+import { ATOM_NS, entryGuid, entryHtml } from './rss.js';
+import type { ChannelFeed } from './service.js';
+import { el, renderXml, rfc3339 } from './xml.js';
+
+/** `GET /c/:handle/feed.atom`: Atom 1.0 (RFC 4287). Ids are `urn:uuid:` of rows, so they survive a domain move. */
+export function renderChannelAtom(feed: ChannelFeed): string {
+  const { channel } = feed;
+  return renderXml(
+    el(
+      'feed',
+      { xmlns: ATOM_NS, 'xml:lang': channel.language },
+      el('id', {}, `urn:uuid:${channel.id}`),
+      el('title', { type: 'text' }, channel.name),
+      channel.description && el('subtitle', { type: 'text' }, channel.description),
+      el('updated', {}, rfc3339(feed.lastModified)),
+      el('link', { rel: 'self', type: 'application/atom+xml', href: channel.urls.atom }),
+      el('link', { rel: 'alternate', type: 'text/html', href: channel.urls.home }),
+      el('author', {}, el('name', {}, channel.name), el('uri', {}, channel.urls.home)),
+      el('generator', {}, 'Fanfare'),
+      channel.urls.avatar && el('icon', {}, channel.urls.avatar),
+      channel.urls.avatar && el('logo', {}, channel.urls.avatar),
+      feed.entries.map((entry) =>
+        el(
+          'entry',
+          {},
+          el('id', {}, entryGuid(entry)),
+          el('title', { type: 'text' }, entry.title),
+          el('link', { rel: 'alternate', type: 'text/html', href: entry.urls.watch }),
+          el('published', {}, rfc3339(entry.published)),
+          el('updated', {}, rfc3339(entry.updated)),
+          el('content', { type: 'html' }, entryHtml(entry)),
+        ),
+      ),
+    ),
+  );
+}

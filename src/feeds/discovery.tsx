@@ -1,0 +1,17 @@
+/**
+ * The `<link rel="alternate">` tags that let browsers and feed readers find a channel's feeds from its
+ * pages. Titles use the channel's name and the format's proper name, so they need no translation.
+ *
+ * @example
+ * <Layout env={env} title={channel.name} head={<FeedLinks channel={channel} />}>
+ */
+export function FeedLinks({ channel }: { channel: { handle: string; name: string } }) {
+  const base = `/c/${channel.handle}`;
+  return (
+    <>
+      <link rel="alternate" type="application/rss+xml" title={`${channel.name} (RSS)`} href={`${base}/feed.rss`} />
+      <link rel="alternate" type="application/atom+xml" title={`${channel.name} (Atom)`} href={`${base}/feed.atom`} />
+      <link rel="alternate" type="application/rss+xml" title={`${channel.name} (Podcast)`} href={`${base}/podcast.rss`} />
+    </>
+  );
+}

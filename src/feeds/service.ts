@@ -1,0 +1,156 @@
+import type { AppDeps } from '../core/deps.js';
+import type { CurrentUser } from '../core/http/context.js';
+import { NotFoundError } from '../core/http/errors.js';
+import { renderMarkdown } from '../videos/markdown.js';
+import { findVideoByShortId, listPublicVideos, type Rendition } from '../videos/queries.js';
+import { canWatch, isPubliclyCacheable, mediaPath, thumbnailPath, viewerFor } from '../videos/service.js';
+import { DEFAULT_COVER_PATH } from './cover.js';
+import * as q from './queries.js';
+
+/** Feeds list the newest public videos, up to this many. */
+export const FEED_LIMIT = 100;
+
+/** The channel as every feed format shows it; text is the channel's own, in its own language. */
+export interface FeedChannel {
+  id: string;
+  handle: string;
+  name: string;
+  description: string;
+  language: string;
+  lightningAddress: string | null;
+  /** Absolute URLs. `avatar` is the channel's picture if it has one; `cover` falls back to the default artwork. */
+  urls: { home: string; rss: string; atom: string; podcast: string; membership: string; avatar?: string; cover: string };
+}
+
+/** One public video in a feed. All URLs are absolute. */
+export interface FeedEntry {
+  id: string;
+  shortId: string;
+  title: string;
+  /** The description rendered from Markdown and sanitised, as on the watch page. */
+  descriptionHtml: string;
+  published: Date;
+  updated: Date;
+  durationSeconds: number | null;
+  /** Height of the tallest video rendition, if any. */
+  height: number | null;
+  captions: { language: string; label: string; url: string }[];
+  urls: { watch: string; master: string; thumbnail?: string; chapters?: string };
+}
+
+/** Everything the three public feeds of a channel are rendered from. */
+export interface ChannelFeed {
+  channel: FeedChannel;
+  /** Newest first. Only ready, public videos whose publish time has passed. */
+  entries: FeedEntry[];
+  /** The latest change we know of (channel settings, a video, a caption); the feeds' Last-Modified. */
+  lastModified: Date;
+}
+
+const HANDLE = /^[a-z0-9_]{2,30}$/i;
+
+/** The URL of a video's JSON chapters, also used by the route that serves them. */
+export function chaptersPath(handle: string, shortId: string): string {
+  return `/c/${handle}/videos/${shortId}/chapters.json`;
+}
+
+function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
+  const home = `${base}/c/${row.handle}`;
+  const avatar = row.avatar_key ? `${base}/media/${row.avatar_key}` : undefined;
+  return {
+    id: row.id,
+    handle: row.handle,
+    name: row.name,
+    description: row.description,
+    language: row.language,
+    lightningAddress: row.lightning_address,
+    urls: {
+      home,
+      rss: `${home}/feed.rss`,
+      atom: `${home}/feed.atom`,
+      podcast: `${home}/podcast.rss`,
+      membership: `${home}/membership`,
+      avatar,
+      cover: avatar ?? `${base}${DEFAULT_COVER_PATH}`,
+    },
+  };
+}
+
+function tallest(renditions: Rendition[]): number | null {
+  const heights = renditions.filter((r) => r.kind === 'video' && r.height).map((r) => r.height!);
+  return heights.length ? Math.max(...heights) : null;
+}
+
+/**
+ * The public feed of a channel: its newest listed videos (the same rule as the channel page, so a
+ * members-only, unlisted, draft, scheduled or failed video never appears) with their captions.
+ * Throws NotFoundError for an unknown channel.
+ */
+export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<ChannelFeed> {
+  const row = HANDLE.test(handle) ? await q.findFeedChannel(deps.db, handle.toLowerCase()) : undefined;
+  if (!row) throw new NotFoundError('channel.not_found');
+  const base = deps.config.publicUrl;
+  const channel = feedChannel(row, base);
+  const { rows: videos } = await listPublicVideos(deps.db, row.id, deps.clock.now(), FEED_LIMIT, 0);
+  const captions = await q.listCaptionsOf(deps.db, videos.map((v) => v.id));
+  let lastModified = row.updated_at;
+  const later = (d: Date) => {
+    if (d > lastModified) lastModified = d;
+  };
+  captions.forEach((c) => later(c.created_at));
+  const entries = videos.map((v): FeedEntry => {
+    const published = v.publish_at ?? v.created_at;
+    const updated = v.updated_at > published ? v.updated_at : published;
+    later(updated);
+    const thumbnail = thumbnailPath(v);
+    return {
+      id: v.id,
+      shortId: v.short_id,
+      title: v.title,
+      descriptionHtml: renderMarkdown(v.description),
+      published,
+      updated,
+      durationSeconds: v.duration_seconds,
+      height: tallest(v.renditions ?? []),
+      captions: captions
+        .filter((c) => c.video_id === v.id)
+        .map((c) => ({ language: c.language, label: c.label, url: base + mediaPath(v, `captions/${c.language}.vtt`) })),
+      urls: {
+        watch: `${base}/v/${v.short_id}`,
+        master: base + mediaPath(v, 'master.m3u8'),
+        thumbnail: thumbnail ? base + thumbnail : undefined,
+        chapters: v.chapters?.length ? base + chaptersPath(row.handle, v.short_id) : undefined,
+      },
+    };
+  });
+  return { channel, entries, lastModified };
+}
+
+/** A video's chapters in the JSON Chapters format 1.2.0 (Podcasting 2.0). */
+export interface JsonChapters {
+  version: '1.2.0';
+  title: string;
+  podcastName: string;
+  chapters: { startTime: number; title: string }[];
+}
+
+/**
+ * The chapters of a video of this channel that the visitor may watch (anyone, for a public video),
+ * and whether shared caches may keep them. Throws NotFoundError otherwise, as the watch page does.
+ */
+export async function loadChapters(deps: AppDeps, user: CurrentUser | null, handle: string, shortId: string): Promise<{ chapters: JsonChapters; isPublic: boolean; updated: Date }> {
+  const video = HANDLE.test(handle) ? await findVideoByShortId(deps.db, shortId) : undefined;
+  if (!video || video.channel_handle !== handle.toLowerCase()) throw new NotFoundError('video.not_found');
+  const now = deps.clock.now();
+  if (!canWatch(video, await viewerFor(deps.db, user, video.channel_id, now), now)) throw new NotFoundError('video.not_found');
+  return {
+    chapters: {
+      version: '1.2.0',
+      title: video.title,
+      podcastName: video.channel_name,
+      chapters: (video.chapters ?? []).map((c) => ({ startTime: c.start, title: c.title })),
+    },
+    isPublic: isPubliclyCacheable(video, now),
+    updated: video.updated_at,
+  };
+}

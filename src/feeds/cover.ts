@@ -43,12 +43,12 @@ function encodeCover(): Buffer {
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixels, { level: 9 })), chunk('IEND', new Uint8Array())]);
 }
 
-let cached: { body: Buffer; etag: string } | undefined;
+let cached: { body: Uint8Array<ArrayBuffer>; etag: string } | undefined;
 
 /** The default cover's bytes and a strong ETag for them. */
-export function defaultCover(): { body: Buffer; etag: string } {
+export function defaultCover(): { body: Uint8Array<ArrayBuffer>; etag: string } {
   if (!cached) {
-    const body = encodeCover();
+    const body = new Uint8Array(encodeCover());
     cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
   }
   return cached;

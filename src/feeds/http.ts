@@ -17,12 +17,11 @@ export interface ConditionalResponseOptions {
  * feed readers send both. The rules are the media files' (core/storage/http-plan.ts), minus ranges.
  */
 export function conditionalResponse(c: Context, body: string, options: ConditionalResponseOptions): Response {
-  const bytes = Buffer.from(body, 'utf8');
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
   const modified = new Date(Math.floor(options.lastModified.getTime() / 1000) * 1000);
   const headers = { ETag: etag, 'Last-Modified': modified.toUTCString(), 'Cache-Control': options.cacheControl, ...options.headers };
   // Documents this small are never sent in parts: the Range header is ignored.
-  const plan = planResponse((name) => (name === 'range' ? undefined : c.req.header(name)), c.req.method, { etag, modified, size: bytes.length });
+  const plan = planResponse((name) => (name === 'range' ? undefined : c.req.header(name)), c.req.method, { etag, modified, size: Buffer.byteLength(body) });
   if (plan.status === 304) return c.body(null, 304, headers);
-  return c.body(bytes, 200, { ...headers, 'Content-Type': options.contentType });
+  return c.body(body, 200, { ...headers, 'Content-Type': options.contentType });
 }

@@ -1,8 +1,8 @@
 import type { AppDeps } from '../../core/deps.js';
+import { renderRss } from '../../feeds/rss.js';
 import { canWatch } from '../../videos/access.js';
+import { renderMarkdown } from '../../videos/markdown.js';
 import { membershipAccess } from './access.js';
-
-const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /**
  * The private RSS feed of a member (Castopod-style): the channel's public and members-only videos this
@@ -24,11 +24,20 @@ export async function membersFeed(deps: AppDeps, channel: { id: string; name: st
   );
   const base = deps.config.publicUrl;
   const viewer = { isTeam: false, isMember: true, earlyAccessDays: access.earlyAccessDays };
-  const items = videos
-    .filter((v) => canWatch(v, viewer, now))
-    .map((v) => {
-      const link = `${base}/v/${v.short_id}`;
-      return `<item><title>${xmlEscape(v.title)}</title><link>${link}</link><guid isPermaLink="true">${link}</guid><pubDate>${(v.publish_at ?? v.created_at).toUTCString()}</pubDate><description>${xmlEscape(v.description.slice(0, 2000))}</description></item>`;
-    });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${xmlEscape(channel.name)}</title><link>${base}/c/${channel.handle}</link><description>${xmlEscape(channel.description.slice(0, 2000))}</description>${items.join('')}</channel></rss>\n`;
+  // Rendered by the feeds capability's RSS writer, which escapes everything; no self link, as the URL holds the token.
+  return renderRss({
+    title: channel.name,
+    link: `${base}/c/${channel.handle}`,
+    description: channel.description.slice(0, 2000),
+    items: videos
+      .filter((v) => canWatch(v, viewer, now))
+      .map((v) => ({
+        title: v.title,
+        link: `${base}/v/${v.short_id}`,
+        guid: `${base}/v/${v.short_id}`,
+        isPermaLink: true,
+        pubDate: v.publish_at ?? v.created_at,
+        description: renderMarkdown(v.description.slice(0, 2000)),
+      })),
+  });
 }

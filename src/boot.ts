@@ -6,7 +6,7 @@ import type { AppDeps } from './core/deps.js';
 import { createLogger, type Logger } from './core/log.js';
 import { createMailer } from './core/mail/index.js';
 import { loadSigningSecret } from './core/secrets.js';
-import { createLocalStorage } from './core/storage/index.js';
+import { createStorage } from './core/storage/index.js';
 
 /** Opens the database, applies migrations and assembles the dependencies the app and CLI share. */
 export async function boot(config: Config, overrides: { log?: Logger; clock?: Clock } = {}): Promise<AppDeps> {
@@ -20,7 +20,7 @@ export async function boot(config: Config, overrides: { log?: Logger; clock?: Cl
     log,
     clock: overrides.clock ?? systemClock,
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), log }),
-    storage: createLocalStorage(path.join(config.dataDir, 'media')),
+    storage: await createStorage(config.storage),
     signingSecret: await loadSigningSecret(db, config.secret),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { StorageOptions } from './storage/index.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -39,6 +40,13 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
   // Creators keep at least 90 %: the platform fee is capped at 10 % (1000 basis points), 0 by default.
   PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(1000, 'PLATFORM_FEE_BPS is capped at 1000 (10 %)').default(0),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
+  MEDIA_PUBLIC_URL: z.url().optional(),
   TRANSCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
@@ -69,6 +77,8 @@ export interface Config {
   transcodePreset: string;
   /** Platform fee on each payment, in basis points (0–1000). */
   platformFeeBps: number;
+  /** Where media files live: local disk under DATA_DIR/media, or an S3-compatible bucket. */
+  storage: StorageOptions;
 }
 
 /** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
@@ -92,11 +102,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.S3_BUCKET && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration: S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const storage: StorageOptions = e.S3_BUCKET
+    ? {
+        kind: 's3',
+        bucket: e.S3_BUCKET,
+        endpoint: e.S3_ENDPOINT,
+        region: e.S3_REGION,
+        accessKeyId: e.S3_ACCESS_KEY_ID!,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+        // Self-hosted S3 servers (MinIO, Garage) want path-style addressing; AWS itself does not.
+        forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
+        publicBaseUrl: e.MEDIA_PUBLIC_URL,
+      }
+    : { kind: 'local', root: path.join(dataDir, 'media'), publicBaseUrl: e.MEDIA_PUBLIC_URL };
   return {
     port: e.PORT,
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
@@ -113,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     workerConcurrency: e.WORKER_CONCURRENCY,
     transcodePreset: e.TRANSCODE_PRESET,
     platformFeeBps: e.PLATFORM_FEE_BPS,
+    storage,
   };
 }

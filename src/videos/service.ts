@@ -57,7 +57,8 @@ export async function createVideoFromUpload(deps: AppDeps, source: UploadedSourc
   const id = randomUUID();
   const shortId = newShortId();
   const sourceKey = `videos/${id}/source/original${extensionOf(source.filename)}`;
-  await deps.storage.putFile(sourceKey, source.localPath);
+  // Moved, not copied, when storage is on the same disk: originals can weigh gigabytes.
+  await deps.storage.putFile(sourceKey, source.localPath, { move: true });
   try {
     await deps.db.transaction(async (tx) => {
       const title = source.filename.replace(/\.[^.]*$/, '').trim().slice(0, 200) || source.filename.slice(0, 200) || 'Video';

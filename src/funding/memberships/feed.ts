@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../core/deps.js';
-import { renderRss } from '../../feeds/rss.js';
+import { renderRss } from '../../feeds/service.js';
 import { canWatch } from '../../videos/access.js';
 import { renderMarkdown } from '../../videos/markdown.js';
 import { membershipAccess } from './access.js';

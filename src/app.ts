@@ -15,6 +15,7 @@ import { PayloadTooLargeError } from './core/http/errors.js';
 import { localeMiddleware } from './core/http/locale.js';
 import { setupRoutes } from './setup/routes.js';
 import { siteRoutes } from './site/routes.js';
+import { feedRoutes } from './feeds/routes.js';
 import { studioRoutes } from './studio/routes.js';
 import { ChannelVideosSection } from './videos/pages/listing.js';
 import { publicChannelVideos, videoRoutes } from './videos/routes.js';
@@ -71,7 +72,9 @@ export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
   const pageHeaders = secureHeaders({ contentSecurityPolicy: csp(["'none'"]), strictTransportSecurity: hsts });
   // The embed player is the one page other sites may put in a frame.
   const embedHeaders = secureHeaders({ contentSecurityPolicy: csp(['*']), xFrameOptions: false, strictTransportSecurity: hsts, crossOriginResourcePolicy: false });
-  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') ? embedHeaders(c, next) : pageHeaders(c, next)));
+  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') || /^\/(media|feeds)\//.test(c.req.path) ? embedHeaders(c, next) : pageHeaders(c, next)));
+  // Feeds are public and cacheable: mounted before the session/CSRF middleware so they carry no cookie.
+  app.route('/', feedRoutes(deps));
   const formLimit = bodyLimit({
     maxSize: MAX_FORM_BYTES,
     onError: () => {

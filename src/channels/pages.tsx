@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import { FeedLinks } from '../feeds/discovery.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import type { ChannelRow } from './queries.js';
 
@@ -44,7 +45,7 @@ function excerpt(text: string): string {
 export function ChannelHomePage({ env, channel, notice, videos }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey; videos: Child }) {
   const { t } = env;
   return (
-    <Layout env={env} title={channel.name}>
+    <Layout env={env} title={channel.name} head={<FeedLinks channel={channel} />}>
       <Notice env={env} messageKey={notice} />
       <ChannelHeader env={env} channel={channel} current="home" />
       {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
@@ -60,7 +61,7 @@ export function ChannelAboutPage({ env, channel }: { env: PageEnv; channel: Chan
   const { t } = env;
   const since = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(channel.created_at);
   return (
-    <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`}>
+    <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`} head={<FeedLinks channel={channel} />}>
       <ChannelHeader env={env} channel={channel} current="about" />
       <section aria-labelledby="about-heading">
         <h2 id="about-heading">{t('channel.about_heading', { name: channel.name })}</h2>

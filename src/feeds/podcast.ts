@@ -20,9 +20,10 @@ const HLS_TYPE = 'application/x-mpegURL';
 function media(entry: FeedEntry): XmlChild[] {
   return [
     el('enclosure', { url: entry.urls.master, length: 0, type: HLS_TYPE }),
+    // length 0 again: apps (podcast-partytime among them) skip an alternate enclosure without one.
     el(
       'podcast:alternateEnclosure',
-      { type: HLS_TYPE, height: entry.height ?? undefined, title: 'HLS', default: 'true' },
+      { type: HLS_TYPE, length: 0, height: entry.height ?? undefined, title: 'HLS', default: 'true' },
       el('podcast:source', { uri: entry.urls.master }),
     ),
   ];

@@ -7,6 +7,8 @@ import { canWatch, isPubliclyCacheable, mediaPath, thumbnailPath, viewerFor } fr
 import { DEFAULT_COVER_PATH } from './cover.js';
 import * as q from './queries.js';
 
+export { renderRss, type RssDocument, type RssItem } from './rss.js';
+
 /** Feeds list the newest public videos, up to this many. */
 export const FEED_LIMIT = 100;
 

@@ -1,48 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { latestMagicToken } from '../support/harness.js';
-import { REPO_ROOT, startServer, type RunningServer } from '../support/server.js';
+import { openBrowser, requireChromium, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { startServer, type RunningServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const PNG_1x1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
 const FAN = { name: 'Sacha', email: 'sacha@example.org', password: 'a long fan password' };
-
-interface Browser {
-  page: Page;
-  close(): Promise<void>;
-}
-
-/** A fresh Chromium with an empty profile (no cookies), asking for English pages. */
-async function openBrowser(): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'fanfare-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context.setDefaultTimeout(30_000);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    page,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 const htmlLang = (page: Page) => page.locator('html').getAttribute('lang');
 
@@ -60,6 +30,8 @@ async function logOut(page: Page, button = 'Log out', loginLink = 'Log in'): Pro
   await expectLoggedOut(page, loginLink);
 }
 
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `${name}`);
+
 describe('a visit in Chromium to the real server', () => {
   let server: RunningServer;
   let avatarDir: string;
@@ -71,10 +43,7 @@ describe('a visit in Chromium to the real server', () => {
   };
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: bash scripts/ensure-system-packages.sh chromium`);
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    requireChromium();
     avatarDir = mkdtempSync(path.join(tmpdir(), 'fanfare-avatar-'));
     writeFileSync(path.join(avatarDir, 'avatar.png'), PNG_1x1);
     server = await startServer();

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { latestMagicToken } from '../support/harness.js';
-import { REPO_ROOT, startServer, type RunningServer } from '../support/server.js';
+import { makeClip, openBrowser, requireChromium, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { startServer, type RunningServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
 const FAN = { name: 'Sacha', email: 'sacha@example.org', password: 'a long fan password' };
 const TIP_MESSAGE = 'Bravo, lovely colours!';
@@ -17,46 +15,6 @@ const TIP_MESSAGE = 'Bravo, lovely colours!';
 const TRANSCODE_TIMEOUT_MS = 180_000;
 // The test bank's webhooks go through the job queue (polled every second): a margin for a busy machine.
 const CONFIRM_TIMEOUT_MS = 60_000;
-
-interface Browser {
-  page: Page;
-  close(): Promise<void>;
-}
-
-/** A fresh Chromium with an empty profile (no cookies, no localStorage), asking for English pages. */
-async function openBrowser(): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'fanfare-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context.setDefaultTimeout(30_000);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    page,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `funding-${name}.png`), fullPage: true });
-}
-
-/** A 4-second 640x360 H.264/AAC clip, made with the ffmpeg on PATH. */
-function makeClip(dir: string): string {
-  const file = path.join(dir, 'clip.mp4');
-  execFileSync(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file],
-    { stdio: 'inherit' },
-  );
-  return file;
-}
 
 /** Pays on the test bank's card page the browser is on; the bank sends the fan back to the site. */
 async function payOnTestBank(page: Page, description: string, amount: string, screenshotName: string): Promise<void> {
@@ -93,6 +51,8 @@ async function rowsWith(page: Page, scope: string, text: string): Promise<string
     .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
 }
 
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `funding-${name}`);
+
 describe('a fan tips a video and becomes a member in Chromium, and the creator sees the money', () => {
   let server: RunningServer;
   let workDir: string;
@@ -103,10 +63,7 @@ describe('a fan tips a video and becomes a member in Chromium, and the creator s
   const studio = (part: string) => `${server.url}/studio/channels/${OWNER.handle}/${part}`;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: bash scripts/ensure-system-packages.sh chromium`);
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    requireChromium();
     workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
     clip = makeClip(workDir);
     server = await startServer();

@@ -1,59 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { REPO_ROOT, startServer, type RunningServer } from '../support/server.js';
+import type { Page, Request } from 'playwright-core';
+import { makeClip, openBrowser, requireChromium, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { startServer, type RunningServer } from '../support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
 // Transcoding a few seconds of 360p takes seconds on two cores; a loaded CI machine gets a wide margin.
 const TRANSCODE_TIMEOUT_MS = 180_000;
 
-interface Browser {
-  context: BrowserContext;
-  page: Page;
-  close(): Promise<void>;
-}
-
-/** A fresh Chromium with an empty profile (no cookies, no localStorage), asking for English pages. */
-async function openBrowser(): Promise<Browser> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'fanfare-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context.setDefaultTimeout(30_000);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** A 4-second 640x360 H.264/AAC clip, made with the ffmpeg on PATH. */
-function makeClip(dir: string): string {
-  const file = path.join(dir, 'clip.mp4');
-  execFileSync(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file],
-    { stdio: 'inherit' },
-  );
-  return file;
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `${name}`);
 
 describe('a video uploaded in Chromium, transcoded by the real server and played by a fan', () => {
   let server: RunningServer;
@@ -65,10 +23,7 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
   let watchPath: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: bash scripts/ensure-system-packages.sh chromium`);
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    requireChromium();
     workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
     clip = makeClip(workDir);
     server = await startServer();

@@ -18,7 +18,7 @@ export async function tipSettings(q: Queryable, channelId: string, videoId?: str
 }
 
 export async function saveTipSettings(q: Queryable, channelId: string, s: TipSettings): Promise<void> {
-  await q.query('UPDATE channels SET currency = $2, tip_minimum = $3, lightning_address = $4 WHERE id = $1', [channelId, s.currency, s.minimum, s.lightningAddress]);
+  await q.query('UPDATE channels SET currency = $2, tip_minimum = $3, lightning_address = $4, updated_at = now() WHERE id = $1', [channelId, s.currency, s.minimum, s.lightningAddress]);
 }
 
 export async function insertTip(q: Queryable, t: { paymentId: string; videoId: string | null; message: string | null; anonymous: boolean; displayName: string | null }): Promise<void> {

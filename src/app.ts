@@ -16,6 +16,7 @@ import { localeMiddleware } from './core/http/locale.js';
 import { setupRoutes } from './setup/routes.js';
 import { siteRoutes } from './site/routes.js';
 import { feedRoutes } from './feeds/routes.js';
+import { channelRecommendationShelf, recommendationPublicRoutes, recommendationStudioRoutes, videoRecommendationShelf, type RecommendationStudioOptions } from './federation/recommendations/index.js';
 import { studioRoutes } from './studio/routes.js';
 import { ChannelVideosSection } from './videos/pages/listing.js';
 import { publicChannelVideos, videoRoutes } from './videos/routes.js';
@@ -29,6 +30,7 @@ import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from './funding/providers/inde
 import { tipRoutes, tipWidget } from './funding/tips/routes.js';
 import { membershipRoutes } from './funding/memberships/routes.js';
 import { fundingStudioRoutes } from './funding/studio/routes.js';
+import { FEDERATION_CSRF_EXEMPT_PREFIXES, federationRoutes, federationServices, federationStudioRoutes } from './federation/index.js';
 
 /** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
@@ -43,6 +45,8 @@ const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
 export interface AppServices {
   payments: PaymentServices;
   purposes: PurposeRegistry;
+  /** Resolver limits and hooks (federation announces new recommendations through them). */
+  recommendations?: RecommendationStudioOptions;
 }
 
 export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
@@ -85,27 +89,37 @@ export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
   app.use('*', (c, next) => (c.req.path.startsWith(UPLOAD_PATH) ? next() : formLimit(c, next)));
   app.use('*', sessionMiddleware(deps, cookies));
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
-  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl, exemptPrefixes: [WEBHOOK_PATH] }));
+  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl, exemptPrefixes: [WEBHOOK_PATH, ...FEDERATION_CSRF_EXEMPT_PREFIXES] }));
   app.use('*', setupGate(deps));
 
   const studioAccess = (c: AppContext) => canUseStudio(deps.db, c.var.user);
+  const fed = federationServices(deps);
+  app.route('/', federationRoutes(deps, fed));
   app.route('/', siteRoutes(deps));
   app.route('/setup', setupRoutes(deps, cookies));
   app.route('/', accountRoutes(deps, cookies, studioAccess));
   app.route('/studio', studioRoutes(deps));
   app.route('/studio', videoStudioRoutes(deps, createUploadServer(deps, ffmpegBinaries)));
   app.route('/studio', fundingStudioRoutes(deps));
-  app.route('/', videoRoutes(deps, studioAccess, (env, video) => tipWidget(deps, services.payments, env, video)));
+  app.route('/studio', federationStudioRoutes(deps, fed));
+  app.route('/studio', recommendationStudioRoutes(deps, services.recommendations));
+  app.route('/', recommendationPublicRoutes(deps));
+  app.route('/', videoRoutes(deps, studioAccess, async (env, video) => [await tipWidget(deps, services.payments, env, video), await videoRecommendationShelf(deps, env, video)]));
   app.route('/', tipRoutes(deps, services.payments));
   app.route('/', membershipRoutes(deps, services.payments));
   app.route('/', webhookRoutes(deps, services.payments, services.purposes));
   if (services.payments.providers.test) app.route(TEST_CHECKOUT_PATH, testCheckoutRoutes({ provider: services.payments.providers.test }));
   app.route(
     '/',
-    channelRoutes(deps, studioAccess, async (env, channel, page) => {
-      const { videos, pageCount } = await publicChannelVideos(deps, channel.id, page);
-      return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
-    }),
+    channelRoutes(
+      deps,
+      studioAccess,
+      async (env, channel, page) => {
+        const { videos, pageCount } = await publicChannelVideos(deps, channel.id, page);
+        return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
+      },
+      (env, channel) => channelRecommendationShelf(deps, env, channel),
+    ),
   );
 
   app.onError(onError);

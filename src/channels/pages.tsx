@@ -42,7 +42,7 @@ function excerpt(text: string): string {
   return text.split(/\n\s*\n/)[0]!.slice(0, 400);
 }
 
-export function ChannelHomePage({ env, channel, notice, videos }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey; videos: Child }) {
+export function ChannelHomePage({ env, channel, notice, videos, extras }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey; videos: Child; extras?: Child }) {
   const { t } = env;
   return (
     <Layout env={env} title={channel.name} head={<FeedLinks channel={channel} />}>
@@ -53,6 +53,7 @@ export function ChannelHomePage({ env, channel, notice, videos }: { env: PageEnv
         <h2 id="videos-heading">{t('channel.videos')}</h2>
         {videos}
       </section>
+      {extras}
     </Layout>
   );
 }

@@ -12,7 +12,7 @@ import { findChannelByHandle, listChannels, type ChannelRow } from './service.js
 export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow, page: number) => Promise<Child>;
 
 /** Public channel pages and channel media. */
-export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderVideos: ChannelSectionRenderer) {
+export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderVideos: ChannelSectionRenderer, renderExtras: ChannelSectionRenderer = async () => null) {
   const app = new Hono<AppEnv>();
   const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
 
@@ -33,7 +33,7 @@ export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Pr
   async function home(c: AppContext, channel: ChannelRow) {
     const e = await env(c);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={await renderVideos(e, channel, page)} />);
+    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={await renderVideos(e, channel, page)} extras={await renderExtras(e, channel, page)} />);
   }
 
   app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));

@@ -47,7 +47,8 @@ export function StudioHomePage({
                       <a href={`/studio/channels/${ch.handle}/revenue`}>{t('studio.revenue.title')}</a> ·{' '}
                       <a href={`/studio/channels/${ch.handle}/tiers`}>{t('studio.tiers.title')}</a> ·{' '}
                       <a href={`/studio/channels/${ch.handle}/members`}>{t('studio.members.title')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/tips`}>{t('tip.studio_title')}</a>
+                      <a href={`/studio/channels/${ch.handle}/tips`}>{t('tip.studio_title')}</a> ·{' '}
+                      <a href={`/studio/channels/${ch.handle}/recommendations`}>{t('recommendations.studio_link')}</a>
                     </>
                   )}
                 </td>

@@ -23,7 +23,7 @@ export interface TestSite {
 }
 
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
-export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestSite> {
+export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<AppServices> } = {}): Promise<TestSite> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
   const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
   const { db, drop } = await openTestDb();
@@ -39,7 +39,7 @@ export async function createTestSite(options: { env?: Record<string, string>; cl
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
   // Payment rails come from the test's env only (never the machine's): the test bank by default.
-  const services = createSiteServices(deps, options.env ?? {});
+  const services = { ...createSiteServices(deps, options.env ?? {}), ...options.services };
   return {
     deps,
     services,

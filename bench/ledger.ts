@@ -216,6 +216,7 @@ async function main(): Promise<void> {
     const autocommit = combine(runs.autocommit);
     const bare = combine(runs.bare);
     const postings = (await countPostings(db)) - WARMUP * rowsPerUnit;
+    assert.equal(postings, 2 * PAYMENTS * rowsPerUnit, 'every payment of (a) and (a\') wrote its postings');
     const paymentsPerSecond = rate(ledger);
     const autocommitRate = rate(autocommit);
     const bareRate = rate(bare);
@@ -241,12 +242,10 @@ async function main(): Promise<void> {
       paymentsPerSecond: round(paymentsPerSecond, 0),
       ledger: {
         payments: PAYMENTS,
-        postings,
+        postings: PAYMENTS * rowsPerUnit,
         roundsPaymentsPerSecond: runs.ledger.map((r) => round(rate(r), 0)),
         seconds: round(ledger.seconds, 3),
         latencyMs: { p50: round(median(ledger.latencies), 2), p99: percentile(ledger.latencies, 99) },
-        netPosted: netTotal,
-        creatorPayableSum: payables[0]!.total,
       },
       ledgerAutocommit: {
         note: 'recordPayment(db, …) without BEGIN/COMMIT: its one statement is its own transaction',
@@ -270,6 +269,9 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       channels: CHANNELS,
       fiftyConcurrentTips: fifty,
+      // (a) and (a') together: the creators' balances hold exactly the nets recordPayment returned.
+      netPosted: netTotal,
+      creatorPayableSum: payables[0]!.total,
       invariantProblems: problems.length,
       postgres: { version, server: server ? 'throwaway (initdb + pg_ctl)' : 'DATABASE_URL', settings: server?.settings ?? 'as configured' },
       node: process.version,
@@ -277,7 +279,7 @@ async function main(): Promise<void> {
       machine: { ...machineInfo(), loadAverageBefore: loadBefore },
       date: new Date().toISOString(),
     };
-    assert.equal(result.ledger.creatorPayableSum, netTotal, 'creator balances hold exactly the nets posted');
+    assert.equal(result.creatorPayableSum, netTotal, 'creator balances hold exactly the nets posted');
     assert.ok(fifty.ok, 'fifty concurrent tips add up');
     assert.deepEqual(problems, [], 'the ledger self-check is clean');
     const out = path.join(import.meta.dirname, 'results', 'ledger.json');

@@ -97,12 +97,6 @@ export async function findTransactionByExternalRef(q: Queryable, kind: string, p
   return rows[0];
 }
 
-/** A transaction by id. */
-export async function findTransaction(q: Queryable, id: number): Promise<TransactionRow | undefined> {
-  const rows = await q.query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id = $1`, [id]);
-  return rows[0];
-}
-
 /**
  * Reads a transaction and locks it until the end of the caller's transaction, so two refunds of one
  * payment (or two outcomes of one dispute) are decided one after the other. NO KEY UPDATE does not

@@ -100,7 +100,7 @@ describe(`ledger schema (${ENGINE})`, () => {
         await post(tx, id, payable, 5);
         await post(tx, id, platform, -5);
       }),
-      (e: unknown) => code(e) === '23514' && /while it is being recorded/.test(String(e)),
+      (e: unknown) => code(e) === '23503',
     );
   });
 

@@ -51,13 +51,14 @@ CREATE TABLE ledger_transactions (
   reverses_transaction_id bigint REFERENCES ledger_transactions (id),
   platform_fee_bps integer CHECK (platform_fee_bps BETWEEN 0 AND 1000),
   occurred_at timestamptz NOT NULL,
-  -- The recording database transaction's now(): postings are only accepted while it still is (see below).
+  -- The recording database transaction's now(). Postings carry it too (see ledger_postings).
   recorded_at timestamptz NOT NULL DEFAULT now(),
   description text NOT NULL DEFAULT '' CHECK (length(description) <= 500),
   metadata jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
   CHECK ((kind IN ('refund', 'dispute', 'dispute_reversal', 'dispute_lost')) = (reverses_transaction_id IS NOT NULL)),
   CHECK ((kind = 'payment') = (platform_fee_bps IS NOT NULL)),
-  CHECK (kind <> 'payment' OR (source IS NOT NULL AND provider IS NOT NULL AND external_ref IS NOT NULL))
+  CHECK (kind <> 'payment' OR (source IS NOT NULL AND provider IS NOT NULL AND external_ref IS NOT NULL)),
+  CONSTRAINT ledger_transactions_id_recorded_at_key UNIQUE (id, recorded_at)
 );
 -- A provider's payment, refund or dispute is recorded once, whatever idempotency key it arrives with.
 CREATE UNIQUE INDEX ledger_transactions_external_ref ON ledger_transactions (kind, provider, external_ref)
@@ -70,9 +71,13 @@ CREATE INDEX ledger_transactions_reverses ON ledger_transactions (reverses_trans
 CREATE INDEX ledger_transactions_occurred ON ledger_transactions (occurred_at);
 
 CREATE TABLE ledger_postings (
-  transaction_id bigint NOT NULL REFERENCES ledger_transactions (id),
+  transaction_id bigint NOT NULL,
   -- Line number within the transaction (1, 2, …). The key doubles as the index by transaction.
   line smallint NOT NULL CHECK (line > 0),
+  -- now() of the database transaction adding the posting. The foreign key below requires it to be the
+  -- one that recorded the ledger transaction: postings cannot be appended to an older transaction,
+  -- whose balance was checked when it was committed.
+  recorded_at timestamptz NOT NULL DEFAULT now(),
   account_id bigint NOT NULL,
   currency text NOT NULL,
   amount bigint NOT NULL CHECK (amount <> 0),
@@ -80,16 +85,21 @@ CREATE TABLE ledger_postings (
   -- creator's share of a split payment, and of its refunds, reads straight from the journal.
   channel_id uuid REFERENCES channels (id),
   PRIMARY KEY (transaction_id, line),
+  FOREIGN KEY (transaction_id, recorded_at) REFERENCES ledger_transactions (id, recorded_at),
   FOREIGN KEY (account_id, currency) REFERENCES ledger_accounts (id, currency)
 );
 -- Balances are sums over an account's postings: this index answers them without reading the table.
 CREATE INDEX ledger_postings_account ON ledger_postings (account_id) INCLUDE (amount);
 CREATE INDEX ledger_postings_channel ON ledger_postings (channel_id, transaction_id) WHERE channel_id IS NOT NULL;
 
--- The money rules of one transaction, checked at COMMIT (deferred), once all its postings are in:
+-- The money rules of one transaction, checked at COMMIT (deferred), once all its postings are in
+-- (they can only be added by the database transaction that records it, see ledger_postings):
 -- it has postings; they sum to zero per currency and per creator; and in a payment each creator's
 -- platform fee is at most a tenth of their gross (creators keep at least 90 %). One query.
-CREATE FUNCTION ledger_check_transaction() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Both functions below look rows up by key. Their plans are cached per connection, planned when the
+-- tables may still be tiny (where a sequential scan is cheapest) and kept as the ledger grows: turning
+-- sequential scans off inside them keeps every lookup an index lookup, O(log n) at any size.
+CREATE FUNCTION ledger_check_transaction() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
   result record;
 BEGIN
@@ -117,21 +127,6 @@ END $$;
 CREATE CONSTRAINT TRIGGER ledger_transactions_balanced AFTER INSERT ON ledger_transactions
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_transaction();
 
--- That check runs once per transaction, when it is recorded. So postings can only be added in the
--- database transaction that recorded theirs (its recorded_at is that database transaction's now()):
--- a posting appended to an older transaction would escape the check, and is refused.
-CREATE FUNCTION ledger_refuse_late_postings() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM new_postings n JOIN ledger_transactions t ON t.id = n.transaction_id WHERE t.recorded_at <> now()) THEN
-    RAISE EXCEPTION 'postings can only be added to a ledger transaction while it is being recorded'
-      USING ERRCODE = 'check_violation';
-  END IF;
-  RETURN NULL;
-END $$;
-
-CREATE TRIGGER ledger_postings_with_their_transaction AFTER INSERT ON ledger_postings
-  REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_late_postings();
-
 -- The insert path: one call records a transaction with its postings, creating the accounts they name
 -- on first use. Returns the new transaction's id, or NULL when a unique constraint (idempotency key,
 -- provider reference, one outcome per dispute) already holds such a transaction: nothing is written
@@ -143,7 +138,7 @@ CREATE FUNCTION ledger_post(
   occurred_at timestamptz, description text, metadata jsonb,
   account_codes text[], account_kinds text[], account_sides text[], account_channels uuid[], account_providers text[],
   currencies text[], amounts bigint[], posting_channels uuid[]
-) RETURNS bigint LANGUAGE plpgsql AS $$
+) RETURNS bigint LANGUAGE plpgsql SET enable_seqscan = off AS $$
 DECLARE
   tx_id bigint;
   account_ids bigint[];

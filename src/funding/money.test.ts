@@ -20,7 +20,7 @@ import {
   UnsupportedCurrencyError,
   type Currency,
   type MoneyInputProblem,
-} from '../money.js';
+} from './money.js';
 
 const currencies = Object.keys(CURRENCIES) as Currency[];
 const anyCurrency = fc.constantFrom(...currencies);

@@ -20,6 +20,9 @@ const types = {
 /** Connects to a PostgreSQL server through a connection pool (the scale-out path). */
 export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString, types, max: options.max ?? 10 });
+  // An idle connection dropped by the server (restart, failover) is an 'error' event on the pool; with no
+  // listener Node would crash the process. The pool discards that client and opens a new one when needed.
+  pool.on('error', () => undefined);
   // Fail at start-up, not on the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();

@@ -195,6 +195,97 @@ describe('funding: tips and memberships with the test provider', () => {
     assert.deepEqual(await checkLedgerInvariants(site.deps.db), []);
   });
 
+  it('records a dispute that arrives after the payment, as its own transaction, and keeps the books balanced', async () => {
+    const start = await fan.post(`/v/${videoShortId}/tip`, { amount: '10', provider: 'test' });
+    await payOnTestBank(fan, start.res.headers.get('location')!, '4000000000000259'); // pays, then disputed
+    await runJobs();
+    const paymentId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM payments WHERE amount = 1000 AND purpose = 'tip'`))[0]!.id;
+    assert.equal((await site.deps.db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [paymentId]))[0]!.status, 'succeeded');
+    const before = (await channelBalances(site.deps.db, channelId)).find((b) => b.currency === 'EUR')!.payable.amount;
+    clock.advance(2 * 60_000); // the bank's dispute is delivered a minute after the payment
+    await runJobs();
+    assert.equal((await site.deps.db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [paymentId]))[0]!.status, 'disputed');
+    const after = (await channelBalances(site.deps.db, channelId)).find((b) => b.currency === 'EUR')!.payable.amount;
+    assert.ok(after < before, 'the disputed money is held back from the creator');
+    assert.deepEqual(await checkLedgerInvariants(site.deps.db), []);
+  });
+
+  it('refuses a refund event that arrives before its payment (409, the provider retries), and applies it later', async () => {
+    const start = await fan.post(`/v/${videoShortId}/tip`, { amount: '4', provider: 'test' });
+    const location = start.res.headers.get('location')!;
+    await payOnTestBank(fan, location, '4242424242424242');
+    const paymentId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM payments WHERE amount = 400`))[0]!.id;
+    const bank = site.services.payments.providers.test!;
+    const providerRef = (await site.deps.db.query<{ checkout_ref: string }>('SELECT checkout_ref FROM payments WHERE id = $1', [paymentId]))[0]!.checkout_ref;
+    assert.ok(providerRef && bank);
+    // The payment's webhook is still queued: a refund about it now is out of order.
+    const { signTestEvent } = await import('./providers/test-provider/webhooks.js');
+    const { hmac } = await import('../core/crypto.js');
+    const early = signTestEvent(
+      { provider: 'test', eventId: `evt_early_refund_${paymentId}`, type: 'refund.succeeded', providerRef: 'pay_unknown_yet', amount: 400, currency: 'EUR', occurredAt: clock.now(), metadata: { paymentId }, livemode: false },
+      hmac(site.deps.signingSecret, 'payments:test-bank-webhooks'),
+      clock.now(),
+    );
+    const res = await site.app.request('/webhooks/test', { method: 'POST', body: early.body, headers: early.headers });
+    assert.equal(res.status, 409);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'out_of_order');
+    await runJobs(); // the payment arrives
+    const again = await site.app.request('/webhooks/test', { method: 'POST', body: early.body, headers: early.headers });
+    assert.equal(again.status, 200, 'the retried refund applies once the payment is known');
+    assert.equal((await site.deps.db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [paymentId]))[0]!.status, 'refunded');
+    assert.deepEqual(await checkLedgerInvariants(site.deps.db), []);
+  });
+
+  it('upgrades a tier at once with a prorated charge, and schedules a downgrade for the next renewal', async () => {
+    const premiumId = (await site.deps.db.query<{ id: string }>(
+      `INSERT INTO membership_tiers (channel_id, name, currency, monthly_price, rank) VALUES ($1, 'Premium', 'EUR', 1500, 1) RETURNING id`,
+      [channelId],
+    ))[0]!.id;
+    const member = new TestClient(site.app);
+    await member.post('/signup', { email: 'up@example.org', display_name: 'Up' });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'up@example.org') });
+    await member.get('/');
+    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'test' });
+    await payOnTestBank(member, join.res.headers.get('location')!, '4242424242424242');
+    await runJobs();
+    clock.advance(15 * DAY); // about half the period left
+    const membershipId = (await site.deps.db.query<{ id: string }>(`SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'up@example.org'`))[0]!.id;
+    const up = await member.post(`/memberships/${membershipId}/change`, { tier: premiumId });
+    assert.equal(up.res.status, 303, up.html);
+    assert.match(up.res.headers.get('location')!, /membership_upgraded/);
+    const [charge] = await site.deps.db.query<{ amount: number; status: string }>(`SELECT amount, status FROM payments WHERE membership_id = $1 AND period_start IS NULL ORDER BY created_at DESC LIMIT 1`, [membershipId]);
+    assert.equal(charge!.status, 'succeeded');
+    assert.ok(charge!.amount > 400 && charge!.amount < 600, `about half of the 10 € difference, got ${charge!.amount}`);
+    const down = await member.post(`/memberships/${membershipId}/change`, { tier: tierId });
+    assert.match(down.res.headers.get('location')!, /membership_downgrade_scheduled/);
+    const [m] = await site.deps.db.query<{ tier_id: string; pending_tier_id: string }>('SELECT tier_id, pending_tier_id FROM memberships WHERE id = $1', [membershipId]);
+    assert.deepEqual([m!.tier_id, m!.pending_tier_id], [premiumId, tierId]);
+    const bad = await member.post(`/memberships/${membershipId}/change`, { tier: 'not-a-tier' });
+    assert.equal(bad.res.status, 422);
+    assert.deepEqual(await checkLedgerInvariants(site.deps.db), []);
+  });
+
+  it('makes a membership past due when the bank wants the fan present for a renewal', async () => {
+    const member = new TestClient(site.app);
+    await member.post('/signup', { email: 'sca@example.org', display_name: 'Sca' });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'sca@example.org') });
+    await member.get('/');
+    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'test' });
+    // This card wants 3-D Secure every time: the fan authenticates at checkout; renewals then need them too.
+    const next = await payOnTestBank(member, join.res.headers.get('location')!, '4000002760003184');
+    assert.match(next, /\/authenticate$/);
+    const authenticated = await member.post(new URL(next, site.deps.config.publicUrl).pathname, { outcome: 'complete' });
+    assert.equal(authenticated.res.status, 303, authenticated.html);
+    await runJobs();
+    assert.equal((await site.deps.db.query<{ status: string }>(`SELECT m.status FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'sca@example.org'`))[0]!.status, 'active');
+    clock.advance(31 * DAY);
+    await runJobs();
+    const [m] = await site.deps.db.query<{ status: string }>(`SELECT m.status FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'sca@example.org'`);
+    assert.equal(m!.status, 'past_due');
+    const [p] = await site.deps.db.query<{ status: string }>(`SELECT p.status FROM payments p JOIN users u ON u.id = p.user_id WHERE u.email = 'sca@example.org' AND p.period_start IS NOT NULL`);
+    assert.equal(p!.status, 'requires_action');
+  });
+
   it('answers joining without login, with a bad tier, or twice, clearly', async () => {
     const anonymous = new TestClient(site.app);
     await anonymous.get('/login');

@@ -8,6 +8,7 @@ import { ForbiddenError, formatBytes, NotFoundError } from '../core/http/errors.
 import { readForm, textFields, validateForm } from '../core/http/form.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import { getJob } from '../core/jobs/index.js';
+import { onVideoChanged } from '../federation/index.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { ChannelVideosPage, UploadPage, VideoEditPage } from './pages/studio.js';
 import * as q from './queries.js';
@@ -111,6 +112,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
       publishAt: publishAt ?? null,
       chapters: chapters!,
     });
+    await onVideoChanged(deps, video.id);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
   });
 
@@ -122,6 +124,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
     await deps.storage.put(key, checked.bytes);
     await q.setCustomThumbnail(deps.db, video.id, key);
     if (video.custom_thumbnail_key) await deps.storage.delete(video.custom_thumbnail_key);
+    await onVideoChanged(deps, video.id);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
   });
 

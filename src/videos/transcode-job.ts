@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AppDeps } from '../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../core/jobs/index.js';
+import { onVideoChanged } from '../federation/index.js';
 import type { MediaStorage } from '../core/storage/index.js';
 import * as q from './queries.js';
 import { resolveBinaries, type FfmpegBinaries } from './transcode/binaries.js';
@@ -90,6 +91,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         width: display.displayWidth || null,
         height: display.displayHeight || null,
       });
+      await onVideoChanged(deps, video.id);
       if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
       await reportProgress(100);
       return { prefix };

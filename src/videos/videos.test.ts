@@ -102,7 +102,7 @@ describe('videos: upload, transcode, watch', () => {
 
   it('transcodes in the background and reports progress, then the video is ready', async () => {
     const summary = await runJobs();
-    assert.equal(summary.succeeded, 1, JSON.stringify(summary));
+    assert.ok(summary.succeeded >= 1 && summary.failed === 0, JSON.stringify(summary)); // the transcode, plus federation's sync jobs
     const status = await owner.request(`/studio/videos/${videoId}/status`);
     assert.deepEqual(await status.json(), { status: 'ready', progress: 100, text: 'The video is ready.' });
     const [row] = await site.deps.db.query<{ renditions: { kind: string; height: number | null }[]; has_storyboard: boolean; poster_key: string | null }>(

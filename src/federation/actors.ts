@@ -1,0 +1,132 @@
+import { Endpoints, Group, Image, Person, type Federation, type Recipient } from '@fedify/fedify';
+import { AVATAR_TYPES } from '../channels/avatar.js';
+import { findChannelByHandle, type ChannelRow } from '../channels/service.js';
+import type { AppDeps } from '../core/deps.js';
+import type { Queryable } from '../core/db/index.js';
+import { actorKeyPairs, type KeyOwner } from './keys.js';
+import * as q from './queries.js';
+
+/** Fedify's identifier of the site owner's Person actor (URL `/ap/a/owner`). */
+export const OWNER_IDENTIFIER = 'a/owner';
+
+/** A Fedify route template. `{+identifier}` (reserved expansion) lets an identifier hold a slash (`c/camille`), which Fedify's types do not foresee. */
+export type IdentifierPath = `${string}{identifier}${string}`;
+export const identifierPath = (template: string) => template as IdentifierPath;
+
+/** Where actors live: `/ap/c/{handle}` for channels, `/ap/a/owner` for the site owner. */
+export const ACTOR_PATH = identifierPath('/ap/{+identifier}');
+
+/** Fedify's identifier of a channel's Group actor (URL `/ap/c/{handle}`). */
+export function channelIdentifier(handle: string): string {
+  return `c/${handle}`;
+}
+
+/** The channel handle in an identifier, or undefined when it names no channel. */
+export function handleOfIdentifier(identifier: string): string | undefined {
+  return /^c\/([a-z0-9_]{2,30})$/.exec(identifier)?.[1];
+}
+
+/** A local actor an identifier names, with the owner of its keys. */
+export type LocalActor = { kind: 'owner'; name: string } | { kind: 'channel'; channel: ChannelRow };
+
+/** Finds the local actor an identifier names, or undefined (unknown channel, malformed identifier). */
+export async function findLocalActor(db: Queryable, identifier: string): Promise<LocalActor | undefined> {
+  if (identifier === OWNER_IDENTIFIER) {
+    const rows = await db.query<{ display_name: string }>("SELECT display_name FROM users WHERE site_role = 'owner'");
+    return rows[0] ? { kind: 'owner', name: rows[0].display_name } : undefined;
+  }
+  const handle = handleOfIdentifier(identifier);
+  const channel = handle ? await findChannelByHandle(db, handle) : undefined;
+  return channel ? { kind: 'channel', channel } : undefined;
+}
+
+export function keyOwnerOf(actor: LocalActor): KeyOwner {
+  return actor.kind === 'owner' ? { kind: 'owner' } : { kind: 'channel', channelId: actor.channel.id };
+}
+
+/** Plain text as the HTML an actor's `summary` holds. */
+function textToHtml(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return escaped
+    .split(/\n{2,}/)
+    .filter(Boolean)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+function avatarImage(base: string, avatarKey: string | null): Image | null {
+  if (!avatarKey?.startsWith('avatars/')) return null;
+  const ext = avatarKey.slice(avatarKey.lastIndexOf('.') + 1);
+  return new Image({ url: new URL(`${base}/media/avatars/${avatarKey.slice('avatars/'.length)}`), mediaType: AVATAR_TYPES[ext] ?? null });
+}
+
+/**
+ * Registers the actors with Fedify: each channel is a `Group` (what PeerTube makes of a channel), the site
+ * owner a `Person`, both with an RSA key (HTTP Signatures) and an Ed25519 key (proofs) generated once.
+ * WebFinger maps `acct:{handle}@{host}` to channels; the followers collection lists a channel's followers.
+ */
+export function registerActors(federation: Federation<void>, deps: AppDeps): void {
+  const base = deps.config.publicUrl;
+  federation
+    .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
+      const actor = await findLocalActor(deps.db, identifier);
+      if (!actor) return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      const common = {
+        id: ctx.getActorUri(identifier),
+        inbox: ctx.getInboxUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
+        followers: ctx.getFollowersUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: keys[0]?.cryptographicKey ?? null,
+        assertionMethods: keys.map((k) => k.multikey),
+        manuallyApprovesFollowers: false,
+        discoverable: true,
+      };
+      if (actor.kind === 'owner') {
+        return new Person({ ...common, preferredUsername: 'owner', name: actor.name, url: new URL(`${base}/`) });
+      }
+      const ch = actor.channel;
+      return new Group({
+        ...common,
+        preferredUsername: ch.handle,
+        name: ch.name,
+        summary: ch.description ? textToHtml(ch.description) : null,
+        icon: avatarImage(base, ch.avatar_key),
+        url: new URL(`${base}/c/${ch.handle}`),
+        attribution: ctx.getActorUri(OWNER_IDENTIFIER),
+      });
+    })
+    .mapHandle(async (_ctx, username) => {
+      const handle = username.toLowerCase();
+      if (!/^[a-z0-9_]{2,30}$/.test(handle)) return null;
+      return (await findChannelByHandle(deps.db, handle)) ? channelIdentifier(handle) : null;
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => {
+      const actor = await findLocalActor(deps.db, identifier);
+      return actor ? actorKeyPairs(deps.db, keyOwnerOf(actor)) : [];
+    });
+
+  federation
+    .setFollowersDispatcher(identifierPath('/ap/{+identifier}/followers'), async (_ctx, identifier) => {
+      const actor = await findLocalActor(deps.db, identifier);
+      if (!actor) return null;
+      if (actor.kind === 'owner') return { items: [] };
+      const rows = await q.listFollowers(deps.db, actor.channel.id);
+      const items: Recipient[] = rows.map((r) => ({
+        id: new URL(r.actor_uri),
+        inboxId: new URL(r.inbox_uri),
+        endpoints: r.shared_inbox_uri ? { sharedInbox: new URL(r.shared_inbox_uri) } : null,
+      }));
+      return { items };
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const actor = await findLocalActor(deps.db, identifier);
+      return actor?.kind === 'channel' ? q.countFollowers(deps.db, actor.channel.id) : 0;
+    });
+
+  // Videos are delivered by our own outbox (outbox.ts), not listed here; an empty outbox is valid.
+  federation.setOutboxDispatcher(identifierPath('/ap/{+identifier}/outbox'), async (_ctx, identifier) =>
+    (await findLocalActor(deps.db, identifier)) ? { items: [] } : null,
+  );
+}

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import {
+  Accept,
+  Activity,
+  Announce,
+  Create,
+  Delete,
+  Follow,
+  Like,
+  Note,
+  Reject,
+  Undo,
+  Update,
+  Video,
+  type DocumentLoader,
+  type Federation,
+  type InboxContext,
+} from '@fedify/fedify';
+import sanitizeHtml from 'sanitize-html';
+import type { AppDeps } from '../core/deps.js';
+import { findVideoByShortId, type VideoRow } from '../videos/queries.js';
+import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
+import { sameOrigin } from './origin-check.js';
+import * as q from './queries.js';
+
+type Ctx = InboxContext<void>;
+
+/** Ready, public and past its publish time: the only videos the fediverse may react to. */
+export function isListed(video: Pick<VideoRow, 'status' | 'visibility' | 'publish_at'>, now: Date): boolean {
+  return video.status === 'ready' && video.visibility === 'public' && (!video.publish_at || video.publish_at <= now);
+}
+
+/** The short id of a local video from its object id (`/ap/videos/{id}`) or watch page (`/v/{id}`). */
+export function localVideoShortId(base: string, uri: URL | null | undefined): string | undefined {
+  if (!uri || uri.origin !== new URL(base).origin) return undefined;
+  return /^\/(?:ap\/videos|v)\/([A-Za-z0-9_-]{8,16})$/.exec(uri.pathname)?.[1];
+}
+
+/** A loader that never fetches: for reading objects embedded in an activity without trusting a URL. */
+const embeddedOnly: DocumentLoader = async (url) => {
+  throw new Error(`not fetching ${url}: only embedded objects are read here`);
+};
+
+/** Comment HTML keeps text structure and links only. */
+function sanitizeComment(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ['p', 'br', 'a', 'span', 'em', 'strong', 'i', 'b', 'blockquote', 'code', 'pre', 'ul', 'ol', 'li'],
+    allowedAttributes: { a: ['href', 'rel'] },
+    allowedSchemes: ['http', 'https'],
+    transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener ugc' }) },
+  }).slice(0, 20_000);
+}
+
+function dateOf(instant: { epochMilliseconds: number } | null | undefined): Date | null {
+  return instant ? new Date(instant.epochMilliseconds) : null;
+}
+
+/**
+ * Wraps a listener so that an activity is applied once: one already in the inbox log is skipped, and the
+ * log entry is written after the effects (each of which is idempotent on its own), so an attempt that fails
+ * half-way is completed by Fedify's retry. Activities without an id, or whose id is not on their actor's
+ * host, are ignored.
+ */
+function once<T extends Activity>(deps: AppDeps, listener: (ctx: Ctx, activity: T) => Promise<void>) {
+  return async (ctx: Ctx, activity: T) => {
+    const id = activity.id;
+    const actor = activity.actorId;
+    if (!id || !actor || !sameOrigin(id, actor)) return;
+    if (await q.wasApplied(deps.db, id.href)) return;
+    await listener(ctx, activity);
+    const type = activity.constructor.name;
+    await q.markApplied(deps.db, { activityUri: id.href, type, actorUri: actor.href, objectUri: activity.objectId?.href ?? null, at: deps.clock.now() });
+  };
+}
+
+/** Registers the inbox listeners: follows, likes and shares, replies, remote videos, and their undoing. */
+export function registerInbox(federation: Federation<void>, deps: AppDeps): void {
+  const base = deps.config.publicUrl;
+  const db = deps.db;
+
+  /** A local, listed video named by `uri`. */
+  async function listedVideo(uri: URL | null): Promise<VideoRow | undefined> {
+    const shortId = localVideoShortId(base, uri);
+    const video = shortId ? await findVideoByShortId(db, shortId) : undefined;
+    return video && isListed(video, deps.clock.now()) ? video : undefined;
+  }
+
+  /** The channel identifier a local actor URI names, when it is a channel. */
+  async function channelOf(ctx: Ctx, uri: URL | null) {
+    const parsed = ctx.parseUri(uri);
+    if (parsed?.type !== 'actor') return undefined;
+    const actor = await findLocalActor(db, parsed.identifier);
+    return actor?.kind === 'channel' ? { identifier: parsed.identifier, channel: actor.channel } : undefined;
+  }
+
+  async function onFollow(ctx: Ctx, follow: Follow) {
+    const target = await channelOf(ctx, follow.objectId);
+    if (!target) return;
+    const loader = await ctx.getDocumentLoader({ identifier: target.identifier });
+    const follower = await follow.getActor({ documentLoader: loader, contextLoader: ctx.contextLoader });
+    if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId?.href) return;
+    await q.upsertFollower(db, {
+      channelId: target.channel.id,
+      actorUri: follower.id.href,
+      inboxUri: follower.inboxId.href,
+      sharedInboxUri: follower.endpoints?.sharedInbox?.href ?? null,
+      followActivityUri: follow.id?.href ?? null,
+    });
+    const me = ctx.getActorUri(target.identifier);
+    const acceptId = new URL(`${me.href}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`);
+    await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({ id: acceptId, actor: me, object: follow }));
+  }
+
+  async function onUndo(ctx: Ctx, undo: Undo) {
+    const actor = undo.actorId!;
+    const inner = await undo.getObject({ documentLoader: embeddedOnly, contextLoader: ctx.contextLoader }).catch(() => null);
+    if (inner instanceof Activity && inner.actorId?.href !== actor.href) return;
+    if (inner instanceof Follow) {
+      const target = await channelOf(ctx, inner.objectId);
+      if (target) await q.deleteFollower(db, actor.href, { channelId: target.channel.id });
+    } else if (inner instanceof Like || inner instanceof Announce) {
+      const video = await listedVideoOrAny(inner.objectId);
+      const kind = inner instanceof Like ? 'like' : 'announce';
+      if (video) await q.deleteReaction(db, actor.href, { videoId: video.id, kind });
+      else if (inner.id) await q.deleteReaction(db, actor.href, { activityUri: inner.id.href });
+    } else if (undo.objectId) {
+      // Only the id: undo whatever that activity of this actor did here.
+      await q.deleteFollower(db, actor.href, { followActivityUri: undo.objectId.href });
+      await q.deleteReaction(db, actor.href, { activityUri: undo.objectId.href });
+    }
+  }
+
+  /** Undoing counts even when the video stopped being public since. */
+  async function listedVideoOrAny(uri: URL | null): Promise<VideoRow | undefined> {
+    const shortId = localVideoShortId(base, uri);
+    return shortId ? findVideoByShortId(db, shortId) : undefined;
+  }
+
+  async function onReaction(activity: Like | Announce, kind: q.ReactionKind) {
+    const video = await listedVideo(activity.objectId);
+    if (!video) return;
+    await q.insertReaction(db, { videoId: video.id, actorUri: activity.actorId!.href, kind, activityUri: activity.id!.href });
+  }
+
+  async function onCreateOrUpdate(ctx: Ctx, activity: Create | Update) {
+    const actor = activity.actorId!;
+    const loader = await ctx.getDocumentLoader({ identifier: OWNER_IDENTIFIER });
+    const object = await activity.getObject({ documentLoader: loader, contextLoader: ctx.contextLoader });
+    if (!object?.id || !sameOrigin(object.id, actor)) return;
+    if (object instanceof Note) await storeReply(object, actor);
+    else if (object instanceof Video) await storeRemoteVideo(object, actor);
+  }
+
+  async function storeReply(note: Note, actor: URL) {
+    if (note.attributionId && note.attributionId.href !== actor.href) return;
+    const video = await listedVideo(note.replyTargetId);
+    if (!video) return;
+    const content = note.content?.toString() ?? '';
+    await q.upsertComment(db, {
+      noteUri: note.id!.href,
+      videoId: video.id,
+      actorUri: actor.href,
+      url: note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null),
+      contentHtml: sanitizeComment(content),
+      publishedAt: dateOf(note.published),
+    });
+  }
+
+  async function storeRemoteVideo(video: Video, actor: URL) {
+    // Only from actors a local channel follows: nobody else gets to fill the "from the fediverse" list.
+    if (!(await q.isFollowedLocally(db, actor.href))) return;
+    const links = video.urls.map((u) => (u instanceof URL ? { href: u.href, mediaType: null } : { href: u.href?.href ?? null, mediaType: u.mediaType }));
+    const watch = links.find((l) => l.mediaType === 'text/html') ?? links.find((l) => l.href);
+    const icon = await video.getIcon({ documentLoader: embeddedOnly }).catch(() => null);
+    const iconUrl = icon?.url instanceof URL ? icon.url.href : (icon?.url?.href?.href ?? null);
+    const duration = video.duration ? Math.round(video.duration.total({ unit: 'second' })) : null;
+    await q.upsertRemoteVideo(db, {
+      objectUri: video.id!.href,
+      actorUri: actor.href,
+      name: (video.name?.toString() ?? video.id!.href).slice(0, 500) || video.id!.href.slice(0, 500),
+      watchUrl: watch?.href && /^https?:\/\//.test(watch.href) ? watch.href : null,
+      thumbnailUrl: iconUrl && /^https?:\/\//.test(iconUrl) ? iconUrl : null,
+      durationSeconds: duration,
+      publishedAt: dateOf(video.published),
+      updatedAt: dateOf(video.updated),
+      object: await video.toJsonLd({ format: 'compact' }),
+    });
+  }
+
+  async function onDelete(_ctx: Ctx, del: Delete) {
+    const actor = del.actorId!;
+    const target = del.objectId;
+    if (!target || !sameOrigin(target, actor)) return;
+    if (target.href === actor.href) {
+      // The actor itself is gone: forget its follows and reactions.
+      await q.deleteFollower(db, actor.href, {});
+      await q.deleteFollowing(db, { actorUri: actor.href });
+      await db.query('DELETE FROM federation_reactions WHERE actor_uri = $1', [actor.href]);
+      return;
+    }
+    await q.deleteRemoteVideo(db, target.href, actor.href);
+    await q.deleteComment(db, target.href, actor.href);
+  }
+
+  async function onAccept(_ctx: Ctx, accept: Accept) {
+    const follow = accept.objectId;
+    if (follow) await q.acceptFollowing(db, follow.href, accept.actorId!.href, deps.clock.now());
+  }
+
+  async function onReject(_ctx: Ctx, reject: Reject) {
+    const follow = reject.objectId;
+    if (follow) await q.deleteFollowing(db, { actorUri: reject.actorId!.href, followActivityUri: follow.href });
+  }
+
+  federation
+    .setInboxListeners(identifierPath('/ap/{+identifier}/inbox'), '/ap/inbox')
+    .on(Follow, once(deps, onFollow))
+    .on(Undo, once(deps, onUndo))
+    .on(Like, once(deps, (_ctx, like: Like) => onReaction(like, 'like')))
+    .on(Announce, once(deps, (_ctx, announce: Announce) => onReaction(announce, 'announce')))
+    .on(Create, once(deps, onCreateOrUpdate))
+    .on(Update, once(deps, onCreateOrUpdate))
+    .on(Delete, once(deps, onDelete))
+    .on(Accept, once(deps, onAccept))
+    .on(Reject, once(deps, onReject))
+    .onError((_ctx, error) => deps.log.warn({ err: error }, 'federation: an incoming activity could not be processed'))
+    // Objects fetched while processing the shared inbox are fetched as the site owner (signed fetch).
+    .setSharedKeyDispatcher(() => ({ identifier: OWNER_IDENTIFIER }));
+}

@@ -1,0 +1,160 @@
+import { Hono, type Next } from 'hono';
+import type { AppDeps } from '../core/deps.js';
+import type { AppContext, AppEnv } from '../core/http/context.js';
+import { findVideoByShortId, listCaptions } from '../videos/queries.js';
+import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
+import type { FederationServices } from './federation.js';
+import { isListed } from './inbox.js';
+import { checkActivityOrigins } from './origin-check.js';
+import * as q from './queries.js';
+import { buildVideoObject, chaptersDocument, countCollection, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
+
+/** Largest activity the inboxes accept; a PeerTube video with many renditions is about 25 KB. */
+export const MAX_INBOX_BYTES = 512 * 1024;
+
+/** Path prefixes of server-to-server requests: exempt from CSRF (they are signed instead). */
+export const FEDERATION_CSRF_EXEMPT_PREFIXES = ['/ap/'] as const;
+
+const AP_TYPES = /application\/(activity\+json|ld\+json)/i;
+
+/** True when the client asks for ActivityPub JSON rather than a page. */
+export function wantsActivityJson(accept: string | undefined): boolean {
+  return !!accept && AP_TYPES.test(accept);
+}
+
+function plain(status: number, text: string): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+/** Reads a body up to `max` bytes; undefined when it is longer (the caller answers 413). */
+async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) return undefined;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The server-to-server side: actors, inboxes, WebFinger and NodeInfo through Fedify, the video objects
+ * (served here, in PeerTube's shape, which Fedify's vocabulary cannot carry), and content negotiation on
+ * channel and watch pages. Mount it before the page routes so `/c/{handle}` and `/v/{id}` can answer
+ * ActivityPub clients first.
+ */
+export function federationRoutes(deps: AppDeps, fed: FederationServices) {
+  const app = new Hono<AppEnv>();
+  const base = deps.config.publicUrl;
+
+  /** Hands the request to Fedify; whatever Fedify does not serve falls through to the site. */
+  const toFedify = async (c: AppContext, next: Next, request: Request = c.req.raw) => {
+    let fallthrough = false;
+    const response = await fed.federation.fetch(request, {
+      contextData: undefined,
+      onNotFound: () => {
+        fallthrough = true;
+        return new Response(null, { status: 404 });
+      },
+      onNotAcceptable: (req) => {
+        // A browser on an actor URL: show the channel page.
+        const handle = /^\/ap\/c\/([a-z0-9_]{2,30})$/.exec(new URL(req.url).pathname)?.[1];
+        if (handle) return Response.redirect(`${base}/c/${handle}`, 302);
+        fallthrough = true;
+        return new Response(null, { status: 406 });
+      },
+    });
+    if (fallthrough) return next();
+    return response;
+  };
+
+  app.get('/ap/videos/:shortId', async (c, next) => {
+    const shortId = c.req.param('shortId');
+    if (!wantsActivityJson(c.req.header('accept'))) return c.redirect(`/v/${shortId}`, 302);
+    const video = await findVideoByShortId(deps.db, shortId);
+    const json = (body: unknown, status = 200) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+    if (video && isListed(video, deps.clock.now())) {
+      const ctx = fed.context();
+      const identifier = channelIdentifier(video.channel_handle);
+      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), {
+        base,
+        channelActor: ctx.getActorUri(identifier).href,
+        channelFollowers: ctx.getFollowersUri(identifier).href,
+        ownerActor: ctx.getActorUri(OWNER_IDENTIFIER).href,
+      });
+      return json(videoDocument(object));
+    }
+    // Said to followers to be gone: 410 with a tombstone, as Mastodon expects; otherwise not ours.
+    if (/^[A-Za-z0-9_-]{8,16}$/.test(shortId)) {
+      const rows = await deps.db.query<{ state: string; changed_at: Date }>('SELECT state, changed_at FROM federation_video_state WHERE short_id = $1', [shortId]);
+      if (rows[0]?.state === 'deleted') return json({ '@context': VIDEO_JSONLD_CONTEXT, ...videoTombstone(videoObjectUri(base, shortId), rows[0].changed_at) }, 410);
+    }
+    return next();
+  });
+
+  // The collections and chapters a video object points to (counts only, as PeerTube reads them).
+  app.get('/ap/videos/:shortId/:part{likes|dislikes|shares|comments|chapters}', async (c, next) => {
+    const video = await findVideoByShortId(deps.db, c.req.param('shortId'));
+    if (!video || !isListed(video, deps.clock.now())) return next();
+    const id = `${videoObjectUri(base, video.short_id)}/${c.req.param('part')}`;
+    const part = c.req.param('part');
+    let body: Record<string, unknown>;
+    if (part === 'chapters') body = chaptersDocument(videoObjectUri(base, video.short_id), video.chapters, video.duration_seconds);
+    else if (part === 'dislikes') body = countCollection(id, 0);
+    else if (part === 'comments') body = countCollection(id, await q.countApprovedComments(deps.db, video.id));
+    else {
+      const counts = await q.countReactions(deps.db, video.id);
+      body = countCollection(id, part === 'likes' ? counts.likes : counts.shares);
+    }
+    return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+  });
+
+  // Content negotiation: ActivityPub clients asking for a channel or watch page get its object.
+  app.get('/c/:handle', async (c, next) => {
+    if (!wantsActivityJson(c.req.header('accept'))) return next();
+    return c.redirect(`/ap/c/${c.req.param('handle').toLowerCase()}`, 302);
+  });
+  app.get('/v/:shortId', async (c, next) => {
+    if (!wantsActivityJson(c.req.header('accept'))) return next();
+    return c.redirect(`/ap/videos/${c.req.param('shortId')}`, 302);
+  });
+
+  for (const path of ['/.well-known/webfinger', '/.well-known/nodeinfo', '/nodeinfo/*']) app.get(path, (c, next) => toFedify(c, next));
+  app.get('/ap/*', (c, next) => toFedify(c, next));
+
+  // Inboxes: bounded body, origin checks, then Fedify (HTTP Signatures, idempotence, queueing).
+  app.post('/ap/*', async (c, next) => {
+    const body = await readBody(c.req.raw, MAX_INBOX_BYTES);
+    if (!body) return plain(413, `Activities are limited to ${MAX_INBOX_BYTES} bytes.`);
+    let activity: unknown;
+    try {
+      activity = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      return plain(400, 'Invalid JSON.');
+    }
+    const problem = checkActivityOrigins(activity);
+    if (problem) return plain(400, `Refused: ${problem.replace(/_/g, ' ')}.`);
+    const request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: new Uint8Array(body) });
+    try {
+      return await toFedify(c, next, request);
+    } catch (error) {
+      // Malformed activities can make Fedify's parser throw: the sender's fault, never a 500.
+      deps.log.info({ err: error, path: c.req.path }, 'federation: refused an activity Fedify could not handle');
+      return plain(400, 'Invalid activity.');
+    }
+  });
+
+  return app;
+}
+

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { makeTestSource } from '../../src/videos/transcode/test-media.js';
+import { ffmpegBinaries } from '../../src/videos/transcode-job.js';
+import type { TestClient } from '../support/client.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { tusUpload } from '../support/tus.js';
+
+/** A signed-in browser on one real server: cookies and the CSRF token, as the tus helpers expect. */
+class Session {
+  readonly cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(readonly base: string) {}
+
+  async request(pathOrUrl: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(new URL(pathOrUrl, this.base), { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (pair.slice(eq + 1) === '' || /max-age=0/i.test(line)) this.cookies.delete(pair.slice(0, eq));
+      else this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  }
+
+  /** GETs a page with a form and keeps its CSRF token. */
+  async page(pathname: string): Promise<string> {
+    const html = await (await this.request(pathname)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return html;
+  }
+
+  async post(pathname: string, fields: Record<string, string>, accept = 'text/html'): Promise<Response> {
+    return this.request(pathname, { method: 'POST', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: this.csrf, ...fields }) });
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined/false), or fails with `what` after `ms`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+const FEDERATION_ENV = { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true', FEDERATION_RECONCILE_SECONDS: '1', LOG_LEVEL: 'warn' };
+
+async function setUp(server: RunningServer, handle: string, name: string): Promise<Session> {
+  const session = new Session(server.url);
+  await session.page('/setup');
+  const res = await session.post('/setup', {
+    display_name: name, email: `${handle}@example.org`, password: 'correct horse battery', channel_name: `${name}'s channel`, handle, description: `Films by ${name}.`, channel_language: 'en',
+  });
+  assert.equal(res.status, 303, await res.text());
+  return session;
+}
+
+async function followerCount(server: RunningServer, handle: string): Promise<number> {
+  const res = await fetch(`${server.url}/ap/c/${handle}/followers`, { headers: { accept: 'application/activity+json' } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { totalItems: number }).totalItems;
+}
+
+async function inboxLog(session: Session): Promise<{ type: string; actor_uri: string; object_uri: string | null }[]> {
+  const res = await session.request('/studio/fediverse/activity', { headers: { accept: 'application/json' } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { entries: { type: string; actor_uri: string; object_uri: string | null }[] }).entries;
+}
+
+describe('two Fanfare sites federating', { timeout: 240_000 }, () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  let alice: Session;
+  let bob: Session;
+  let work: string;
+  let aliceActor: string;
+  let videoId: string;
+  let shortId: string;
+
+  before(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'fanfare-federation-'));
+    // One after the other: two cold starts at once can outlast the helper's 30 s readiness wait on 2 cores.
+    a = await startServer({ env: FEDERATION_ENV });
+    b = await startServer({ env: FEDERATION_ENV });
+    [alice, bob] = await Promise.all([setUp(a, 'alice', 'Alice'), setUp(b, 'bob', 'Bob')]);
+    aliceActor = `${a.url}/ap/c/alice`;
+  });
+  after(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("serves a channel as a Group actor with its keys, found by WebFinger", async () => {
+    const actor = (await (await fetch(aliceActor, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
+    assert.equal(actor.type, 'Group');
+    assert.equal(actor.preferredUsername, 'alice');
+    assert.equal(actor.url, `${a.url}/c/alice`);
+    assert.equal((actor.endpoints as { sharedInbox: string }).sharedInbox, `${a.url}/ap/inbox`);
+    assert.match(JSON.stringify(actor.publicKey), /BEGIN PUBLIC KEY/);
+    assert.equal((actor.assertionMethod as unknown[]).length, 2, 'RSA and Ed25519');
+    const host = new URL(a.url).host;
+    const finger = (await (await fetch(`${a.url}/.well-known/webfinger?resource=acct:alice@${host}`)).json()) as { links: { rel: string; href: string }[] };
+    assert.equal(finger.links.find((l) => l.rel === 'self')?.href, aliceActor);
+    const page = await fetch(`${a.url}/c/alice`, { headers: { accept: 'application/activity+json' }, redirect: 'manual' });
+    assert.equal(page.headers.get('location'), '/ap/c/alice', 'the channel page answers ActivityPub clients with the actor');
+  });
+
+  it("lets a channel of site B follow a channel of site A, which accepts", async () => {
+    await bob.page('/studio/channels/bob/fediverse');
+    const res = await bob.post('/studio/channels/bob/follow', { uri: aliceActor }, 'application/json');
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { actor: aliceActor, status: 'pending' });
+    await eventually('A to record the follower', async () => (await followerCount(a, 'alice')) === 1);
+    await eventually("B to receive A's Accept", async () => !(await bob.page('/studio/channels/bob/fediverse')).includes('waiting for acceptance'));
+  });
+
+  it('sends the public video A publishes to B, which lists it', async () => {
+    const clip = readFileSync(await makeTestSource(ffmpegBinaries().ffmpeg, work, 'clip.mp4', { seconds: 2, width: 320, height: 180 }));
+    await alice.page('/studio/channels/alice/upload');
+    const upload = await tusUpload(alice as unknown as TestClient, clip, { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'alice' });
+    assert.equal(upload.status, 200, await upload.clone().text());
+    videoId = ((await upload.json()) as { videoId: string }).videoId;
+    await eventually('transcoding', async () => ((await (await alice.request(`/studio/videos/${videoId}/status`)).json()) as { status: string }).status === 'ready', 120_000);
+    const edit = await alice.page(`/studio/videos/${videoId}`);
+    shortId = /\/v\/([A-Za-z0-9_-]{8,16})/.exec(edit)![1]!;
+    const saved = await alice.post(`/studio/videos/${videoId}`, {
+      title: 'A federated film', description: 'Shot *here*.', tags: 'fediverse', language: 'en', licence: 'cc_by', visibility: 'public', publish_at: '', chapters: '',
+    });
+    assert.equal(saved.status, 303, await saved.text());
+
+    const object = (await (await fetch(`${a.url}/ap/videos/${shortId}`, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
+    assert.equal(object.type, 'Video');
+    assert.equal(object.uuid, videoId);
+    assert.equal(object.name, 'A federated film');
+
+    await eventually('B to list the video from A', async () => (await bob.page('/studio/channels/bob/fediverse')).includes('A federated film'));
+    const log = await inboxLog(bob);
+    assert.ok(log.some((e) => e.type === 'Create' && e.actor_uri === aliceActor && e.object_uri === `${a.url}/ap/videos/${shortId}`), JSON.stringify(log));
+  });
+
+  it("sends the video's edits as an Update", async () => {
+    await alice.page(`/studio/videos/${videoId}`);
+    const saved = await alice.post(`/studio/videos/${videoId}`, {
+      title: 'A federated film, recut', description: 'Shot *here*.', tags: 'fediverse', language: 'en', licence: 'cc_by', visibility: 'public', publish_at: '', chapters: '',
+    });
+    assert.equal(saved.status, 303);
+    await eventually('B to show the new title', async () => (await bob.page('/studio/channels/bob/fediverse')).includes('A federated film, recut'));
+  });
+
+  it('lets B unfollow (Undo), and still tells B when A deletes the video', async () => {
+    await bob.page('/studio/channels/bob/fediverse');
+    const res = await bob.post('/studio/channels/bob/unfollow', { uri: aliceActor }, 'application/json');
+    assert.equal(res.status, 200);
+    await eventually('A to drop the follower', async () => (await followerCount(a, 'alice')) === 0);
+
+    await alice.page(`/studio/videos/${videoId}`);
+    const deleted = await alice.post(`/studio/videos/${videoId}/delete`, {});
+    assert.equal(deleted.status, 303);
+    await eventually("A's object to be a tombstone", async () => (await fetch(`${a.url}/ap/videos/${shortId}`, { headers: { accept: 'application/activity+json' } })).status === 410);
+    await eventually('B to receive the Delete', async () =>
+      (await inboxLog(bob)).some((e) => e.type === 'Delete' && e.actor_uri === aliceActor && e.object_uri === `${a.url}/ap/videos/${shortId}`),
+    );
+  });
+
+  it('refuses unsigned activities on a real inbox with 401', async () => {
+    const res = await fetch(`${a.url}/ap/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json' },
+      body: JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', id: `${b.url}/x`, type: 'Follow', actor: `${b.url}/ap/c/bob`, object: aliceActor }),
+    });
+    assert.equal(res.status, 401);
+  });
+});

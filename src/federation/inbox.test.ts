@@ -131,6 +131,33 @@ describe('the inbox', () => {
     assert.equal(await likes(), 0, 'the replayed Like was not applied again');
   });
 
+  it("lists an Announce of a public video, from anyone, as a recommendation (and a share), and forgets it on Undo", async () => {
+    const critic = await remote.addActor('critic');
+    const announce = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${critic.uri}#recommendations/1`, type: 'Announce', actor: critic.uri, object: `${SITE}/v/${video.shortId}` };
+    assert.equal((await post(announce, critic)).status, 202);
+    await site.runJobs();
+    const rows = await site.deps.db.query<{ channel_id: string; video_id: string; object_url: string; actor_name: string; activity_id: string }>(
+      'SELECT channel_id, video_id, object_url, actor_name, activity_id FROM recommended_by WHERE actor_url = $1',
+      [critic.uri],
+    );
+    assert.deepEqual(rows, [{ channel_id: site.channelId, video_id: video.id, object_url: `${SITE}/v/${video.shortId}`, actor_name: 'critic', activity_id: announce.id }]);
+    assert.equal(await count('federation_reactions WHERE actor_uri = $1 AND kind = $2', [critic.uri, 'announce']), 1);
+    const undo = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${critic.uri}#recommendations/1/undo`, type: 'Undo', actor: critic.uri, object: announce };
+    assert.equal((await post(undo, critic)).status, 202);
+    await site.runJobs();
+    assert.equal(await count('recommended_by WHERE actor_url = $1', [critic.uri]), 0);
+    assert.equal(await count('federation_reactions WHERE actor_uri = $1', [critic.uri]), 0);
+  });
+
+  it('does not list an Announce of a video that is not public', async () => {
+    const critic = await remote.addActor('critic2');
+    const hidden = await insertVideo(site, { visibility: 'unlisted' });
+    const announce = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${critic.uri}#recommendations/2`, type: 'Announce', actor: critic.uri, object: `${SITE}/ap/videos/${hidden.shortId}` };
+    assert.equal((await post(announce, critic)).status, 202);
+    await site.runJobs();
+    assert.equal(await count('recommended_by WHERE actor_url = $1', [critic.uri]), 0);
+  });
+
   it('ignores likes of videos that are not public (unlisted, members-only, drafts)', async () => {
     for (const visibility of ['unlisted', 'members', 'draft']) {
       const hidden = await insertVideo(site, { visibility });

@@ -19,6 +19,7 @@ import {
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
 import { findVideoByShortId, type VideoRow } from '../videos/queries.js';
+import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
 import * as q from './queries.js';
@@ -123,10 +124,12 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
       const kind = inner instanceof Like ? 'like' : 'announce';
       if (video) await q.deleteReaction(db, actor.href, { videoId: video.id, kind });
       else if (inner.id) await q.deleteReaction(db, actor.href, { activityUri: inner.id.href });
+      if (inner instanceof Announce) await removeIncomingRecommendation(db, { actorUrl: actor.href, objectUrl: inner.objectId?.href, activityId: inner.id?.href });
     } else if (undo.objectId) {
       // Only the id: undo whatever that activity of this actor did here.
       await q.deleteFollower(db, actor.href, { followActivityUri: undo.objectId.href });
       await q.deleteReaction(db, actor.href, { activityUri: undo.objectId.href });
+      await removeIncomingRecommendation(db, { actorUrl: actor.href, activityId: undo.objectId.href });
     }
   }
 
@@ -136,10 +139,40 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     return shortId ? findVideoByShortId(db, shortId) : undefined;
   }
 
-  async function onReaction(activity: Like | Announce, kind: q.ReactionKind) {
+  async function onReaction(ctx: Ctx, activity: Like | Announce, kind: q.ReactionKind) {
     const video = await listedVideo(activity.objectId);
     if (!video) return;
     await q.insertReaction(db, { videoId: video.id, actorUri: activity.actorId!.href, kind, activityUri: activity.id!.href });
+    if (activity instanceof Announce) await recordRecommendation(ctx, activity, video);
+  }
+
+  /** An Announce of one of our videos, from anyone: listed in the Studio under "Who recommends your videos". */
+  async function recordRecommendation(ctx: Ctx, announce: Announce, video: VideoRow) {
+    const actorUrl = announce.actorId!.href;
+    // The name and profile page are nice to have: an actor that cannot be fetched is listed by its URI.
+    let actorName: string | null = null;
+    let profileUrl: string | null = null;
+    try {
+      const loader = await ctx.getDocumentLoader({ identifier: OWNER_IDENTIFIER });
+      const actor = await announce.getActor({ documentLoader: loader, contextLoader: ctx.contextLoader });
+      if (actor?.id?.href === actorUrl) {
+        actorName = actor.name?.toString() ?? actor.preferredUsername?.toString() ?? null;
+        const url = actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null);
+        profileUrl = url && sameOrigin(new URL(url), actor.id) ? url : null;
+      }
+    } catch (error) {
+      deps.log.info({ err: error, actor: actorUrl }, 'federation: could not fetch the actor of a recommendation');
+    }
+    await recordIncomingRecommendation(db, {
+      channelId: video.channel_id,
+      videoId: video.id,
+      objectUrl: announce.objectId!.href,
+      actorUrl,
+      actorName,
+      profileUrl,
+      activityId: announce.id!.href,
+      receivedAt: deps.clock.now(),
+    });
   }
 
   async function onCreateOrUpdate(ctx: Ctx, activity: Create | Update) {
@@ -216,8 +249,8 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     .setInboxListeners(identifierPath('/ap/{+identifier}/inbox'), '/ap/inbox')
     .on(Follow, once(deps, onFollow))
     .on(Undo, once(deps, onUndo))
-    .on(Like, once(deps, (_ctx, like: Like) => onReaction(like, 'like')))
-    .on(Announce, once(deps, (_ctx, announce: Announce) => onReaction(announce, 'announce')))
+    .on(Like, once(deps, (ctx, like: Like) => onReaction(ctx, like, 'like')))
+    .on(Announce, once(deps, (ctx, announce: Announce) => onReaction(ctx, announce, 'announce')))
     .on(Create, once(deps, onCreateOrUpdate))
     .on(Update, once(deps, onCreateOrUpdate))
     .on(Delete, once(deps, onDelete))

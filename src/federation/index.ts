@@ -6,6 +6,7 @@
  * - app.ts: `federationRoutes` at `/` (before the page routes), `federationStudioRoutes` at `/studio`,
  *   and `FEDERATION_CSRF_EXEMPT_PREFIXES` added to the CSRF middleware's `exemptPrefixes`.
  * - job-handlers.ts: `federationJobHandlers`.
+ * - services.ts: `recommendationFederationHooks` as `AppServices.recommendations` (Announce/Undo of recommendations).
  * - videos: `onVideoChanged` after a video is published, edited, deleted, or finishes transcoding.
  *   (A reconcile job also catches up every few minutes, so a missed call delays federation, never loses it.)
  */
@@ -21,6 +22,7 @@ export { federationRoutes, FEDERATION_CSRF_EXEMPT_PREFIXES, MAX_INBOX_BYTES } fr
 export { federationStudioRoutes } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
+export { recommendationFederationHooks } from './recommend.js';
 
 /**
  * Job handlers of federation (Fedify's queue messages, deliveries, video syncs, the reconcile job). Called

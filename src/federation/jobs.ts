@@ -4,6 +4,7 @@ import type { FederationServices } from './federation.js';
 import { FEDIFY_JOB } from './message-queue.js';
 import { deliverHandler, DELIVER_JOB, syncVideo, videoSyncHandler, VIDEO_SYNC_JOB } from './outbox.js';
 import * as q from './queries.js';
+import { deliverToActorHandler, DELIVER_TO_ACTOR_JOB } from './recommend.js';
 
 /** The safety net: finds videos whose federated state is stale (a missed hook, a scheduled publication). */
 export const RECONCILE_JOB = 'federation.reconcile';
@@ -70,6 +71,7 @@ export function federationJobHandlersFor(deps: AppDeps, fed: FederationServices)
   return {
     [FEDIFY_JOB]: fedifyMessageHandler(fed),
     [DELIVER_JOB]: deliverHandler(deps, fed),
+    [DELIVER_TO_ACTOR_JOB]: deliverToActorHandler(deps, fed),
     [VIDEO_SYNC_JOB]: videoSyncHandler(deps, fed),
     [RECONCILE_JOB]: reconcileHandler(deps, fed),
   };

@@ -46,7 +46,7 @@ async function channelHandle(db: Queryable, channelId: string): Promise<string |
 }
 
 /** Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new. */
-async function deliver(deps: AppDeps, tx: Queryable, channelId: string, inboxes: string[], activity: Record<string, unknown>): Promise<number> {
+export async function deliverTo(deps: AppDeps, tx: Queryable, channelId: string, inboxes: string[], activity: Record<string, unknown>): Promise<number> {
   const id = String(activity.id);
   for (const inbox of inboxes) {
     await enqueue(
@@ -96,7 +96,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
       const activity = videoActivity('Delete', `${objectUri}#delete-${state!.version.getTime()}`, urls, videoTombstone(objectUri, now), now);
       // Everyone who got the video hears of its removal, followers or not any more.
       const inboxes = [...new Set([...(await q.followerInboxes(tx, state!.channel_id)), ...(await q.videoRecipients(tx, videoId))])];
-      await deliver(deps, tx, state!.channel_id, inboxes, activity);
+      await deliverTo(deps, tx, state!.channel_id, inboxes, activity);
       await q.saveVideoState(tx, { videoId, channelId: state!.channel_id, shortId: state!.short_id, state: 'deleted', version: state!.version, at: now });
       return outcome;
     }
@@ -106,7 +106,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
     const inboxes = await q.followerInboxes(tx, v.channel_id);
-    await deliver(deps, tx, v.channel_id, inboxes, videoActivity(kind, activityId, urls, object, now));
+    await deliverTo(deps, tx, v.channel_id, inboxes, videoActivity(kind, activityId, urls, object, now));
     await q.saveVideoState(tx, { videoId, channelId: v.channel_id, shortId: v.short_id, state: 'published', version: v.updated_at, at: now });
     await q.addVideoRecipients(tx, videoId, inboxes);
     return outcome;

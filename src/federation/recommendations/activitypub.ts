@@ -109,6 +109,8 @@ export async function snapshotFromActivity(document: unknown, fetchedFrom: strin
   const title = cleanText(naturalText(object, 'name'), LIMITS.title);
   if (!title) return undefined;
   const page = htmlUrl(object['url'], fetchedFrom);
+  const attribution = pickAttribution(object['attributedTo']);
+  const objectActor = httpUrl(typeof attribution === 'string' ? attribution : attribution?.['id'], fetchedFrom);
   return {
     url: page && sameHost(page, fetchedFrom) ? page : fetchedFrom,
     title,
@@ -116,5 +118,7 @@ export async function snapshotFromActivity(document: unknown, fetchedFrom: strin
     ...(await authorOf(object, fetchedFrom, fetchActor)),
     siteName: new URL(fetchedFrom).hostname,
     source: 'activitypub',
+    objectId: httpUrl(id),
+    ...(objectActor && sameHost(objectActor, fetchedFrom) ? { objectActor } : {}),
   };
 }

@@ -13,6 +13,9 @@ export interface RecommendationRow {
   site_name: string | null;
   source: SnapshotSource;
   note: string;
+  /** ActivityPub only: the object's id and the actor it is attributed to (null otherwise). */
+  object_id: string | null;
+  object_actor: string | null;
   position: number;
   created_at: Date;
 }
@@ -41,7 +44,7 @@ export interface PublicRecommendationRow extends RecommendationRow {
 
 export type NewRecommendationRow = Omit<RecommendationRow, 'position' | 'created_at'>;
 
-const COLUMNS = 'id, channel_id, url, title, thumbnail_key, author_name, author_url, site_name, source, note, position, created_at';
+const COLUMNS = 'id, channel_id, url, title, thumbnail_key, author_name, author_url, site_name, source, note, object_id, object_actor, position, created_at';
 
 export async function listRecommendations(db: Queryable, channelId: string, limit = 1000): Promise<RecommendationRow[]> {
   return db.query<RecommendationRow>(`SELECT ${COLUMNS} FROM recommendations WHERE channel_id = $1 ORDER BY position, created_at LIMIT $2`, [channelId, limit]);
@@ -63,11 +66,11 @@ export async function countRecommendations(db: Queryable, channelId: string): Pr
 /** Inserts at the end of the channel's shelf. */
 export async function insertRecommendation(db: Queryable, row: NewRecommendationRow): Promise<RecommendationRow> {
   const rows = await db.query<RecommendationRow>(
-    `INSERT INTO recommendations (id, channel_id, url, title, thumbnail_key, author_name, author_url, site_name, source, note, position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    `INSERT INTO recommendations (id, channel_id, url, title, thumbnail_key, author_name, author_url, site_name, source, note, object_id, object_actor, position)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
              (SELECT coalesce(max(position), 0) + 1 FROM recommendations WHERE channel_id = $2))
      RETURNING ${COLUMNS}`,
-    [row.id, row.channel_id, row.url, row.title, row.thumbnail_key, row.author_name, row.author_url, row.site_name, row.source, row.note],
+    [row.id, row.channel_id, row.url, row.title, row.thumbnail_key, row.author_name, row.author_url, row.site_name, row.source, row.note, row.object_id, row.object_actor],
   );
   return rows[0]!;
 }

@@ -34,6 +34,8 @@ describe('resolver: what a pasted address says about its video', () => {
       authorUrl: `${sites.url}/c/woodwork`,
       siteName: '127.0.0.1',
       source: 'activitypub',
+      objectId: `${sites.url}/videos/watch/ap`,
+      objectActor: `${sites.url}/video-channels/woodwork`,
     });
     const asked = sites.requests.find((r) => r.path === '/videos/watch/ap');
     assert.equal(asked?.accept, 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"');
@@ -53,6 +55,7 @@ describe('resolver: what a pasted address says about its video', () => {
       authorUrl: undefined,
       siteName: '127.0.0.1',
       source: 'activitypub',
+      objectId: `${sites.url}/ap-hostile`,
     });
   });
 

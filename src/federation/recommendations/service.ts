@@ -104,6 +104,8 @@ export async function addRecommendation(
         site_name: snapshot.siteName ?? null,
         source: snapshot.source,
         note: input.note,
+        object_id: snapshot.objectId ?? null,
+        object_actor: snapshot.objectActor ?? null,
       });
     } catch (error) {
       if (isUniqueViolation(error, 'recommendations_channel_url_key')) throw new ValidationError({ url: 'recommendations.duplicate' });

@@ -18,6 +18,10 @@ export interface VideoSnapshot {
   authorUrl?: string;
   siteName?: string;
   source: SnapshotSource;
+  /** ActivityPub only: the object's id (what an `Announce` names), on the host it was fetched from. */
+  objectId?: string;
+  /** ActivityPub only: the actor the object is attributed to (a channel before an account), same host. */
+  objectActor?: string;
 }
 
 /** Why a pasted address gave no snapshot: a fetch failure, or a page that does not describe a video. */

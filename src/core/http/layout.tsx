@@ -108,33 +108,40 @@ export function Notice({ env, messageKey, kind = 'info' }: { env: PageEnv; messa
   );
 }
 
+/** An HTML document: doctype, language, title, the stylesheet, and whatever else the page puts in <head>. */
+export function HtmlDocument({ locale, title, head, bodyClass, children }: { locale: string; title: string; head?: Child; bodyClass?: string; children: Child }) {
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang={locale}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{title}</title>
+          <link rel="stylesheet" href="/assets/style.css" />
+          {head}
+        </head>
+        <body class={bodyClass}>{children}</body>
+      </html>
+    </>
+  );
+}
+
 /** The page shell: landmarks, skip link, header, main, footer. Renders on the server; no script needed. */
 export function Layout({ env, title, children, head }: { env: PageEnv; title: string; children: Child; head?: Child }) {
   return (
-    <>
-    {raw('<!DOCTYPE html>')}
-    <html lang={env.locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title === env.siteName ? title : `${title} · ${env.siteName}`}</title>
-        <link rel="stylesheet" href="/assets/style.css" />
-        {head}
-      </head>
-      <body>
-        <a class="skip-link" href="#main">
-          {env.t('nav.skip')}
-        </a>
-        <Header env={env} />
-        <main id="main" tabindex={-1}>
-          {children}
-        </main>
-        <footer class="site-footer">
-          <p>{env.t('footer.powered')}</p>
-        </footer>
-      </body>
-    </html>
-    </>
+    <HtmlDocument locale={env.locale} title={title === env.siteName ? title : `${title} · ${env.siteName}`} head={head}>
+      <a class="skip-link" href="#main">
+        {env.t('nav.skip')}
+      </a>
+      <Header env={env} />
+      <main id="main" tabindex={-1}>
+        {children}
+      </main>
+      <footer class="site-footer">
+        <p>{env.t('footer.powered')}</p>
+      </footer>
+    </HtmlDocument>
   );
 }
 

@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { Layout, type PageEnv } from '../../core/http/layout.js';
+import { HtmlDocument, Layout, type PageEnv } from '../../core/http/layout.js';
 import type { VideoWithChannel } from '../queries.js';
 import { formatTimestamp } from '../schema.js';
 import { Player, type PlayerProps } from './player.js';
@@ -135,21 +135,10 @@ export function WatchPage(props: WatchPageProps) {
 /** A bare page holding only the player, for <iframe> embeds on other sites. */
 export function EmbedPage({ env, video, player }: { env: PageEnv; video: VideoWithChannel; player: Omit<PlayerProps, 'env' | 'title'> }) {
   return (
-    <>
-      {raw('<!DOCTYPE html>')}
-      <html lang={env.locale}>
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{video.title}</title>
-          <link rel="stylesheet" href="/assets/style.css" />
-        </head>
-        <body class="embed">
-          <main>
-            <Player env={env} title={video.title} {...player} />
-          </main>
-        </body>
-      </html>
-    </>
+    <HtmlDocument locale={env.locale} title={video.title} bodyClass="embed">
+      <main>
+        <Player env={env} title={video.title} {...player} />
+      </main>
+    </HtmlDocument>
   );
 }

@@ -66,14 +66,19 @@ export function Field(props: FieldProps) {
   );
 }
 
-/** A language choice limited to the interface's languages. */
-export function LanguageSelect({ env, state, name, label, initial }: { env: PageEnv; state: FieldState; name: string; label: MessageKey; initial?: string }) {
-  const current = state.values?.[name] ?? initial ?? env.locale;
+/** A language choice limited to the interface's languages; `unset` adds a first "not specified" choice (value ""). */
+export function LanguageSelect({ env, state, name, label, initial, unset }: { env: PageEnv; state: FieldState; name: string; label: MessageKey; initial?: string; unset?: MessageKey }) {
+  const current = state.values?.[name] ?? initial ?? (unset ? '' : env.locale);
   const error = state.errors?.[name];
   return (
     <div class={error ? 'field field-error' : 'field'}>
       <label for={`field-${name}`}>{env.t(label)}</label>
       <select id={`field-${name}`} name={name} aria-invalid={error ? 'true' : undefined}>
+        {unset && (
+          <option value="" selected={current === ''}>
+            {env.t(unset)}
+          </option>
+        )}
         <option value="en" selected={current === 'en'} lang="en">
           English
         </option>

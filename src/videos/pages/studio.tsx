@@ -1,5 +1,5 @@
 import type { ChannelRow } from '../../channels/service.js';
-import { Field, FormErrors, type FieldState } from '../../core/http/fields.js';
+import { Field, FormErrors, LanguageSelect, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
 import { StudioLayout } from '../../studio/layout.js';
@@ -126,7 +126,6 @@ export function VideoEditPage(props: EditProps) {
   const value = (name: string, initial: string) => state.values?.[name] ?? initial;
   const visibility = value('visibility', video.visibility);
   const licence = value('licence', video.licence);
-  const language = value('language', video.language ?? '');
   return (
     <StudioLayout env={env} title={video.title}>
       <h1>{video.title}</h1>
@@ -141,20 +140,7 @@ export function VideoEditPage(props: EditProps) {
           <Field env={env} state={state} name="title" label="video.title" required initial={video.title} maxlength={200} />
           <Field env={env} state={state} name="description" label="video.description" hint="video.description_hint" multiline initial={video.description} maxlength={10000} />
           <Field env={env} state={state} name="tags" label="video.tags" hint="video.tags_hint" initial={video.tags.join(', ')} />
-          <div class="field">
-            <label for="field-language">{t('video.language')}</label>
-            <select id="field-language" name="language">
-              <option value="" selected={language === ''}>
-                {t('video.language_unset')}
-              </option>
-              <option value="en" selected={language === 'en'} lang="en">
-                English
-              </option>
-              <option value="fr" selected={language === 'fr'} lang="fr">
-                Français
-              </option>
-            </select>
-          </div>
+          <LanguageSelect env={env} state={state} name="language" label="video.language" initial={video.language ?? ''} unset="video.language_unset" />
           <div class="field">
             <label for="field-licence">{t('video.licence')}</label>
             <select id="field-licence" name="licence">

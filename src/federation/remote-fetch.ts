@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { FetchError, getDocumentLoader, signRequest, type DocumentLoader, type RemoteDocument } from '@fedify/fedify';
+import { readBodyUpTo } from '../core/http/read-limited.js';
 
 /** Limits on every request this site makes to another server. */
 export interface RemoteFetchLimits {
@@ -88,26 +89,9 @@ export async function assertFetchableUrl(url: string, allowPrivateAddress: boole
 
 /** Reads a body up to `maxBytes`, refusing a longer one without reading it all. */
 export async function readLimited(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new RemoteFetchError(url, 'too_large', `body of ${declared} bytes exceeds ${maxBytes}`);
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new RemoteFetchError(url, 'too_large', `body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const body = await readBodyUpTo(response, maxBytes);
+  if (!body) throw new RemoteFetchError(url, 'too_large', `body exceeds ${maxBytes} bytes`);
+  return body;
 }
 
 /** What {@link limitedFetch} returns: the final response (after redirects), its body and its URL. */

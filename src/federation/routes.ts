@@ -8,6 +8,7 @@ import { isListed } from './inbox.js';
 import { checkActivityOrigins } from './origin-check.js';
 import * as q from './queries.js';
 import { buildVideoObject, chaptersDocument, countCollection, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
+import { readBodyUpTo } from '../core/http/read-limited.js';
 
 /** Largest activity the inboxes accept; a PeerTube video with many renditions is about 25 KB. */
 export const MAX_INBOX_BYTES = 512 * 1024;
@@ -24,27 +25,6 @@ export function wantsActivityJson(accept: string | undefined): boolean {
 
 function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-}
-
-/** Reads a body up to `max` bytes; undefined when it is longer (the caller answers 413). */
-async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > max) return undefined;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -135,7 +115,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
 
   // Inboxes: bounded body, origin checks, then Fedify (HTTP Signatures, idempotence, queueing).
   app.post('/ap/*', async (c, next) => {
-    const body = await readBody(c.req.raw, MAX_INBOX_BYTES);
+    const body = await readBodyUpTo(c.req.raw, MAX_INBOX_BYTES);
     if (!body) return plain(413, `Activities are limited to ${MAX_INBOX_BYTES} bytes.`);
     let activity: unknown;
     try {

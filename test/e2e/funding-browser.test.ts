@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { latestMagicToken } from '../support/harness.js';
-import { makeClip, openBrowser, requireChromium, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
@@ -80,14 +80,7 @@ describe('a fan tips a video and becomes a member in Chromium, and the creator s
 
   it('sets up the site and creates a membership tier in the Studio', { timeout: 120_000 }, async () => {
     const { page } = owner;
-    await page.goto(`${server.url}/setup`);
-    await page.fill('#field-display_name', OWNER.name);
-    await page.fill('#field-email', OWNER.email);
-    await page.fill('#field-password', OWNER.password);
-    await page.fill('#field-channel_name', 'Camille fait des films');
-    await page.fill('#field-handle', OWNER.handle);
-    await page.getByRole('button', { name: 'Create my site' }).click();
-    await page.waitForURL(/\/studio\?notice=setup_done$/);
+    await setUpSiteInBrowser(page, server.url, OWNER);
 
     const tiers = await page.goto(studio('tiers'));
     if (tiers?.status() === 404) {

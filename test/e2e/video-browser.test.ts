@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Request } from 'playwright-core';
-import { makeClip, openBrowser, requireChromium, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
@@ -39,14 +39,7 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
 
   it('sets up the site from the form and lands the owner in the Studio', { timeout: 120_000 }, async () => {
     const { page } = owner;
-    await page.goto(`${server.url}/setup`);
-    await page.fill('#field-display_name', OWNER.name);
-    await page.fill('#field-email', OWNER.email);
-    await page.fill('#field-password', OWNER.password);
-    await page.fill('#field-channel_name', 'Camille fait des films');
-    await page.fill('#field-handle', OWNER.handle);
-    await page.getByRole('button', { name: 'Create my site' }).click();
-    await page.waitForURL(/\/studio\?notice=setup_done$/);
+    await setUpSiteInBrowser(page, server.url, OWNER);
   });
 
   it('resumes an upload after the tab was closed halfway, when the same file is chosen again', { timeout: 120_000 }, async () => {

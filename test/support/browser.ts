@@ -61,3 +61,15 @@ export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: bash scripts/ensure-system-packages.sh chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
 }
+
+/** Fills the first-run setup form (no avatar) and waits for the Studio: the owner is then logged in on `page`. */
+export async function setUpSiteInBrowser(page: Page, baseUrl: string, owner: { name: string; email: string; password: string; handle: string }): Promise<void> {
+  await page.goto(`${baseUrl}/setup`);
+  await page.fill('#field-display_name', owner.name);
+  await page.fill('#field-email', owner.email);
+  await page.fill('#field-password', owner.password);
+  await page.fill('#field-channel_name', 'Camille fait des films');
+  await page.fill('#field-handle', owner.handle);
+  await page.getByRole('button', { name: 'Create my site' }).click();
+  await page.waitForURL(/\/studio\?notice=setup_done$/);
+}

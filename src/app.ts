@@ -1,58 +1,37 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
-import { accountRoutes } from './accounts/routes.js';
-import { sessionMiddleware } from './accounts/session-middleware.js';
-import { canUseStudio } from './channels/service.js';
-import { channelRoutes } from './channels/routes.js';
 import type { AppDeps } from './core/deps.js';
-import type { AppContext, AppEnv } from './core/http/context.js';
+import { AREA_POLICIES, areaMiddleware, mountWithChain } from './core/http/areas.js';
+import type { AppEnv } from './core/http/context.js';
+import type { Area } from './core/module.js';
 import { cookiePolicy } from './core/http/cookies.js';
-import { csrfProtection } from './core/http/csrf.js';
+import { csrfProtection, existingCsrfToken } from './core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './core/http/error-handler.js';
-import { PayloadTooLargeError } from './core/http/errors.js';
 import { localeMiddleware } from './core/http/locale.js';
-import { setupRoutes } from './setup/routes.js';
-import { siteRoutes } from './site/routes.js';
-import { feedRoutes } from './feeds/routes.js';
-import { channelRecommendationShelf, recommendationPublicRoutes, recommendationStudioRoutes, videoRecommendationShelf, type RecommendationStudioOptions } from './federation/recommendations/index.js';
-import { studioRoutes } from './studio/routes.js';
-import { ChannelVideosSection } from './videos/pages/listing.js';
-import { publicChannelVideos, videoRoutes } from './videos/routes.js';
-import { videoStudioRoutes } from './videos/studio-routes.js';
-import { createUploadServer, UPLOAD_PATH } from './videos/upload/tus.js';
-import { ffmpegBinaries } from './videos/transcode-job.js';
-import { webhookRoutes, WEBHOOK_PATH } from './funding/payments/routes.js';
-import type { PaymentServices } from './funding/payments/services.js';
-import type { PurposeRegistry } from './funding/payments/events.js';
-import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from './funding/providers/index.js';
-import { tipRoutes, tipWidget } from './funding/tips/routes.js';
-import { membershipRoutes } from './funding/memberships/routes.js';
-import { fundingStudioRoutes } from './funding/studio/routes.js';
-import { FEDERATION_CSRF_EXEMPT_PREFIXES, federationRoutes, federationServices, federationStudioRoutes } from './federation/index.js';
+import type { Site } from './site.js';
 
-/** Largest form body accepted (an avatar upload plus fields). Video uploads will have their own route. */
+/** Largest form body accepted (an avatar upload plus fields). Video uploads stream through tus instead. */
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
 
 /** Paths that work before the site is set up. */
 const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
 
 /**
- * Builds the web application. It only wires core middleware and mounts each capability's routes;
- * the capabilities hold the behaviour.
+ * Builds the web application from the site's capability list: core middleware first (log, security
+ * headers, each capability's request middleware, language, setup gate), then every route group mounted
+ * with the guard, CSRF check, body limit and error format its area implies. It imports no capability.
  */
-export interface AppServices {
-  payments: PaymentServices;
-  purposes: PurposeRegistry;
-  /** Resolver limits and hooks (federation announces new recommendations through them). */
-  recommendations?: RecommendationStudioOptions;
-}
-
-export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
+export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const cookies = cookiePolicy(deps.config.publicUrl);
-  const onError = createErrorHandler({ log: deps.log, defaultLocale: deps.config.defaultLanguage, maxBodyBytes: MAX_FORM_BYTES });
+  const csrfOptions = { secret: deps.signingSecret, cookies };
+  const onError = createErrorHandler({
+    log: deps.log,
+    defaultLocale: deps.config.defaultLanguage,
+    maxBodyBytes: MAX_FORM_BYTES,
+    csrfToken: (c) => existingCsrfToken(c, csrfOptions),
+  });
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -60,6 +39,53 @@ export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
     // Path only: query strings can hold tokens (magic links).
     deps.log.info({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use('*', securityHeaders(deps.config.publicUrl));
+  for (const m of site.modules) {
+    const middleware = m.middleware?.(site.ctx);
+    if (middleware) app.use('*', middleware);
+  }
+  app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
+  app.use('*', setupGate(deps));
+
+  const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
+  const table: MountedRoute[] = [];
+  for (const m of site.modules) {
+    for (const mount of m.routes ?? []) {
+      const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, studioAccess: site.ctx.studioAccess });
+      const sub = mount.build(site.ctx);
+      mountWithChain(app, mount.path, sub, chain);
+      for (const r of sub.routes) table.push({ method: r.method, path: joinPath(mount.path, r.path), area: mount.area, capability: m.name });
+    }
+  }
+  routeTables.set(app, table);
+
+  app.onError(onError);
+  app.notFound(notFoundHandler(onError));
+  return app;
+}
+
+/** One route of the app, with the area and capability it was mounted from. */
+export interface MountedRoute {
+  method: string;
+  path: string;
+  area: Area;
+  capability: string;
+}
+
+const routeTables = new WeakMap<Hono<AppEnv>, readonly MountedRoute[]>();
+
+/** The routes `createApp` mounted, in order: for the route-table and bad-input tests, and for reading. */
+export function mountedRoutes(app: Hono<AppEnv>): readonly MountedRoute[] {
+  return routeTables.get(app) ?? [];
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (prefix === '/') return path;
+  return path === '/' ? prefix : `${prefix.replace(/\/+$/, '')}${path}`;
+}
+
+/** CSP and friends, chosen after the route ran: framable areas (embed, media, feeds) may be framed or loaded cross-origin. */
+function securityHeaders(publicUrl: string) {
   const csp = (frameAncestors: string[]) => ({
     defaultSrc: ["'self'"],
     imgSrc: ["'self'", 'data:'],
@@ -72,59 +98,15 @@ export function createApp(deps: AppDeps, services: AppServices): Hono<AppEnv> {
     baseUri: ["'none'"],
     objectSrc: ["'none'"],
   });
-  const hsts = deps.config.publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false;
+  const hsts = publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false;
   const pageHeaders = secureHeaders({ contentSecurityPolicy: csp(["'none'"]), strictTransportSecurity: hsts });
-  // The embed player is the one page other sites may put in a frame.
-  const embedHeaders = secureHeaders({ contentSecurityPolicy: csp(['*']), xFrameOptions: false, strictTransportSecurity: hsts, crossOriginResourcePolicy: false });
-  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') || /^\/(media|feeds)\//.test(c.req.path) ? embedHeaders(c, next) : pageHeaders(c, next)));
-  // Feeds are public and cacheable: mounted before the session/CSRF middleware so they carry no cookie.
-  app.route('/', feedRoutes(deps));
-  const formLimit = bodyLimit({
-    maxSize: MAX_FORM_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(MAX_FORM_BYTES);
-    },
+  const framableHeaders = secureHeaders({ contentSecurityPolicy: csp(['*']), xFrameOptions: false, strictTransportSecurity: hsts, crossOriginResourcePolicy: false });
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    const area = c.var.area;
+    const headers = area && AREA_POLICIES[area].framable ? framableHeaders : pageHeaders;
+    await headers(c, async () => {});
   });
-  // Video uploads stream to disk through tus, which enforces MAX_UPLOAD_MB itself.
-  app.use('*', (c, next) => (c.req.path.startsWith(UPLOAD_PATH) ? next() : formLimit(c, next)));
-  app.use('*', sessionMiddleware(deps, cookies));
-  app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
-  app.use('*', csrfProtection({ secret: deps.signingSecret, cookies, publicUrl: deps.config.publicUrl, exemptPrefixes: [WEBHOOK_PATH, ...FEDERATION_CSRF_EXEMPT_PREFIXES] }));
-  app.use('*', setupGate(deps));
-
-  const studioAccess = (c: AppContext) => canUseStudio(deps.db, c.var.user);
-  const fed = federationServices(deps);
-  app.route('/', federationRoutes(deps, fed));
-  app.route('/', siteRoutes(deps));
-  app.route('/setup', setupRoutes(deps, cookies));
-  app.route('/', accountRoutes(deps, cookies, studioAccess));
-  app.route('/studio', studioRoutes(deps));
-  app.route('/studio', videoStudioRoutes(deps, createUploadServer(deps, ffmpegBinaries)));
-  app.route('/studio', fundingStudioRoutes(deps));
-  app.route('/studio', federationStudioRoutes(deps, fed));
-  app.route('/studio', recommendationStudioRoutes(deps, services.recommendations));
-  app.route('/', recommendationPublicRoutes(deps));
-  app.route('/', videoRoutes(deps, studioAccess, async (env, video) => [await tipWidget(deps, services.payments, env, video), await videoRecommendationShelf(deps, env, video)]));
-  app.route('/', tipRoutes(deps, services.payments));
-  app.route('/', membershipRoutes(deps, services.payments));
-  app.route('/', webhookRoutes(deps, services.payments, services.purposes));
-  if (services.payments.providers.test) app.route(TEST_CHECKOUT_PATH, testCheckoutRoutes({ provider: services.payments.providers.test }));
-  app.route(
-    '/',
-    channelRoutes(
-      deps,
-      studioAccess,
-      async (env, channel, page) => {
-        const { videos, pageCount } = await publicChannelVideos(deps, channel.id, page);
-        return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
-      },
-      (env, channel) => channelRecommendationShelf(deps, env, channel),
-    ),
-  );
-
-  app.onError(onError);
-  app.notFound(notFoundHandler(onError));
-  return app;
 }
 
 /** Loads the site row; until the site is set up, every page leads to /setup. */

@@ -2,7 +2,9 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
-import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/service.js';
+import { MODULES } from './modules.js';
+import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/index.js';
+import { configFragments, subscriberIndex } from './site.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
                     [--description "..."] [--language en|fr] [--password "..."]
@@ -54,8 +56,8 @@ async function init(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfig(process.env, { loadDotEnv: true });
-  const deps = await boot(config);
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
   try {
     if (await isSetUp(deps.db)) {
       console.error('This site is already set up.');

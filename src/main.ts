@@ -6,26 +6,28 @@ import { ConfigError, loadConfig } from './core/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/service.js';
 import { createWorker } from './core/jobs/index.js';
-import { jobHandlers } from './job-handlers.js';
+import { MODULES } from './modules.js';
+import { buildSite, configFragments, subscriberIndex } from './site.js';
 import { clientAssets } from './web/bundle.js';
-import { createSiteServices } from './services.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { loadDotEnv: true });
-  const deps = await boot(config);
+  // Every setting (each capability's too) is checked before the database is opened.
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
   const { log, db } = deps;
-  const services = createSiteServices(deps);
-  const app = createApp(deps, services);
+  const site = buildSite(deps, MODULES);
+  const app = createApp(deps, site);
   // Bundle the client scripts now rather than on the first page view.
   await clientAssets();
   // By default the web process also runs background jobs, so one command runs the whole site.
   const worker =
     config.workerConcurrency > 0
-      ? createWorker({ db, handlers: jobHandlers(deps, services), log, clock: deps.clock, concurrency: config.workerConcurrency })
+      ? createWorker({ db, handlers: site.jobHandlers(), log, clock: deps.clock, concurrency: config.workerConcurrency })
       : undefined;
   worker?.start();
+  await site.scheduleRecurring();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');

@@ -1,18 +1,20 @@
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { createWorker } from './core/jobs/index.js';
-import { jobHandlers } from './job-handlers.js';
-import { createSiteServices } from './services.js';
+import { MODULES } from './modules.js';
+import { buildSite, configFragments, subscriberIndex } from './site.js';
 
 /**
  * A process that only runs background jobs (`npm run worker`). Start as many as the machine allows;
  * on PostgreSQL they share the queue safely. Web processes can then run with WORKER_CONCURRENCY=0.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { loadDotEnv: true });
-  const deps = await boot(config);
-  const worker = createWorker({ db: deps.db, handlers: jobHandlers(deps, createSiteServices(deps)), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
+  const site = buildSite(deps, MODULES);
+  const worker = createWorker({ db: deps.db, handlers: site.jobHandlers(), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
   worker.start();
+  await site.scheduleRecurring();
   deps.log.info({ workerId: worker.id }, 'worker started');
   const stop = async (signal: string) => {
     deps.log.info({ signal }, 'worker stopping: finishing running jobs');

@@ -144,7 +144,7 @@ describe('accounts', () => {
 
   it('keeps sessions across a restart (they live in the database)', async () => {
     const client = await signUpAndLogIn(site, 'stay@example.org');
-    const restarted = new TestClient(createApp(site.deps, site.services));
+    const restarted = new TestClient(createApp(site.deps, site.site));
     for (const [k, v] of client.cookies) restarted.cookies.set(k, v);
     const { res, html } = await restarted.get('/account');
     assert.equal(res.status, 200);

@@ -8,11 +8,11 @@ import { AVATAR_TYPES } from './avatar.js';
 import { ChannelAboutPage, ChannelHomePage, ChannelListPage } from './pages.js';
 import { findChannelByHandle, listChannels, type ChannelRow } from './service.js';
 
-/** Renders what a channel's home page lists (its videos); given by the videos capability, so channels need not know it. */
+/** Renders a section of a channel's home page (its videos, its recommendations); contributed by other capabilities. */
 export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow, page: number) => Promise<Child>;
 
-/** Public channel pages and channel media. */
-export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderVideos: ChannelSectionRenderer, renderExtras: ChannelSectionRenderer = async () => null) {
+/** Public channel pages; `sections` fill the home page in order. */
+export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, sections: () => readonly ChannelSectionRenderer[]) {
   const app = new Hono<AppEnv>();
   const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
 
@@ -33,7 +33,8 @@ export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Pr
   async function home(c: AppContext, channel: ChannelRow) {
     const e = await env(c);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={await renderVideos(e, channel, page)} extras={await renderExtras(e, channel, page)} />);
+    const rendered = await Promise.all(sections().map((render) => render(e, channel, page)));
+    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={rendered[0] ?? null} extras={rendered.slice(1)} />);
   }
 
   app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));
@@ -42,6 +43,12 @@ export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Pr
     c.html(<ChannelAboutPage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} />),
   );
 
+  return app;
+}
+
+/** Channel avatars: stored files anyone may load (the `media` area). */
+export function channelMediaRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
   app.get('/media/avatars/:file', async (c) => {
     const file = c.req.param('file');
     const ext = /^[0-9a-f-]{36}\.(png|jpg|gif|webp)$/.exec(file)?.[1];

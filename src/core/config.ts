@@ -87,7 +87,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads configuration from `env` (and `.env` when `loadDotEnv` is set), refusing invalid values with a clear message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean } = {}): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean; fragments?: readonly ConfigFragment<unknown>[] } = {}): Config {
   if (options.loadDotEnv) {
     try {
       process.loadEnvFile('.env');
@@ -142,4 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     platformFeeBps: e.PLATFORM_FEE_BPS,
     storage,
   };
+}
+
+/** A capability's part of the configuration: environment variables → a typed value. */
+export interface ConfigFragment<T> {
+  readonly name: string;
+  parse(env: Readonly<Record<string, string | undefined>>): T;
 }

@@ -1,43 +1,66 @@
 /**
  * Federation: each channel is an ActivityPub `Group` (as on PeerTube), the site owner a `Person`. Built on
  * Fedify, with its key-value store and message queue on our database (federation_kv, the jobs table).
- * The words used are in CONTEXT.md. What the rest of the site wires in:
- *
- * - app.ts: `federationRoutes` at `/` (before the page routes), `federationStudioRoutes` at `/studio`,
- *   and `FEDERATION_CSRF_EXEMPT_PREFIXES` added to the CSRF middleware's `exemptPrefixes`.
- * - job-handlers.ts: `federationJobHandlers`.
- * - services.ts: `recommendationFederationHooks` as `AppServices.recommendations` (Announce/Undo of recommendations).
- * - videos: `onVideoChanged` after a video is published, edited, deleted, or finishes transcoding.
- *   (A reconcile job also catches up every few minutes, so a missed call delays federation, never loses it.)
+ * The words used are in CONTEXT.md. It plugs in through its manifest below: its routes (the `federation`
+ * area, before the page routes so content negotiation on `/c/…` and `/v/…` sees requests first), its Studio
+ * pages, its jobs and the recurring reconcile, and its subscriptions to `video.changed` / `video.deleted`
+ * (followers get Create, Update or Delete; the reconcile job catches up on anything missed, such as a
+ * scheduled publication time passing).
  */
-import type { AppDeps } from '../core/deps.js';
-import type { Queryable } from '../core/db/index.js';
-import type { JobHandlers } from '../core/jobs/index.js';
-import type { FederationServices } from './federation.js';
-import { federationJobHandlersFor, scheduleReconcile } from './jobs.js';
-import { requestVideoSync } from './outbox.js';
+import { defineCapability } from '../core/module.js';
+import { federationServices, type FederationServices } from './federation.js';
+import { federationJobHandlersFor, RECONCILE_JOB } from './jobs.js';
+import { recommendationFederationHooks } from './recommend.js';
+import { federationRoutes } from './routes.js';
+import { federationStudioRoutes } from './studio-routes.js';
+import { syncVideo } from './outbox.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
-export { federationRoutes, FEDERATION_CSRF_EXEMPT_PREFIXES, MAX_INBOX_BYTES } from './routes.js';
+export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
 export { federationStudioRoutes } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
 export { recommendationFederationHooks } from './recommend.js';
 
-/**
- * Job handlers of federation (Fedify's queue messages, deliveries, video syncs, the reconcile job). Called
- * once per worker process; it also makes sure the reconcile chain is scheduled.
- */
-export function federationJobHandlers(deps: AppDeps, fed: FederationServices): JobHandlers {
-  scheduleReconcile(deps, fed).catch((err: unknown) => deps.log.warn({ err }, 'federation: could not schedule the reconcile job'));
-  return federationJobHandlersFor(deps, fed);
+
+declare module '../core/module.js' {
+  interface SiteServices {
+    /** Fedify and its stores, shared by the federation's routes and jobs. */
+    federation: FederationServices;
+  }
 }
 
-/**
- * Call after a video was published, edited (metadata, thumbnail, captions), deleted, or finished
- * transcoding: followers get Create, Update or Delete as fits (see syncVideo). Cheap (it enqueues a job);
- * pass the caller's transaction as `q` to commit it with the change.
- */
-export function onVideoChanged(deps: AppDeps, videoId: string, q: Queryable = deps.db): Promise<void> {
-  return requestVideoSync(deps, videoId, q);
-}
+export const federationCapability = defineCapability({
+  name: 'federation',
+  services: (ctx) => ({
+    federation: federationServices(ctx.deps),
+    // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
+    recommendations: recommendationFederationHooks(ctx.deps),
+  }),
+  routes: [
+    { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
+    { area: 'studio', path: '/studio', build: (ctx) => federationStudioRoutes(ctx.deps, ctx.services.federation) },
+  ],
+  jobs: (ctx) => federationJobHandlersFor(ctx.deps, ctx.services.federation),
+  recurring: [{ type: RECONCILE_JOB, everySeconds: (ctx) => ctx.services.federation.settings.reconcileIntervalMs / 1000 }],
+  subscriptions: {
+    'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
+    'video.deleted': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
+  },
+  contributes: {
+    'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],
+    'studio.site-menu': () => [{ href: '/studio/fediverse/activity', label: 'studio.fediverse_activity' }],
+  },
+  tables: {
+    federation_kv: { export: 'none', why: "Fedify's cache of remote documents" },
+    federation_actor_keys: { export: 'none', why: 'keys are per server; the new site announces a Move with its own' },
+    federation_followers: { export: 'rows', scope: 'channel', note: "remote followers' actor ids, to be asked to follow the new site" },
+    federation_following: { export: 'rows', scope: 'channel' },
+    federation_reactions: { export: 'rows', scope: 'channel' },
+    federation_comments: { export: 'rows', scope: 'channel' },
+    federation_remote_videos: { export: 'none', why: 'copies of remote objects, fetched again on demand' },
+    federation_video_state: { export: 'none', why: 'what this server sent; the new site federates afresh' },
+    federation_video_recipients: { export: 'none', why: 'what this server sent; the new site federates afresh' },
+    federation_inbox_log: { export: 'none', why: 'replay protection of this server, pruned after 90 days' },
+  },
+});

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../core/deps.js';
-import { enqueue, type JobHandler, type JobHandlers } from '../core/jobs/index.js';
+import type { JobHandler, JobHandlers } from '../core/jobs/index.js';
 import type { FederationServices } from './federation.js';
 import { FEDIFY_JOB } from './message-queue.js';
 import { deliverHandler, DELIVER_JOB, syncVideo, videoSyncHandler, VIDEO_SYNC_JOB } from './outbox.js';
@@ -37,22 +37,12 @@ export function fedifyMessageHandler(fed: FederationServices): JobHandler {
   };
 }
 
-/** Enqueues the next reconcile run; the dedupe key per time slot keeps one chain however often it is called. */
-export async function scheduleReconcile(deps: AppDeps, fed: FederationServices, after = 0): Promise<void> {
-  const interval = fed.settings.reconcileIntervalMs;
-  const due = deps.clock.now().getTime() + after;
-  const slot = Math.ceil(due / interval);
-  await enqueue(deps.db, { type: RECONCILE_JOB, runAt: new Date(slot * interval), dedupeKey: `fed-reconcile:${interval}:${slot}`, maxAttempts: 3 }, deps.clock);
-}
-
 /**
- * The `federation.reconcile` job: schedules its next run first (so a failure cannot break the chain), then
- * syncs every video whose federated state differs from the video, and prunes expired cache entries and
+ * The `federation.reconcile` job, recurring (the site schedules its next run before it starts): syncs every video whose federated state differs from the video, and prunes expired cache entries and
  * old inbox log rows.
  */
 export function reconcileHandler(deps: AppDeps, fed: FederationServices): JobHandler {
   return async () => {
-    await scheduleReconcile(deps, fed, 1);
     const now = deps.clock.now();
     const ids = await q.videosOutOfSync(deps.db, now, RECONCILE_BATCH);
     const outcomes: Record<string, number> = {};

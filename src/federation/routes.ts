@@ -13,8 +13,6 @@ import { readBodyUpTo } from '../core/http/read-limited.js';
 /** Largest activity the inboxes accept; a PeerTube video with many renditions is about 25 KB. */
 export const MAX_INBOX_BYTES = 512 * 1024;
 
-/** Path prefixes of server-to-server requests: exempt from CSRF (they are signed instead). */
-export const FEDERATION_CSRF_EXEMPT_PREFIXES = ['/ap/'] as const;
 
 const AP_TYPES = /application\/(activity\+json|ld\+json)/i;
 

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { createManualClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
+import { silentEventBus } from '../core/events/index.js';
 import type { AppEnv } from '../core/http/context.js';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { createMailer } from '../core/mail/index.js';
@@ -41,6 +42,7 @@ export async function createFederationTestSite(): Promise<FederationTestSite> {
     db,
     log,
     clock,
+    events: silentEventBus,
     mailer: createMailer({ from: config.mailFrom, outboxDir: '/tmp/fanfare-federation-unused/outbox', log }),
     storage: createLocalStorage('/tmp/fanfare-federation-unused/media'),
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
-import { jobHandlers } from '../job-handlers.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 import { checkLedgerInvariants, channelBalances } from './ledger/index.js';
@@ -26,7 +25,7 @@ describe('funding: tips and memberships with the test provider', () => {
   let videoShortId = '';
   let membersVideoShortId = '';
   let tierId = '';
-  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: jobHandlers(site.deps, site.services), clock });
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
 
   before(async () => {
     site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });

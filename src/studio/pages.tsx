@@ -3,16 +3,23 @@ import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from './layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
+import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 
 export function StudioHomePage({
   env,
   channels,
   canCreateChannel,
+  menu,
+  siteLinks,
   notice,
 }: {
   env: PageEnv;
   channels: (ChannelRow & { role: ChannelRole })[];
   canCreateChannel: boolean;
+  /** Each channel's Studio pages, contributed by the capabilities (see studio/index.ts). */
+  menu: readonly StudioMenuEntry[];
+  /** Site-wide pages, for the owner. */
+  siteLinks: readonly StudioSiteLink[];
   notice?: MessageKey;
 }) {
   const { t } = env;
@@ -39,23 +46,31 @@ export function StudioHomePage({
                 </td>
                 <td>{t(`role.${ch.role}`)}</td>
                 <td>
-                  <a href={`/studio/channels/${ch.handle}/videos`}>{t('studio.videos')}</a>
-                  {ch.role === 'admin' && (
-                    <>
-                      {' '}· <a href={`/studio/channels/${ch.handle}`}>{t('studio.settings')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/team`}>{t('studio.team')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/revenue`}>{t('studio.revenue.title')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/tiers`}>{t('studio.tiers.title')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/members`}>{t('studio.members.title')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/tips`}>{t('tip.studio_title')}</a> ·{' '}
-                      <a href={`/studio/channels/${ch.handle}/recommendations`}>{t('recommendations.studio_link')}</a>
-                    </>
-                  )}
+                  {menu
+                    .filter((entry) => entry.role === 'editor' || ch.role === 'admin')
+                    .map((entry, i) => (
+                      <>
+                        {i > 0 && ' · '}
+                        <a href={entry.href(ch.handle)}>{t(entry.label)}</a>
+                      </>
+                    ))}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {siteLinks.length > 0 && (
+          <nav aria-labelledby="site-pages-heading">
+            <h2 id="site-pages-heading">{t('studio.site_pages')}</h2>
+            <ul>
+              {siteLinks.map((link) => (
+                <li>
+                  <a href={link.href}>{t(link.label)}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
         {canCreateChannel && (
           <p>
             <a class="button" href="/studio/channels/new">

@@ -8,18 +8,13 @@ import type { AppContext, AppEnv } from '../core/http/context.js';
 import { ForbiddenError, ValidationError } from '../core/http/errors.js';
 import { readForm, textFields, validateForm } from '../core/http/form.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
+import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
 
 /** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
-export function studioRoutes(deps: AppDeps) {
+export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[] }) {
   const app = new Hono<AppEnv>();
   const env = (c: AppContext) => pageEnv(c, true);
-
-  app.use('*', async (c, next) => {
-    const user = requireUser(c);
-    if (!(await channels.canUseStudio(deps.db, user))) throw new ForbiddenError('studio.forbidden');
-    await next();
-  });
 
   const requireOwner = (c: AppContext) => {
     if (requireUser(c).siteRole !== 'owner') throw new ForbiddenError('studio.owner_only');
@@ -31,7 +26,7 @@ export function studioRoutes(deps: AppDeps) {
       user.siteRole === 'owner'
         ? (await channels.listChannels(deps.db)).map((ch) => ({ ...ch, role: 'admin' as const }))
         : await channels.listChannelsForUser(deps.db, user.id);
-    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} notice={noticeFrom(c)} />);
+    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} />);
   });
 
   app.get('/channels/new', (c) => {

@@ -180,6 +180,11 @@ export async function upsertCaption(db: Queryable, videoId: string, language: st
   return previous[0]?.storage_key;
 }
 
+/** Marks the video as changed now (captions live in their own table but are part of what followers see). */
+export async function touchVideo(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE videos SET updated_at = now() WHERE id = $1', [id]);
+}
+
 export async function deleteCaption(db: Queryable, videoId: string, language: string): Promise<string | undefined> {
   const rows = await db.query<{ storage_key: string }>('DELETE FROM video_captions WHERE video_id = $1 AND language = $2 RETURNING storage_key', [videoId, language]);
   return rows[0]?.storage_key;

@@ -18,9 +18,15 @@ const PAGE_SIZE = 24;
 /** Renders what goes under a video on its page (given by other capabilities, e.g. tips). */
 export type VideoExtrasRenderer = (env: ReturnType<typeof pageEnv>, video: q.VideoWithChannel) => Promise<Child>;
 
-/** Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes. */
+/**
+ * Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes, one
+ * group per area (pages, the framable embed, stored media, the JSON endpoints).
+ */
 export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderExtras: VideoExtrasRenderer = async () => null) {
   const app = new Hono<AppEnv>();
+  const embed = new Hono<AppEnv>();
+  const media = new Hono<AppEnv>();
+  const api = new Hono<AppEnv>();
   const abs = (p: string) => `${deps.config.publicUrl}${p}`;
 
   /** The video if this visitor may watch it; otherwise the same 404 whether it exists or not. */
@@ -82,7 +88,7 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
     );
   });
 
-  app.get('/embed/:shortId', async (c) => {
+  embed.get('/embed/:shortId', async (c) => {
     const { video } = await watchable(c, c.req.param('shortId'));
     if (video.status !== 'ready') throw new NotFoundError('video.not_found');
     return c.html(<EmbedPage env={pageEnv(c)} video={video} player={await playerProps(c, video, false)} />);
@@ -96,7 +102,7 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
   });
 
   // oEmbed 1.0 (https://oembed.com): JSON only; XML is answered 501 as the spec allows.
-  app.get('/oembed', async (c) => {
+  api.get('/oembed', async (c) => {
     if (c.req.query('format') === 'xml') return c.json({ error: { code: 'format_not_implemented', message: 'Only format=json is available.' } }, 501);
     const parsed = oembedQuery.safeParse(c.req.query());
     if (!parsed.success) throw new BadRequestError('video.oembed_bad_request');
@@ -136,7 +142,7 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
   });
 
   // Every media file goes through the same access check as the watch page: knowing a segment's URL is not enough.
-  app.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
+  media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
     const { video } = await watchable(c, c.req.param('shortId'));
     const file = c.req.param('path');
     const key = await storageKeyFor(deps, video, file);
@@ -150,7 +156,7 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
   });
 
   const positionBody = z.object({ position: z.number().finite().min(0).max(7 * 24 * 3600) });
-  app.post('/api/videos/:shortId/position', async (c) => {
+  api.post('/api/videos/:shortId/position', async (c) => {
     const user = c.var.user;
     if (!user) return c.json({ error: { code: 'login_required', message: c.var.t('error.login_required') } }, 401);
     const { video } = await watchable(c, c.req.param('shortId'));
@@ -160,7 +166,7 @@ export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Prom
     return c.body(null, 204);
   });
 
-  return app;
+  return { pages: app, embed, media, api };
 }
 
 /** Maps a public media path to a storage key, or undefined for anything not part of this video. */

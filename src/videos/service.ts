@@ -5,7 +5,6 @@ import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError } from '../core/http/errors.js';
 import { enqueue } from '../core/jobs/index.js';
 import type { Queryable } from '../core/db/index.js';
-import { onVideoChanged } from '../federation/index.js';
 import { membershipAccess } from '../funding/memberships/access.js';
 import type { Viewer } from './access.js';
 import * as q from './queries.js';
@@ -90,8 +89,10 @@ export async function retryTranscode(deps: AppDeps, video: q.VideoRow): Promise<
 
 /** Deletes a video's row, then every file under its storage prefix. */
 export async function deleteVideo(deps: AppDeps, video: q.VideoRow): Promise<void> {
-  await q.deleteVideo(deps.db, video.id);
-  await onVideoChanged(deps, video.id); // followers get a Delete (the federation keeps what it sent)
+  await deps.db.transaction(async (tx) => {
+    await q.deleteVideo(tx, video.id);
+    await deps.events.publish(tx, 'video.deleted', { videoId: video.id, channelId: video.channel_id });
+  });
   await deps.storage.deletePrefix(`videos/${video.id}/`);
 }
 

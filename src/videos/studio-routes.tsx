@@ -8,7 +8,6 @@ import { ForbiddenError, formatBytes, NotFoundError } from '../core/http/errors.
 import { readForm, textFields, validateForm } from '../core/http/form.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import { getJob } from '../core/jobs/index.js';
-import { onVideoChanged } from '../federation/index.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { ChannelVideosPage, UploadPage, VideoEditPage } from './pages/studio.js';
 import * as q from './queries.js';
@@ -43,8 +42,10 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
   // tus: POST creates, HEAD tells the offset, PATCH appends, DELETE aborts. CSRF travels in X-CSRF-Token.
   // (Hono routes HEAD through GET handlers, hence GET in the list; tus answers a GET with 405.)
   const tus = (c: AppContext) => uploads.handle(c.req.raw, { user: requireUser(c), t: c.var.t });
-  app.on(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], '/uploads/*', tus);
-  app.post('/uploads', tus);
+  // Their own group: the body streams to disk (tus enforces MAX_UPLOAD_MB) and errors are JSON for the script.
+  const uploadRoutes = new Hono<AppEnv>();
+  uploadRoutes.on(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], '/uploads/*', tus);
+  uploadRoutes.post('/uploads', tus);
 
   async function jobText(c: AppContext, video: q.VideoRow) {
     const job = video.transcode_job_id ? await getJob(deps.db, video.transcode_job_id) : undefined;
@@ -102,17 +103,20 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
     const publishAt = d.publish_at ? zonedTimeToUtc(d.publish_at, deps.config.siteTimeZone) : null;
     if (publishAt === undefined) errors['publish_at'] = 'video.publish_at_invalid';
     if (Object.keys(errors).length) return showEdit(c, video, { state: { errors, values: textFields(form) } }, 422);
-    await q.updateMetadata(deps.db, video.id, {
-      title: d.title,
-      description: d.description,
-      tags: d.tags,
-      language: d.language || null,
-      licence: d.licence,
-      visibility: d.visibility,
-      publishAt: publishAt ?? null,
-      chapters: chapters!,
+    await deps.db.transaction(async (tx) => {
+      await q.updateMetadata(tx, video.id, {
+        title: d.title,
+        description: d.description,
+        tags: d.tags,
+        language: d.language || null,
+        licence: d.licence,
+        visibility: d.visibility,
+        publishAt: publishAt ?? null,
+        chapters: chapters!,
+      });
+      const what = d.visibility !== video.visibility ? 'visibility' : (publishAt ?? null)?.getTime() !== video.publish_at?.getTime() ? 'publish-time' : 'metadata';
+      await deps.events.publish(tx, 'video.changed', { videoId: video.id, what });
     });
-    await onVideoChanged(deps, video.id);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
   });
 
@@ -122,9 +126,11 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
     if (!checked.ok) return showEdit(c, video, { thumbnailError: checked.error }, 422);
     const key = `videos/${video.id}/thumbnail-${randomUUID()}.${checked.ext}`;
     await deps.storage.put(key, checked.bytes);
-    await q.setCustomThumbnail(deps.db, video.id, key);
+    await deps.db.transaction(async (tx) => {
+      await q.setCustomThumbnail(tx, video.id, key);
+      await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'thumbnail' });
+    });
     if (video.custom_thumbnail_key) await deps.storage.delete(video.custom_thumbnail_key);
-    await onVideoChanged(deps, video.id);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
   });
 
@@ -139,14 +145,25 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
     }
     const key = `videos/${video.id}/captions/${parsed.data.caption_language}-${randomUUID()}.vtt`;
     await deps.storage.put(key, vtt.bytes);
-    const replaced = await q.upsertCaption(deps.db, video.id, parsed.data.caption_language, parsed.data.caption_label, key);
+    const replaced = await deps.db.transaction(async (tx) => {
+      const previous = await q.upsertCaption(tx, video.id, parsed.data.caption_language, parsed.data.caption_label, key);
+      await q.touchVideo(tx, video.id);
+      await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'captions' });
+      return previous;
+    });
     if (replaced) await deps.storage.delete(replaced);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
   });
 
   app.post('/videos/:id/captions/:language/delete', async (c) => {
     const video = await videoForTeam(deps.db, c.var.user, c.req.param('id'));
-    const key = await q.deleteCaption(deps.db, video.id, c.req.param('language'));
+    const key = await deps.db.transaction(async (tx) => {
+      const deleted = await q.deleteCaption(tx, video.id, c.req.param('language'));
+      if (!deleted) return undefined;
+      await q.touchVideo(tx, video.id);
+      await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'captions' });
+      return deleted;
+    });
     if (!key) throw new NotFoundError();
     await deps.storage.delete(key);
     return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
@@ -165,5 +182,5 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
     return c.redirect(`/studio/channels/${video.channel_handle}/videos?notice=video_deleted`, 303);
   });
 
-  return app;
+  return { pages: app, uploads: uploadRoutes };
 }

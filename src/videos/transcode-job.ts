@@ -7,7 +7,6 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { AppDeps } from '../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../core/jobs/index.js';
-import { onVideoChanged } from '../federation/index.js';
 import type { MediaStorage } from '../core/storage/index.js';
 import * as q from './queries.js';
 import { resolveBinaries, type FfmpegBinaries } from './transcode/binaries.js';
@@ -82,7 +81,8 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
       await deps.storage.putDirectory(prefix, result.outputDir);
       const display = result.plan;
-      await q.markTranscoded(deps.db, video.id, {
+      await deps.db.transaction(async (tx) => {
+      await q.markTranscoded(tx, video.id, {
         hlsPrefix: prefix,
         renditions: describeRenditions(result),
         posterKey: result.poster ? `${prefix}/${result.poster}` : null,
@@ -91,7 +91,8 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         width: display.displayWidth || null,
         height: display.displayHeight || null,
       });
-      await onVideoChanged(deps, video.id);
+      await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'renditions' }, `${video.id}:renditions:${prefix}`);
+      });
       if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
       await reportProgress(100);
       return { prefix };

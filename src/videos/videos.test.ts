@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
-import { jobHandlers } from '../job-handlers.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
@@ -30,7 +29,7 @@ describe('videos: upload, transcode, watch', () => {
   let shortId = '';
 
   const videoCount = async () => (await site.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM videos'))[0]!.n;
-  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: jobHandlers(site.deps, site.services), clock: site.deps.clock });
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock });
 
   before(async () => {
     site = await createTestSite({ env: { MAX_UPLOAD_MB: '50' } });

@@ -97,6 +97,29 @@ describe('two Fanfare sites federating', { timeout: 240_000 }, () => {
     await eventually('B to show the new title', async () => (await bob.page('/studio/channels/bob/fediverse')).includes('A federated film, recut'));
   });
 
+  it('sends a caption added or deleted in the Studio to B as an Update carrying the subtitles', async () => {
+    const objectUri = `${a.url}/ap/videos/${shortId}`;
+    const updates = async () => (await inboxLog(bob)).filter((e) => e.type === 'Update' && e.actor_uri === aliceActor && e.object_uri === objectUri).length;
+    const before = await updates();
+    await alice.page(`/studio/videos/${videoId}`);
+    const form = new FormData();
+    form.set('_csrf', alice.csrf);
+    form.set('caption_language', 'fr');
+    form.set('caption_label', 'Français');
+    form.set('caption_file', new File(['WEBVTT\n\n00:00.000 --> 00:01.000\nSalut\n'], 'fr.vtt', { type: 'text/vtt' }));
+    const added = await alice.request(`/studio/videos/${videoId}/captions`, { method: 'POST', body: form });
+    assert.equal(added.status, 303, await added.text());
+    const served = (await (await fetch(objectUri, { headers: { accept: 'application/activity+json' } })).json()) as { subtitleLanguage: { identifier: string }[] };
+    assert.deepEqual(served.subtitleLanguage.map((s) => s.identifier), ['fr']);
+    await eventually('B to receive the Update for the new caption', async () => (await updates()) > before);
+
+    const afterAdd = await updates();
+    await alice.page(`/studio/videos/${videoId}`);
+    const removed = await alice.post(`/studio/videos/${videoId}/captions/fr/delete`, {});
+    assert.equal(removed.status, 303);
+    await eventually('B to receive the Update for the removed caption', async () => (await updates()) > afterAdd);
+  });
+
   it('lets B unfollow (Undo), and still tells B when A deletes the video', async () => {
     await bob.page('/studio/channels/bob/fediverse');
     const res = await bob.post('/studio/channels/bob/unfollow', { uri: aliceActor }, 'application/json');

@@ -2,8 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { createApp, type AppServices } from '../../src/app.js';
-import { createSiteServices } from '../../src/services.js';
+import { createApp } from '../../src/app.js';
+import { MODULES } from '../../src/modules.js';
+import { buildSite, subscriberIndex, type Site } from '../../src/site.js';
+import { createEventBus } from '../../src/core/events/index.js';
+import type { JobHandlers } from '../../src/core/jobs/index.js';
+import type { SiteServices } from '../../src/core/module.js';
 import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { openTestDb } from './db.js';
@@ -15,7 +19,11 @@ export { openTestDb } from './db.js';
 
 export interface TestSite {
   deps: AppDeps;
-  services: AppServices;
+  /** The site built from the capability list, as in production. */
+  site: Site;
+  services: SiteServices;
+  /** Every job type's handler, as a worker process has them. */
+  handlers: JobHandlers;
   app: ReturnType<typeof createApp>;
   dir: string;
   outboxDir: string;
@@ -23,30 +31,35 @@ export interface TestSite {
 }
 
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
-export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<AppServices> } = {}): Promise<TestSite> {
+export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<SiteServices> } = {}): Promise<TestSite> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
   const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
   const { db, drop } = await openTestDb();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outboxDir = path.join(dir, 'outbox');
+  const clock = options.clock ?? systemClock;
   const deps: AppDeps = {
     config,
     db,
     log,
-    clock: options.clock ?? systemClock,
+    clock,
+    events: createEventBus(subscriberIndex(MODULES), clock),
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir, log }),
     storage: createLocalStorage(path.join(dir, 'media')),
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
-  // Payment rails come from the test's env only (never the machine's): the test bank by default.
-  const services = { ...createSiteServices(deps, options.env ?? {}), ...options.services };
+  const site = buildSite(deps, MODULES, { services: options.services });
   return {
     deps,
-    services,
-    app: createApp(deps, services),
+    site,
+    services: site.ctx.services,
+    handlers: site.jobHandlers(),
+    app: createApp(deps, site),
     dir,
     outboxDir,
     async close() {
+      // tus's FileStore checks its folder asynchronously at construction; let it finish before the folder goes.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       deps.mailer.close();
       await drop();
       rmSync(dir, { recursive: true, force: true });

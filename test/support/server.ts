@@ -9,7 +9,7 @@ import pg from 'pg';
 /** The repository root: the real server is started from here, as `npm start` would. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 /**

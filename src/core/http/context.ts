@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Locale, Translate } from '../i18n/index.js';
+import type { Area } from '../module.js';
 
 /** The signed-in person, as every page and route sees them. */
 export interface CurrentUser {
@@ -21,6 +22,10 @@ export type AppEnv = {
     csrfToken: string;
     /** The site once set up; null before the first-run setup. */
     site: { name: string } | null;
+    /** The area of the route group handling the request (unset when no route matched). */
+    area: Area | undefined;
+    /** The route group wants errors as JSON (upload endpoints called by scripts). */
+    jsonErrors: boolean | undefined;
   };
 };
 

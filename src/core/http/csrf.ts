@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { hmac, randomToken, safeEqual } from '../crypto.js';
@@ -14,14 +15,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * header. A cookie planted by a sibling domain is useless without the secret. A cross-site Origin is
  * refused outright.
  */
-export function csrfProtection(options: { secret: string; cookies: CookiePolicy; publicUrl: string; exemptPrefixes?: string[] }) {
+export function csrfProtection(options: { secret: string; cookies: CookiePolicy; publicUrl: string }) {
   const siteOrigin = new URL(options.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
-    // Server-to-server calls (payment webhooks) carry a provider signature instead, checked by their route.
-    if (options.exemptPrefixes?.some((p) => c.req.path.startsWith(p))) {
-      c.set('csrfToken', '');
-      return next();
-    }
     let nonce = getCookie(c, options.cookies.csrf);
     const fresh = !nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce);
     if (fresh) {
@@ -47,4 +43,13 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
     }
     await next();
   });
+}
+
+/**
+ * The token for the nonce the browser already holds, without issuing one: for pages rendered outside a
+ * CSRF-checked area (the not-found page), so their forms (log out, language) still work.
+ */
+export function existingCsrfToken(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }): string {
+  const nonce = getCookie(c, options.cookies.csrf);
+  return nonce && /^[A-Za-z0-9_-]{32,64}$/.test(nonce) ? hmac(options.secret, `csrf:${nonce}`) : '';
 }

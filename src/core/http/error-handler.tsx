@@ -6,21 +6,20 @@ import type { AppEnv } from './context.js';
 import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors.js';
 import { Layout, pageEnv } from './layout.js';
 
-/** API clients get JSON; browsers get a page. */
+/** Route groups whose area answers in JSON (api, federation, webhooks, uploads) get JSON; others negotiate. */
 function wantsJson(c: Context<AppEnv>): boolean {
-  const path = new URL(c.req.url).pathname;
-  if (path.startsWith('/api/') || path.startsWith('/studio/uploads') || path === '/healthz' || path === '/oembed') return true;
+  if ((c.var as Partial<AppEnv['Variables']>).jsonErrors) return true;
   const accept = c.req.header('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-function ensureTranslator(c: Context<AppEnv>, fallbackLocale: 'en' | 'fr'): void {
+function ensureTranslator(c: Context<AppEnv>, fallbackLocale: 'en' | 'fr', csrfToken: (c: Context<AppEnv>) => string): void {
+  if ((c.var as Partial<AppEnv['Variables']>).csrfToken === undefined) c.set('csrfToken', csrfToken(c));
   if ((c.var as Partial<AppEnv['Variables']>).t) return;
   const locale = negotiateLocale(c.req.header('accept-language')) ?? fallbackLocale;
   c.set('locale', locale);
   c.set('t', translator(locale));
   c.set('user', c.var.user ?? null);
-  c.set('csrfToken', c.var.csrfToken ?? '');
   c.set('site', c.var.site ?? null);
 }
 
@@ -37,9 +36,9 @@ function toAppError(error: unknown, maxBodyBytes: number): AppError | undefined 
  * The one place errors become responses. AppErrors keep their status and a translated message;
  * anything else is a bug: logged with its stack, answered with a plain 500 that reveals nothing.
  */
-export function createErrorHandler(options: { log: Logger; defaultLocale: 'en' | 'fr'; maxBodyBytes: number }) {
+export function createErrorHandler(options: { log: Logger; defaultLocale: 'en' | 'fr'; maxBodyBytes: number; csrfToken?: (c: Context<AppEnv>) => string }) {
   return (error: unknown, c: Context<AppEnv>) => {
-    ensureTranslator(c, options.defaultLocale);
+    ensureTranslator(c, options.defaultLocale, options.csrfToken ?? (() => ''));
     const known = toAppError(error, options.maxBodyBytes);
     const status = known?.status ?? 500;
     const code = known?.code ?? 'internal_error';

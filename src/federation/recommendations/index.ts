@@ -3,6 +3,10 @@
  * listed in `/.well-known/recommendations.json`), and keeps a list of who recommends its own videos.
  * See CONTEXT.md for the words of this domain.
  */
+import { defineCapability, oncePerSite } from '../../core/module.js';
+import { channelRecommendationShelf, recommendationPublicRoutes, videoRecommendationShelf } from './public-routes.js';
+import { recommendationStudioRoutes, type RecommendationStudioOptions } from './studio-routes.js';
+
 export { recommendationStudioRoutes, type RecommendationStudioOptions } from './studio-routes.js';
 export { channelRecommendationShelf, recommendationPublicRoutes, videoRecommendationShelf, type WellKnownRecommendation } from './public-routes.js';
 export { RecommendationShelf } from './shelf.js';
@@ -22,3 +26,30 @@ export { resolveVideo, type FetchSettings, type ResolveOptions } from './resolve
 export { allowPrivateAddressesFromEnv, safeFetch, SafeFetchError, type FetchFailure, type SafeFetchOptions, type SafeResponse } from './safe-fetch.js';
 export { classifyAddress, isPublicAddress, type AddressClass } from './addresses.js';
 export { ResolveError, type ResolveFailure, type VideoSnapshot } from './snapshot.js';
+
+declare module '../../core/module.js' {
+  interface SiteServices {
+    /** Resolver limits and the hooks told of each added or removed recommendation (federation announces them). */
+    recommendations?: RecommendationStudioOptions;
+  }
+}
+
+const publicRoutes = oncePerSite((ctx) => recommendationPublicRoutes(ctx.deps));
+
+export const recommendationsCapability = defineCapability({
+  name: 'recommendations',
+  routes: [
+    { area: 'api', path: '/', build: (ctx) => publicRoutes(ctx).api },
+    { area: 'media', path: '/', build: (ctx) => publicRoutes(ctx).media },
+    { area: 'studio', path: '/studio', build: (ctx) => recommendationStudioRoutes(ctx.deps, ctx.services.recommendations ?? {}) },
+  ],
+  contributes: {
+    'watch.below-player': (ctx) => (env, video) => videoRecommendationShelf(ctx.deps, env, video),
+    'channel.sections': (ctx) => (env, channel) => channelRecommendationShelf(ctx.deps, env, channel),
+    'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/recommendations`, label: 'recommendations.studio_link', role: 'admin', order: 80 }],
+  },
+  tables: {
+    recommendations: { export: 'rows', scope: 'channel', note: 'with the thumbnail copies under recommendations/ in storage' },
+    recommended_by: { export: 'rows', scope: 'channel' },
+  },
+});

@@ -54,6 +54,7 @@ export function wellKnownEntry(publicUrl: string, row: PublicRecommendationRow):
  */
 export function recommendationPublicRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const media = new Hono<AppEnv>();
 
   app.get('/.well-known/recommendations.json', async (c) => {
     const rows = await listAllRecommendations(deps.db);
@@ -64,7 +65,7 @@ export function recommendationPublicRoutes(deps: AppDeps) {
     );
   });
 
-  app.on(['GET', 'HEAD'], '/media/recommendations/:file', async (c) => {
+  media.on(['GET', 'HEAD'], '/media/recommendations/:file', async (c) => {
     const file = c.req.param('file');
     const ext = /^[0-9a-f-]{36}\.(png|jpg|webp)$/.exec(file)?.[1] as ThumbnailExtension | undefined;
     if (!ext) throw new NotFoundError();
@@ -72,7 +73,7 @@ export function recommendationPublicRoutes(deps: AppDeps) {
     return serveStoredFile(c, deps.storage, `recommendations/${file}`, { cacheControl: CACHE_IMMUTABLE, contentType: THUMBNAIL_TYPES[ext] });
   });
 
-  return app;
+  return { api: app, media };
 }
 
 /** The shelf for a channel's home page; null when the channel recommends nothing. */

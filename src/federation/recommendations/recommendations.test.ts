@@ -59,18 +59,6 @@ describe('recommendations in the Studio and on public pages', () => {
         },
       },
     });
-    // The wiring app.ts is given, mounted under /preview (app.ts already owns the real paths).
-    site.app.route(
-      '/preview',
-      channelRoutes(site.deps, async () => false, async (env, channel, page) => {
-        const { videos, pageCount } = await publicChannelVideos(site.deps, channel.id, page);
-        return [ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount }), await channelRecommendationShelf(site.deps, env, channel)];
-      }),
-    );
-    site.app.route(
-      '/preview',
-      videoRoutes(site.deps, async () => false, async (env, video) => [await tipWidget(site.deps, site.services.payments, env, video), await videoRecommendationShelf(site.deps, env, video)]),
-    );
     owner = new TestClient(site.app);
     await owner.post('/setup', setupFields({ channel_language: 'en' }));
     camilleId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`))[0]!.id;
@@ -187,7 +175,7 @@ describe('recommendations in the Studio and on public pages', () => {
   });
 
   it('shows the shelf on the channel home page and under its videos, with safe external links', async () => {
-    const home = await new TestClient(site.app).get('/preview/c/camille');
+    const home = await new TestClient(site.app).get('/c/camille');
     assert.equal(home.res.status, 200);
     assert.match(home.html, /Recommended by Camille fait des films/);
     assert.match(home.html, /<a href="http:\/\/127\.0\.0\.1:\d+\/w\/canoe" class="video-card" rel="noopener nofollow"/);
@@ -195,7 +183,7 @@ describe('recommendations in the Studio and on public pages', () => {
     assert.match(home.html, /<img src="\/media\/recommendations\/[0-9a-f-]{36}\.png" alt="" loading="lazy"/);
     assert.doesNotMatch(home.html, /src="http:\/\/127/, 'no remote image: the page keeps its img-src self policy');
     await site.deps.db.query(`INSERT INTO videos (short_id, channel_id, title, visibility, status) VALUES ('recoTest01', $1, 'Our own film', 'public', 'ready')`, [camilleId]);
-    const watch = await new TestClient(site.app).get('/preview/v/recoTest01');
+    const watch = await new TestClient(site.app).get('/v/recoTest01');
     assert.equal(watch.res.status, 200);
     assert.match(watch.html, /Recommended by Camille fait des films/);
     assert.equal((watch.html.match(/class="recommendation"/g) ?? []).length, 4, 'a few cards under a video');

@@ -36,6 +36,7 @@ export async function tipWidget(deps: AppDeps, services: PaymentServices, env: P
 /** Tipping a video, the thank-you page, and the Studio's moderation and settings. */
 export function tipRoutes(deps: AppDeps, services: PaymentServices) {
   const app = new Hono<AppEnv>();
+  const studio = new Hono<AppEnv>();
 
   app.post('/v/:shortId/tip', async (c) => {
     const video = await findVideoByShortId(deps.db, c.req.param('shortId'));
@@ -92,9 +93,9 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices) {
     );
   };
 
-  app.get('/studio/channels/:handle/tips', (c) => studioPage(c));
+  studio.get('/channels/:handle/tips', (c) => studioPage(c));
 
-  app.post('/studio/channels/:handle/tips/settings', async (c) => {
+  studio.post('/channels/:handle/tips/settings', async (c) => {
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
     const form = await readForm(c);
     const parsed = validateForm(tipSettingsSchema, form);
@@ -122,12 +123,12 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices) {
     return c.redirect(`/studio/channels/${channel.handle}/tips?notice=saved`, 303);
   });
 
-  app.post('/studio/channels/:handle/tips/:paymentId/:decision{approve|reject}', async (c) => {
+  studio.post('/channels/:handle/tips/:paymentId/:decision{approve|reject}', async (c) => {
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
     const decision = c.req.param('decision') === 'approve' ? 'approved' : 'rejected';
     if (!(await q.moderateMessage(deps.db, channel.id, c.req.param('paymentId'), decision))) throw new NotFoundError();
     return c.redirect(`/studio/channels/${channel.handle}/tips?notice=saved`, 303);
   });
 
-  return app;
+  return { public: app, studio };
 }

@@ -1,0 +1,21 @@
+/**
+ * Accounts: sign-up, magic links, passwords, sessions, the account page and the language switch. Reads
+ * the session on every request (its middleware) so every capability sees `c.var.user`.
+ */
+import { cookiePolicy } from '../core/http/cookies.js';
+import { defineCapability } from '../core/module.js';
+import { accountRoutes } from './routes.js';
+import { sessionMiddleware } from './session-middleware.js';
+
+export { requireUser } from './routes.js';
+
+export const accountsCapability = defineCapability({
+  name: 'accounts',
+  middleware: (ctx) => sessionMiddleware(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl)),
+  routes: [{ area: 'public', path: '/', build: (ctx) => accountRoutes(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl), ctx.studioAccess) }],
+  tables: {
+    users: { export: 'rows', scope: 'site', note: 'password hashes travel; sessions do not' },
+    sessions: { export: 'none', why: 'log-ins are per server; people log in again on the new site' },
+    magic_links: { export: 'none', why: 'one-time links that expire within minutes' },
+  },
+});

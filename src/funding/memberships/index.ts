@@ -1,0 +1,18 @@
+/** Memberships: monthly/yearly tiers, members-only videos, early access, renewals by the site's own jobs. */
+import { defineCapability } from '../../core/module.js';
+import { renewMembershipHandler } from './renewals.js';
+import { membershipRoutes } from './routes.js';
+import { membershipPurposes, RENEW_JOB } from './service.js';
+
+export const membershipsCapability = defineCapability({
+  name: 'memberships',
+  routes: [{ area: 'public', path: '/', build: (ctx) => membershipRoutes(ctx.deps, ctx.services.payments) }],
+  jobs: (ctx) => ({ [RENEW_JOB]: renewMembershipHandler(ctx.deps, ctx.services.payments) }),
+  contributes: {
+    'payments.purposes': (ctx) => membershipPurposes(ctx.deps),
+  },
+  tables: {
+    membership_tiers: { export: 'rows', scope: 'channel' },
+    memberships: { export: 'rows', scope: 'channel', note: "renewal dates and the provider's saved-card reference, never card data" },
+  },
+});

@@ -1,0 +1,56 @@
+/**
+ * Payments: the rails (test bank, Stripe, BTCPay), payment rows, provider webhooks applied exactly once,
+ * and the registry of purposes (tip, membership…) that other funding capabilities fill through the
+ * `payments.purposes` slot. See ../CONTEXT.md for the words of money.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../core/http/context.js';
+import { defineCapability, type BuildContext } from '../../core/module.js';
+import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from '../providers/index.js';
+import type { PurposeRegistry } from './events.js';
+import { testWebhookJob, webhookRoutes } from './routes.js';
+import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
+
+export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry } from './events.js';
+export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
+
+declare module '../../core/module.js' {
+  interface SiteServices {
+    /** The payment rails enabled on this site. */
+    payments: PaymentServices;
+  }
+  interface Slots {
+    /** What a purpose does when its payment succeeds, fails or is reversed (tips, memberships…). */
+    'payments.purposes': PurposeRegistry;
+  }
+}
+
+/** Every purpose's handlers, merged from the slot. */
+export function purposesOf(ctx: BuildContext): PurposeRegistry {
+  return Object.assign({}, ...ctx.fill('payments.purposes')) as PurposeRegistry;
+}
+
+export const paymentsCapability = defineCapability({
+  name: 'payments',
+  services: (ctx) => ({ payments: createPaymentServices(ctx.deps) }),
+  routes: [
+    { area: 'webhook', path: '/', build: (ctx) => webhookRoutes(ctx.deps, ctx.services.payments, purposesOf(ctx)) },
+    {
+      area: 'public',
+      path: TEST_CHECKOUT_PATH,
+      build: (ctx) => {
+        const bank = ctx.services.payments.providers.test;
+        return bank ? testCheckoutRoutes({ provider: bank }) : new Hono<AppEnv>();
+      },
+    },
+  ],
+  jobs: (ctx) => ({ [TEST_WEBHOOK_JOB]: testWebhookJob(ctx.deps, ctx.services.payments, purposesOf(ctx)) }),
+  tables: {
+    ledger_accounts: { export: 'rows', scope: 'channel' },
+    ledger_transactions: { export: 'rows', scope: 'channel' },
+    ledger_postings: { export: 'rows', scope: 'channel' },
+    payments: { export: 'rows', scope: 'channel', note: "the provider's references only, never card data" },
+    provider_events: { export: 'none', why: 'webhook deduplication of this server; the ledger keeps what they applied' },
+    test_bank_objects: { export: 'none', why: 'the built-in test bank holds no real money' },
+  },
+});

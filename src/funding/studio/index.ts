@@ -1,0 +1,16 @@
+/** The creator's money pages in the Studio: revenue statements, membership tiers, members. */
+import { defineCapability } from '../../core/module.js';
+import { fundingStudioRoutes } from './routes.js';
+
+export const fundingStudioCapability = defineCapability({
+  name: 'funding-studio',
+  routes: [{ area: 'studio', path: '/studio', build: (ctx) => fundingStudioRoutes(ctx.deps) }],
+  contributes: {
+    'studio.channel-menu': () => [
+      { href: (h) => `/studio/channels/${h}/revenue`, label: 'studio.revenue.title', role: 'admin', order: 40 },
+      { href: (h) => `/studio/channels/${h}/tiers`, label: 'studio.tiers.title', role: 'admin', order: 50 },
+      { href: (h) => `/studio/channels/${h}/members`, label: 'studio.members.title', role: 'admin', order: 60 },
+    ],
+  },
+  tables: {},
+});

@@ -1,0 +1,22 @@
+/** Tips under every video: a creator-set minimum, the fan free to give more, messages moderated by the team. */
+import { defineCapability, oncePerSite } from '../../core/module.js';
+import { tipRoutes, tipWidget } from './routes.js';
+import { tipPurpose } from './service.js';
+
+const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments));
+
+export const tipsCapability = defineCapability({
+  name: 'tips',
+  routes: [
+    { area: 'public', path: '/', build: (ctx) => routes(ctx).public },
+    { area: 'studio', path: '/studio', build: (ctx) => routes(ctx).studio },
+  ],
+  contributes: {
+    'payments.purposes': (ctx) => ({ tip: tipPurpose(ctx.deps) }),
+    'watch.below-player': (ctx) => (env, video) => tipWidget(ctx.deps, ctx.services.payments, env, video),
+    'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/tips`, label: 'tip.studio_title', role: 'admin', order: 70 }],
+  },
+  tables: {
+    tips: { export: 'rows', scope: 'channel' },
+  },
+});

@@ -1,0 +1,36 @@
+/**
+ * The capabilities of this site, in order. Order matters twice: services are built in this order, and
+ * route groups are mounted in it, so federation (content negotiation on `/c/…` and `/v/…`) comes before
+ * the page routes it hands HTML requests to, and channels before the capabilities that fill its slots
+ * (slot contributions are shown in this order). Adding a capability: its folder, one line here, a migration.
+ */
+import { accountsCapability } from './accounts/index.js';
+import { channelsCapability } from './channels/index.js';
+import type { CapabilityManifest } from './core/module.js';
+import { federationCapability } from './federation/index.js';
+import { recommendationsCapability } from './federation/recommendations/index.js';
+import { feedsCapability } from './feeds/index.js';
+import { membershipsCapability } from './funding/memberships/index.js';
+import { paymentsCapability } from './funding/payments/index.js';
+import { fundingStudioCapability } from './funding/studio/index.js';
+import { tipsCapability } from './funding/tips/index.js';
+import { setupCapability } from './setup/index.js';
+import { siteCapability } from './site/index.js';
+import { studioCapability } from './studio/index.js';
+import { videosCapability } from './videos/index.js';
+
+export const MODULES: readonly CapabilityManifest[] = [
+  siteCapability,
+  accountsCapability,
+  setupCapability,
+  feedsCapability,
+  federationCapability,
+  channelsCapability,
+  videosCapability,
+  studioCapability,
+  paymentsCapability,
+  tipsCapability,
+  membershipsCapability,
+  fundingStudioCapability,
+  recommendationsCapability,
+];

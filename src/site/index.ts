@@ -1,0 +1,14 @@
+/** Probes and static assets: what load balancers and browsers fetch outside any other capability. */
+import { defineCapability } from '../core/module.js';
+import { siteRoutes } from './routes.js';
+
+export const siteCapability = defineCapability({
+  name: 'site',
+  routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps) }],
+  tables: {
+    site: { export: 'rows', scope: 'site' },
+    instance_secrets: { export: 'none', why: 'signing secrets belong to this server; the new site makes its own' },
+    rate_limits: { export: 'none', why: 'short-lived counters' },
+    jobs: { export: 'none', why: 'work in progress of this server; the new site starts its own' },
+  },
+});

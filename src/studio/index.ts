@@ -1,0 +1,32 @@
+/**
+ * The Studio: the owner's and channel teams' back office. This capability holds its home page (each
+ * channel with the links other capabilities contribute) and channel settings and teams; every other
+ * Studio page belongs to its own capability, mounted in the `studio` area (which checks who may enter).
+ */
+import { defineCapability } from '../core/module.js';
+import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+import { studioRoutes } from './routes.js';
+
+export type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+export { StudioLayout } from './layout.js';
+
+declare module '../core/module.js' {
+  interface Slots {
+    /** A link per channel on the Studio home (videos, revenue, tiers…). */
+    'studio.channel-menu': readonly StudioMenuEntry[];
+    /** A site-wide Studio page, listed for the owner. */
+    'studio.site-menu': readonly StudioSiteLink[];
+  }
+}
+
+export const studioCapability = defineCapability({
+  name: 'studio',
+  routes: [{ area: 'studio', path: '/studio', build: (ctx) => studioRoutes(ctx.deps, { channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order), site: () => ctx.fill('studio.site-menu').flat() }) }],
+  contributes: {
+    'studio.channel-menu': () => [
+      { href: (h) => `/studio/channels/${h}`, label: 'studio.settings', role: 'admin', order: 20 },
+      { href: (h) => `/studio/channels/${h}/team`, label: 'studio.team', role: 'admin', order: 30 },
+    ],
+  },
+  tables: {},
+});

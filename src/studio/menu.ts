@@ -1,0 +1,17 @@
+import type { MessageKey } from '../core/i18n/index.js';
+
+/** A link to one of a channel's Studio pages, shown on the Studio home for each channel. */
+export interface StudioMenuEntry {
+  href(handle: string): string;
+  label: MessageKey;
+  /** The least channel role that sees the link (the page checks rights itself). */
+  role: 'editor' | 'admin';
+  /** Position among the links: lower first (videos 10, settings 20, team 30, money 40–70, sharing 80–90). */
+  order: number;
+}
+
+/** A link to a site-wide Studio page, shown to the owner on the Studio home. */
+export interface StudioSiteLink {
+  href: string;
+  label: MessageKey;
+}

@@ -8,28 +8,31 @@ export interface FollowerRow {
   shared_inbox_uri: string | null;
 }
 
+/** Records a follow (or refreshes its inboxes); true when the actor was not following the channel before. */
 export async function upsertFollower(
   db: Queryable,
   f: { channelId: string; actorUri: string; inboxUri: string; sharedInboxUri: string | null; followActivityUri: string | null },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const rows = await db.query<{ inserted: boolean }>(
     `INSERT INTO federation_followers (channel_id, actor_uri, inbox_uri, shared_inbox_uri, follow_activity_uri)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (channel_id, actor_uri) DO UPDATE SET inbox_uri = EXCLUDED.inbox_uri,
-       shared_inbox_uri = EXCLUDED.shared_inbox_uri, follow_activity_uri = EXCLUDED.follow_activity_uri`,
+       shared_inbox_uri = EXCLUDED.shared_inbox_uri, follow_activity_uri = EXCLUDED.follow_activity_uri
+     RETURNING (xmax = 0) AS inserted`,
     [f.channelId, f.actorUri, f.inboxUri, f.sharedInboxUri, f.followActivityUri],
   );
+  return rows[0]?.inserted === true;
 }
 
-/** Removes a follow; with `followActivityUri` only the follow made by that activity. */
-export async function deleteFollower(db: Queryable, actorUri: string, where: { channelId?: string; followActivityUri?: string }): Promise<number> {
-  const rows = await db.query(
+/** Removes a follow; with `followActivityUri` only the follow made by that activity. Returns the channels it left. */
+export async function deleteFollower(db: Queryable, actorUri: string, where: { channelId?: string; followActivityUri?: string }): Promise<string[]> {
+  const rows = await db.query<{ channel_id: string }>(
     `DELETE FROM federation_followers WHERE actor_uri = $1
        AND ($2::uuid IS NULL OR channel_id = $2) AND ($3::text IS NULL OR follow_activity_uri = $3)
-     RETURNING actor_uri`,
+     RETURNING channel_id`,
     [actorUri, where.channelId ?? null, where.followActivityUri ?? null],
   );
-  return rows.length;
+  return rows.map((r) => r.channel_id);
 }
 
 export async function listFollowers(db: Queryable, channelId: string, limit = 10_000): Promise<FollowerRow[]> {

@@ -7,7 +7,7 @@ import { MODULES } from '../../src/modules.js';
 import { buildSite, subscriberIndex, type Site } from '../../src/site.js';
 import { createEventBus } from '../../src/core/events/index.js';
 import type { JobHandlers } from '../../src/core/jobs/index.js';
-import type { SiteServices } from '../../src/core/module.js';
+import type { CapabilityManifest, SiteServices } from '../../src/core/module.js';
 import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { openTestDb } from './db.js';
@@ -31,7 +31,10 @@ export interface TestSite {
 }
 
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
-export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<SiteServices> } = {}): Promise<TestSite> {
+export async function createTestSite(
+  options: { env?: Record<string, string>; clock?: Clock; services?: Partial<SiteServices>; modules?: readonly CapabilityManifest[] } = {},
+): Promise<TestSite> {
+  const modules = options.modules ?? MODULES;
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
   const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
   const { db, drop } = await openTestDb();
@@ -43,12 +46,12 @@ export async function createTestSite(options: { env?: Record<string, string>; cl
     db,
     log,
     clock,
-    events: createEventBus(subscriberIndex(MODULES), clock),
+    events: createEventBus(subscriberIndex(modules), clock),
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir, log }),
     storage: createLocalStorage(path.join(dir, 'media')),
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
-  const site = buildSite(deps, MODULES, { services: options.services });
+  const site = buildSite(deps, modules, { services: options.services });
   return {
     deps,
     site,

@@ -81,7 +81,10 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
 /** Cancelling keeps access to the end of the paid period; no renewal is attempted after that. */
 export async function cancelMembership(deps: AppDeps, membership: q.MembershipRow): Promise<void> {
   if (!['active', 'past_due'].includes(membership.status)) throw new ConflictError('membership.not_cancellable', 'not_cancellable');
-  await deps.db.query(`UPDATE memberships SET status = 'cancelled', cancelled_at = $2, updated_at = now() WHERE id = $1`, [membership.id, deps.clock.now()]);
+  await deps.db.transaction(async (tx) => {
+    await tx.query(`UPDATE memberships SET status = 'cancelled', cancelled_at = $2, updated_at = now() WHERE id = $1`, [membership.id, deps.clock.now()]);
+    await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'cancelled' });
+  });
 }
 
 /**
@@ -115,7 +118,10 @@ export async function changeTier(deps: AppDeps, services: PaymentServices, membe
     }
     await confirmCharge(deps, services, paymentId, result.providerRef, due, next.currency, result.fee);
   }
-  await deps.db.query('UPDATE memberships SET tier_id = $2, pending_tier_id = NULL, updated_at = now() WHERE id = $1', [membership.id, next.id]);
+  await deps.db.transaction(async (tx) => {
+    await tx.query('UPDATE memberships SET tier_id = $2, pending_tier_id = NULL, updated_at = now() WHERE id = $1', [membership.id, next.id]);
+    await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' });
+  });
   return 'upgraded';
 }
 
@@ -144,6 +150,7 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
             [membership.id, payment.period_start, payment.period_end],
           );
           await scheduleRenewal(deps, tx, membership.id, payment.period_end);
+          await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' }, `membership:${membership.id}:paid:${payment.id}`);
         } else if (membership.status === 'incomplete') {
           const start = event.occurredAt;
           const end = periodEnd(start, membership.billing_interval);
@@ -152,6 +159,7 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
             [membership.id, start, end, cards.customer, cards.method],
           );
           await scheduleRenewal(deps, tx, membership.id, end);
+          await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' }, `membership:${membership.id}:paid:${payment.id}`);
         }
       },
       async methodSaved(tx, payment, event) {

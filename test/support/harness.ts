@@ -1,15 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { createApp, type AppServices } from '../../src/app.js';
 import { createSiteServices } from '../../src/services.js';
-import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
-import { loadConfig, type Config } from '../../src/core/config.js';
-import { openTestDb } from './db.js';
+import { createManualClock, type Clock } from '../../src/core/clock.js';
 import type { AppDeps } from '../../src/core/deps.js';
-import { createMailer } from '../../src/core/mail/index.js';
-import { createLocalStorage } from '../../src/core/storage/index.js';
+import { TestClient } from './client.js';
+import { createTestDeps } from './deps.js';
 
 export { openTestDb } from './db.js';
 
@@ -24,34 +20,18 @@ export interface TestSite {
 
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
 export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<AppServices> } = {}): Promise<TestSite> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
-  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
-  const { db, drop } = await openTestDb();
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const outboxDir = path.join(dir, 'outbox');
-  const deps: AppDeps = {
-    config,
-    db,
-    log,
-    clock: options.clock ?? systemClock,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir, log }),
-    storage: createLocalStorage(path.join(dir, 'media')),
-    signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
-  };
+  const { deps, dir, outboxDir, close } = await createTestDeps({ env: { TRUST_PROXY: 'true', ...options.env }, clock: options.clock });
   // Payment rails come from the test's env only (never the machine's): the test bank by default.
   const services = { ...createSiteServices(deps, options.env ?? {}), ...options.services };
-  return {
-    deps,
-    services,
-    app: createApp(deps, services),
-    dir,
-    outboxDir,
-    async close() {
-      deps.mailer.close();
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { deps, services, app: createApp(deps, services), dir, outboxDir, close };
+}
+
+/** A fan who signed up through the magic link e-mailed to `email`, signed in on a client of their own. */
+export async function signUpFan(site: TestSite, email: string): Promise<TestClient> {
+  const client = new TestClient(site.app);
+  await client.post('/signup', { email, display_name: email.split('@')[0]! });
+  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
+  return client;
 }
 
 export { createManualClock };

@@ -5,17 +5,17 @@ import { createServer, type Server } from 'node:http';
 import { CryptographicKey, Endpoints, generateCryptoKeyPair, getDocumentLoader, Person, signRequest } from '@fedify/fedify';
 import { Hono } from 'hono';
 import { pino } from 'pino';
-import { createManualClock } from '../core/clock.js';
-import { loadConfig } from '../core/config.js';
-import type { AppDeps } from '../core/deps.js';
-import type { AppEnv } from '../core/http/context.js';
-import { runDueJobsOnce } from '../core/jobs/index.js';
-import { createMailer } from '../core/mail/index.js';
-import { createLocalStorage } from '../core/storage/index.js';
-import { openTestDb } from '../../test/support/db.js';
-import { createFederationServices, type FederationServices } from './federation.js';
-import { federationJobHandlersFor } from './jobs.js';
-import { federationRoutes } from './routes.js';
+import { createManualClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/core/config.js';
+import type { AppDeps } from '../../src/core/deps.js';
+import type { AppEnv } from '../../src/core/http/context.js';
+import { runDueJobsOnce } from '../../src/core/jobs/index.js';
+import { createMailer } from '../../src/core/mail/index.js';
+import { createLocalStorage } from '../../src/core/storage/index.js';
+import { openTestDb } from '../support/db.js';
+import { createFederationServices, type FederationServices } from '../../src/federation/federation.js';
+import { federationJobHandlersFor } from '../../src/federation/jobs.js';
+import { federationRoutes } from '../../src/federation/routes.js';
 
 export const SITE = 'https://fanfare.test';
 

@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { getDocumentLoader, verifyRequest, type DocumentLoader } from '@fedify/fedify';
 import { RECONCILE_JOB } from './jobs.js';
 import { DELIVER_JOB, syncVideo, VIDEO_SYNC_JOB } from './outbox.js';
-import { createFederationTestSite, insertVideo, SITE, startRemoteServer, type FederationTestSite, type RemoteServer } from './testing.js';
+import { startRemoteServer, type RemoteServer } from '../../test/fakes/fediverse-server.js';
+import { createFederationTestSite, insertVideo, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
 
 describe('the outbox', () => {
   let site: FederationTestSite;

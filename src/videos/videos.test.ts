@@ -7,7 +7,7 @@ import { TestClient, setupFields } from '../../test/support/client.js';
 import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { ffmpegBinaries } from './transcode-job.js';
-import { makeTestSource, tempFolder } from './transcode/test-media.js';
+import { makeTestSource, tempFolder } from '../../test/support/media.js';
 
 const MP4 = { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' };
 

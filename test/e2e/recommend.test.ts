@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeTestSource } from '../../src/videos/transcode/test-media.js';
+import { makeTestSource } from '../support/media.js';
 import { ffmpegBinaries } from '../../src/videos/transcode-job.js';
 import type { TestClient } from '../support/client.js';
 import { eventually, FEDERATION_ENV, followerCount, Session, setUpSite as setUp } from '../support/federation.js';

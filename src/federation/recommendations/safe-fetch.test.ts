@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allowPrivateAddressesFromEnv, safeFetch, SafeFetchError, type FetchFailure, type HostLookup } from './safe-fetch.js';
-import { startTestSites, type TestSites } from './test-sites.js';
+import { startTestSites, type TestSites } from '../../../test/fakes/video-sites.js';
 
 async function failure(promise: Promise<unknown>): Promise<SafeFetchError> {
   try {

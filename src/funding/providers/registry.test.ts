@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMemoryTestBankStore } from './test-provider/memory-store.js';
-import { createWebhookRecorder } from './testing/webhook-recorder.js';
+import { createWebhookRecorder } from '../../../test/support/funding/webhook-recorder.js';
 import { createProviders, paymentsConfigFromEnv, PaymentsConfigError } from './registry.js';
 
 const stripeEnv = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { monthlyStatement, recordDispute, recordPayment, recordPayout, recordRefund, statementCsv, type FundingSource } from '../ledger/index.js';
 import { money, type Currency } from '../money.js';
-import { createMoneySite, useLanguage, type MoneySite } from './test-support.js';
+import { createMoneySite, useLanguage, type MoneySite } from '../../../test/support/funding/money-site.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const key = () => `test:${randomUUID()}`;

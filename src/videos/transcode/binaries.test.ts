@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { availableBinaries, BinariesNotFoundError, resolveBinaries } from './binaries.js';
 import { runTool } from './exec.js';
-import { tempFolder } from './test-media.js';
+import { tempFolder } from '../../../test/support/media.js';
 
 describe('finding ffmpeg and ffprobe', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { availableBinaries } from './binaries.js';
 import { ProbeError, type ProbeFailureReason } from './errors.js';
 import { probeMedia } from './probe.js';
-import { ffmpegOrThrow, makeTestSource, tempFolder } from './test-media.js';
+import { ffmpegOrThrow, makeTestSource, tempFolder } from '../../../test/support/media.js';
 
 async function rejectsWith(promise: Promise<unknown>, reason: ProbeFailureReason): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {

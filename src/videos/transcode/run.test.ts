@@ -9,7 +9,7 @@ import { runTool } from './exec.js';
 import { parseMasterPlaylist, parseMediaPlaylist } from './hls-playlist.js';
 import { probeMedia } from './probe.js';
 import { transcodeVideo, type TranscodeResult } from './run.js';
-import { makeTestSource, tempFolder } from './test-media.js';
+import { makeTestSource, tempFolder } from '../../../test/support/media.js';
 
 async function streamSize(ffprobe: string, file: string): Promise<string> {
   const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);

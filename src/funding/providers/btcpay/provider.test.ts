@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ProviderError, UnsupportedOperationError, WebhookSignatureError } from '../errors.js';
-import { startFakeBtcpay, type FakeBtcpay } from '../testing/fake-btcpay-server.js';
-import { checkoutInput } from '../testing/test-bank.js';
+import { startFakeBtcpay, type FakeBtcpay } from '../../../../test/fakes/btcpay-server.js';
+import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
 import type { PaymentProvider } from '../types.js';
 import { createBtcpayProvider } from './provider.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ProviderError } from '../errors.js';
-import { startFakeStripe, type FakeStripe } from '../testing/fake-stripe-server.js';
-import { parseStripeForm } from '../testing/local-server.js';
-import { checkoutInput } from '../testing/test-bank.js';
+import { startFakeStripe, type FakeStripe } from '../../../../test/fakes/stripe-server.js';
+import { parseStripeForm } from '../../../../test/fakes/local-server.js';
+import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
 import type { PaymentProvider } from '../types.js';
 import { createStripeProvider } from './provider.js';
 

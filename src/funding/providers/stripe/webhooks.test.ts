@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { createManualClock } from '../../../core/clock.js';
 import { WebhookSignatureError } from '../errors.js';
-import { startFakeStripe, type FakeStripe } from '../testing/fake-stripe-server.js';
-import { checkoutInput } from '../testing/test-bank.js';
+import { startFakeStripe, type FakeStripe } from '../../../../test/fakes/stripe-server.js';
+import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
 import type { PaymentProvider } from '../types.js';
 import { createStripeProvider } from './provider.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProviderError } from '../errors.js';
-import { card, checkoutInput, createTestBankFixture } from '../testing/test-bank.js';
+import { card, checkoutInput, createTestBankFixture } from '../../../../test/support/funding/test-bank.js';
 
 describe('test bank checkout', () => {
   it('takes a 4242 payment, sends the fan to the success URL and announces it with the fee', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProviderError } from '../errors.js';
-import { card, checkoutInput, createTestBankFixture, type TestBankFixture } from '../testing/test-bank.js';
+import { card, checkoutInput, createTestBankFixture, type TestBankFixture } from '../../../../test/support/funding/test-bank.js';
 import type { PaymentEvent } from '../types.js';
 
 /** Pays a checkout with `number`, saving the card; returns the saved card's refs and the payment. */

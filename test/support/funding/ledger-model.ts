@@ -1,8 +1,8 @@
 // A plain in-memory model of the ledger's rules, for the model-based test: account balances in a Map,
 // payments and disputes in arrays, each rule written the most direct way. The test runs the same
 // events through the model and the real ledger and requires the same outcomes and balances.
-import { mulDivCeil, percentOf, splitLargestRemainder, type Currency } from '../money.js';
-import { accounts } from './accounts.js';
+import { mulDivCeil, percentOf, splitLargestRemainder, type Currency } from '../../../src/funding/money.js';
+import { accounts } from '../../../src/funding/ledger/accounts.js';
 
 /** What happened to one delivered event. */
 export type Outcome = 'created' | 'replay' | `error:${string}`;

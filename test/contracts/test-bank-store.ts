@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NewTestBankRecord, TestBankStore } from '../test-provider/store.js';
+import type { NewTestBankRecord, TestBankStore } from '../../src/funding/providers/test-provider/store.js';
 
 let seq = 0;
 

@@ -1,4 +1,4 @@
-import type { TestWebhookDelivery } from '../test-provider/webhooks.js';
+import type { TestWebhookDelivery } from '../../../src/funding/providers/test-provider/webhooks.js';
 
 /**
  * Stands in for the app's job queue in tests: the test bank's `deliver` only records, and the test

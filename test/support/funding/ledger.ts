@@ -1,6 +1,6 @@
 // Helpers for the ledger's tests: creators and fans as plain rows, and a fixed time.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../core/db/index.js';
+import type { Queryable } from '../../../src/core/db/index.js';
 
 /** Creates a channel row and returns its id. */
 export async function createChannel(q: Queryable, handle = `c_${randomUUID().slice(0, 8)}`): Promise<string> {

@@ -1,8 +1,8 @@
 // Helpers for the money pages' route tests: a whole test site at a fixed instant, and one browser per
 // role on the channel "camille" (owner, channel admin, editor, fan), plus the admin of another channel.
-import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createManualClock, createTestSite, latestMagicToken, type TestSite } from '../../../test/support/harness.js';
-import { fundingStudioRoutes } from './routes.js';
+import { TestClient, setupFields } from '../client.js';
+import { createManualClock, createTestSite, signUpFan, type TestSite } from '../harness.js';
+import { fundingStudioRoutes } from '../../../src/funding/studio/routes.js';
 
 /** The tests' "now": 21 November 2026, noon UTC. */
 export const NOW = new Date('2026-11-21T12:00:00Z');
@@ -29,13 +29,6 @@ function mountIfMissing(site: TestSite): void {
   site.app.route('/studio', fundingStudioRoutes(site.deps));
 }
 
-async function signUp(site: TestSite, email: string): Promise<TestClient> {
-  const client = new TestClient(site.app);
-  await client.post('/signup', { email, display_name: email.split('@')[0]! });
-  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
-  return client;
-}
-
 /** A test site (site time zone UTC, clock stopped at NOW) with the channel camille and its team. */
 export async function createMoneySite(): Promise<MoneySite> {
   const site = await createTestSite({ clock: createManualClock(NOW), env: { SITE_TIMEZONE: 'UTC' } });
@@ -43,10 +36,10 @@ export async function createMoneySite(): Promise<MoneySite> {
   const owner = new TestClient(site.app, { 'accept-language': 'en' });
   await owner.post('/setup', setupFields({ channel_language: 'en' }));
   await owner.post('/studio/channels/new', { channel_name: 'Noé joue', handle: 'noe', description: '', channel_language: 'fr' });
-  const admin = await signUp(site, 'admin@example.org');
-  const editor = await signUp(site, 'editor@example.org');
-  const fan = await signUp(site, 'fan@example.org');
-  const otherAdmin = await signUp(site, 'noe@example.org');
+  const admin = await signUpFan(site, 'admin@example.org');
+  const editor = await signUpFan(site, 'editor@example.org');
+  const fan = await signUpFan(site, 'fan@example.org');
+  const otherAdmin = await signUpFan(site, 'noe@example.org');
   await owner.post('/studio/channels/camille/team', { email: 'admin@example.org', role: 'admin' });
   await owner.post('/studio/channels/camille/team', { email: 'editor@example.org', role: 'editor' });
   await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' });

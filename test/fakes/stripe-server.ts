@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_FEES, processingFee } from '../test-provider/fees.js';
+import { DEFAULT_FEES, processingFee } from '../../src/funding/providers/test-provider/fees.js';
 import { parseStripeForm, startLocalServer, type FakeResponse, type LocalServer, type RecordedRequest } from './local-server.js';
 
 /** Stripe objects as loose JSON: the fake mirrors documented shapes, not the SDK types. */

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runTool } from './exec.js';
+import { runTool } from '../../src/videos/transcode/exec.js';
 
 /** Options of {@link makeTestSource}; defaults: 640x360, 3 s, 30 fps, video and audio. */
 export interface TestSourceOptions {

@@ -1,9 +1,9 @@
-import { createManualClock } from '../../../core/clock.js';
-import { createMemoryTestBankStore } from '../test-provider/memory-store.js';
-import { createTestProvider, type CreateTestProviderOptions, type TestProvider } from '../test-provider/provider.js';
-import type { TestBankStore } from '../test-provider/store.js';
-import type { TestWebhookDelivery } from '../test-provider/webhooks.js';
-import type { CreateCheckoutInput, PaymentEvent } from '../types.js';
+import { createManualClock } from '../../../src/core/clock.js';
+import { createMemoryTestBankStore } from '../../../src/funding/providers/test-provider/memory-store.js';
+import { createTestProvider, type CreateTestProviderOptions, type TestProvider } from '../../../src/funding/providers/test-provider/provider.js';
+import type { TestBankStore } from '../../../src/funding/providers/test-provider/store.js';
+import type { TestWebhookDelivery } from '../../../src/funding/providers/test-provider/webhooks.js';
+import type { CreateCheckoutInput, PaymentEvent } from '../../../src/funding/providers/types.js';
 import { createWebhookRecorder, type WebhookRecorder } from './webhook-recorder.js';
 
 /** A test bank wired for unit tests: memory store, recorded webhooks, a clock the test moves. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { btcpaySignature } from '../btcpay/webhooks.js';
+import { btcpaySignature } from '../../src/funding/providers/btcpay/webhooks.js';
 import { startLocalServer, type FakeResponse, type LocalServer, type RecordedRequest } from './local-server.js';
 
 /** A Greenfield invoice as the fake keeps it. */

@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createStorage, RangeNotSatisfiableError, type MediaStorage } from './index.js';
-import { startTestS3Server } from './s3-test-server.js';
+import { createStorage, RangeNotSatisfiableError, type MediaStorage } from '../../src/core/storage/index.js';
+import { startTestS3Server } from '../fakes/s3-server.js';
 
 // The same assertions for every adapter: what callers may rely on whatever the storage is.
 interface Adapter {

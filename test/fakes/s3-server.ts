@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import type { S3StorageOptions } from './s3.js';
+import type { S3StorageOptions } from '../../src/core/storage/s3.js';
 
 /** A running in-process S3-compatible server with one empty bucket; `close` stops it and removes its files. */
 export interface TestS3Server {

@@ -1,5 +1,8 @@
+import { formatMessage } from './format.js';
 import { en, type MessageKey } from './messages/en.js';
 import { fr } from './messages/fr.js';
+
+export { formatMessage, type MessageValues } from './format.js';
 
 export type { MessageKey } from './messages/en.js';
 
@@ -20,16 +23,13 @@ export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === 'string' && Object.hasOwn(en, value);
 }
 
-/** Returns a translator for `locale`; `{name}` placeholders are replaced by `vars.name`. */
+/**
+ * Returns a translator for `locale`: messages are ICU MessageFormat (see format.ts), so `{name}` is replaced by
+ * `vars.name` and `{count, plural, one {# result} other {# results}}` follows the language's plural rules.
+ */
 export function translator(locale: Locale): Translate {
   const catalog = catalogs[locale];
-  return (key, vars) => {
-    const template = catalog[key] ?? en[key] ?? key;
-    if (!vars) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      Object.hasOwn(vars, name) ? String(vars[name]) : whole,
-    );
-  };
+  return (key, vars) => formatMessage(locale, catalog[key] ?? en[key] ?? key, vars);
 }
 
 /** Picks the best supported language from an Accept-Language header (RFC 9110 quality values). */

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every *.test.ts(x) under src/ and test/ with Node's test runner (TypeScript through tsx).
 // Extra arguments narrow the run: `npm test -- src/accounts` runs the files under that path.
+// Every test process first loads test/support/messages.ts: the capabilities' words, for tests that render
+// pages without building a site.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +26,7 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--import', new URL('../test/support/messages.ts', import.meta.url).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

@@ -4,7 +4,7 @@ import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { MODULES } from './modules.js';
 import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/index.js';
-import { configFragments, subscriberIndex } from './site.js';
+import { configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
                     [--description "..."] [--language en|fr] [--password "..."]
@@ -86,6 +86,7 @@ async function init(argv: string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  registerCapabilityMessages(MODULES);
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'init') return init(rest);
   console.log(USAGE);

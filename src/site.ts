@@ -1,6 +1,7 @@
 import type { ConfigFragment } from './core/config.js';
 import type { AppDeps } from './core/deps.js';
 import { eventJobHandlers, type EventHandler, type EventName, type SubscriberIndex } from './core/events/index.js';
+import { registerMessages } from './core/i18n/index.js';
 import { enqueue, type JobHandler, type JobHandlers } from './core/jobs/index.js';
 import type { BuildContext, CapabilityManifest, SiteServices, Slots } from './core/module.js';
 
@@ -31,6 +32,15 @@ export function configFragments(modules: readonly CapabilityManifest[]): ConfigF
   return modules.flatMap((m) => (m.config ? [m.config] : []));
 }
 
+/**
+ * Gives the translator every capability's words (idempotent; a key two capabilities define is refused).
+ * `buildSite` calls it, so the web app, the worker and the tests' sites all know every key; the CLI calls it
+ * before doing anything.
+ */
+export function registerCapabilityMessages(modules: readonly CapabilityManifest[]): void {
+  for (const m of modules) if (m.messages) registerMessages(m.name, m.messages);
+}
+
 /** Builds the services and context every capability factory receives, in list order. */
 export function buildSite(deps: AppDeps, modules: readonly CapabilityManifest[], options: BuildSiteOptions = {}): Site {
   const names = new Set<string>();
@@ -38,6 +48,7 @@ export function buildSite(deps: AppDeps, modules: readonly CapabilityManifest[],
     if (names.has(m.name)) throw new Error(`two capabilities are named ${m.name}`);
     names.add(m.name);
   }
+  registerCapabilityMessages(modules);
   const services = {} as SiteServices;
   const slotCache = new Map<keyof Slots, unknown[]>();
   const ctx: BuildContext = {

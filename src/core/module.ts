@@ -2,6 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { ConfigFragment } from './config.js';
 import type { AppDeps } from './deps.js';
 import type { EventHandler, EventName } from './events/index.js';
+import type { Messages } from './i18n/index.js';
 import type { AppContext, AppEnv, CurrentUser } from './http/context.js';
 import type { JobHandlers } from './jobs/index.js';
 
@@ -34,6 +35,12 @@ export interface CapabilityManifest {
   readonly contributes?: Contributions;
   /** How each table it owns travels in an export, or why it does not. */
   readonly tables: Readonly<Record<string, TablePortability>>;
+  /**
+   * Its words: the `en` and `fr` catalogs of its `messages.ts` (French type-checked complete against
+   * English). Building the site registers them with the translator; their keys join `MessageKey` by
+   * declaration merging in that file. Every manifest sets it, empty when the capability shows no text.
+   */
+  readonly messages?: Messages;
 }
 
 /**

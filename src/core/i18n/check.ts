@@ -58,3 +58,20 @@ export function messageProblems(key: string, texts: Readonly<Record<string, stri
   }
   return problems;
 }
+
+/**
+ * What is wrong with a catalog pair: French lacks an English key or has one English does not, a text is
+ * empty, or a message has a problem ({@link messageProblems}).
+ */
+export function catalogProblems(name: string, messages: { readonly en: Readonly<Record<string, string>>; readonly fr: Readonly<Record<string, string>> }): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(messages.en)) if (!Object.hasOwn(messages.fr, key)) problems.push(`${name}: fr lacks ${key}`);
+  for (const key of Object.keys(messages.fr)) if (!Object.hasOwn(messages.en, key)) problems.push(`${name}: fr has ${key}, which en does not`);
+  for (const [key, english] of Object.entries(messages.en)) {
+    const french = messages.fr[key];
+    if (french === undefined) continue;
+    if (!english.trim() || !french.trim()) problems.push(`${name}: ${key} is empty in ${english.trim() ? 'fr' : 'en'}`);
+    problems.push(...messageProblems(key, { en: english, fr: french }));
+  }
+  return problems;
+}

@@ -2,19 +2,16 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { catalogKeys, LOCALES, negotiateLocale, translator } from './index.js';
-import { messageProblems } from './check.js';
+import { catalogProblems, messageProblems } from './check.js';
+import { formatMessage, isMessageKey, negotiateLocale, registeredMessageKeys, registerMessages, translator } from './index.js';
 import { en } from './messages/en.js';
 import { fr } from './messages/fr.js';
 
-
+// Each capability's catalog is tested with the capability list in test/messages.test.ts; here, core's own.
 describe('i18n', () => {
-  it('has every key in every language, with the same arguments, valid plural branches and no empty text', () => {
-    for (const locale of LOCALES) assert.deepEqual(catalogKeys(locale).sort(), Object.keys(en).sort());
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      assert.deepEqual(messageProblems(key, { en: en[key], fr: fr[key] }), [], key);
-      assert.ok(fr[key].trim().length > 0, `fr ${key} is empty`);
-    }
+  it('has every core key in French, with the same arguments, valid plural branches and no empty text', () => {
+    assert.deepEqual(catalogProblems('core', { en, fr }), []);
+    for (const key of Object.keys(en)) assert.equal(registeredMessageKeys().get(key), 'core', key);
   });
 
   it('catches broken messages: quoting apostrophes, other arguments, plural categories the language lacks', () => {
@@ -26,37 +23,47 @@ describe('i18n', () => {
     assert.match(messageProblems('k', { en: '{n, plural, one {# day} other {# days}', fr: '{n} jours' }).join(), /not valid ICU/);
     assert.match(messageProblems('k', { en: '{n, select, a {A} other {B}}', fr: '{n, plural, one {A} other {B}}' }).join(), /is select in en but plural in fr/);
     assert.deepEqual(messageProblems('k', { en: '{n} had', fr: '{n, plural, one {# a} other {# ont}}' }), []);
+    assert.deepEqual(catalogProblems('x', { en: { a: 'A', b: 'B' }, fr: { a: ' ', c: 'C' } }), ['x: fr lacks b', 'x: fr has c, which en does not', 'x: a is empty in fr']);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
     const t = translator('fr');
-    assert.equal(t('channel.about_heading', { name: 'Lou' }), 'À propos de Lou');
-    assert.equal(t('channel.about_heading'), 'À propos de {name}');
+    assert.equal(t('language.switch_to', { language: 'English' }), "Passer l'interface en English");
+    assert.equal(t('language.switch_to'), "Passer l'interface en {language}");
+    assert.equal(formatMessage('en', 'Hello {name}, {other}', { name: 'Lou' }), 'Hello Lou, {other}');
   });
 
   it('follows each language’s plural rules (French `one` covers 0 and 1)', () => {
+    const plural = '{count, plural, one {# result} other {# results}}';
+    assert.deepEqual([0, 1, 2].map((count) => formatMessage('en', plural, { count })), ['0 results', '1 result', '2 results']);
+    assert.deepEqual([0, 1, 2].map((count) => formatMessage('fr', plural, { count })), ['0 result', '1 result', '2 results']);
+    assert.equal(formatMessage('en', plural, { count: 1000 }), '1,000 results');
+    assert.equal(formatMessage('fr', plural, { count: 1000 }), '1\u202f000 results');
+    assert.equal(formatMessage('en', '{count, plural, =0 {none} one {# result} other {# results}}', { count: 0 }), 'none');
     const en = translator('en');
     const fr = translator('fr');
-    const cases: [Parameters<typeof en>[0], string, string[], string[]][] = [
-      ['search.count', 'count', ['0 results.', '1 result.', '2 results.'], ['0 résultat.', '1 résultat.', '2 résultats.']],
-      ['error.rate_limited', 'minutes', ['wait 0 minutes', 'wait 1 minute and', 'wait 2 minutes'], ['Patientez 0 minute puis', 'Patientez 1 minute puis', 'Patientez 2 minutes']],
-      ['membership.benefit_early', 'days', ['videos 0 days before', 'videos 1 day before', 'videos 2 days before'], ['vidéos 0 jour avant', 'vidéos 1 jour avant', 'vidéos 2 jours avant']],
-      ['studio.tiers.early_access_n', 'days', ['Early access: 0 days', 'Early access: 1 day', 'Early access: 2 days'], ['Accès anticipé : 0 jour', 'Accès anticipé : 1 jour', 'Accès anticipé : 2 jours']],
-    ];
-    for (const [key, arg, english, french] of cases) {
-      [0, 1, 2].forEach((n, i) => {
-        assert.ok(en(key, { [arg]: n }).includes(english[i]!), `en ${key} ${n}: ${en(key, { [arg]: n })}`);
-        assert.ok(fr(key, { [arg]: n }).includes(french[i]!), `fr ${key} ${n}: ${fr(key, { [arg]: n })}`);
-      });
-    }
-    assert.equal(en('search.count', { count: 1000 }), '1,000 results.');
-    assert.equal(fr('search.count', { count: 1000 }), '1\u202f000 résultats.');
-    assert.equal(en('mail.magic.body', { link: 'L', minutes: 1 }).includes('expires in 1 minute.'), true);
+    assert.deepEqual([0, 1, 2].map((minutes) => en('error.rate_limited', { minutes })), [0, 1, 2].map((n) => `Too many attempts. Please wait ${n} minute${n === 1 ? '' : 's'} and try again.`));
+    assert.deepEqual([0, 1, 2].map((minutes) => fr('error.rate_limited', { minutes })), [0, 1, 2].map((n) => `Trop de tentatives. Patientez ${n} minute${n < 2 ? '' : 's'} puis réessayez.`));
   });
 
-  it('leaves unknown placeholders visible next to plural arguments', () => {
-    const t = translator('en');
-    assert.equal(t('studio.members.churn_explain', { at_start: 2 }), 'Of the 2 members at the start of the period, {ended} had their membership end (expire) during it.');
+  it('leaves unknown placeholders visible next to plural arguments, and a message without its number as written', () => {
+    assert.equal(formatMessage('en', '{count, plural, one {# file} other {# files}} in {folder}', { count: 2 }), '2 files in {folder}');
+    assert.equal(formatMessage('en', '{count, plural, one {# file} other {# files}}'), '{count, plural, one {# file} other {# files}}');
+  });
+
+  it('registers catalogs once, refuses a key two catalogs define, and knows only registered keys', () => {
+    const first = { en: { 'i18n_test.hello': 'Hello {name}' }, fr: { 'i18n_test.hello': 'Bonjour {name}' } };
+    registerMessages('first', first);
+    registerMessages('first again, the same catalog', first);
+    assert.equal(registeredMessageKeys().get('i18n_test.hello'), 'first');
+    assert.ok(isMessageKey('i18n_test.hello'));
+    assert.equal(translator('fr')('i18n_test.hello' as never, { name: 'Lou' }), 'Bonjour Lou');
+    assert.throws(
+      () => registerMessages('second', { en: { 'i18n_test.hello': 'Hi' }, fr: { 'i18n_test.hello': 'Salut' } }),
+      /The message key i18n_test.hello is defined by first and again by second/,
+    );
+    assert.equal(isMessageKey('i18n_test.nobody'), false);
+    assert.equal(translator('en')('i18n_test.nobody' as never), 'i18n_test.nobody');
   });
 
   it('picks the best supported language from Accept-Language', () => {

@@ -1,6 +1,8 @@
 /**
- * English catalog: the reference. Every key here must exist in every other catalog (the type of
- * `fr` enforces it and a test checks placeholders). `{name}` marks a value filled in at run time.
+ * Core's English catalog: the words of the layout, navigation, errors, forms and languages (each capability
+ * has its own catalog in its `messages.ts`). The reference: `fr` must have exactly these keys (its type
+ * enforces it; the catalog tests check arguments and plurals). Messages are ICU MessageFormat: `{name}` marks
+ * a value filled in at run time, `{count, plural, one {# …} other {# …}}` a number's plural.
  */
 export const en = {
   'nav.label': 'Main',
@@ -535,4 +537,3 @@ export const en = {
   'recommendations.limit': 'A channel can recommend at most 100 videos. Remove one first.',
 } as const;
 
-export type MessageKey = keyof typeof en;

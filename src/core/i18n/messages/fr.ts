@@ -1,7 +1,7 @@
-import type { MessageKey } from './en.js';
+import type { en } from './en.js';
 
 /** Catalogue français : complet par construction (le type exige chaque clé du catalogue anglais). */
-export const fr: Record<MessageKey, string> = {
+export const fr: Record<keyof typeof en, string> = {
   'nav.label': 'Principale',
   'nav.skip': 'Aller au contenu',
   'nav.studio': 'Studio',

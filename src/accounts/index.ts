@@ -4,6 +4,7 @@
  */
 import { cookiePolicy } from '../core/http/cookies.js';
 import { defineCapability } from '../core/module.js';
+import { en, fr } from './messages.js';
 import { accountRoutes } from './routes.js';
 import { sessionMiddleware } from './session-middleware.js';
 
@@ -11,6 +12,7 @@ export { requireUser } from './routes.js';
 
 export const accountsCapability = defineCapability({
   name: 'accounts',
+  messages: { en, fr },
   middleware: (ctx) => sessionMiddleware(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl)),
   routes: [{ area: 'public', path: '/', build: (ctx) => accountRoutes(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl), ctx.studioAccess) }],
   tables: {

@@ -20,7 +20,6 @@ export const en = {
   'form.optional': '(optional)',
   'form.save': 'Save',
 
-  'notice.setup_done': 'Your site is ready. Welcome to your Studio!',
   'notice.saved': 'Saved.',
   'notice.channel_created': 'The channel is created.',
   'notice.member_added': 'Team member added.',
@@ -44,13 +43,6 @@ export const en = {
   'error.rate_limited': 'Too many attempts. Please wait {minutes, plural, one {# minute} other {# minutes}} and try again.',
   'error.internal': 'An unexpected error occurred. It has been logged; please try again later.',
 
-  'setup.title': 'Set up your site',
-  'setup.intro': 'Create the owner account and your first channel. You can add more channels later.',
-  'setup.owner_legend': 'You, the owner',
-  'setup.channel_legend': 'Your first channel',
-  'setup.password_hint': 'At least 10 characters. Leave empty to log in with e-mail links only.',
-  'setup.submit': 'Create my site',
-  'setup.already_done': 'This site is already set up. Log in as its owner to change it.',
 
 
 

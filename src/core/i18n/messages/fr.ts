@@ -17,7 +17,6 @@ export const fr: Record<keyof typeof en, string> = {
   'form.optional': '(facultatif)',
   'form.save': 'Enregistrer',
 
-  'notice.setup_done': 'Votre site est prêt. Bienvenue dans votre Studio !',
   'notice.saved': 'Enregistré.',
   'notice.channel_created': 'La chaîne est créée.',
   'notice.member_added': "Membre de l'équipe ajouté.",
@@ -41,13 +40,6 @@ export const fr: Record<keyof typeof en, string> = {
   'error.rate_limited': 'Trop de tentatives. Patientez {minutes, plural, one {# minute} other {# minutes}} puis réessayez.',
   'error.internal': "Une erreur inattendue s'est produite. Elle a été enregistrée ; veuillez réessayer plus tard.",
 
-  'setup.title': 'Configurer votre site',
-  'setup.intro': 'Créez le compte propriétaire et votre première chaîne. Vous pourrez ajouter d’autres chaînes ensuite.',
-  'setup.owner_legend': 'Vous, le ou la propriétaire',
-  'setup.channel_legend': 'Votre première chaîne',
-  'setup.password_hint': 'Au moins 10 caractères. Laissez vide pour vous connecter uniquement par lien envoyé par e-mail.',
-  'setup.submit': 'Créer mon site',
-  'setup.already_done': 'Ce site est déjà configuré. Connectez-vous en tant que propriétaire pour le modifier.',
 
 
 

@@ -4,6 +4,7 @@
  * page through the `channel.sections` slot.
  */
 import { defineCapability } from '../core/module.js';
+import { en, fr } from './messages.js';
 import { channelMediaRoutes, channelRoutes, type ChannelSectionRenderer } from './routes.js';
 import { canUseStudio } from './service.js';
 
@@ -19,6 +20,7 @@ declare module '../core/module.js' {
 
 export const channelsCapability = defineCapability({
   name: 'channels',
+  messages: { en, fr },
   routes: [
     { area: 'public', path: '/', build: (ctx) => channelRoutes(ctx.deps, ctx.studioAccess, () => ctx.fill('channel.sections')) },
     { area: 'media', path: '/', build: (ctx) => channelMediaRoutes(ctx.deps) },

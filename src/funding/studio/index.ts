@@ -1,9 +1,11 @@
 /** The creator's money pages in the Studio: revenue statements, membership tiers, members. */
 import { defineCapability } from '../../core/module.js';
+import { en, fr } from './messages.js';
 import { fundingStudioRoutes } from './routes.js';
 
 export const fundingStudioCapability = defineCapability({
   name: 'funding-studio',
+  messages: { en, fr },
   routes: [{ area: 'studio', path: '/studio', build: (ctx) => fundingStudioRoutes(ctx.deps) }],
   contributes: {
     'studio.channel-menu': () => [

@@ -5,6 +5,7 @@
  */
 import { defineCapability } from '../core/module.js';
 import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+import { en, fr } from './messages.js';
 import { studioRoutes } from './routes.js';
 
 export type { StudioMenuEntry, StudioSiteLink } from './menu.js';
@@ -21,6 +22,7 @@ declare module '../core/module.js' {
 
 export const studioCapability = defineCapability({
   name: 'studio',
+  messages: { en, fr },
   routes: [{ area: 'studio', path: '/studio', build: (ctx) => studioRoutes(ctx.deps, { channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order), site: () => ctx.fill('studio.site-menu').flat() }) }],
   contributes: {
     'studio.channel-menu': () => [

@@ -21,9 +21,6 @@ export const en = {
   'form.save': 'Save',
 
   'notice.saved': 'Saved.',
-  'notice.channel_created': 'The channel is created.',
-  'notice.member_added': 'Team member added.',
-  'notice.member_removed': 'Team member removed.',
 
   'error.title': 'Something is not right',
   'error.back_home': 'Back to the home page',
@@ -47,28 +44,8 @@ export const en = {
 
 
 
-  'role.admin': 'Admin',
-  'role.editor': 'Editor',
 
-  'studio.title': 'Studio',
-  'studio.nav_label': 'Studio',
-  'studio.overview': 'Overview',
-  'studio.your_channels': 'Your channels',
-  'studio.role': 'Role',
-  'studio.actions': 'Actions',
-  'studio.settings': 'Settings',
-  'studio.settings_of': 'Settings of {name}',
-  'studio.team': 'Team',
-  'studio.team_of': 'Team of {name}',
-  'studio.new_channel': 'New channel',
-  'studio.create': 'Create the channel',
-  'studio.add_member': 'Add a team member',
-  'studio.add_member_explain': 'Admins manage the channel and its team; editors publish on it.',
-  'studio.add': 'Add',
-  'studio.remove': 'Remove',
-  'studio.remove_member': 'Remove {name} from the team',
   'studio.forbidden': 'The Studio is for the site owner and channel teams.',
-  'studio.owner_only': 'Only the site owner can do this.',
 
   "search.label": "Search videos",
   "search.placeholder": "Search videos",
@@ -174,7 +151,6 @@ export const en = {
   'recommendations.studio_link': 'Recommendations',
   'studio.fediverse': 'Fediverse',
   'studio.fediverse_activity': 'Fediverse activity',
-  'studio.site_pages': 'Site',
   'recommendations.title_of': 'Recommendations of {name}',
   'recommendations.explain': 'Recommend videos from other sites (PeerTube, YouTube, Vimeo, another Fanfare site…). Paste the address of the video’s page: its title, picture and author are read once and shown on your channel page and under your videos.',
   'recommendations.url': 'Address of the video',

@@ -18,9 +18,6 @@ export const fr: Record<keyof typeof en, string> = {
   'form.save': 'Enregistrer',
 
   'notice.saved': 'Enregistré.',
-  'notice.channel_created': 'La chaîne est créée.',
-  'notice.member_added': "Membre de l'équipe ajouté.",
-  'notice.member_removed': "Membre de l'équipe retiré.",
 
   'error.title': 'Quelque chose ne va pas',
   'error.back_home': "Retour à l'accueil",
@@ -44,28 +41,8 @@ export const fr: Record<keyof typeof en, string> = {
 
 
 
-  'role.admin': 'Admin',
-  'role.editor': 'Éditeur·rice',
 
-  'studio.title': 'Studio',
-  'studio.nav_label': 'Studio',
-  'studio.overview': "Vue d'ensemble",
-  'studio.your_channels': 'Vos chaînes',
-  'studio.role': 'Rôle',
-  'studio.actions': 'Actions',
-  'studio.settings': 'Réglages',
-  'studio.settings_of': 'Réglages de {name}',
-  'studio.team': 'Équipe',
-  'studio.team_of': 'Équipe de {name}',
-  'studio.new_channel': 'Nouvelle chaîne',
-  'studio.create': 'Créer la chaîne',
-  'studio.add_member': "Ajouter un membre à l'équipe",
-  'studio.add_member_explain': 'Les admins gèrent la chaîne et son équipe ; les éditeur·rices y publient.',
-  'studio.add': 'Ajouter',
-  'studio.remove': 'Retirer',
-  'studio.remove_member': "Retirer {name} de l'équipe",
   'studio.forbidden': "Le Studio est réservé au ou à la propriétaire du site et aux équipes des chaînes.",
-  'studio.owner_only': 'Seul·e le ou la propriétaire du site peut faire cela.',
 
   "search.label": "Rechercher des vidéos",
   "search.placeholder": "Rechercher des vidéos",
@@ -171,7 +148,6 @@ export const fr: Record<keyof typeof en, string> = {
   'recommendations.studio_link': 'Recommandations',
   'studio.fediverse': 'Fédivers',
   'studio.fediverse_activity': 'Activité du fédivers',
-  'studio.site_pages': 'Site',
   'recommendations.title_of': 'Recommandations de {name}',
   'recommendations.explain': 'Recommandez des vidéos d’autres sites (PeerTube, YouTube, Vimeo, un autre site Fanfare…). Collez l’adresse de la page de la vidéo : son titre, son image et son auteur sont lus une fois, puis affichés sur la page de votre chaîne et sous vos vidéos.',
   'recommendations.url': 'Adresse de la vidéo',

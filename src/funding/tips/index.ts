@@ -1,5 +1,6 @@
 /** Tips under every video: a creator-set minimum, the fan free to give more, messages moderated by the team. */
 import { defineCapability, oncePerSite } from '../../core/module.js';
+import { en, fr } from './messages.js';
 import { tipRoutes, tipWidget } from './routes.js';
 import { tipPurpose } from './service.js';
 
@@ -7,6 +8,7 @@ const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments));
 
 export const tipsCapability = defineCapability({
   name: 'tips',
+  messages: { en, fr },
   routes: [
     { area: 'public', path: '/', build: (ctx) => routes(ctx).public },
     { area: 'studio', path: '/studio', build: (ctx) => routes(ctx).studio },

@@ -1,11 +1,13 @@
 /** Memberships: monthly/yearly tiers, members-only videos, early access, renewals by the site's own jobs. */
 import { defineCapability } from '../../core/module.js';
+import { en, fr } from './messages.js';
 import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
 
 export const membershipsCapability = defineCapability({
   name: 'memberships',
+  messages: { en, fr },
   routes: [{ area: 'public', path: '/', build: (ctx) => membershipRoutes(ctx.deps, ctx.services.payments) }],
   jobs: (ctx) => ({ [RENEW_JOB]: renewMembershipHandler(ctx.deps, ctx.services.payments) }),
   contributes: {

@@ -4,6 +4,7 @@
  * See CONTEXT.md for the words of this domain.
  */
 import { defineCapability, oncePerSite } from '../../core/module.js';
+import { en, fr } from './messages.js';
 import { channelRecommendationShelf, recommendationPublicRoutes, videoRecommendationShelf } from './public-routes.js';
 import { recommendationStudioRoutes, type RecommendationStudioOptions } from './studio-routes.js';
 
@@ -38,6 +39,7 @@ const publicRoutes = oncePerSite((ctx) => recommendationPublicRoutes(ctx.deps));
 
 export const recommendationsCapability = defineCapability({
   name: 'recommendations',
+  messages: { en, fr },
   routes: [
     { area: 'api', path: '/', build: (ctx) => publicRoutes(ctx).api },
     { area: 'media', path: '/', build: (ctx) => publicRoutes(ctx).media },

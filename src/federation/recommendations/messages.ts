@@ -1,0 +1,86 @@
+/**
+ * The words of recommendations: the Studio page, the shelves, why an address was refused.
+ * English is the reference; French has exactly its keys (the type says so, the catalog tests check
+ * arguments and plurals). Messages are ICU MessageFormat: `{name}`, `{count, plural, one {# …} other {# …}}`.
+ */
+export const en = {
+  'notice.recommendation_added': 'The video is recommended on your channel.',
+  'notice.recommendation_removed': 'The recommendation is removed.',
+  'recommendations.studio_link': 'Recommendations',
+  'recommendations.title_of': 'Recommendations of {name}',
+  'recommendations.explain': 'Recommend videos from other sites (PeerTube, YouTube, Vimeo, another Fanfare site…). Paste the address of the video’s page: its title, picture and author are read once and shown on your channel page and under your videos.',
+  'recommendations.url': 'Address of the video',
+  'recommendations.url_hint': 'The link to the video’s page, like https://video.example/w/abc.',
+  'recommendations.note': 'Why you recommend it',
+  'recommendations.note_hint': 'Shown with the video. At most 500 characters.',
+  'recommendations.submit': 'Recommend',
+  'recommendations.yours': 'Your recommendations',
+  'recommendations.none': 'You do not recommend any video yet.',
+  'recommendations.remove': 'Remove',
+  'recommendations.remove_label': 'Remove the recommendation of “{title}”',
+  'recommendations.by_others': 'Who recommends your videos',
+  'recommendations.by_others_none': 'Nobody on another site recommends your videos yet.',
+  'recommendations.col_who': 'Who',
+  'recommendations.col_what': 'What',
+  'recommendations.col_when': 'Since',
+  'recommendations.channel_itself': 'Your channel',
+  'recommendations.shelf_heading': 'Recommended by {name}',
+  'recommendations.url_invalid': 'Enter the full address of a video page, like https://video.example/w/abc.',
+  'recommendations.url_scheme': 'Only web addresses (http:// or https://) can be recommended.',
+  'recommendations.url_too_long': 'This address is too long (at most 2048 characters).',
+  'recommendations.note_too_long': 'At most 500 characters.',
+  'recommendations.refused_address': 'This address leads to a private network. Only public sites can be recommended.',
+  'recommendations.dns': 'No site answers to this name. Check the address.',
+  'recommendations.unreachable': 'The site could not be reached. Check the address, or try again later.',
+  'recommendations.timeout': 'The site took too long to answer. Try again later.',
+  'recommendations.too_large': 'This page is too large to read (over 1 MB before its description ends).',
+  'recommendations.too_many_redirects': 'This address redirects too many times.',
+  'recommendations.http_status': 'The site answered with an error. Check that the address is right and the video is public.',
+  'recommendations.not_video': 'This page does not describe a video (no ActivityPub, oEmbed or Open Graph video information).',
+  'recommendations.duplicate': 'You already recommend this video.',
+  'recommendations.limit': 'A channel can recommend at most 100 videos. Remove one first.',
+} as const;
+
+export const fr: Record<keyof typeof en, string> = {
+  'notice.recommendation_added': 'La vidéo est recommandée sur votre chaîne.',
+  'notice.recommendation_removed': 'La recommandation est retirée.',
+  'recommendations.studio_link': 'Recommandations',
+  'recommendations.title_of': 'Recommandations de {name}',
+  'recommendations.explain': 'Recommandez des vidéos d’autres sites (PeerTube, YouTube, Vimeo, un autre site Fanfare…). Collez l’adresse de la page de la vidéo : son titre, son image et son auteur sont lus une fois, puis affichés sur la page de votre chaîne et sous vos vidéos.',
+  'recommendations.url': 'Adresse de la vidéo',
+  'recommendations.url_hint': 'Le lien vers la page de la vidéo, par exemple https://video.example/w/abc.',
+  'recommendations.note': 'Pourquoi vous la recommandez',
+  'recommendations.note_hint': 'Affiché avec la vidéo. 500 caractères au plus.',
+  'recommendations.submit': 'Recommander',
+  'recommendations.yours': 'Vos recommandations',
+  'recommendations.none': 'Vous ne recommandez encore aucune vidéo.',
+  'recommendations.remove': 'Retirer',
+  'recommendations.remove_label': 'Retirer la recommandation de « {title} »',
+  'recommendations.by_others': 'Qui recommande vos vidéos',
+  'recommendations.by_others_none': 'Personne sur un autre site ne recommande encore vos vidéos.',
+  'recommendations.col_who': 'Qui',
+  'recommendations.col_what': 'Quoi',
+  'recommendations.col_when': 'Depuis',
+  'recommendations.channel_itself': 'Votre chaîne',
+  'recommendations.shelf_heading': 'Recommandé par {name}',
+  'recommendations.url_invalid': 'Saisissez l’adresse complète d’une page de vidéo, par exemple https://video.example/w/abc.',
+  'recommendations.url_scheme': 'Seules les adresses web (http:// ou https://) peuvent être recommandées.',
+  'recommendations.url_too_long': 'Cette adresse est trop longue (2048 caractères au plus).',
+  'recommendations.note_too_long': '500 caractères au plus.',
+  'recommendations.refused_address': 'Cette adresse mène à un réseau privé. Seuls les sites publics peuvent être recommandés.',
+  'recommendations.dns': 'Aucun site ne répond à ce nom. Vérifiez l’adresse.',
+  'recommendations.unreachable': 'Le site est injoignable. Vérifiez l’adresse, ou réessayez plus tard.',
+  'recommendations.timeout': 'Le site a mis trop de temps à répondre. Réessayez plus tard.',
+  'recommendations.too_large': 'Cette page est trop volumineuse pour être lue (plus de 1 Mo avant la fin de sa description).',
+  'recommendations.too_many_redirects': 'Cette adresse redirige trop de fois.',
+  'recommendations.http_status': 'Le site a répondu par une erreur. Vérifiez que l’adresse est juste et que la vidéo est publique.',
+  'recommendations.not_video': 'Cette page ne décrit pas une vidéo (aucune information vidéo ActivityPub, oEmbed ou Open Graph).',
+  'recommendations.duplicate': 'Vous recommandez déjà cette vidéo.',
+  'recommendations.limit': 'Une chaîne peut recommander 100 vidéos au plus. Retirez-en une d’abord.',
+};
+
+// These keys join `MessageKey`, so `t('…')` is checked wherever it is written.
+declare module '../../core/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface MessageCatalog extends Record<keyof typeof en, string> {}
+}

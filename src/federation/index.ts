@@ -10,6 +10,7 @@
 import { defineCapability } from '../core/module.js';
 import { federationServices, type FederationServices } from './federation.js';
 import { federationJobHandlersFor, RECONCILE_JOB } from './jobs.js';
+import { en, fr } from './messages.js';
 import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
 import { federationStudioRoutes } from './studio-routes.js';
@@ -32,6 +33,7 @@ declare module '../core/module.js' {
 
 export const federationCapability = defineCapability({
   name: 'federation',
+  messages: { en, fr },
   services: (ctx) => ({
     federation: federationServices(ctx.deps),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.

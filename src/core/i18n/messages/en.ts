@@ -56,7 +56,5 @@ export const en = {
   "tip.provider_invalid": "Choose a payment method from the list.",
   "tip.provider_unavailable": "The payment service did not answer. Nothing was charged; please try again in a moment.",
 
-  'studio.fediverse': 'Fediverse',
-  'studio.fediverse_activity': 'Fediverse activity',
 } as const;
 

@@ -53,6 +53,4 @@ export const fr: Record<keyof typeof en, string> = {
   "tip.provider_invalid": "Choisissez un moyen de paiement dans la liste.",
   "tip.provider_unavailable": "Le service de paiement n'a pas répondu. Rien n'a été débité ; réessayez dans un instant.",
 
-  'studio.fediverse': 'Fédivers',
-  'studio.fediverse_activity': 'Activité du fédivers',
 };

@@ -56,7 +56,7 @@ export function MembershipPage({ env, channel, tiers, current, providers, error 
                 </fieldset>
                 {providers.length > 1 ? (
                   <fieldset>
-                    <legend>{t('tip.provider')}</legend>
+                    <legend>{t('payment.provider')}</legend>
                     {providers.map((p, i) => (
                       <label class="choice">
                         <input type="radio" name="provider" value={p} checked={i === 0} /> {t(`provider.${p as 'test'}`)}

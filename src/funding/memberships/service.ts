@@ -42,7 +42,7 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
   const price = priceOf(tier, request.interval);
   if (!price) throw new ValidationError({ interval: 'membership.interval_invalid' });
   const provider = services.get(request.provider || services.enabled[0] || '');
-  if (!provider) throw new ValidationError({ provider: 'tip.provider_invalid' });
+  if (!provider) throw new ValidationError({ provider: 'payment.provider_invalid' });
   if (!provider.capabilities.savedPaymentMethods) throw new ValidationError({ provider: 'membership.provider_cannot_renew' });
   const membershipId = randomUUID();
   const paymentId = randomUUID();
@@ -73,7 +73,7 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
     return checkout.redirectUrl;
   } catch (error) {
     await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-    if (error instanceof ProviderError) throw new ValidationError({ _form: 'tip.provider_unavailable' });
+    if (error instanceof ProviderError) throw new ValidationError({ _form: 'payment.provider_unavailable' });
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../core/http/context.js';
 import { defineCapability, type BuildContext } from '../../core/module.js';
 import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from '../providers/index.js';
 import type { PurposeRegistry } from './events.js';
+import { en, fr } from './messages.js';
 import { testWebhookJob, webhookRoutes } from './routes.js';
 import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
@@ -32,6 +33,7 @@ export function purposesOf(ctx: BuildContext): PurposeRegistry {
 
 export const paymentsCapability = defineCapability({
   name: 'payments',
+  messages: { en, fr },
   services: (ctx) => ({ payments: createPaymentServices(ctx.deps) }),
   routes: [
     { area: 'webhook', path: '/', build: (ctx) => webhookRoutes(ctx.deps, ctx.services.payments, purposesOf(ctx)) },

@@ -35,7 +35,6 @@ export {
 
 export { createTestProvider, type CreateTestProviderOptions, type TestProvider } from './test-provider/provider.js';
 export { testCheckoutRoutes, type TestCheckoutRoutesOptions } from './test-provider/routes.js';
-export { testCheckoutMessages, type TestCheckoutMessageKey } from './test-provider/messages.js';
 /** The test bank's storage interface, for the app's SQL implementation and its tests. */
 export type { NewTestBankRecord, TestBankKind, TestBankRecord, TestBankStore } from './test-provider/store.js';
 export { createMemoryTestBankStore } from './test-provider/memory-store.js';

@@ -40,7 +40,7 @@ export function TipWidget(props: TipWidgetProps) {
         </label>
         {props.providers.length > 1 ? (
           <fieldset>
-            <legend>{t('tip.provider')}</legend>
+            <legend>{t('payment.provider')}</legend>
             {props.providers.map((p, i) => (
               <label class="choice">
                 <input type="radio" name="provider" value={p} checked={(state.values?.['provider'] ?? props.providers[0]) === p || (!state.values && i === 0)} /> {t(`provider.${p as 'test'}`)}

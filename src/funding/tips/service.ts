@@ -55,7 +55,7 @@ export function parseTipAmount(input: string, currency: string, minimum: number)
  */
 export async function startTip(deps: AppDeps, services: PaymentServices, request: TipRequest): Promise<{ redirectUrl: string; paymentId: string }> {
   const provider = services.get(request.provider || services.enabled[0] || '');
-  if (!provider) throw new ValidationError({ provider: 'tip.provider_invalid' });
+  if (!provider) throw new ValidationError({ provider: 'payment.provider_invalid' });
   const settings = await q.tipSettings(deps.db, request.channelId, request.video.id);
   const amount = parseTipAmount(request.amountInput, settings.currency, settings.minimum);
   const email = request.user?.email ?? (request.email || null);
@@ -88,7 +88,7 @@ export async function startTip(deps: AppDeps, services: PaymentServices, request
     return { redirectUrl: checkout.redirectUrl, paymentId };
   } catch (error) {
     await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-    if (error instanceof ProviderError) throw new ValidationError({ _form: 'tip.provider_unavailable' });
+    if (error instanceof ProviderError) throw new ValidationError({ _form: 'payment.provider_unavailable' });
     throw error;
   }
 }

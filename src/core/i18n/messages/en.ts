@@ -49,12 +49,6 @@ export const en = {
 
   "search.label": "Search videos",
   "search.placeholder": "Search videos",
-  "provider.test": "Test card (no real money)",
-  "provider.stripe": "Card (Stripe)",
-  "provider.btcpay": "Bitcoin / Lightning (BTCPay)",
-  "tip.provider": "Pay with",
-  "tip.provider_invalid": "Choose a payment method from the list.",
-  "tip.provider_unavailable": "The payment service did not answer. Nothing was charged; please try again in a moment.",
 
 } as const;
 

@@ -46,11 +46,5 @@ export const fr: Record<keyof typeof en, string> = {
 
   "search.label": "Rechercher des vidéos",
   "search.placeholder": "Rechercher des vidéos",
-  "provider.test": "Carte de test (pas d’argent réel)",
-  "provider.stripe": "Carte (Stripe)",
-  "provider.btcpay": "Bitcoin / Lightning (BTCPay)",
-  "tip.provider": "Payer avec",
-  "tip.provider_invalid": "Choisissez un moyen de paiement dans la liste.",
-  "tip.provider_unavailable": "Le service de paiement n'a pas répondu. Rien n'a été débité ; réessayez dans un instant.",
 
 };

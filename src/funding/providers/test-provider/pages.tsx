@@ -1,13 +1,13 @@
 import { CsrfField, Layout, type PageEnv } from '../../../core/http/layout.js';
+import type { MessageKey, Translate } from '../../../core/i18n/index.js';
 import { formatMoney } from '../minor-units.js';
 import type { CardField } from './cards.js';
 import type { TestCheckoutView } from './checkout.js';
-import type { CheckoutTranslate, TestCheckoutMessageKey } from './messages.js';
 
-/** What every test payment page gets: the site's page env, the page's translator, the checkout. */
+/** What every test payment page gets: the site's page env, its translator (words in funding/payments/messages.ts), the checkout. */
 export interface CheckoutPageProps {
   env: PageEnv;
-  tc: CheckoutTranslate;
+  tc: Translate;
   view: TestCheckoutView;
   /** Where the page's form posts (the page's own path). */
   action: string;
@@ -16,15 +16,22 @@ export interface CheckoutPageProps {
 /** The card form shown again: which fields were wrong, or why the bank declined. */
 export interface CardFormState {
   invalid?: CardField[];
-  declined?: TestCheckoutMessageKey;
+  declined?: MessageKey;
   expiry?: string;
 }
 
-const FIELD_ERRORS: Record<CardField, TestCheckoutMessageKey> = {
+const FIELD_ERRORS: Record<CardField, MessageKey> = {
   number: 'pay_test.error.card_number',
   expiry: 'pay_test.error.expiry',
   cvc: 'pay_test.error.cvc',
 };
+
+/** The message for a decline code the page knows, else the generic decline. */
+export function declineMessageKey(code: string): MessageKey {
+  if (code === 'insufficient_funds') return 'pay_test.declined.insufficient_funds';
+  if (code === 'authentication_failed') return 'pay_test.declined.authentication_failed';
+  return 'pay_test.declined.card_declined';
+}
 
 function price(props: CheckoutPageProps): string {
   return formatMoney(props.view.amount, props.view.currency, props.env.locale);
@@ -32,10 +39,10 @@ function price(props: CheckoutPageProps): string {
 
 /** A labelled card input with its error tied to it, marked up like core/http/fields.tsx. */
 function CardInputField(props: {
-  tc: CheckoutTranslate;
+  tc: Translate;
   name: CardField;
-  label: TestCheckoutMessageKey;
-  hint?: TestCheckoutMessageKey;
+  label: MessageKey;
+  hint?: MessageKey;
   autocomplete: string;
   maxlength: number;
   invalid: boolean;

@@ -10,7 +10,6 @@ import { csrfProtection } from '../../../core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from '../../../core/http/error-handler.js';
 import { localeMiddleware } from '../../../core/http/locale.js';
 import { checkoutInput, createTestBankFixture, type TestBankFixture } from '../../../../test/support/funding/test-bank.js';
-import { testCheckoutMessages } from './messages.js';
 import { testCheckoutRoutes } from './routes.js';
 
 const PUBLIC_URL = 'https://videos.example.org';
@@ -140,12 +139,4 @@ describe('test bank payment pages', () => {
   });
 });
 
-describe('test bank page messages', () => {
-  it('has every key in French, with the same placeholders', () => {
-    for (const [key, english] of Object.entries(testCheckoutMessages.en)) {
-      const french = testCheckoutMessages.fr[key as keyof typeof testCheckoutMessages.en];
-      assert.ok(french, key);
-      assert.deepEqual(french.match(/\{\w+\}/g) ?? [], english.match(/\{\w+\}/g) ?? [], key);
-    }
-  });
-});
+// Its words are funding/payments' catalog, checked with every capability's in test/messages.test.ts.

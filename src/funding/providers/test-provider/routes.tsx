@@ -5,8 +5,7 @@ import { readForm, textFields } from '../../../core/http/form.js';
 import { pageEnv } from '../../../core/http/layout.js';
 import { ProviderError } from '../errors.js';
 import type { CheckoutOutcome, TestCheckoutView } from './checkout.js';
-import { checkoutTranslator, declineMessageKey } from './messages.js';
-import { AuthenticatePage, CardFormPage, ExpiredPage, PaidPage, type CardFormState, type CheckoutPageProps } from './pages.js';
+import { AuthenticatePage, CardFormPage, declineMessageKey, ExpiredPage, PaidPage, type CardFormState, type CheckoutPageProps } from './pages.js';
 import type { TestProvider } from './provider.js';
 
 /** What the test bank's payment pages are built from. */
@@ -43,7 +42,7 @@ export function testCheckoutRoutes(options: TestCheckoutRoutesOptions): Hono<App
   }
 
   function props(c: AppContext, view: TestCheckoutView, suffix = ''): CheckoutPageProps {
-    return { env: pageEnv(c), tc: checkoutTranslator(c), view, action: `${formPath(c)}${suffix}` };
+    return { env: pageEnv(c), tc: c.var.t, view, action: `${formPath(c)}${suffix}` };
   }
 
   /** The path of the checkout page itself, wherever the sub-app is mounted. */

@@ -1,12 +1,16 @@
-import { isMessageKey, type Locale } from '../../../core/i18n/index.js';
-import type { AppContext } from '../../../core/http/context.js';
-
 /**
- * The texts of the test payment page, to be copied into core/i18n/messages/{en,fr}.ts. Until they are,
- * `checkoutTranslator` reads them from here; once they are, it uses the site catalogs (where operators
- * may have changed them) and this file is only the reference.
+ * The words of payments: the payment methods, and the test bank's payment pages (src/funding/providers/test-provider).
+ * English is the reference; French has exactly its keys (the type says so, the catalog tests check
+ * arguments and plurals). Messages are ICU MessageFormat: `{name}`, `{count, plural, one {# …} other {# …}}`.
  */
-const en = {
+export const en = {
+  "provider.test": "Test card (no real money)",
+  "provider.stripe": "Card (Stripe)",
+  "provider.btcpay": "Bitcoin / Lightning (BTCPay)",
+  "payment.provider": "Pay with",
+  "payment.provider_invalid": "Choose a payment method from the list.",
+  "payment.provider_unavailable": "The payment service did not answer. Nothing was charged; please try again in a moment.",
+  // The test bank's payment pages.
   'pay_test.title': 'Test payment',
   'pay_test.banner': 'Test mode: no real money moves. Pay with a test card such as 4242 4242 4242 4242.',
   'pay_test.amount': 'Amount',
@@ -34,10 +38,14 @@ const en = {
   'pay_test.expired.body': 'This payment page has expired. Go back and start again.',
 } as const;
 
-/** A message key of the test payment page (`pay_test.*`). */
-export type TestCheckoutMessageKey = keyof typeof en;
-
-const fr: Record<TestCheckoutMessageKey, string> = {
+export const fr: Record<keyof typeof en, string> = {
+  "provider.test": "Carte de test (pas d’argent réel)",
+  "provider.stripe": "Carte (Stripe)",
+  "provider.btcpay": "Bitcoin / Lightning (BTCPay)",
+  "payment.provider": "Payer avec",
+  "payment.provider_invalid": "Choisissez un moyen de paiement dans la liste.",
+  "payment.provider_unavailable": "Le service de paiement n'a pas répondu. Rien n'a été débité ; réessayez dans un instant.",
+  // Les pages de paiement de la banque de test.
   'pay_test.title': 'Paiement de test',
   'pay_test.banner': "Mode test : aucun argent réel ne circule. Payez avec une carte de test comme 4242 4242 4242 4242.",
   'pay_test.amount': 'Montant',
@@ -65,26 +73,8 @@ const fr: Record<TestCheckoutMessageKey, string> = {
   'pay_test.expired.body': 'Cette page de paiement a expiré. Revenez en arrière et recommencez.',
 };
 
-/** Both catalogs, for the report and for the test that checks they match. */
-export const testCheckoutMessages: Record<Locale, Record<TestCheckoutMessageKey, string>> = { en, fr };
-
-/** Translates the test payment page's keys (and the site's own) in the request's language. */
-export type CheckoutTranslate = (key: TestCheckoutMessageKey, vars?: Record<string, string | number>) => string;
-
-/** The translator for one request: the site catalogs when they have the key, else this file. */
-export function checkoutTranslator(c: AppContext): CheckoutTranslate {
-  const locale = c.var.locale;
-  return (key, vars) => {
-    if (isMessageKey(key)) return c.var.t(key, vars);
-    const template = testCheckoutMessages[locale][key] ?? en[key];
-    if (!vars) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
-  };
-}
-
-/** The message for a decline code the page knows, else the generic decline. */
-export function declineMessageKey(code: string): TestCheckoutMessageKey {
-  if (code === 'insufficient_funds') return 'pay_test.declined.insufficient_funds';
-  if (code === 'authentication_failed') return 'pay_test.declined.authentication_failed';
-  return 'pay_test.declined.card_declined';
+// These keys join `MessageKey`, so `t('…')` is checked wherever it is written.
+declare module '../../core/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface MessageCatalog extends Record<keyof typeof en, string> {}
 }

@@ -1,9 +1,11 @@
 /** Probes and static assets: what load balancers and browsers fetch outside any other capability. */
 import { defineCapability } from '../core/module.js';
+import { en, fr } from './messages.js';
 import { siteRoutes } from './routes.js';
 
 export const siteCapability = defineCapability({
   name: 'site',
+  messages: { en, fr },
   routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps) }],
   tables: {
     site: { export: 'rows', scope: 'site' },

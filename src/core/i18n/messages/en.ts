@@ -40,15 +40,11 @@ export const en = {
   'error.rate_limited': 'Too many attempts. Please wait {minutes, plural, one {# minute} other {# minutes}} and try again.',
   'error.internal': 'An unexpected error occurred. It has been logged; please try again later.',
 
-
-
-
-
-
+  // Said by core/http/areas.ts when a fan opens a Studio page.
   'studio.forbidden': 'The Studio is for the site owner and channel teams.',
 
+  // The search box in the layout's header.
   "search.label": "Search videos",
   "search.placeholder": "Search videos",
-
 } as const;
 

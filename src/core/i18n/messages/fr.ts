@@ -37,14 +37,8 @@ export const fr: Record<keyof typeof en, string> = {
   'error.rate_limited': 'Trop de tentatives. Patientez {minutes, plural, one {# minute} other {# minutes}} puis réessayez.',
   'error.internal': "Une erreur inattendue s'est produite. Elle a été enregistrée ; veuillez réessayer plus tard.",
 
-
-
-
-
-
   'studio.forbidden': "Le Studio est réservé au ou à la propriétaire du site et aux équipes des chaînes.",
 
   "search.label": "Rechercher des vidéos",
   "search.placeholder": "Rechercher des vidéos",
-
 };

@@ -255,7 +255,7 @@ export const fr: Record<keyof typeof en, string> = {
   'studio.members.other_counts': "Plus {past_due} dont le paiement échoue (en retard) et {cancelled, plural, one {# résilié} other {# résiliés}}, jusqu’à la fin de leur période payée.",
   'studio.members.mrr': 'Revenu mensuel récurrent',
   'studio.members.mrr_explain': "Somme des prix mensuels des abonnements actifs et en retard de paiement, avant frais ; un prix annuel compte pour un douzième par mois. Arrondi une seule fois, au centime le plus proche (moitiés vers le haut), par devise.",
-  'studio.members.churn': 'Attrition, {days, plural, one {dernier jour} other {# derniers jours}}',
+  'studio.members.churn': 'Attrition, {days, plural, one {# dernier jour} other {# derniers jours}}',
   'studio.members.churn_none': 'Aucun membre au début de la période',
   'studio.members.churn_explain': "Sur {at_start, plural, one {le # membre présent} other {les # membres présents}} au début de la période, {ended, plural, one {# a vu son abonnement prendre fin (expirer)} other {# ont vu leur abonnement prendre fin (expirer)}} pendant celle-ci.",
   'studio.members.list': 'Membres, actuels et passés',

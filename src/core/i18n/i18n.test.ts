@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { catalogProblems, messageProblems } from './check.js';
-import { formatMessage, isMessageKey, negotiateLocale, registeredMessageKeys, registerMessages, translator } from './index.js';
+import { formatMessage, isMessageKey, negotiateLocale, onMissingMessage, registeredMessageKeys, registerMessages, translator } from './index.js';
 import { en } from './messages/en.js';
 import { fr } from './messages/fr.js';
 
@@ -63,7 +63,22 @@ describe('i18n', () => {
       /The message key i18n_test.hello is defined by first and again by second/,
     );
     assert.equal(isMessageKey('i18n_test.nobody'), false);
-    assert.equal(translator('en')('i18n_test.nobody' as never), 'i18n_test.nobody');
+  });
+
+  it('shows a key no catalog defines as itself on a site, and lets tests make it fail', () => {
+    const missing: string[] = [];
+    onMissingMessage((key, locale) => missing.push(`${locale} ${key}`));
+    try {
+      assert.equal(translator('fr')('i18n_test.nobody' as never), 'i18n_test.nobody');
+      assert.deepEqual(missing, ['fr i18n_test.nobody']);
+      onMissingMessage(undefined);
+      assert.equal(translator('en')('i18n_test.nobody' as never), 'i18n_test.nobody');
+    } finally {
+      onMissingMessage((key) => {
+        throw new Error(`no catalog has ${key}`);
+      });
+    }
+    assert.throws(() => translator('en')('i18n_test.nobody' as never), /no catalog has i18n_test.nobody/);
   });
 
   it('picks the best supported language from Accept-Language', () => {

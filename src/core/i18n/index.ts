@@ -77,14 +77,31 @@ export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === 'string' && registered.en.has(value);
 }
 
+let missingMessage: ((key: string, locale: Locale) => void) | undefined;
+
+/**
+ * What to do when a translator is asked for a key no registered catalog defines. On a site nothing: the key
+ * is shown as it is. The tests' preload (test/support/messages.ts) throws, so a page that uses a key no
+ * catalog registered fails its test instead of showing the key to people.
+ */
+export function onMissingMessage(handler: ((key: string, locale: Locale) => void) | undefined): void {
+  missingMessage = handler;
+}
+
 /**
  * Returns a translator for `locale`: messages are ICU MessageFormat (see format.ts), so `{name}` is replaced by
  * `vars.name` and `{count, plural, one {# result} other {# results}}` follows the language's plural rules.
- * A key nobody registered comes out as itself (the catalog tests make sure none is missing).
  */
 export function translator(locale: Locale): Translate {
   const catalog = registered[locale];
-  return (key, vars) => formatMessage(locale, catalog.get(key) ?? registered.en.get(key) ?? key, vars);
+  return (key, vars) => {
+    const template = catalog.get(key) ?? registered.en.get(key);
+    if (template === undefined) {
+      missingMessage?.(key, locale);
+      return key;
+    }
+    return formatMessage(locale, template, vars);
+  };
 }
 
 /** Picks the best supported language from an Accept-Language header (RFC 9110 quality values). */

@@ -32,6 +32,7 @@ export const en = {
   'error.validation': 'Please correct the fields marked below.',
   'error.required': 'This field is required.',
   'error.invalid_field': 'This value is not valid.',
+  'error.control_characters': 'This field held invisible control characters; they were removed. Check the text and send it again.',
   'error.email_invalid': 'Enter a valid e-mail address, like name@example.org.',
   'error.language_invalid': 'Choose English or French.',
   'error.bad_request': 'The request could not be understood.',

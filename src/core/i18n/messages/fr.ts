@@ -31,6 +31,7 @@ export const fr: Record<MessageKey, string> = {
   'error.validation': 'Veuillez corriger les champs signalés ci-dessous.',
   'error.required': 'Ce champ est obligatoire.',
   'error.invalid_field': "Cette valeur n'est pas valide.",
+  'error.control_characters': 'Ce champ contenait des caractères de contrôle invisibles ; ils ont été retirés. Vérifiez le texte et renvoyez-le.',
   'error.email_invalid': 'Saisissez une adresse e-mail valide, comme nom@exemple.fr.',
   'error.language_invalid': 'Choisissez le français ou l’anglais.',
   'error.bad_request': "La requête n'a pas pu être comprise.",

@@ -39,6 +39,8 @@ export async function updateChannel(
 }
 
 export async function findChannelByHandle(db: Queryable, handle: string): Promise<ChannelRow | undefined> {
+  // Only what a handle can be (channelFields.handle): anything else, a NUL byte included, names no channel.
+  if (!/^[a-z0-9_]{2,30}$/.test(handle)) return undefined;
   const rows = await db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels WHERE handle = $1`, [handle]);
   return rows[0];
 }

@@ -79,7 +79,7 @@ export async function setTranscodeJob(db: Queryable, videoId: string, jobId: num
 }
 
 export async function findVideoById(db: Queryable, id: string): Promise<VideoWithChannel | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const rows = await db.query<VideoWithChannel>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.id = $1`, [id]);
   return rows[0];
 }

@@ -50,7 +50,7 @@ export async function listTiers(db: Queryable, channelId: string, includeArchive
 }
 
 export async function findTier(db: Queryable, id: string): Promise<TierRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return (await db.query<TierRow>(`SELECT ${TIER_COLUMNS} FROM membership_tiers WHERE id = $1`, [id]))[0];
 }
 
@@ -97,7 +97,7 @@ export async function liveMembership(db: Queryable, channelId: string, userId: s
 }
 
 export async function findMembership(db: Queryable, id: string): Promise<MembershipRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return (await db.query<MembershipRow>(`SELECT ${MEMBERSHIP_COLUMNS} FROM memberships WHERE id = $1`, [id]))[0];
 }
 

@@ -63,7 +63,7 @@ export async function pendingMessages(q: Queryable, channelId: string): Promise<
 }
 
 export async function moderateMessage(q: Queryable, channelId: string, paymentId: string, decision: 'approved' | 'rejected'): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) return false;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(paymentId)) return false;
   const rows = await q.query(
     `UPDATE tips t SET message_status = $3 FROM payments p
       WHERE t.payment_id = p.id AND p.channel_id = $1 AND t.payment_id = $2 AND t.message_status = 'pending' RETURNING t.payment_id`,

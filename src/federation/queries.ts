@@ -197,6 +197,16 @@ export async function listComments(db: Queryable, channelId: string, status: Com
   );
 }
 
+/** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */
+export async function decideComment(db: Queryable, channelId: string, noteUri: string, decision: 'approved' | 'rejected'): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE federation_comments c SET status = $3, updated_at = now() FROM videos v
+      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.note_uri = $2 AND c.status = 'held' RETURNING c.note_uri`,
+    [channelId, noteUri, decision],
+  );
+  return rows.length > 0;
+}
+
 // ---- remote videos ("from the fediverse") ----
 
 export interface RemoteVideoRow {

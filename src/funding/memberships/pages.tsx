@@ -1,9 +1,9 @@
 import { CsrfField, Layout, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { formatMoney, type Money } from '../money.js';
+import { formatMoney, money } from '../money.js';
 import type { MembershipRow, TierRow } from './queries.js';
 
-const fmt = (env: PageEnv, amount: number, currency: string) => formatMoney({ amount, currency } as Money, env.locale);
+const fmt = (env: PageEnv, amount: number, currency: string) => formatMoney(money(amount, currency), env.locale);
 const date = (env: PageEnv, d: Date | null) => (d ? new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(d) : '');
 
 function Benefits({ env, tier }: { env: PageEnv; tier: TierRow }) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
-import { formatMoney, type Money } from '../money.js';
+import { formatMoney, money } from '../money.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { GRACE_DAYS, periodEnd, RETRY_AFTER_DAYS } from './periods.js';
@@ -35,25 +35,26 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
     }
     if (membership.status !== 'active' && membership.status !== 'past_due') return { skipped: membership.status };
     const tier = await q.findTier(deps.db, membership.pending_tier_id ?? membership.tier_id);
-    const price = tier ? priceOf(tier, membership.billing_interval) : undefined;
+    const amount = tier ? priceOf(tier, membership.billing_interval) : undefined;
     const provider = services.get(membership.provider);
-    if (!tier || !price || !provider || !membership.customer_ref || !membership.payment_method_ref) {
+    if (!tier || !amount || !provider || !membership.customer_ref || !membership.payment_method_ref) {
       return failRenewal(deps, membership, end, attempt, 'no_saved_card');
     }
+    const price = money(amount, tier.currency);
     const idempotencyKey = `renew:${membershipId}:${end.toISOString()}:${attempt}`;
     const existing = (await deps.db.query<{ id: string; status: string }>('SELECT id, status FROM payments WHERE idempotency_key = $1', [idempotencyKey]))[0];
     const paymentId = existing?.id ?? randomUUID();
     if (!existing) {
       await payments.insertPayment(deps.db, {
-        id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: price, currency: tier.currency,
+        id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: price.amount, currency: price.currency,
         provider: provider.id, idempotencyKey, email: null, membershipId, periodStart: end, periodEnd: periodEnd(end, membership.billing_interval),
       });
     } else if (existing.status === 'succeeded') {
       return { renewed: true };
     }
-    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: price, currency: tier.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId } });
+    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: price.amount, currency: price.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId } });
     if (result.status === 'succeeded') {
-      await confirmCharge(deps, services, paymentId, result.providerRef, price, tier.currency, result.fee);
+      await confirmCharge(deps, services, paymentId, result.providerRef, price, result.fee);
       return { renewed: true };
     }
     if (result.status === 'pending') return { pending: true };
@@ -96,6 +97,6 @@ async function sendDunning(deps: AppDeps, membership: q.MembershipRow, graceUnti
   await deps.mailer.send({
     to: row.email,
     subject: t('membership.dunning_subject', { channel: row.channel }),
-    text: t('membership.dunning_body', { channel: row.channel, until, link: `${deps.config.publicUrl}/c/${row.handle}/membership`, amount: formatMoney({ amount: row.price, currency: row.currency } as Money, locale) }),
+    text: t('membership.dunning_body', { channel: row.channel, until, link: `${deps.config.publicUrl}/c/${row.handle}/membership`, amount: formatMoney(money(row.price, row.currency), locale) }),
   });
 }

@@ -10,13 +10,10 @@ import { applyPaymentEvents, type PurposeRegistry } from '../payments/events.js'
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
-import { periodEnd, prorateUpgrade } from './periods.js';
+import { periodEnd, priceOf, prorateUpgrade } from './periods.js';
 import * as q from './queries.js';
 
 export const RENEW_JOB = 'membership.renew';
-
-export const priceOf = (tier: q.TierRow, interval: q.BillingInterval): number | undefined =>
-  interval === 'year' ? (tier.yearly_price ?? undefined) : tier.monthly_price;
 
 /** Queues the renewal of the period ending at `end` (once: the dedupe key names the period and attempt). */
 export async function scheduleRenewal(deps: AppDeps, tx: Queryable, membershipId: string, end: Date, attempt = 0, runAt = end): Promise<void> {

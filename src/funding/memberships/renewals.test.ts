@@ -68,5 +68,7 @@ describe('membership renewals', () => {
     assert.equal(dunning.length, 1, 'one dunning e-mail');
     assert.match(dunning[0]!, /We could not renew your membership of .* \(€50\.00\)/);
     assert.doesNotMatch(dunning[0]!, /€5\.00/);
+    const checks = await site.deps.db.query<{ ok: boolean }>(`SELECT ok FROM ledger_checks WHERE trigger = 'membership.renew'`);
+    assert.deepEqual(checks.map((c) => c.ok), [true], 'the renewal job ended with the ledger self-check');
   });
 });

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { AppDeps } from '../../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
+import { withLedgerSelfCheck } from '../ledger/index.js';
 import { formatMoney, money, type Money } from '../money.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { GRACE_DAYS, periodEnd, priceOf, RETRY_AFTER_DAYS } from './periods.js';
 import * as q from './queries.js';
-import { confirmCharge, scheduleRenewal } from './service.js';
+import { confirmCharge, RENEW_JOB, scheduleRenewal } from './service.js';
 
 const payloadSchema = z.object({ membershipId: z.uuid(), periodEnd: z.iso.datetime(), attempt: z.number().int().min(0) });
 const DAY = 86_400_000;
@@ -18,10 +19,11 @@ const DAY = 86_400_000;
  * Fanfare runs its own renewals: it charges the saved card off-session with an idempotency key naming
  * the period and attempt, so a retried job never charges twice. A cancelled membership ends here; a
  * declined or authentication-required charge makes it past due, sends a dunning e-mail and tries again
- * (1, 3, 6 days later) within a grace period of 7 days, after which the membership expires.
+ * (1, 3, 6 days later) within a grace period of 7 days, after which the membership expires. Like every
+ * money job, it ends with the ledger's self-check.
  */
 export function renewMembershipHandler(deps: AppDeps, services: PaymentServices): JobHandler {
-  return async ({ job }) => {
+  return withLedgerSelfCheck(deps, RENEW_JOB, async ({ job }) => {
     const payload = payloadSchema.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid membership.renew payload');
     const { membershipId, attempt } = payload.data;
@@ -62,7 +64,7 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
     if (result.status === 'pending') return { pending: true };
     await payments.setStatus(deps.db, paymentId, result.status === 'requires_action' ? 'requires_action' : 'failed', result.declineCode ?? result.status);
     return failRenewal(deps, membership, end, attempt, result.declineCode ?? result.status, price);
-  };
+  });
 }
 
 async function expire(deps: AppDeps, membershipId: string, at: Date): Promise<void> {

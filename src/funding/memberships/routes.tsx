@@ -12,7 +12,8 @@ import type { PaymentServices } from '../payments/services.js';
 import { membersFeed } from './feed.js';
 import { AccountMembershipsPage, MembershipPage, WelcomePage, type AccountMembership } from './pages.js';
 import * as q from './queries.js';
-import { cancelMembership, changeTier, joinTier, membershipOwnedBy, priceOf } from './service.js';
+import { priceOf } from './periods.js';
+import { cancelMembership, changeTier, joinTier, membershipOwnedBy } from './service.js';
 
 const joinSchema = z.object({ tier: z.string().max(40), interval: z.enum(['month', 'year']).default('month'), provider: z.string().max(20).default('') });
 
@@ -57,15 +58,18 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
 
   const accountPage = async (c: AppContext, feedUrl?: string) => {
     const user = requireUser(c);
-    const rows = await deps.db.query<AccountMembership>(
-      `SELECT m.*, c.name AS channel_name, c.handle AS channel_handle, t.name AS tier_name, t.currency,
-              CASE m.billing_interval WHEN 'year' THEN t.yearly_price ELSE t.monthly_price END AS price
+    const rows = await deps.db.query<Omit<AccountMembership, 'price' | 'tiers'> & Pick<q.TierRow, 'monthly_price' | 'yearly_price'>>(
+      `SELECT m.*, c.name AS channel_name, c.handle AS channel_handle, t.name AS tier_name, t.currency, t.monthly_price, t.yearly_price
          FROM memberships m JOIN channels c ON c.id = m.channel_id JOIN membership_tiers t ON t.id = m.tier_id
         WHERE m.user_id = $1 AND m.status <> 'incomplete' ORDER BY m.created_at DESC`,
       [user.id],
     );
-    for (const row of rows) row.tiers = (await q.listTiers(deps.db, row.channel_id)).filter((tier) => priceOf(tier, row.billing_interval));
-    return c.html(<AccountMembershipsPage env={pageEnv(c)} memberships={rows} feedUrl={feedUrl} notice={noticeFrom(c)} />);
+    const memberships: AccountMembership[] = [];
+    for (const { monthly_price, yearly_price, ...row } of rows) {
+      const tiers = (await q.listTiers(deps.db, row.channel_id)).filter((tier) => priceOf(tier, row.billing_interval));
+      memberships.push({ ...row, price: priceOf({ monthly_price, yearly_price }, row.billing_interval), tiers });
+    }
+    return c.html(<AccountMembershipsPage env={pageEnv(c)} memberships={memberships} feedUrl={feedUrl} notice={noticeFrom(c)} />);
   };
 
   app.get('/account/memberships', (c) => accountPage(c));

@@ -8,7 +8,7 @@ import { Layout, noticeFrom, pageEnv, type PageEnv } from '../../core/http/layou
 import { canWatch } from '../../videos/access.js';
 import { findVideoByShortId } from '../../videos/queries.js';
 import { viewerFor } from '../../videos/service.js';
-import { formatMoney, formatMoneyInput, isCurrency, type Money } from '../money.js';
+import { formatMoney, formatMoneyInput, isCurrency, money } from '../money.js';
 import { findPayment } from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { lightningAddressQrSvg, parseLightningAddress } from '../providers/index.js';
@@ -79,7 +79,7 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices) {
     const payment = await findPayment(deps.db, c.req.param('paymentId'));
     if (!payment || payment.purpose !== 'tip') throw new NotFoundError();
     const video = (await deps.db.query<{ short_id: string }>('SELECT v.short_id FROM tips t JOIN videos v ON v.id = t.video_id WHERE t.payment_id = $1', [payment.id]))[0];
-    const amount = formatMoney({ amount: payment.amount, currency: payment.currency } as Money, c.var.locale);
+    const amount = formatMoney(money(payment.amount, payment.currency), c.var.locale);
     return c.html(<TipThanksPage env={pageEnv(c)} status={payment.status} amount={amount} videoUrl={video ? `/v/${video.short_id}` : undefined} />);
   });
 

@@ -542,4 +542,9 @@ export const fr: Record<MessageKey, string> = {
   'recommendations.not_video': 'Cette page ne décrit pas une vidéo (aucune information vidéo ActivityPub, oEmbed ou Open Graph).',
   'recommendations.duplicate': 'Vous recommandez déjà cette vidéo.',
   'recommendations.limit': 'Une chaîne peut recommander 100 vidéos au plus. Retirez-en une d’abord.',
+  // Avertissement du contrôle automatique des comptes, page Revenus du Studio (src/funding/ledger/self-check.ts).
+  'studio.revenue.ledger_check_failed_heading': 'Le contrôle automatique des comptes a échoué',
+  'studio.revenue.ledger_check_failed': 'Le {date}, le contrôle automatique du registre a trouvé {count} anomalie(s) dans les comptes. Les montants de cette page peuvent être faux tant qu’elles ne sont pas corrigées. Le contrôle ne modifie rien lui-même : aucun argent n’a été déplacé à cause de lui.',
+  'studio.revenue.ledger_check_failed_checks': 'Contrôles en échec :',
+  'studio.revenue.ledger_check_failed_help': 'Le détail est dans le journal du serveur (cherchez « LEDGER SELF-CHECK FAILED ») et dans la table ledger_checks de la base de données. Suspendez les versements tant que la cause n’est pas trouvée.',
 };

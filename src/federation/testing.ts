@@ -34,7 +34,7 @@ export interface FederationTestSite {
 export async function createFederationTestSite(): Promise<FederationTestSite> {
   const { db, drop } = await openTestDb();
   const clock = createManualClock(new Date());
-  const config = loadConfig({ PUBLIC_URL: SITE, DATA_DIR: '/tmp/fanfare-federation-unused', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PUBLIC_URL: SITE, DATA_DIR: '/tmp/fanfare-federation-unused', LOG_LEVEL: 'silent', FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps: AppDeps = {
     config,
@@ -45,7 +45,7 @@ export async function createFederationTestSite(): Promise<FederationTestSite> {
     storage: createLocalStorage('/tmp/fanfare-federation-unused/media'),
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
-  const fed = createFederationServices(deps, { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' });
+  const fed = createFederationServices(deps);
   const app = new Hono<AppEnv>();
   app.route('/', federationRoutes(deps, fed));
   app.notFound((c) => c.text('not found', 404));

@@ -6,9 +6,9 @@ import { tipPurpose } from './funding/tips/service.js';
 import { recommendationFederationHooks } from './federation/index.js';
 
 /** Services shared by the web app and the job handlers: the payment rails and what each payment purpose does. */
-export function createSiteServices(deps: AppDeps, env: Record<string, string | undefined> = process.env): AppServices {
+export function createSiteServices(deps: AppDeps): AppServices {
   return {
-    payments: createPaymentServices(deps, env),
+    payments: createPaymentServices(deps),
     purposes: { tip: tipPurpose(deps), ...membershipPurposes(deps) },
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
     recommendations: recommendationFederationHooks(deps),

@@ -39,7 +39,7 @@ export async function createTestSite(options: { env?: Record<string, string>; cl
     signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
   };
   // Payment rails come from the test's env only (never the machine's): the test bank by default.
-  const services = { ...createSiteServices(deps, options.env ?? {}), ...options.services };
+  const services = { ...createSiteServices(deps), ...options.services };
   return {
     deps,
     services,

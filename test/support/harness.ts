@@ -25,7 +25,9 @@ export interface TestSite {
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
 export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<AppServices> } = {}): Promise<TestSite> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
-  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
+  // The machine's ffmpeg, as before; every other setting from the test's env only.
+  const machine = { PATH: process.env.PATH, FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH };
+  const config: Config = loadConfig({ ...machine, DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
   const { db, drop } = await openTestDb();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outboxDir = path.join(dir, 'outbox');

@@ -2,6 +2,9 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { federationConfig } from './federation/config.js';
+import { paymentsConfig } from './funding/providers/config.js';
+import { videosConfig } from './videos/config.js';
 import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/service.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
@@ -54,7 +57,7 @@ async function init(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfig(process.env, { loadDotEnv: true });
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: [federationConfig, paymentsConfig, videosConfig] });
   const deps = await boot(config);
   try {
     if (await isSetUp(deps.db)) {

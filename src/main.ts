@@ -3,6 +3,9 @@ import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/queries.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { federationConfig } from './federation/config.js';
+import { paymentsConfig } from './funding/providers/config.js';
+import { videosConfig } from './videos/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/service.js';
 import { createWorker } from './core/jobs/index.js';
@@ -13,7 +16,7 @@ import { createSiteServices } from './services.js';
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { loadDotEnv: true });
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: [federationConfig, paymentsConfig, videosConfig] });
   const deps = await boot(config);
   const { log, db } = deps;
   const services = createSiteServices(deps);

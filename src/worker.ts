@@ -1,5 +1,8 @@
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { federationConfig } from './federation/config.js';
+import { paymentsConfig } from './funding/providers/config.js';
+import { videosConfig } from './videos/config.js';
 import { createWorker } from './core/jobs/index.js';
 import { jobHandlers } from './job-handlers.js';
 import { createSiteServices } from './services.js';
@@ -9,7 +12,7 @@ import { createSiteServices } from './services.js';
  * on PostgreSQL they share the queue safely. Web processes can then run with WORKER_CONCURRENCY=0.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { loadDotEnv: true });
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: [federationConfig, paymentsConfig, videosConfig] });
   const deps = await boot(config);
   const worker = createWorker({ db: deps.db, handlers: jobHandlers(deps, createSiteServices(deps)), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
   worker.start();

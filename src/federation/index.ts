@@ -8,6 +8,7 @@
  * scheduled publication time passing).
  */
 import { defineCapability } from '../core/module.js';
+import { federationConfig } from './config.js';
 import { federationServices, type FederationServices } from './federation.js';
 import { federationJobHandlersFor, RECONCILE_JOB } from './jobs.js';
 import { recommendationFederationHooks } from './recommend.js';
@@ -33,6 +34,7 @@ declare module '../core/module.js' {
 
 export const federationCapability = defineCapability({
   name: 'federation',
+  config: federationConfig,
   services: (ctx) => ({
     federation: federationServices(ctx.deps),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.

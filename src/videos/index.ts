@@ -7,6 +7,7 @@
 import type { Child } from 'hono/jsx';
 import type { PageEnv } from '../core/http/layout.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
+import { videosConfig } from './config.js';
 import { ChannelVideosSection } from './pages/listing.js';
 import type { VideoWithChannel } from './queries.js';
 import { publicChannelVideos, videoRoutes } from './routes.js';
@@ -33,6 +34,7 @@ const teamRoutes = oncePerSite((ctx) => videoStudioRoutes(ctx.deps, createUpload
 
 export const videosCapability = defineCapability({
   name: 'videos',
+  config: videosConfig,
   routes: [
     { area: 'public', path: '/', build: (ctx) => fanRoutes(ctx).pages },
     { area: 'embed', path: '/', build: (ctx) => fanRoutes(ctx).embed },

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../core/http/context.js';
 import { defineCapability, type BuildContext } from '../../core/module.js';
 import { LEDGER_SELF_CHECK_INTERVAL_MS, LEDGER_SELF_CHECK_JOB, ledgerSelfCheckJob } from '../ledger/index.js';
+import { paymentsConfig } from '../providers/config.js';
 import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from '../providers/index.js';
 import type { PurposeRegistry } from './events.js';
 import { testWebhookJob, webhookRoutes } from './routes.js';
@@ -33,6 +34,7 @@ export function purposesOf(ctx: BuildContext): PurposeRegistry {
 
 export const paymentsCapability = defineCapability({
   name: 'payments',
+  config: paymentsConfig,
   services: (ctx) => ({ payments: createPaymentServices(ctx.deps) }),
   routes: [
     { area: 'webhook', path: '/', build: (ctx) => webhookRoutes(ctx.deps, ctx.services.payments, purposesOf(ctx)) },

@@ -87,7 +87,7 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
 
     // The feed routes need no session or CSRF middleware: only the one error handler, as app.ts wires it.
     app = new Hono<AppEnv>();
-    app.route('/', feedRoutes(site.deps));
+    app.route('/', feedRoutes(site.deps, site.services.viewers));
     const onError = createErrorHandler({ log: site.deps.log, defaultLocale: 'en', maxBodyBytes: 1024 });
     app.onError(onError);
     app.notFound(notFoundHandler(onError));

@@ -3,7 +3,7 @@ import { defineCapability, oncePerSite } from '../../core/module.js';
 import { tipRoutes, tipWidget } from './routes.js';
 import { tipPurpose } from './service.js';
 
-const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments));
+const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments, ctx.services.viewers));
 
 export const tipsCapability = defineCapability({
   name: 'tips',

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * The architecture's rules, read from the source with the TypeScript compiler (no type checking, so it
- * stays well under a second): imports between capabilities, import cycles, who reads the environment,
- * and what every capability must declare (its glossary, its tables, the area of each route group).
+ * The architecture's rules. Imports and `process.env` reads come from parsing every .ts/.tsx under src/
+ * with the TypeScript compiler (syntax only, no type checking: well under a second); the tables and areas
+ * come from the manifests themselves (src/modules.ts, imported as the app does).
  *
  * Words: a *capability* is a top-level folder of src/ other than core/ and web/ (nested folders such as
  * funding/tips are parts of theirs); its *public face* is its top-level index.ts plus the index.ts of each
@@ -139,15 +139,15 @@ function assertNone(problems: readonly string[], title: string): void {
   if (problems.length) assert.fail(`${title}:\n  ${problems.join('\n  ')}`);
 }
 
-describe('the architecture', () => {
-  it('resolves every relative import under src/ to a file (so the rules below see every edge)', () => {
+describe('architecture rules', () => {
+  it('every relative import under src/ resolves to a file (so the rules below see every edge)', () => {
     assert.ok(SOURCES.length > 100, `only ${SOURCES.length} source files found under src/`);
     const unresolved = SOURCES.flatMap((s) => s.imports).filter((e) => e.specifier.startsWith('.') && e.to === null && !/\.(json|css|sql)$/.test(e.specifier));
     assertNone(unresolved.map((e) => `${where(e)} imports ${e.specifier}, which is not a file`), 'relative imports that resolve to no file');
     assert.ok(PUBLIC_FACES.has('src/videos/index.ts') && PUBLIC_FACES.has('src/funding/tips/index.ts'), `public faces: ${[...PUBLIC_FACES].join(', ')}`);
   });
 
-  it('has no import cycle among non-test files (type-only imports aside)', () => {
+  it('no non-test files import each other in a cycle (type-only imports aside)', () => {
     const graph = new Map<string, string[]>();
     for (const s of SOURCES) {
       if (isTestFile(s.file)) continue;
@@ -159,7 +159,7 @@ describe('the architecture', () => {
     assertNone(cycles, 'import cycles (one path per group of files that import each other)');
   });
 
-  it("imports no capability's internals from another capability, and no capability from core", () => {
+  it("no file imports another capability's internals, and core/ imports no capability", () => {
     const problems: string[] = [];
     for (const s of SOURCES) {
       if (isTestFile(s.file)) continue;
@@ -181,7 +181,7 @@ describe('the architecture', () => {
     assertNone(problems, 'imports across boundaries');
   });
 
-  it('imports nothing from test/ in any src/ file but the tests themselves', (t) => {
+  it('no src/ file but a test imports from test/', (t) => {
     const intoTest = (s: SourceInfo) => s.imports.filter((e) => e.specifier.startsWith('.') && path.posix.join(path.posix.dirname(e.from), e.specifier).startsWith('test/'));
     for (const file of MOVING_TO_TEST) {
       const source = SOURCES.find((s) => s.file === file);
@@ -193,7 +193,7 @@ describe('the architecture', () => {
     assertNone(problems, 'src/ files importing test/ (move the file to test/, or what it needs into src/)');
   });
 
-  it('reads process.env only in core/config.ts and the entry points', (t) => {
+  it('only core/config.ts and the entry points read process.env', (t) => {
     for (const file of MOVING_TO_CONFIG) {
       if (!SOURCES.find((s) => s.file === file)?.envReads.length) t.diagnostic(`${file} no longer reads process.env: remove it from MOVING_TO_CONFIG`);
     }
@@ -203,20 +203,31 @@ describe('the architecture', () => {
     assertNone(problems, 'process.env read outside the configuration (add the setting to a configuration fragment instead)');
   });
 
-  it('gives every capability a CONTEXT.md (the words of its domain)', () => {
+  it('every capability has a CONTEXT.md (the words of its domain)', () => {
     const missing = CAPABILITIES.filter((c) => !existsSync(path.join(SRC, c, 'CONTEXT.md')));
     assertNone(missing.map((c) => `src/${c}/CONTEXT.md`), 'capabilities without a glossary');
   });
 
-  it("declares every table of the migrations in exactly one manifest's tables", async () => {
+  it("every table the migrations create is declared in exactly one manifest's tables", async () => {
     const { MODULES } = await import('../src/modules.js');
     const migrations = path.join(SRC, 'core', 'db', 'migrations');
+    // The tables that exist after every migration: created, less those dropped, under their last name.
     const created = new Map<string, string>();
+    const NAME = String.raw`((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)`;
+    const tableName = (raw: string) => raw.replace(/"/g, '').replace(/^public\./, '');
+    const statement = new RegExp(
+      String.raw`\bCREATE\s+(?:(?:UNLOGGED|TEMP|TEMPORARY)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}|\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?${NAME}|\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${NAME}\s+RENAME\s+TO\s+${NAME}`,
+      'gi',
+    );
     for (const name of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) {
       const sql = readFileSync(path.join(migrations, name), 'utf8').replace(/--.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
-      for (const m of sql.matchAll(/\bCREATE\s+(?:(?:UNLOGGED|TEMP|TEMPORARY)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?)/gi)) {
-        const table = m[1]!.replace(/"/g, '').replace(/^public\./, '');
-        created.set(table, name);
+      for (const m of sql.matchAll(statement)) {
+        if (m[1]) created.set(tableName(m[1]), name);
+        else if (m[2]) created.delete(tableName(m[2]));
+        else if (m[3] && m[4]) {
+          created.delete(tableName(m[3]));
+          created.set(tableName(m[4]), name);
+        }
       }
     }
     assert.ok(created.size > 10, `only ${created.size} tables found in the migrations`);
@@ -232,7 +243,7 @@ describe('the architecture', () => {
     assertNone(problems, "tables and the manifests' declarations disagree");
   });
 
-  it('mounts every route group in a known area', async () => {
+  it('every route group is mounted in a known area', async () => {
     const { MODULES } = await import('../src/modules.js');
     const { AREA_POLICIES } = await import('../src/core/http/areas.js');
     const areas = new Set(Object.keys(AREA_POLICIES));
@@ -243,7 +254,7 @@ describe('the architecture', () => {
   });
 
   // Messages are still one catalog (src/core/i18n/messages/{en,fr}.ts); this rule starts when they move per capability.
-  it.todo('gives every capability its own English and French messages');
+  it.todo('every capability has its own English and French messages');
 });
 
 /** Tarjan's strongly connected components. */

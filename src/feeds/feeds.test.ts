@@ -214,6 +214,14 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
     }
   });
 
+  it('puts its discovery links in the head of the channel pages (the channel.head slot)', async () => {
+    for (const page of ['/c/camille', '/c/camille/about']) {
+      const html = await (await site.app.request(page)).text();
+      const head = html.slice(0, html.indexOf('</head>'));
+      for (const file of ['feed.rss', 'feed.atom', 'podcast.rss']) assert.match(head, new RegExp(`<link rel="alternate" [^>]*href="/c/camille/${file.replace('.', '\\.')}"`), `${page} links ${file}`);
+    }
+  });
+
   it('answers 404, not 500, for an unknown or malformed channel', async () => {
     for (const path of ['/c/nobody/feed.rss', '/c/nobody/feed.atom', '/c/nobody/podcast.rss', '/c/No%20pe!/feed.rss', `/c/${'x'.repeat(40)}/podcast.rss`]) {
       const res = await get(path, { accept: 'application/json' });

@@ -1,8 +1,5 @@
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
-import { federationConfig } from './federation/config.js';
-import { paymentsConfig } from './funding/providers/config.js';
-import { videosConfig } from './videos/config.js';
 import { createWorker } from './core/jobs/index.js';
 import { MODULES } from './modules.js';
 import { buildSite, configFragments, subscriberIndex } from './site.js';

@@ -1,4 +1,5 @@
 import type { Queryable } from '../core/db/index.js';
+import { listedVideoCondition } from '../videos/index.js';
 
 // ---- followers (remote actors following a local channel) ----
 
@@ -292,8 +293,8 @@ export async function videoRecipients(db: Queryable, videoId: string): Promise<s
   return rows.map((r) => r.inbox_uri);
 }
 
-/** Condition for "listed to the public" at time $N, as the videos capability defines it. */
-const LISTED = (now: string) => `v.status = 'ready' AND v.visibility = 'public' AND (v.publish_at IS NULL OR v.publish_at <= ${now})`;
+/** "Listed" at time $N, on the videos row `v`: the videos capability's rule, the only videos ever federated. */
+const LISTED = (now: string) => listedVideoCondition('v', now);
 
 /** Videos whose federated state differs from what followers were last told (the reconcile job's work list). */
 export async function videosOutOfSync(db: Queryable, now: Date, limit: number): Promise<string[]> {

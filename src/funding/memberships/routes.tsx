@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireUser } from '../../accounts/routes.js';
-import { findChannelByHandle } from '../../channels/service.js';
+import { requireUser } from '../../accounts/index.js';
+import { findChannelByHandle, findChannelById } from '../../channels/index.js';
 import { hashToken, randomToken } from '../../core/crypto.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
@@ -52,7 +52,7 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
 
   app.get('/memberships/:id/welcome', async (c) => {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));
-    const channel = (await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [membership.channel_id]))[0]!;
+    const channel = (await findChannelById(deps.db, membership.channel_id))!;
     return c.html(<WelcomePage env={pageEnv(c)} status={membership.status} channelHandle={channel.handle} />);
   });
 
@@ -94,7 +94,7 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));
     const token = randomToken();
     await deps.db.query('UPDATE memberships SET feed_token_hash = $2 WHERE id = $1', [membership.id, hashToken(token)]);
-    const channel = (await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [membership.channel_id]))[0]!;
+    const channel = (await findChannelById(deps.db, membership.channel_id))!;
     return accountPage(c, `${deps.config.publicUrl}/c/${channel.handle}/members.rss?token=${token}`);
   });
 

@@ -1,9 +1,9 @@
 // The creator's revenue page: balances, the month's statement with every fee shown, month navigation,
 // the CSV download and the chart of the last twelve months; for the site owner, a warning when the
 // ledger's latest self-check found problems.
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import type { ChannelBalance, LedgerCheck, MonthlyStatement, RevenueSeries, StatementSection } from '../ledger/index.js';
 import { formatMoney, negateMoney, type Money } from '../money.js';
 import { RevenueChart } from './chart.js';

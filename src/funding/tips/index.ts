@@ -4,7 +4,7 @@ import { tipRoutes, tipWidget } from './routes.js';
 import { moderateMessage, pendingMessages } from './queries.js';
 import { tipPurpose } from './service.js';
 
-const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments));
+const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments, ctx.services.viewers));
 
 export const tipsCapability = defineCapability({
   name: 'tips',

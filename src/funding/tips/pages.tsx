@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { Field, FormErrors, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Layout, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import { formatMoney, formatMoneyInput, money } from '../money.js';
 import type { TipMessageRow } from './queries.js';
 

@@ -1,13 +1,11 @@
 import { Hono } from 'hono';
-import { channelForAdmin } from '../../channels/service.js';
+import { channelForAdmin } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
 import { NotFoundError, ValidationError } from '../../core/http/errors.js';
 import { readForm, textFields, validateForm } from '../../core/http/form.js';
 import { Layout, noticeFrom, pageEnv, type PageEnv } from '../../core/http/layout.js';
-import { canWatch } from '../../videos/access.js';
-import { findVideoByShortId } from '../../videos/queries.js';
-import { viewerFor } from '../../videos/service.js';
+import { canWatch, findVideoByShortId, type ViewerLookup } from '../../videos/index.js';
 import { formatMoney, formatMoneyInput, isCurrency, money } from '../money.js';
 import { findPayment } from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
@@ -34,7 +32,7 @@ export async function tipWidget(deps: AppDeps, services: PaymentServices, env: P
 }
 
 /** Tipping a video, the thank-you page, and the Studio's moderation and settings. */
-export function tipRoutes(deps: AppDeps, services: PaymentServices) {
+export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: ViewerLookup) {
   const app = new Hono<AppEnv>();
   const studio = new Hono<AppEnv>();
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findChannelById } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { ValidationError } from '../../core/http/errors.js';
@@ -105,7 +106,7 @@ export function tipPurpose(deps: AppDeps): PurposeRegistry['tip'] {
       const locale = user[0]?.language ?? deps.config.defaultLanguage;
       const t = translator(locale);
       const amount = formatMoney(money(payment.amount, payment.currency), locale);
-      const site = (await deps.db.query<{ name: string }>('SELECT name FROM channels WHERE id = $1', [payment.channel_id]))[0]?.name ?? '';
+      const site = (await findChannelById(deps.db, payment.channel_id))?.name ?? '';
       await deps.mailer.send({
         to: payment.email,
         subject: t('tip.receipt_subject', { channel: site }),

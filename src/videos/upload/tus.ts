@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
-import { findChannelByHandle, roleOnChannel } from '../../channels/service.js';
+import { findChannelByHandle, roleOnChannel } from '../../channels/index.js';
 import type { Config } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';

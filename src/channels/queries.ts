@@ -45,6 +45,16 @@ export async function findChannelByHandle(db: Queryable, handle: string): Promis
   return rows[0];
 }
 
+export async function findChannelById(db: Queryable, id: string): Promise<ChannelRow | undefined> {
+  const rows = await db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function countChannels(db: Queryable): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM channels');
+  return rows[0]!.n;
+}
+
 export async function listChannels(db: Queryable): Promise<ChannelRow[]> {
   return db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels ORDER BY created_at, handle`);
 }

@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import { MAX_INBOX_BYTES } from './routes.js';
-import { createFederationTestSite, insertVideo, SITE, startRemoteServer, type FederationTestSite, type RemoteActor, type RemoteServer } from './testing.js';
+import { startRemoteServer, type RemoteActor, type RemoteServer } from '../../test/fakes/fediverse-server.js';
+import { createFederationTestSite, insertVideo, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
 
 /** A fixture with its placeholders filled in. */
 function fixture(name: string, values: Record<string, string>): Record<string, unknown> {
-  let text = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  let text = readFileSync(new URL(`../../test/support/fixtures/federation/${name}`, import.meta.url), 'utf8');
   for (const [key, value] of Object.entries({ SITE, ...values })) text = text.replaceAll(`{{${key}}}`, value);
   return JSON.parse(text) as Record<string, unknown>;
 }

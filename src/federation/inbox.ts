@@ -18,18 +18,13 @@ import {
 } from '@fedify/fedify';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
-import { findVideoByShortId, type VideoRow } from '../videos/queries.js';
+import { findVideoByShortId, isListed, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
 import * as q from './queries.js';
 
 type Ctx = InboxContext<void>;
-
-/** Ready, public and past its publish time: the only videos the fediverse may react to. */
-export function isListed(video: Pick<VideoRow, 'status' | 'visibility' | 'publish_at'>, now: Date): boolean {
-  return video.status === 'ready' && video.visibility === 'public' && (!video.publish_at || video.publish_at <= now);
-}
 
 /** The short id of a local video from its object id (`/ap/videos/{id}`) or watch page (`/v/{id}`). */
 export function localVideoShortId(base: string, uri: URL | null | undefined): string | undefined {
@@ -94,18 +89,30 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     return actor?.kind === 'channel' ? { identifier: parsed.identifier, channel: actor.channel } : undefined;
   }
 
+  /** Removes the actor's follows (as `where` says) and tells subscribers which channels lost a follower. */
+  async function unfollowed(actorUri: string, where: Parameters<typeof q.deleteFollower>[2]) {
+    await db.transaction(async (tx) => {
+      for (const channelId of await q.deleteFollower(tx, actorUri, where)) {
+        await deps.events.publish(tx, 'follower.removed', { channelId, follower: actorUri, kind: 'remote' });
+      }
+    });
+  }
+
   async function onFollow(ctx: Ctx, follow: Follow) {
     const target = await channelOf(ctx, follow.objectId);
     if (!target) return;
     const loader = await ctx.getDocumentLoader({ identifier: target.identifier });
     const follower = await follow.getActor({ documentLoader: loader, contextLoader: ctx.contextLoader });
     if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId?.href) return;
-    await q.upsertFollower(db, {
-      channelId: target.channel.id,
-      actorUri: follower.id.href,
-      inboxUri: follower.inboxId.href,
-      sharedInboxUri: follower.endpoints?.sharedInbox?.href ?? null,
-      followActivityUri: follow.id?.href ?? null,
+    await db.transaction(async (tx) => {
+      const added = await q.upsertFollower(tx, {
+        channelId: target.channel.id,
+        actorUri: follower.id!.href,
+        inboxUri: follower.inboxId!.href,
+        sharedInboxUri: follower.endpoints?.sharedInbox?.href ?? null,
+        followActivityUri: follow.id?.href ?? null,
+      });
+      if (added) await deps.events.publish(tx, 'follower.added', { channelId: target.channel.id, follower: follower.id!.href, kind: 'remote' });
     });
     const me = ctx.getActorUri(target.identifier);
     const acceptId = new URL(`${me.href}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`);
@@ -118,7 +125,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     if (inner instanceof Activity && inner.actorId?.href !== actor.href) return;
     if (inner instanceof Follow) {
       const target = await channelOf(ctx, inner.objectId);
-      if (target) await q.deleteFollower(db, actor.href, { channelId: target.channel.id });
+      if (target) await unfollowed(actor.href, { channelId: target.channel.id });
     } else if (inner instanceof Like || inner instanceof Announce) {
       const video = await listedVideoOrAny(inner.objectId);
       const kind = inner instanceof Like ? 'like' : 'announce';
@@ -127,7 +134,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
       if (inner instanceof Announce) await removeIncomingRecommendation(db, { actorUrl: actor.href, objectUrl: inner.objectId?.href, activityId: inner.id?.href });
     } else if (undo.objectId) {
       // Only the id: undo whatever that activity of this actor did here.
-      await q.deleteFollower(db, actor.href, { followActivityUri: undo.objectId.href });
+      await unfollowed(actor.href, { followActivityUri: undo.objectId.href });
       await q.deleteReaction(db, actor.href, { activityUri: undo.objectId.href });
       await removeIncomingRecommendation(db, { actorUrl: actor.href, activityId: undo.objectId.href });
     }
@@ -226,7 +233,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     if (!target || !sameOrigin(target, actor)) return;
     if (target.href === actor.href) {
       // The actor itself is gone: forget its follows and reactions.
-      await q.deleteFollower(db, actor.href, {});
+      await unfollowed(actor.href, {});
       await q.deleteFollowing(db, { actorUri: actor.href });
       await db.query('DELETE FROM federation_reactions WHERE actor_uri = $1', [actor.href]);
       return;

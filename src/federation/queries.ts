@@ -1,4 +1,5 @@
 import type { Queryable } from '../core/db/index.js';
+import { listedVideoCondition } from '../videos/index.js';
 
 // ---- followers (remote actors following a local channel) ----
 
@@ -8,28 +9,31 @@ export interface FollowerRow {
   shared_inbox_uri: string | null;
 }
 
+/** Records a follow (or refreshes its inboxes); true when the actor was not following the channel before. */
 export async function upsertFollower(
   db: Queryable,
   f: { channelId: string; actorUri: string; inboxUri: string; sharedInboxUri: string | null; followActivityUri: string | null },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const rows = await db.query<{ inserted: boolean }>(
     `INSERT INTO federation_followers (channel_id, actor_uri, inbox_uri, shared_inbox_uri, follow_activity_uri)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (channel_id, actor_uri) DO UPDATE SET inbox_uri = EXCLUDED.inbox_uri,
-       shared_inbox_uri = EXCLUDED.shared_inbox_uri, follow_activity_uri = EXCLUDED.follow_activity_uri`,
+       shared_inbox_uri = EXCLUDED.shared_inbox_uri, follow_activity_uri = EXCLUDED.follow_activity_uri
+     RETURNING (xmax = 0) AS inserted`,
     [f.channelId, f.actorUri, f.inboxUri, f.sharedInboxUri, f.followActivityUri],
   );
+  return rows[0]?.inserted === true;
 }
 
-/** Removes a follow; with `followActivityUri` only the follow made by that activity. */
-export async function deleteFollower(db: Queryable, actorUri: string, where: { channelId?: string; followActivityUri?: string }): Promise<number> {
-  const rows = await db.query(
+/** Removes a follow; with `followActivityUri` only the follow made by that activity. Returns the channels it left. */
+export async function deleteFollower(db: Queryable, actorUri: string, where: { channelId?: string; followActivityUri?: string }): Promise<string[]> {
+  const rows = await db.query<{ channel_id: string }>(
     `DELETE FROM federation_followers WHERE actor_uri = $1
        AND ($2::uuid IS NULL OR channel_id = $2) AND ($3::text IS NULL OR follow_activity_uri = $3)
-     RETURNING actor_uri`,
+     RETURNING channel_id`,
     [actorUri, where.channelId ?? null, where.followActivityUri ?? null],
   );
-  return rows.length;
+  return rows.map((r) => r.channel_id);
 }
 
 export async function listFollowers(db: Queryable, channelId: string, limit = 10_000): Promise<FollowerRow[]> {
@@ -194,6 +198,16 @@ export async function listComments(db: Queryable, channelId: string, status: Com
   );
 }
 
+/** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */
+export async function decideComment(db: Queryable, channelId: string, noteUri: string, decision: 'approved' | 'rejected'): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE federation_comments c SET status = $3, updated_at = now() FROM videos v
+      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.note_uri = $2 AND c.status = 'held' RETURNING c.note_uri`,
+    [channelId, noteUri, decision],
+  );
+  return rows.length > 0;
+}
+
 // ---- remote videos ("from the fediverse") ----
 
 export interface RemoteVideoRow {
@@ -279,8 +293,8 @@ export async function videoRecipients(db: Queryable, videoId: string): Promise<s
   return rows.map((r) => r.inbox_uri);
 }
 
-/** Condition for "listed to the public" at time $N, as the videos capability defines it. */
-const LISTED = (now: string) => `v.status = 'ready' AND v.visibility = 'public' AND (v.publish_at IS NULL OR v.publish_at <= ${now})`;
+/** "Listed" at time $N, on the videos row `v`: the videos capability's rule, the only videos ever federated. */
+const LISTED = (now: string) => listedVideoCondition('v', now);
 
 /** Videos whose federated state differs from what followers were last told (the reconcile job's work list). */
 export async function videosOutOfSync(db: Queryable, now: Date, limit: number): Promise<string[]> {

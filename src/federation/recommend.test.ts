@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { RecommendationRow } from './recommendations/index.js';
 import * as q from './queries.js';
 import { recommendationFederationHooks } from './recommend.js';
-import { createFederationTestSite, SITE, startRemoteServer, type FederationTestSite, type RemoteActor, type RemoteServer } from './testing.js';
+import { startRemoteServer, type RemoteActor, type RemoteServer } from '../../test/fakes/fediverse-server.js';
+import { createFederationTestSite, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
 
 describe('announcing recommendations', () => {
   let site: FederationTestSite;

@@ -1,10 +1,9 @@
 import { Hono, type Next } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { findVideoByShortId, listCaptions } from '../videos/queries.js';
+import { findVideoByShortId, isListed, listCaptions } from '../videos/index.js';
 import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
-import { isListed } from './inbox.js';
 import { checkActivityOrigins } from './origin-check.js';
 import * as q from './queries.js';
 import { buildVideoObject, chaptersDocument, countCollection, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { requireUser } from '../accounts/routes.js';
-import { channelForAdmin } from '../channels/service.js';
+import { requireUser } from '../accounts/index.js';
+import { channelForAdmin } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { pageEnv } from '../core/http/layout.js';

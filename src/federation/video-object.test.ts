@@ -5,7 +5,7 @@ import { Video, getDocumentLoader } from '@fedify/fedify';
 import type { VideoWithChannel } from '../videos/queries.js';
 import { buildVideoObject, isoDuration, PEERTUBE_VIDEO_CONTEXT, videoActivity, videoDocument } from './video-object.js';
 
-const peertube = JSON.parse(readFileSync(new URL('./fixtures/peertube-video.json', import.meta.url), 'utf8').replaceAll('{{REMOTE}}', 'https://peertube.example').replaceAll('{{ACTOR}}', 'https://peertube.example/video-channels/boats')) as Record<string, unknown>;
+const peertube = JSON.parse(readFileSync(new URL('../../test/support/fixtures/federation/peertube-video.json', import.meta.url), 'utf8').replaceAll('{{REMOTE}}', 'https://peertube.example').replaceAll('{{ACTOR}}', 'https://peertube.example/video-channels/boats')) as Record<string, unknown>;
 
 /** PeerTube fields this site has no equivalent for: no categories, and storyboards in another format (WebVTT). */
 const NOT_APPLICABLE = new Set(['category', 'preview']);

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient, setupFields } from '../../test/support/client.js';
-import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
-
-async function fan(site: TestSite, email: string): Promise<TestClient> {
-  const client = new TestClient(site.app);
-  await client.post('/signup', { email, display_name: email.split('@')[0]! });
-  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
-  return client;
-}
+import { createTestSite, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 describe('studio and channels (a collective with several channels)', () => {
   let site: TestSite;
@@ -24,7 +17,7 @@ describe('studio and channels (a collective with several channels)', () => {
     const anonymous = await new TestClient(site.app).get('/studio');
     assert.equal(anonymous.res.status, 303);
     assert.equal(anonymous.res.headers.get('location'), '/login?back=%2Fstudio');
-    const member = await fan(site, 'fan@example.org');
+    const member = await signUpFan(site, 'fan@example.org');
     const refused = await member.get('/studio');
     assert.equal(refused.res.status, 403);
     assert.match(refused.html, /The Studio is for the site owner and channel teams/);
@@ -58,7 +51,7 @@ describe('studio and channels (a collective with several channels)', () => {
   });
 
   it('gives a channel its own admin, who manages that channel only', async () => {
-    const noeUser = await fan(site, 'noe@example.org');
+    const noeUser = await signUpFan(site, 'noe@example.org');
     const added = await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' });
     assert.equal(added.res.status, 303);
     const studio = await noeUser.get('/studio');
@@ -75,7 +68,7 @@ describe('studio and channels (a collective with several channels)', () => {
   });
 
   it('lets an editor into the Studio but not into channel settings', async () => {
-    const editor = await fan(site, 'ed@example.org');
+    const editor = await signUpFan(site, 'ed@example.org');
     await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'editor' });
     assert.equal((await editor.get('/studio')).res.status, 200);
     assert.equal((await editor.get('/studio/channels/noe')).res.status, 403);

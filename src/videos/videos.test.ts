@@ -7,7 +7,7 @@ import { TestClient, setupFields } from '../../test/support/client.js';
 import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { ffmpegBinaries } from './transcode-job.js';
-import { makeTestSource, tempFolder } from './transcode/test-media.js';
+import { makeTestSource, tempFolder } from '../../test/support/media.js';
 
 const MP4 = { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' };
 
@@ -42,7 +42,7 @@ describe('videos: upload, transcode, watch', () => {
     await fan.get('/');
     const temp = await tempFolder('videos-test');
     removeTemp = temp.remove;
-    source = readFileSync(await makeTestSource(ffmpegBinaries().ffmpeg, temp.dir, 'clip.mp4', { width: 320, height: 240, seconds: 3, fps: 25 }));
+    source = readFileSync(await makeTestSource(ffmpegBinaries(site.deps.config).ffmpeg, temp.dir, 'clip.mp4', { width: 320, height: 240, seconds: 3, fps: 25 }));
   });
   after(async () => {
     await removeTemp();

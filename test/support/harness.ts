@@ -1,19 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { MODULES } from '../../src/modules.js';
 import { buildSite, subscriberIndex, type Site } from '../../src/site.js';
-import { createEventBus } from '../../src/core/events/index.js';
 import type { JobHandlers } from '../../src/core/jobs/index.js';
-import type { SiteServices } from '../../src/core/module.js';
-import { createManualClock, systemClock, type Clock } from '../../src/core/clock.js';
-import { loadConfig, type Config } from '../../src/core/config.js';
-import { openTestDb } from './db.js';
+import type { CapabilityManifest, SiteServices } from '../../src/core/module.js';
+import { createManualClock, type Clock } from '../../src/core/clock.js';
 import type { AppDeps } from '../../src/core/deps.js';
-import { createMailer } from '../../src/core/mail/index.js';
-import { createLocalStorage } from '../../src/core/storage/index.js';
+import { TestClient } from './client.js';
+import { createTestDeps } from './deps.js';
 
 export { openTestDb } from './db.js';
 
@@ -31,40 +26,24 @@ export interface TestSite {
 }
 
 /** A whole site wired as in production, on a throwaway database and a temporary data folder. */
-export async function createTestSite(options: { env?: Record<string, string>; clock?: Clock; services?: Partial<SiteServices> } = {}): Promise<TestSite> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
-  const config: Config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...options.env });
-  const { db, drop } = await openTestDb();
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const outboxDir = path.join(dir, 'outbox');
-  const clock = options.clock ?? systemClock;
-  const deps: AppDeps = {
-    config,
-    db,
-    log,
-    clock,
-    events: createEventBus(subscriberIndex(MODULES), clock),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir, log }),
-    storage: createLocalStorage(path.join(dir, 'media')),
-    signingSecret: 'test-signing-secret-that-is-long-enough-0123456789',
-  };
-  const site = buildSite(deps, MODULES, { services: options.services });
-  return {
-    deps,
-    site,
-    services: site.ctx.services,
-    handlers: site.jobHandlers(),
-    app: createApp(deps, site),
-    dir,
-    outboxDir,
-    async close() {
-      // tus's FileStore checks its folder asynchronously at construction; let it finish before the folder goes.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      deps.mailer.close();
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export async function createTestSite(
+  options: { env?: Record<string, string>; clock?: Clock; services?: Partial<SiteServices>; modules?: readonly CapabilityManifest[] } = {},
+): Promise<TestSite> {
+  const modules = options.modules ?? MODULES;
+  // Configuration comes from the test's env only (never the machine's): the test bank by default.
+  // The machine's ffmpeg, as before; every other setting from the test's env only.
+  const machine = { PATH: process.env.PATH ?? '', ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH ?? '' } : {}) };
+  const { deps, dir, outboxDir, close } = await createTestDeps({ env: { ...machine, TRUST_PROXY: 'true', ...options.env }, clock: options.clock, subscribers: subscriberIndex(modules) });
+  const site = buildSite(deps, modules, { services: options.services });
+  return { deps, site, services: site.ctx.services, handlers: site.jobHandlers(), app: createApp(deps, site), dir, outboxDir, close };
+}
+
+/** A fan who signed up through the magic link e-mailed to `email`, signed in on a client of their own. */
+export async function signUpFan(site: TestSite, email: string): Promise<TestClient> {
+  const client = new TestClient(site.app);
+  await client.post('/signup', { email, display_name: email.split('@')[0]! });
+  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
+  return client;
 }
 
 export { createManualClock };

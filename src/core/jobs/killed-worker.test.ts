@@ -9,9 +9,9 @@ import { claimJobs, completeJob, leaseOf } from './lease.js';
 import { enqueue, getJob, LEASE_EXPIRED_MESSAGE, requeueStuckJobs } from './queries.js';
 import { runDueJobsOnce } from './run-due.js';
 import { createWorker } from './worker.js';
-import { silentLog, urlOfTestDatabase, waitFor } from './fixtures/helpers.js';
+import { silentLog, urlOfTestDatabase, waitFor } from '../../../test/support/jobs/helpers.js';
 
-const HANGING_WORKER = fileURLToPath(new URL('./fixtures/claim-and-hang.ts', import.meta.url));
+const HANGING_WORKER = fileURLToPath(new URL('../../../test/support/jobs/claim-and-hang.ts', import.meta.url));
 
 // The embedded engine opens one data directory from one process only, so the cross-process test needs
 // PostgreSQL; on PGlite the same recovery path is exercised by abandoning a claim in-process.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createProgressReporter, type ProgressValue } from './progress.js';
-import { silentLog } from './fixtures/helpers.js';
+import { silentLog } from '../../../test/support/jobs/helpers.js';
 
 function recorder(intervalMs: number) {
   const saved: ProgressValue[] = [];

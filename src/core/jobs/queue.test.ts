@@ -6,7 +6,7 @@ import { openTestDb } from '../../../test/support/db.js';
 import { cancelJob, enqueue, getJob, requeueJob } from './queries.js';
 import { claimJobs } from './lease.js';
 import { runDueJobsOnce } from './run-due.js';
-import { countByStatus } from './fixtures/helpers.js';
+import { countByStatus } from '../../../test/support/jobs/helpers.js';
 
 describe('job queue', () => {
   let db: Db;

@@ -8,7 +8,7 @@ import { JobLeaseLostError, WorkerShutdownError } from './errors.js';
 import { cancelJob, enqueue, getJob } from './queries.js';
 import type { JobHandlers } from './types.js';
 import { createWorker, type CreateWorkerOptions, type Worker } from './worker.js';
-import { countByStatus, deferred, silentLog, urlOfTestDatabase, waitFor } from './fixtures/helpers.js';
+import { countByStatus, deferred, silentLog, urlOfTestDatabase, waitFor } from '../../../test/support/jobs/helpers.js';
 
 describe('worker', () => {
   let db: Db;

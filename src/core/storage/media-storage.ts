@@ -33,7 +33,7 @@ export interface StoredFile extends StoredFileInfo {
 /**
  * Where media files live: HLS playlists and segments, posters, storyboards, captions and originals.
  * Local disk by default (local.ts); S3-compatible buckets (s3.ts) implement the same shape, and the
- * shared contract test (contract.test.ts) holds both to the same behaviour.
+ * shared contract test (test/contracts/media-storage.test.ts) holds both to the same behaviour.
  *
  * Keys are `/`-separated relative paths checked by `assertSafeKey`; a bad key throws before any I/O.
  */

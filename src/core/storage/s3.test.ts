@@ -2,7 +2,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createS3Storage } from './s3.js';
-import { startTestS3Server, type TestS3Server } from './s3-test-server.js';
+import { startTestS3Server, type TestS3Server } from '../../../test/fakes/s3-server.js';
 
 describe('S3 media storage', () => {
   let server: TestS3Server;

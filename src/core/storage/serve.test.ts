@@ -12,7 +12,7 @@ import { createFileCache, type FileCache } from './file-cache.js';
 import { createLocalStorage } from './local.js';
 import type { MediaStorage } from './media-storage.js';
 import { createS3Storage } from './s3.js';
-import { startTestS3Server } from './s3-test-server.js';
+import { startTestS3Server } from '../../../test/fakes/s3-server.js';
 import { serveStoredFile } from './serve.js';
 
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;

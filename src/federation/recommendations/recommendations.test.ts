@@ -9,20 +9,13 @@ import { tipWidget } from '../../funding/tips/routes.js';
 import { ChannelVideosSection } from '../../videos/pages/listing.js';
 import { publicChannelVideos, videoRoutes } from '../../videos/routes.js';
 import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createTestSite, latestMagicToken, type TestSite } from '../../../test/support/harness.js';
+import { createTestSite, signUpFan, type TestSite } from '../../../test/support/harness.js';
 import { channelRecommendationShelf, videoRecommendationShelf, type WellKnownRecommendation } from './public-routes.js';
 import type { RecommendationRow } from './queries.js';
 import { listRecommendations, recordIncomingRecommendation, removeIncomingRecommendation } from './service.js';
-import { startTestSites, type TestSites } from './test-sites.js';
+import { startTestSites, type TestSites } from '../../../test/fakes/video-sites.js';
 
 const PAGE = '/studio/channels/camille/recommendations';
-
-async function fan(site: TestSite, email: string): Promise<TestClient> {
-  const client = new TestClient(site.app);
-  await client.post('/signup', { email, display_name: email.split('@')[0]! });
-  await client.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
-  return client;
-}
 
 function envFor(locale: 'en' | 'fr' = 'en'): PageEnv {
   return { t: translator(locale), locale, user: null, csrfToken: '', path: '/', siteName: 'Test', canUseStudio: false };
@@ -46,9 +39,9 @@ describe('recommendations in the Studio and on public pages', () => {
 
   before(async () => {
     sites = await startTestSites();
-    // The switch is read from the environment when the routes are built, as in production.
-    process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'] = 'true';
+    // The switch comes from the site's configuration (federationConfig), as in production.
     site = await createTestSite({
+      env: { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' },
       services: {
         recommendations: {
           resolve: { fetch: { timeoutMs: 500 } },
@@ -64,17 +57,16 @@ describe('recommendations in the Studio and on public pages', () => {
     camilleId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`))[0]!.id;
   });
   after(async () => {
-    delete process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'];
     await site.close();
     await sites.close();
   });
 
   it('lets only the owner and the channel’s admins in', async () => {
     assert.equal((await new TestClient(site.app).get(PAGE)).res.status, 303, 'anonymous visitors go to the login page');
-    const someFan = await fan(site, 'fan@example.org');
+    const someFan = await signUpFan(site, 'fan@example.org');
     assert.equal((await someFan.get(PAGE)).res.status, 403);
     assert.equal((await someFan.post(PAGE, { url: `${sites.url}/og-video` })).res.status, 403);
-    const editor = await fan(site, 'ed@example.org');
+    const editor = await signUpFan(site, 'ed@example.org');
     await owner.post('/studio/channels/camille/team', { email: 'ed@example.org', role: 'editor' });
     assert.equal((await editor.get(PAGE)).res.status, 403);
     assert.equal((await owner.get('/studio/channels/nope/recommendations')).res.status, 404);
@@ -259,7 +251,6 @@ describe('recommendations on a site that keeps private addresses closed (the def
   let sites: TestSites;
   let owner: TestClient;
   before(async () => {
-    delete process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'];
     sites = await startTestSites();
     site = await createTestSite();
     owner = new TestClient(site.app);

@@ -4,7 +4,7 @@ import { parseHtmlHead } from './html-head.js';
 import { resolveVideo, type ResolveOptions } from './resolve.js';
 import { ResolveError, type ResolveFailure } from './snapshot.js';
 import { downloadThumbnail, sniffImage } from './thumbnails.js';
-import { JPEG_BYTES, PNG_BYTES, startTestSites, type TestSites } from './test-sites.js';
+import { JPEG_BYTES, PNG_BYTES, startTestSites, type TestSites } from '../../../test/fakes/video-sites.js';
 
 async function reason(promise: Promise<unknown>): Promise<ResolveFailure> {
   try {

@@ -14,12 +14,12 @@ import type { Db } from '../../core/db/index.js';
 import { money, MoneyError, type Currency } from '../money.js';
 import { recordDisputeResolved } from './disputes.js';
 import { checkLedgerInvariants } from './invariants.js';
-import { LedgerModel, type Outcome } from './model.js';
+import { LedgerModel, type Outcome } from '../../../test/support/funding/ledger-model.js';
 import { recordSplitPayment } from './payments.js';
 import { recordPayout } from './payouts.js';
 import { allAccountBalances } from './queries.js';
 import { recordDispute, recordRefund, refundableAmount } from './reversals.js';
-import { createChannel } from './test-support.js';
+import { createChannel } from '../../../test/support/funding/ledger.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const RUNS = Number(process.env.LEDGER_MODEL_RUNS ?? 20);

@@ -9,7 +9,7 @@ import { DuplicateExternalRefError, IdempotencyKeyReusedError, InvalidPostingErr
 import { checkLedgerInvariants } from './invariants.js';
 import { recordPayment, recordSplitPayment } from './payments.js';
 import { postTransaction } from './post.js';
-import { at, createChannel, createFan, newKey } from './test-support.js';
+import { at, createChannel, createFan, newKey } from '../../../test/support/funding/ledger.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const eur = (cents: number) => money(cents, 'EUR');

@@ -11,7 +11,7 @@ import { checkLedgerInvariants } from './invariants.js';
 import { recordPayment, recordSplitPayment } from './payments.js';
 import { recordPayout } from './payouts.js';
 import { planReversal, recordDispute, recordRefund, refundableAmount } from './reversals.js';
-import { at, createChannel, newKey } from './test-support.js';
+import { at, createChannel, newKey } from '../../../test/support/funding/ledger.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const eur = (cents: number) => money(cents, 'EUR');

@@ -7,7 +7,7 @@ import { money } from '../money.js';
 import { accounts } from './accounts.js';
 import { checkLedgerInvariants } from './invariants.js';
 import { recordPayment } from './payments.js';
-import { at, createChannel, createFan, newKey } from './test-support.js';
+import { at, createChannel, createFan, newKey } from '../../../test/support/funding/ledger.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const HASH = '0'.repeat(64);

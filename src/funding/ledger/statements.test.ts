@@ -9,7 +9,7 @@ import { recordPayment } from './payments.js';
 import { recordPayout } from './payouts.js';
 import { recordDispute, recordRefund } from './reversals.js';
 import { monthlyStatement, revenueBySource } from './statements.js';
-import { createChannel, newKey } from './test-support.js';
+import { createChannel, newKey } from '../../../test/support/funding/ledger.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const eur = (cents: number) => money(cents, 'EUR');

@@ -72,6 +72,7 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       });
       const updated = { ...payment, status: 'succeeded' as const, provider_ref: event.providerRef };
       await handlers.succeeded?.(tx, updated, event);
+      await deps.events.publish(tx, 'payment.succeeded', { paymentId: payment.id, purpose: payment.purpose, channelId: payment.channel_id }, `payment:${payment.id}`);
       return updated;
     }
     case 'payment.failed':
@@ -87,6 +88,7 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       const transactionId = requirePaid(payment, event);
       await recordRefund(tx, { idempotencyKey: ledgerKey(event, 'refund', event.eventId), paymentTransactionId: transactionId, amount: money(event.amount, event.currency), externalRef: event.providerRef, occurredAt: event.occurredAt });
       await q.setStatus(tx, payment.id, 'refunded');
+      await deps.events.publish(tx, 'payment.reversed', { paymentId: payment.id, purpose: payment.purpose, channelId: payment.channel_id, kind: 'refund' }, `refund:${event.provider}:${event.eventId}`);
       return undefined;
     }
     case 'dispute.opened': {
@@ -94,6 +96,7 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       const fee = event.fee ? money(event.fee, event.currency) : undefined;
       await recordDispute(tx, { idempotencyKey: ledgerKey(event, 'dispute'), paymentTransactionId: transactionId, amount: money(event.amount, event.currency), fee, externalRef: event.providerRef, occurredAt: event.occurredAt });
       await q.setStatus(tx, payment.id, 'disputed');
+      await deps.events.publish(tx, 'payment.reversed', { paymentId: payment.id, purpose: payment.purpose, channelId: payment.channel_id, kind: 'dispute' }, `dispute:${event.provider}:${event.providerRef}`);
       return undefined;
     }
     case 'dispute.won':

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertTier } from '../memberships/queries.js';
-import { createMoneySite, useLanguage, type MoneySite } from './test-support.js';
+import { createMoneySite, useLanguage, type MoneySite } from '../../../test/support/funding/money-site.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestClient } from '../../../test/support/client.js';
 import { findTier, insertTier, listTiers } from '../memberships/queries.js';
-import { createMoneySite, type MoneySite } from './test-support.js';
+import { createMoneySite, type MoneySite } from '../../../test/support/funding/money-site.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { findTier, listTiers } from '../memberships/queries.js';
-import { createMoneySite, useLanguage, type MoneySite } from './test-support.js';
+import { createMoneySite, useLanguage, type MoneySite } from '../../../test/support/funding/money-site.js';
 
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 

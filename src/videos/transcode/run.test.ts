@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { videosConfig } from '../config.js';
 import { availableBinaries } from './binaries.js';
 import { TranscodeError } from './errors.js';
 import { runTool } from './exec.js';
 import { parseMasterPlaylist, parseMediaPlaylist } from './hls-playlist.js';
 import { probeMedia } from './probe.js';
 import { transcodeVideo, type TranscodeResult } from './run.js';
-import { makeTestSource, tempFolder } from './test-media.js';
+import { makeTestSource, tempFolder } from '../../../test/support/media.js';
 
 async function streamSize(ffprobe: string, file: string): Promise<string> {
   const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]);
@@ -17,7 +18,8 @@ async function streamSize(ffprobe: string, file: string): Promise<string> {
   return run.stdout.trim().split('\n')[0]!.replace(',', 'x');
 }
 
-for (const binaries of availableBinaries()) {
+// Every pair this machine has: FFMPEG_PATH/FFPROBE_PATH, PATH, the npm-bundled build.
+for (const binaries of availableBinaries(videosConfig.parse(process.env))) {
   describe(`one-pass transcoding (${binaries.source} ffmpeg)`, () => {
     let dir: string;
     let remove: () => Promise<void>;

@@ -22,6 +22,16 @@ export const en = {
   'notice.logged_in': 'You are logged in.',
   'notice.logged_out': 'You are logged out.',
   'notice.saved': 'Saved.',
+  'moderation.title': "Moderation",
+  'moderation.intro': "Messages and replies are shown publicly only once you approve them.",
+  'moderation.none': "Nothing is waiting.",
+  'moderation.anonymous': "Anonymous",
+  'moderation.approve': "Approve",
+  'moderation.reject': "Reject",
+  'moderation.not_found': "There is nothing waiting with this reference (it may have been decided already).",
+  'moderation.bad_decision': "Choose to approve or to reject a message that is waiting.",
+  'moderation.tip_messages': "Messages left with tips",
+  'moderation.remote_replies': "Replies from the fediverse",
   'notice.password_saved': 'Your password is saved. Your other sessions were logged out.',
   'notice.channel_created': 'The channel is created.',
   'notice.member_added': 'Team member added.',
@@ -534,6 +544,11 @@ export const en = {
   'recommendations.not_video': 'This page does not describe a video (no ActivityPub, oEmbed or Open Graph video information).',
   'recommendations.duplicate': 'You already recommend this video.',
   'recommendations.limit': 'A channel can recommend at most 100 videos. Remove one first.',
+  // Ledger self-check warning on the Studio revenue page (src/funding/ledger/self-check.ts).
+  'studio.revenue.ledger_check_failed_heading': 'The books failed their self-check',
+  'studio.revenue.ledger_check_failed': 'On {date}, the automatic check of the ledger found {count} problem(s) in the books. Amounts on this page may be wrong until they are fixed. The check changes nothing itself: no money was moved because of it.',
+  'studio.revenue.ledger_check_failed_checks': 'Checks that failed:',
+  'studio.revenue.ledger_check_failed_help': 'The details are in the server log (search for “LEDGER SELF-CHECK FAILED”) and in the ledger_checks table of the database. Hold payouts until the cause is found.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { createManualClock } from '../../../core/clock.js';
 import { WebhookSignatureError } from '../errors.js';
-import { startFakeStripe, type FakeStripe } from '../testing/fake-stripe-server.js';
-import { checkoutInput } from '../testing/test-bank.js';
+import { startFakeStripe, type FakeStripe } from '../../../../test/fakes/stripe-server.js';
+import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
 import type { PaymentProvider } from '../types.js';
 import { createStripeProvider } from './provider.js';
 
@@ -177,6 +177,13 @@ describe('Stripe events', () => {
     const { payload, headers } = webhook('checkout.session.expired', session);
     const [expired] = await stripe.verifyWebhook(payload, headers);
     assert.deepEqual([expired?.type, expired?.providerRef, expired?.checkoutRef, expired?.amount], ['invoice.expired', created.providerRef, created.providerRef, 1000]);
+  });
+
+  it('skips events in a currency Fanfare does not support: none of its payments is in one', async () => {
+    const { paymentIntent } = await paidCheckout();
+    const charge = { ...fake.chargeOf(paymentIntent['id']), currency: 'sek', amount_refunded: 700 };
+    const { payload, headers } = webhook('charge.refunded', charge);
+    assert.deepEqual(await stripe.verifyWebhook(payload, headers), []);
   });
 
   it('gives the same eventId for a redelivered event', async () => {

@@ -1,5 +1,5 @@
 import { CsrfField, Layout, type PageEnv } from '../../../core/http/layout.js';
-import { formatMoney } from '../minor-units.js';
+import { formatMoney, money } from '../../money.js';
 import type { CardField } from './cards.js';
 import type { TestCheckoutView } from './checkout.js';
 import type { CheckoutTranslate, TestCheckoutMessageKey } from './messages.js';
@@ -27,7 +27,7 @@ const FIELD_ERRORS: Record<CardField, TestCheckoutMessageKey> = {
 };
 
 function price(props: CheckoutPageProps): string {
-  return formatMoney(props.view.amount, props.view.currency, props.env.locale);
+  return formatMoney(money(props.view.amount, props.view.currency), props.env.locale);
 }
 
 /** A labelled card input with its error tied to it, marked up like core/http/fields.tsx. */

@@ -9,7 +9,7 @@ import { cookiePolicy } from '../../../core/http/cookies.js';
 import { csrfProtection } from '../../../core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from '../../../core/http/error-handler.js';
 import { localeMiddleware } from '../../../core/http/locale.js';
-import { checkoutInput, createTestBankFixture, type TestBankFixture } from '../testing/test-bank.js';
+import { checkoutInput, createTestBankFixture, type TestBankFixture } from '../../../../test/support/funding/test-bank.js';
 import { testCheckoutMessages } from './messages.js';
 import { testCheckoutRoutes } from './routes.js';
 

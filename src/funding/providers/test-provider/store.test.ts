@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
 import { openTestDb } from '../../../../test/support/db.js';
 import type { Db } from '../../../core/db/index.js';
-import { testBankStoreContract } from '../testing/store-contract.js';
+import { testBankStoreContract } from '../../../../test/contracts/test-bank-store.js';
 import { createMemoryTestBankStore } from './memory-store.js';
 import { createSqlTestBankStore } from './sql-store.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebhookSignatureError } from '../errors.js';
-import { card, checkoutInput, createTestBankFixture, TEST_WEBHOOK_SECRET } from '../testing/test-bank.js';
-import { duplicatedAndReversed } from '../testing/webhook-recorder.js';
+import { card, checkoutInput, createTestBankFixture, TEST_WEBHOOK_SECRET } from '../../../../test/support/funding/test-bank.js';
+import { duplicatedAndReversed } from '../../../../test/support/funding/webhook-recorder.js';
 import type { PaymentEvent } from '../types.js';
 import { signTestEvent, TEST_SIGNATURE_HEADER, verifyTestWebhook } from './webhooks.js';
 

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_FEES, processingFee } from '../../src/funding/providers/test-provider/fees.js';
+import { parseStripeForm, startLocalServer, type FakeResponse, type LocalServer, type RecordedRequest } from './local-server.js';
+
+/** Stripe objects as loose JSON: the fake mirrors documented shapes, not the SDK types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fake only
+type Json = Record<string, any>;
+
+/**
+ * Saved test payment methods, named like Stripe's (`pm_card_visa`…), and what an off-session charge
+ * of each does.
+ */
+const METHODS: Record<string, { decline?: string; code?: string }> = {
+  pm_card_visa: {},
+  pm_card_chargeDeclined: { code: 'card_declined', decline: 'generic_decline' },
+  pm_card_chargeDeclinedInsufficientFunds: { code: 'card_declined', decline: 'insufficient_funds' },
+  pm_card_authenticationRequired: { code: 'authentication_required', decline: 'authentication_required' },
+};
+
+/** A local stand-in for api.stripe.com: the calls Fanfare makes, answered with objects shaped as documented. */
+export interface FakeStripe extends LocalServer {
+  apiKey: string;
+  sessions: Map<string, Json>;
+  paymentIntents: Map<string, Json>;
+  /** The fan paid checkout `sessionId` with `paymentMethod`: the PaymentIntent, charge and fee now exist. */
+  completeCheckout(sessionId: string, paymentMethod?: string): { session: Json; paymentIntent: Json };
+  /** The charge object of a payment intent, with its balance transaction id. */
+  chargeOf(paymentIntentId: string): Json;
+  /** The POST requests sent to `path`. */
+  posts(path: string): RecordedRequest[];
+}
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const error = (status: number, body: Json): FakeResponse => ({ status, json: { error: body } });
+
+/** Starts the fake on 127.0.0.1. Point the SDK at it: `new Stripe(key, { host: '127.0.0.1', port, protocol: 'http' })`. */
+export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeStripe> {
+  const sessions = new Map<string, Json>();
+  const paymentIntents = new Map<string, Json>();
+  const charges = new Map<string, Json>();
+  const balanceTransactions = new Map<string, Json>();
+  const idempotent = new Map<string, { body: string; response: FakeResponse }>();
+  const now = () => Math.floor(Date.now() / 1000);
+
+  function charge(pi: Json): Json {
+    const amount = pi['amount'] as number;
+    const fee = processingFee(amount, DEFAULT_FEES[String(pi['currency']).toUpperCase()] ?? DEFAULT_FEES['EUR']!);
+    const txn = { id: id('txn'), object: 'balance_transaction', amount, currency: pi['currency'], fee, net: amount - fee, type: 'charge', status: 'pending' };
+    balanceTransactions.set(txn.id, txn);
+    const ch = {
+      id: id('ch'),
+      object: 'charge',
+      amount,
+      amount_refunded: 0,
+      currency: pi['currency'],
+      payment_intent: pi['id'],
+      balance_transaction: txn.id,
+      metadata: pi['metadata'],
+      refunded: false,
+      status: 'succeeded',
+    };
+    charges.set(ch.id, ch);
+    return ch;
+  }
+
+  function expanded(pi: Json, expand: string[]): Json {
+    const out = { ...pi };
+    if (expand.some((e) => e.startsWith('latest_charge')) && typeof pi['latest_charge'] === 'string') {
+      const ch = { ...charges.get(pi['latest_charge'])! };
+      if (expand.includes('latest_charge.balance_transaction')) ch['balance_transaction'] = balanceTransactions.get(ch['balance_transaction']);
+      out['latest_charge'] = ch;
+    }
+    return out;
+  }
+
+  function expandList(value: unknown): string[] {
+    return value && typeof value === 'object' ? Object.values(value as Record<string, string>) : [];
+  }
+
+  function createSession(form: Json): FakeResponse {
+    const line = form['line_items']?.['0'];
+    const amount = Number(line?.['price_data']?.['unit_amount']) * Number(line?.['quantity'] ?? 1);
+    const session = {
+      id: id('cs_test'),
+      object: 'checkout.session',
+      amount_total: amount,
+      currency: line?.['price_data']?.['currency'],
+      cancel_url: form['cancel_url'] ?? null,
+      customer: form['customer'] ?? null,
+      customer_creation: form['customer_creation'] ?? null,
+      customer_email: form['customer_email'] ?? null,
+      expires_at: now() + 24 * 3600,
+      livemode: false,
+      metadata: form['metadata'] ?? {},
+      mode: form['mode'],
+      payment_intent: null,
+      payment_status: 'unpaid',
+      status: 'open',
+      success_url: form['success_url'],
+      url: '',
+      _payment_intent_data: form['payment_intent_data'] ?? {},
+    };
+    session.url = `https://checkout.stripe.com/c/pay/${session.id}`;
+    sessions.set(session.id, session);
+    return { status: 200, json: publicSession(session) };
+  }
+
+  function publicSession(session: Json): Json {
+    const { _payment_intent_data: _hidden, ...visible } = session;
+    return visible;
+  }
+
+  function createPaymentIntent(form: Json): FakeResponse {
+    const method = METHODS[form['payment_method']];
+    if (!method) return error(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: 'No such PaymentMethod' });
+    const pi: Json = {
+      id: id('pi'),
+      object: 'payment_intent',
+      amount: Number(form['amount']),
+      amount_received: 0,
+      currency: form['currency'],
+      customer: form['customer'] ?? null,
+      payment_method: form['payment_method'],
+      metadata: form['metadata'] ?? {},
+      setup_future_usage: null,
+      latest_charge: null,
+      last_payment_error: null,
+      livemode: false,
+      created: now(),
+      status: 'requires_payment_method',
+    };
+    paymentIntents.set(pi['id'], pi);
+    if (method.code) {
+      pi['last_payment_error'] = { type: 'card_error', code: method.code, decline_code: method.decline, message: 'Your card was declined.' };
+      return error(402, { type: 'card_error', code: method.code, decline_code: method.decline, message: 'Your card was declined.', payment_intent: pi });
+    }
+    const ch = charge(pi);
+    Object.assign(pi, { status: 'succeeded', amount_received: pi['amount'], latest_charge: ch['id'] });
+    return { status: 200, json: expanded(pi, expandList(form['expand'])) };
+  }
+
+  function createRefund(form: Json): FakeResponse {
+    const pi = paymentIntents.get(form['payment_intent']);
+    if (!pi || pi['status'] !== 'succeeded') return error(400, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' });
+    const ch = charges.get(pi['latest_charge'])!;
+    const amount = form['amount'] === undefined ? ch['amount'] - ch['amount_refunded'] : Number(form['amount']);
+    if (amount > ch['amount'] - ch['amount_refunded']) {
+      return error(400, { type: 'invalid_request_error', code: 'amount_too_large', message: 'Refund amount is greater than unrefunded amount' });
+    }
+    ch['amount_refunded'] += amount;
+    ch['refunded'] = ch['amount_refunded'] === ch['amount'];
+    return { status: 200, json: { id: id('re'), object: 'refund', amount, currency: pi['currency'], payment_intent: pi['id'], charge: ch['id'], status: 'succeeded', metadata: {} } };
+  }
+
+  function route(request: RecordedRequest): FakeResponse {
+    if (request.headers['authorization'] !== `Bearer ${apiKey}`) {
+      return error(401, { type: 'invalid_request_error', message: 'Invalid API Key provided' });
+    }
+    const form = parseStripeForm(request.body) as Json;
+    if (request.method === 'POST' && request.path === '/v1/checkout/sessions') return createSession(form);
+    if (request.method === 'POST' && request.path === '/v1/payment_intents') return createPaymentIntent(form);
+    if (request.method === 'POST' && request.path === '/v1/refunds') return createRefund(form);
+    const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(request.path);
+    if (request.method === 'GET' && read) {
+      const pi = paymentIntents.get(read[1]!);
+      if (!pi) return error(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' });
+      return { status: 200, json: expanded(pi, request.query.getAll('expand[]').concat(request.query.getAll('expand[0]'))) };
+    }
+    return error(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${request.method}: ${request.path})` });
+  }
+
+  /** Stripe replays the first answer for a key, and refuses the key for different parameters. */
+  function withIdempotency(request: RecordedRequest): FakeResponse {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || typeof key !== 'string') return route(request);
+    const seen = idempotent.get(key);
+    if (seen && seen.body !== request.body) {
+      return error(400, { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' });
+    }
+    if (seen) return { ...seen.response, headers: { 'idempotent-replayed': 'true' } };
+    const response = route(request);
+    if (response.status < 500) idempotent.set(key, { body: request.body, response });
+    return response;
+  }
+
+  const server = await startLocalServer(withIdempotency);
+  return {
+    ...server,
+    apiKey,
+    sessions,
+    paymentIntents,
+    completeCheckout(sessionId, paymentMethod = 'pm_card_visa') {
+      const session = sessions.get(sessionId)!;
+      const data = session['_payment_intent_data'] as Json;
+      const customer = session['customer'] ?? (session['customer_creation'] === 'always' ? id('cus') : null);
+      const pi: Json = {
+        id: id('pi'),
+        object: 'payment_intent',
+        amount: session['amount_total'],
+        amount_received: session['amount_total'],
+        currency: session['currency'],
+        customer,
+        payment_method: paymentMethod,
+        metadata: data['metadata'] ?? {},
+        setup_future_usage: data['setup_future_usage'] ?? null,
+        last_payment_error: null,
+        livemode: false,
+        created: now(),
+        status: 'succeeded',
+      };
+      pi['latest_charge'] = charge(pi)['id'];
+      paymentIntents.set(pi['id'], pi);
+      Object.assign(session, { customer, payment_intent: pi['id'], payment_status: 'paid', status: 'complete' });
+      return { session: publicSession(session), paymentIntent: pi };
+    },
+    chargeOf: (paymentIntentId) => charges.get(paymentIntents.get(paymentIntentId)!['latest_charge'])!,
+    posts: (path) => server.requests.filter((r) => r.method === 'POST' && r.path === path),
+  };
+}

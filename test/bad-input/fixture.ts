@@ -190,7 +190,7 @@ export async function createFixture(): Promise<Fixture> {
       `INSERT INTO channel_roles (channel_id, user_id, role) VALUES ($1, $2, 'editor') ON CONFLICT DO NOTHING`,
       [channelId, ids.editorUserId],
     );
-    await db.query(`UPDATE tips SET message_status = 'pending', video_id = $2 WHERE payment_id = $1`, [ids.tipPaymentId, ids.videoId]);
+    await db.query(`UPDATE tips SET message_status = 'held', video_id = $2 WHERE payment_id = $1`, [ids.tipPaymentId, ids.videoId]);
     await ensureSignedIn(owner, ids.userIds.owner);
     await ensureSignedIn(fan, ids.userIds.fan);
     await ensureSignedIn(otherAdmin, ids.userIds.otherAdmin);

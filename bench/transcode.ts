@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { videosConfig } from '../src/videos/config.js';
 import { resolveBinaries, type BinarySource, type FfmpegBinaries } from '../src/videos/transcode/binaries.js';
 import { runTool } from '../src/videos/transcode/exec.js';
 import { parseMediaPlaylist } from '../src/videos/transcode/hls-playlist.js';
@@ -24,7 +25,7 @@ const GOAL = 0.6;
 const GOAL_VS_HAND_WRITTEN = 1.1;
 
 async function main(): Promise<void> {
-  const binaries = resolveBinaries({ source: process.env.BENCH_FFMPEG as BinarySource | undefined });
+  const binaries = resolveBinaries({ ...videosConfig.parse(process.env), source: process.env.BENCH_FFMPEG as BinarySource | undefined });
   const ffmpegVersion = (await runTool(binaries.ffmpeg, ['-version'])).stdout.split('\n')[0]!;
   const dir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'fanfare-bench');
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));

@@ -54,7 +54,8 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
       const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, studioAccess: site.ctx.studioAccess });
       const sub = mount.build(site.ctx);
       mountWithChain(app, mount.path, sub, chain);
-      for (const r of sub.routes) table.push({ method: r.method, path: joinPath(mount.path, r.path), area: mount.area, capability: m.name });
+      const jsonErrors = AREA_POLICIES[mount.area].jsonErrors || mount.jsonErrors === true;
+      for (const r of sub.routes) table.push({ method: r.method, path: joinPath(mount.path, r.path), area: mount.area, capability: m.name, jsonErrors });
     }
   }
   routeTables.set(app, table);
@@ -70,6 +71,8 @@ export interface MountedRoute {
   path: string;
   area: Area;
   capability: string;
+  /** Its errors are JSON (its area's, or its group's own choice, as upload endpoints): no login redirect. */
+  jsonErrors: boolean;
 }
 
 const routeTables = new WeakMap<Hono<AppEnv>, readonly MountedRoute[]>();

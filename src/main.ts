@@ -1,10 +1,10 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { boot } from './boot.js';
-import { pruneExpired } from './accounts/queries.js';
+import { pruneExpired } from './accounts/index.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
-import { isSetUp } from './setup/service.js';
+import { isSetUp } from './setup/index.js';
 import { createWorker } from './core/jobs/index.js';
 import { MODULES } from './modules.js';
 import { buildSite, configFragments, subscriberIndex } from './site.js';

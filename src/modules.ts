@@ -11,6 +11,7 @@ import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
 import { feedsCapability } from './feeds/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
+import { moderationCapability } from './moderation/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
 import { fundingStudioCapability } from './funding/studio/index.js';
 import { tipsCapability } from './funding/tips/index.js';
@@ -28,6 +29,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   channelsCapability,
   videosCapability,
   studioCapability,
+  moderationCapability,
   paymentsCapability,
   tipsCapability,
   membershipsCapability,

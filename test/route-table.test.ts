@@ -11,6 +11,11 @@ import { createTestSite, type TestSite } from './support/harness.js';
  * capability that brings it.
  */
 const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.txt', import.meta.url), 'utf8').trim().split('\n');
+/** Routes added since, each by the capability that brings it. */
+const ADDED: Record<string, string> = {
+  'GET /studio/channels/:handle/moderation': 'moderation',
+  'POST /studio/channels/:handle/moderation': 'moderation',
+};
 
 describe('the route table', () => {
   let site: TestSite;
@@ -19,9 +24,12 @@ describe('the route table', () => {
   });
   after(() => site.close());
 
-  it('is the same set of method and path as before the capability manifests', () => {
+  it('is the same set of method and path as before the capability manifests, plus the routes added since', () => {
     const now = [...new Set(site.app.routes.filter((r) => r.path !== '/*').map((r) => `${r.method} ${r.path}`))].sort();
-    assert.deepEqual(now, [...BEFORE].sort());
+    assert.deepEqual(now, [...BEFORE, ...Object.keys(ADDED)].sort());
+    for (const [route, capability] of Object.entries(ADDED)) {
+      assert.ok(mountedRoutes(site.app).some((r) => `${r.method} ${r.path}` === route && r.capability === capability), route);
+    }
   });
 
   it('gives every route an area, and puts every /studio route in the studio area', () => {

@@ -8,7 +8,15 @@ import { en, fr } from './messages.js';
 import { accountRoutes } from './routes.js';
 import { sessionMiddleware } from './session-middleware.js';
 
+/*
+ * The public API: what other capabilities and the entry points may use. Route handlers get the signed-in
+ * user with `requireUser`; first-run setup creates the owner with the account fields and functions below.
+ */
 export { requireUser } from './routes.js';
+export { createSessionFor, hashPassword, insertUser } from './service.js';
+export { displayNameField, emailField, optionalNewPassword } from './schema.js';
+/** Deletes expired sessions and magic links (the web process runs it every hour). */
+export { pruneExpired } from './queries.js';
 
 export const accountsCapability = defineCapability({
   name: 'accounts',

@@ -1,20 +1,51 @@
 /**
  * Channels: a creator's channel, its team (admins and editors) and its public pages. Decides who may
  * enter the Studio (the owner, or anyone on a channel's team). Other capabilities fill the channel home
- * page through the `channel.sections` slot.
+ * page through the `channel.sections` slot and the head of its pages through `channel.head`.
+ *
+ * The public API below is what other capabilities may use: they look channels up and check rights with
+ * these functions rather than query the channels tables themselves.
  */
 import { defineCapability } from '../core/module.js';
 import { en, fr } from './messages.js';
-import { channelMediaRoutes, channelRoutes, type ChannelSectionRenderer } from './routes.js';
+import { channelMediaRoutes, channelRoutes, type ChannelHeadRenderer, type ChannelSectionRenderer } from './routes.js';
 import { canUseStudio } from './service.js';
 
-export type { ChannelSectionRenderer } from './routes.js';
-export { canUseStudio, channelForAdmin, findChannelByHandle, listChannels, roleOnChannel, type ChannelRole, type ChannelRow } from './service.js';
+export type { ChannelHeadRenderer, ChannelSectionRenderer } from './routes.js';
+// Looking channels up, and who may do what on them.
+export {
+  canUseStudio,
+  channelForAdmin,
+  countChannels,
+  findChannelByHandle,
+  findChannelById,
+  listChannels,
+  listChannelsForUser,
+  roleOnChannel,
+  type ChannelRole,
+  type ChannelRow,
+} from './service.js';
+// Creating and editing channels and teams (first-run setup and the Studio's channel pages).
+export {
+  addTeamMember,
+  createChannel,
+  insertChannelWithAdmin,
+  listTeam,
+  removeTeamMember,
+  updateChannelSettings,
+  withAvatar,
+  type NewChannel,
+  type TeamMemberRow,
+} from './service.js';
+export { channelFields, channelSettingsSchema, newChannelSchema, teamMemberSchema } from './schema.js';
+export { AVATAR_TYPES, checkAvatar, type AvatarCheck } from './avatar.js';
 
 declare module '../core/module.js' {
   interface Slots {
     /** A section of a channel's home page, in list order: the videos first, then what others add. */
     'channel.sections': ChannelSectionRenderer;
+    /** Tags in the `<head>` of every public channel page (the feeds' discovery links). */
+    'channel.head': ChannelHeadRenderer;
   }
 }
 
@@ -22,7 +53,7 @@ export const channelsCapability = defineCapability({
   name: 'channels',
   messages: { en, fr },
   routes: [
-    { area: 'public', path: '/', build: (ctx) => channelRoutes(ctx.deps, ctx.studioAccess, () => ctx.fill('channel.sections')) },
+    { area: 'public', path: '/', build: (ctx) => channelRoutes(ctx.deps, ctx.studioAccess, () => ctx.fill('channel.sections'), () => ctx.fill('channel.head')) },
     { area: 'media', path: '/', build: (ctx) => channelMediaRoutes(ctx.deps) },
   ],
   contributes: {

@@ -1,6 +1,5 @@
 import type { Child } from 'hono/jsx';
 import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
-import { FeedLinks } from '../feeds/discovery.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import type { ChannelRow } from './queries.js';
 
@@ -42,10 +41,10 @@ function excerpt(text: string): string {
   return text.split(/\n\s*\n/)[0]!.slice(0, 400);
 }
 
-export function ChannelHomePage({ env, channel, notice, videos, extras }: { env: PageEnv; channel: ChannelRow; notice?: MessageKey; videos: Child; extras?: Child }) {
+export function ChannelHomePage({ env, channel, head, notice, videos, extras }: { env: PageEnv; channel: ChannelRow; head?: Child; notice?: MessageKey; videos: Child; extras?: Child }) {
   const { t } = env;
   return (
-    <Layout env={env} title={channel.name} head={<FeedLinks channel={channel} />}>
+    <Layout env={env} title={channel.name} head={head}>
       <Notice env={env} messageKey={notice} />
       <ChannelHeader env={env} channel={channel} current="home" />
       {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
@@ -58,11 +57,11 @@ export function ChannelHomePage({ env, channel, notice, videos, extras }: { env:
   );
 }
 
-export function ChannelAboutPage({ env, channel }: { env: PageEnv; channel: ChannelRow }) {
+export function ChannelAboutPage({ env, channel, head }: { env: PageEnv; channel: ChannelRow; head?: Child }) {
   const { t } = env;
   const since = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(channel.created_at);
   return (
-    <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`} head={<FeedLinks channel={channel} />}>
+    <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`} head={head}>
       <ChannelHeader env={env} channel={channel} current="about" />
       <section aria-labelledby="about-heading">
         <h2 id="about-heading">{t('channel.about_heading', { name: channel.name })}</h2>

@@ -39,8 +39,20 @@ export async function updateChannel(
 }
 
 export async function findChannelByHandle(db: Queryable, handle: string): Promise<ChannelRow | undefined> {
+  // Only what a handle can be (channelFields.handle): anything else, a NUL byte included, names no channel.
+  if (!/^[a-z0-9_]{2,30}$/.test(handle)) return undefined;
   const rows = await db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels WHERE handle = $1`, [handle]);
   return rows[0];
+}
+
+export async function findChannelById(db: Queryable, id: string): Promise<ChannelRow | undefined> {
+  const rows = await db.query<ChannelRow>(`SELECT ${COLUMNS} FROM channels WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function countChannels(db: Queryable): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM channels');
+  return rows[0]!.n;
 }
 
 export async function listChannels(db: Queryable): Promise<ChannelRow[]> {

@@ -11,8 +11,16 @@ import { findChannelByHandle, listChannels, type ChannelRow } from './service.js
 /** Renders a section of a channel's home page (its videos, its recommendations); contributed by other capabilities. */
 export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow, page: number) => Promise<Child>;
 
-/** Public channel pages; `sections` fill the home page in order. */
-export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, sections: () => readonly ChannelSectionRenderer[]) {
+/** Renders tags for the `<head>` of a channel's pages (the feeds' discovery links); contributed by other capabilities. */
+export type ChannelHeadRenderer = (channel: Pick<ChannelRow, 'handle' | 'name'>) => Child;
+
+/** Public channel pages; `sections` fill the home page in order, `head` the head of every channel page. */
+export function channelRoutes(
+  deps: AppDeps,
+  studioAccess: (c: AppContext) => Promise<boolean>,
+  sections: () => readonly ChannelSectionRenderer[],
+  head: () => readonly ChannelHeadRenderer[],
+) {
   const app = new Hono<AppEnv>();
   const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
 
@@ -34,14 +42,16 @@ export function channelRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Pr
     const e = await env(c);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rendered = await Promise.all(sections().map((render) => render(e, channel, page)));
-    return c.html(<ChannelHomePage env={e} channel={channel} notice={noticeFrom(c)} videos={rendered[0] ?? null} extras={rendered.slice(1)} />);
+    return c.html(<ChannelHomePage env={e} channel={channel} head={headOf(channel)} notice={noticeFrom(c)} videos={rendered[0] ?? null} extras={rendered.slice(1)} />);
   }
+  const headOf = (channel: ChannelRow) => head().map((render) => render(channel));
 
   app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));
 
-  app.get('/c/:handle/about', async (c) =>
-    c.html(<ChannelAboutPage env={await env(c)} channel={await channelOr404(c.req.param('handle'))} />),
-  );
+  app.get('/c/:handle/about', async (c) => {
+    const channel = await channelOr404(c.req.param('handle'));
+    return c.html(<ChannelAboutPage env={await env(c)} channel={channel} head={headOf(channel)} />);
+  });
 
   return app;
 }

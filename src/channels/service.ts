@@ -7,7 +7,7 @@ import type { AvatarCheck } from './avatar.js';
 import * as q from './queries.js';
 
 export type { ChannelRow, ChannelRole, TeamMemberRow } from './queries.js';
-export { findChannelByHandle, listChannels, listChannelsForUser, listTeam } from './queries.js';
+export { countChannels, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, listTeam } from './queries.js';
 
 /** The user's right on a channel: the site owner is admin everywhere. */
 export async function roleOnChannel(db: Queryable, user: CurrentUser | null, channelId: string): Promise<q.ChannelRole | undefined> {

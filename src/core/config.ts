@@ -2,9 +2,85 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { StorageOptions } from './storage/index.js';
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** The environment as configuration reads it: variable name → value (empty strings count as unset). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A capability's part of the configuration: env variables → a typed value. */
+export interface ConfigFragment<T> {
+  readonly name: string;
+  /** Validates `env`; throws a ConfigError naming every bad variable. */
+  parse(env: Env): T;
+}
+
+/** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  /** One entry per problem, each starting with the variable's name (`PORT: …`). */
+  readonly problems: readonly string[];
+
+  constructor(message: string, problems: readonly string[] = [message]) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+const BOOLEAN_WORDS = /^(true|false|1|0|yes|no)$/;
+
+/**
+ * The one boolean parser of the configuration: `true/false`, `1/0`, `yes/no` (any case, spaces
+ * trimmed); anything else is an error. Chain `.default(…)` or `.optional()` for an unset variable.
+ */
+export function envBoolean() {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => BOOLEAN_WORDS.test(v), 'expected true/false, 1/0 or yes/no')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+}
+
+/** A whole number between `min` and `max` (`unit` words the message: "a whole number of seconds"). */
+export function envInteger(options: { min: number; max: number; unit?: string }) {
+  const what = `expected a whole number${options.unit ? ` of ${options.unit}` : ''} between ${options.min} and ${options.max}`;
+  return z
+    .string()
+    .trim()
+    .refine((v) => /^-?\d+$/.test(v) && Number(v) >= options.min && Number(v) <= options.max, what)
+    .transform(Number);
+}
+
+/** The variables of `env` that are set: empty strings count as unset. */
+function setVariables(env: Env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+/** `VARIABLE: message` for each issue (an issue with no path is about the whole fragment). */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message));
+}
+
+function invalid(problems: readonly string[]): ConfigError {
+  return new ConfigError(`Invalid configuration: ${problems.join('; ')}`, problems);
+}
+
+/**
+ * A fragment from a zod schema over the environment (usually a `z.object` of variable names, which
+ * may `superRefine` pairs and `transform` to the capability's settings). Empty strings count as unset;
+ * each issue is reported with the variable's name, so give a cross-variable issue the path of the
+ * variable to fix.
+ */
+export function defineConfig<T>(name: string, schema: z.ZodType<T, any>): ConfigFragment<T> {
+  return {
+    name,
+    parse(env) {
+      const parsed = schema.safeParse(setVariables(env));
+      if (!parsed.success) throw invalid(describeIssues(parsed.error.issues));
+      return parsed.data;
+    },
+  };
+}
+
+const booleanFromEnv = envBoolean();
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -50,6 +126,14 @@ const envSchema = z.object({
   TRANSCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
+const CONFIG_SOURCE = Symbol('fanfare.configSource');
+
+/** The environment loadConfig read (frozen) and the sections parsed from it so far, by fragment. */
+interface ConfigSource {
+  readonly env: Env;
+  readonly sections: Map<ConfigFragment<unknown>, unknown>;
+}
+
 /** Validated runtime configuration; every field has a safe default except the optional services. */
 export interface Config {
   port: number;
@@ -79,15 +163,24 @@ export interface Config {
   platformFeeBps: number;
   /** Where media files live: local disk under DATA_DIR/media, or an S3-compatible bucket. */
   storage: StorageOptions;
+  /** What `configSection` serves capabilities from; symbol-keyed so it is never logged or serialized. */
+  readonly [CONFIG_SOURCE]: ConfigSource;
 }
 
-/** Thrown at start-up when the environment holds an invalid setting; the message names each bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Read `.env` in the working directory into `process.env` first (entry points only). */
+  loadDotEnv?: boolean;
+  /** Capabilities' fragments to validate now, with the core variables: every problem is reported at once. */
+  fragments?: readonly ConfigFragment<unknown>[];
 }
 
-/** Reads configuration from `env` (and `.env` when `loadDotEnv` is set), refusing invalid values with a clear message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean; fragments?: readonly ConfigFragment<unknown>[] } = {}): Config {
+/**
+ * Reads configuration from `env` (and `.env` when `loadDotEnv` is set), refusing invalid values with one
+ * ConfigError that names every bad variable, of the core schema and of each fragment given. Call it before
+ * opening the database, so a typo stops the start cleanly.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
   if (options.loadDotEnv) {
     try {
       process.loadEnvFile('.env');
@@ -95,16 +188,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  const emptyAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = envSchema.safeParse(emptyAsUnset);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${problems}`);
+  const read: Env = Object.freeze(setVariables(env));
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(read);
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues));
+  else if (parsed.data.S3_BUCKET && (!parsed.data.S3_ACCESS_KEY_ID || !parsed.data.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
   }
+  const sections = new Map<ConfigFragment<unknown>, unknown>();
+  for (const fragment of options.fragments ?? []) {
+    try {
+      sections.set(fragment, fragment.parse(read));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw invalid(problems);
   const e = parsed.data;
-  if (e.S3_BUCKET && (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY)) {
-    throw new ConfigError('Invalid configuration: S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
-  }
   const dataDir = path.resolve(e.DATA_DIR);
   const storage: StorageOptions = e.S3_BUCKET
     ? {
@@ -141,11 +242,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     transcodePreset: e.TRANSCODE_PRESET,
     platformFeeBps: e.PLATFORM_FEE_BPS,
     storage,
+    [CONFIG_SOURCE]: { env: read, sections },
   };
 }
 
-/** A capability's part of the configuration: environment variables → a typed value. */
-export interface ConfigFragment<T> {
-  readonly name: string;
-  parse(env: Readonly<Record<string, string | undefined>>): T;
+/**
+ * The capability's typed section: the value validated at start (a fragment given to loadConfig), or
+ * parsed now from the environment loadConfig saw (then kept). Throws ConfigError when invalid.
+ */
+export function configSection<T>(config: Config, fragment: ConfigFragment<T>): T {
+  const source = config[CONFIG_SOURCE];
+  const sections = source.sections as Map<ConfigFragment<T>, T>;
+  if (sections.has(fragment)) return sections.get(fragment) as T;
+  const value = fragment.parse(source.env);
+  sections.set(fragment, value);
+  return value;
 }

@@ -1,6 +1,5 @@
 import { Endpoints, Group, Image, Person, type Federation, type Recipient } from '@fedify/fedify';
-import { AVATAR_TYPES } from '../channels/avatar.js';
-import { findChannelByHandle, type ChannelRow } from '../channels/service.js';
+import { AVATAR_TYPES, findChannelByHandle, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { actorKeyPairs, type KeyOwner } from './keys.js';

@@ -1,5 +1,7 @@
 import { createExponentialBackoffPolicy, createFederation, kvCache, type Context, type Federation } from '@fedify/fedify';
+import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
+import { federationConfig, type FederationSettings } from './config.js';
 import { registerActors } from './actors.js';
 import { registerInbox } from './inbox.js';
 import { createDbKvStore } from './kv-store.js';
@@ -7,29 +9,13 @@ import { createJobMessageQueue, type JobMessageQueue } from './message-queue.js'
 import { registerNodeInfo } from './nodeinfo.js';
 import { createAuthenticatedDocumentLoader, createDocumentLoader, DEFAULT_FETCH_LIMITS, type RemoteFetchLimits } from './remote-fetch.js';
 
-/** Settings read from the environment (the core config knows nothing of federation yet). */
-export interface FederationSettings {
-  /** FEDERATION_ALLOW_PRIVATE_ADDRESSES=true: fetch loopback/private addresses (tests with local instances). */
-  allowPrivateAddress: boolean;
-  /** FEDERATION_RECONCILE_SECONDS: how often the safety-net sync runs (default 300). */
-  reconcileIntervalMs: number;
-}
-
-/** Reads the settings; unknown values fall back to the safe default. */
-export function federationSettings(env: Record<string, string | undefined>): FederationSettings {
-  const seconds = Number(env.FEDERATION_RECONCILE_SECONDS);
-  return {
-    allowPrivateAddress: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES === 'true',
-    reconcileIntervalMs: Number.isFinite(seconds) && seconds >= 1 ? Math.min(seconds, 86_400) * 1000 : 300_000,
-  };
-}
-
 /** Everything federation needs at run time, built once per process (see federationServices). */
 export interface FederationServices {
   federation: Federation<void>;
   kv: ReturnType<typeof createDbKvStore>;
   queue: JobMessageQueue;
   limits: RemoteFetchLimits;
+  /** FEDERATION_* settings (see config.ts). */
   settings: FederationSettings;
   /** A Fedify context for code outside requests (jobs): URLs and keys of local actors. */
   context(): Context<void>;
@@ -38,11 +24,11 @@ export interface FederationServices {
 /**
  * Builds Fedify on our database: its key-value store is `federation_kv` and its message queue the job
  * queue (`federation.fedify` jobs), so every process shares them. Remote fetches go through our own
- * loaders (public addresses only unless allowed, 10 s, 1 MB). URLs are built from PUBLIC_URL, whatever
- * Host a request came with.
+ * loaders (public addresses only unless FEDERATION_ALLOW_PRIVATE_ADDRESSES, 10 s, 1 MB). URLs are built
+ * from PUBLIC_URL, whatever Host a request came with. Settings come from `deps.config` (federationConfig).
  */
-export function createFederationServices(deps: AppDeps, env: Record<string, string | undefined> = process.env): FederationServices {
-  const settings = federationSettings(env);
+export function createFederationServices(deps: AppDeps): FederationServices {
+  const settings = configSection(deps.config, federationConfig);
   const limits: RemoteFetchLimits = {
     ...DEFAULT_FETCH_LIMITS,
     allowPrivateAddress: settings.allowPrivateAddress,

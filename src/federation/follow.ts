@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Follow, isActor, Undo, type Actor } from '@fedify/fedify';
-import type { ChannelRow } from '../channels/service.js';
+import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { BadRequestError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { channelIdentifier } from './actors.js';

@@ -18,18 +18,13 @@ import {
 } from '@fedify/fedify';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
-import { findVideoByShortId, type VideoRow } from '../videos/queries.js';
+import { findVideoByShortId, isListed, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
 import * as q from './queries.js';
 
 type Ctx = InboxContext<void>;
-
-/** Ready, public and past its publish time: the only videos the fediverse may react to. */
-export function isListed(video: Pick<VideoRow, 'status' | 'visibility' | 'publish_at'>, now: Date): boolean {
-  return video.status === 'ready' && video.visibility === 'public' && (!video.publish_at || video.publish_at <= now);
-}
 
 /** The short id of a local video from its object id (`/ap/videos/{id}`) or watch page (`/v/{id}`). */
 export function localVideoShortId(base: string, uri: URL | null | undefined): string | undefined {

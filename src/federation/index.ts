@@ -8,6 +8,7 @@
  * scheduled publication time passing).
  */
 import { defineCapability } from '../core/module.js';
+import { federationConfig } from './config.js';
 import { federationServices, type FederationServices } from './federation.js';
 import { federationJobHandlersFor, RECONCILE_JOB } from './jobs.js';
 import { en, fr } from './messages.js';
@@ -15,6 +16,7 @@ import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
 import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
+import { decideComment, listComments } from './queries.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -34,6 +36,7 @@ declare module '../core/module.js' {
 export const federationCapability = defineCapability({
   name: 'federation',
   messages: { en, fr },
+  config: federationConfig,
   services: (ctx) => ({
     federation: federationServices(ctx.deps),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
@@ -52,6 +55,14 @@ export const federationCapability = defineCapability({
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],
     'studio.site-menu': () => [{ href: '/studio/fediverse/activity', label: 'studio.fediverse_activity' }],
+    // Replies from the fediverse are held until an admin approves them.
+    'moderation.sources': (ctx) => ({
+      kind: 'remote-reply',
+      label: 'moderation.remote_replies',
+      held: async (channelId) =>
+        (await listComments(ctx.deps.db, channelId, 'held')).map((c) => ({ id: c.note_uri, author: c.actor_uri, authorUrl: c.url ?? c.note_uri, text: c.content_html, html: true, about: c.video_title, receivedAt: c.received_at })),
+      decide: (channelId, id, decision) => decideComment(ctx.deps.db, channelId, id, decision),
+    }),
   },
   tables: {
     federation_kv: { export: 'none', why: "Fedify's cache of remote documents" },

@@ -1,5 +1,7 @@
 import { parseSemVer, type Federation } from '@fedify/fedify';
+import { countChannels } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
+import { countListedVideos } from '../videos/index.js';
 
 /** The version announced in NodeInfo (package.json's). */
 const SOFTWARE_VERSION = '0.1.0';
@@ -10,13 +12,7 @@ const SOFTWARE_VERSION = '0.1.0';
  */
 export function registerNodeInfo(federation: Federation<void>, deps: AppDeps): void {
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
-    const rows = await deps.db.query<{ channels: number; videos: number }>(
-      `SELECT (SELECT count(*)::int FROM channels) AS channels,
-              (SELECT count(*)::int FROM videos WHERE status = 'ready' AND visibility = 'public'
-                 AND (publish_at IS NULL OR publish_at <= $1)) AS videos`,
-      [deps.clock.now()],
-    );
-    const counts = rows[0]!;
+    const counts = { channels: await countChannels(deps.db), videos: await countListedVideos(deps.db, deps.clock.now()) };
     return {
       software: { name: 'fanfare', version: parseSemVer(SOFTWARE_VERSION) },
       protocols: ['activitypub'],

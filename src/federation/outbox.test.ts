@@ -122,8 +122,7 @@ describe('the outbox', () => {
     await site.deps.db.query(`INSERT INTO jobs (type, run_at) VALUES ($1, $2)`, [RECONCILE_JOB, site.clock.now()]);
     await site.runJobs();
     assert.ok(remote.deliveries.some((d) => d.body.type === 'Create' && (d.body.object as { uuid: string }).uuid === video.id));
-    const next = await site.deps.db.query('SELECT 1 FROM jobs WHERE type = $1 AND status = $2', [RECONCILE_JOB, 'queued']);
-    assert.equal(next.length, 1, 'the next run is scheduled');
+    // Chaining the next run is the site's job for every recurring job (src/site.test.ts).
   });
 
   it('retries a failing or dead server with backoff, and gives up at once on a 4xx', async () => {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
-import { findVideoById, listCaptions, type VideoWithChannel } from '../videos/queries.js';
+import { findChannelById } from '../channels/index.js';
+import { findVideoById, isListed, listCaptions, type VideoWithChannel } from '../videos/index.js';
 import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
-import { isListed } from './inbox.js';
 import * as q from './queries.js';
 import { limitedFetch } from './remote-fetch.js';
 import { buildVideoObject, videoActivity, videoObjectUri, videoTombstone, type VideoObjectUrls } from './video-object.js';
@@ -41,8 +41,7 @@ function urlsFor(fed: FederationServices, base: string, handle: string): VideoOb
 }
 
 async function channelHandle(db: Queryable, channelId: string): Promise<string | undefined> {
-  const rows = await db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [channelId]);
-  return rows[0]?.handle;
+  return (await findChannelById(db, channelId))?.handle;
 }
 
 /** Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../core/db/index.js';
+import { listedVideoCondition } from '../videos/index.js';
 
 // ---- followers (remote actors following a local channel) ----
 
@@ -197,6 +198,16 @@ export async function listComments(db: Queryable, channelId: string, status: Com
   );
 }
 
+/** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */
+export async function decideComment(db: Queryable, channelId: string, noteUri: string, decision: 'approved' | 'rejected'): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE federation_comments c SET status = $3, updated_at = now() FROM videos v
+      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.note_uri = $2 AND c.status = 'held' RETURNING c.note_uri`,
+    [channelId, noteUri, decision],
+  );
+  return rows.length > 0;
+}
+
 // ---- remote videos ("from the fediverse") ----
 
 export interface RemoteVideoRow {
@@ -282,8 +293,8 @@ export async function videoRecipients(db: Queryable, videoId: string): Promise<s
   return rows.map((r) => r.inbox_uri);
 }
 
-/** Condition for "listed to the public" at time $N, as the videos capability defines it. */
-const LISTED = (now: string) => `v.status = 'ready' AND v.visibility = 'public' AND (v.publish_at IS NULL OR v.publish_at <= ${now})`;
+/** "Listed" at time $N, on the videos row `v`: the videos capability's rule, the only videos ever federated. */
+const LISTED = (now: string) => listedVideoCondition('v', now);
 
 /** Videos whose federated state differs from what followers were last told (the reconcile job's work list). */
 export async function videosOutOfSync(db: Queryable, now: Date, limit: number): Promise<string[]> {

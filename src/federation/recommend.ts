@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isActor } from '@fedify/fedify';
 import { z } from 'zod';
+import { findChannelById } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
 import type { RecommendationHooks, RecommendationRow } from './recommendations/index.js';
@@ -21,8 +22,7 @@ function sha(text: string): string {
 }
 
 async function channelHandle(deps: AppDeps, channelId: string): Promise<string | undefined> {
-  const rows = await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [channelId]);
-  return rows[0]?.handle;
+  return (await findChannelById(deps.db, channelId))?.handle;
 }
 
 /**

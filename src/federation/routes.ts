@@ -1,10 +1,9 @@
 import { Hono, type Next } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { findVideoByShortId, listCaptions } from '../videos/queries.js';
+import { findVideoByShortId, isListed, listCaptions } from '../videos/index.js';
 import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
-import { isListed } from './inbox.js';
 import { checkActivityOrigins } from './origin-check.js';
 import * as q from './queries.js';
 import { buildVideoObject, chaptersDocument, countCollection, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
@@ -21,8 +20,9 @@ export function wantsActivityJson(accept: string | undefined): boolean {
   return !!accept && AP_TYPES.test(accept);
 }
 
-function plain(status: number, text: string): Response {
-  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+/** A refusal in the federation area's JSON error shape (`{error:{code,message}}`), for the sending server's logs. */
+function refused(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
 }
 
 /**
@@ -58,7 +58,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
 
   app.get('/ap/videos/:shortId', async (c, next) => {
     const shortId = c.req.param('shortId');
-    if (!wantsActivityJson(c.req.header('accept'))) return c.redirect(`/v/${shortId}`, 302);
+    if (!wantsActivityJson(c.req.header('accept'))) return c.redirect(`/v/${encodeURIComponent(shortId)}`, 302);
     const video = await findVideoByShortId(deps.db, shortId);
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
@@ -101,11 +101,11 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
   // Content negotiation: ActivityPub clients asking for a channel or watch page get its object.
   app.get('/c/:handle', async (c, next) => {
     if (!wantsActivityJson(c.req.header('accept'))) return next();
-    return c.redirect(`/ap/c/${c.req.param('handle').toLowerCase()}`, 302);
+    return c.redirect(`/ap/c/${encodeURIComponent(c.req.param('handle').toLowerCase())}`, 302);
   });
   app.get('/v/:shortId', async (c, next) => {
     if (!wantsActivityJson(c.req.header('accept'))) return next();
-    return c.redirect(`/ap/videos/${c.req.param('shortId')}`, 302);
+    return c.redirect(`/ap/videos/${encodeURIComponent(c.req.param('shortId'))}`, 302);
   });
 
   for (const path of ['/.well-known/webfinger', '/.well-known/nodeinfo', '/nodeinfo/*']) app.get(path, (c, next) => toFedify(c, next));
@@ -114,22 +114,22 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
   // Inboxes: bounded body, origin checks, then Fedify (HTTP Signatures, idempotence, queueing).
   app.post('/ap/*', async (c, next) => {
     const body = await readBodyUpTo(c.req.raw, MAX_INBOX_BYTES);
-    if (!body) return plain(413, `Activities are limited to ${MAX_INBOX_BYTES} bytes.`);
+    if (!body) return refused(413, 'payload_too_large', `Activities are limited to ${MAX_INBOX_BYTES} bytes.`);
     let activity: unknown;
     try {
       activity = JSON.parse(new TextDecoder().decode(body));
     } catch {
-      return plain(400, 'Invalid JSON.');
+      return refused(400, 'invalid_json', 'Invalid JSON.');
     }
     const problem = checkActivityOrigins(activity);
-    if (problem) return plain(400, `Refused: ${problem.replace(/_/g, ' ')}.`);
+    if (problem) return refused(400, problem, `Refused: ${problem.replace(/_/g, ' ')}.`);
     const request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: new Uint8Array(body) });
     try {
       return await toFedify(c, next, request);
     } catch (error) {
       // Malformed activities can make Fedify's parser throw: the sender's fault, never a 500.
       deps.log.info({ err: error, path: c.req.path }, 'federation: refused an activity Fedify could not handle');
-      return plain(400, 'Invalid activity.');
+      return refused(400, 'invalid_activity', 'Invalid activity.');
     }
   });
 

@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
-import type { ChannelRow } from '../channels/service.js';
+import type { ChannelRow } from '../channels/index.js';
 import { CsrfField, type PageEnv } from '../core/http/layout.js';
-import { StudioLayout } from '../studio/layout.js';
+import { StudioLayout } from '../studio/index.js';
 import type { CommentRow, FollowerRow, FollowingRow, InboxLogRow, RemoteVideoRow } from './queries.js';
 
 export interface FediversePageProps {

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { requireUser } from '../accounts/routes.js';
-import { channelForAdmin } from '../channels/service.js';
+import { requireUser } from '../accounts/index.js';
+import { channelForAdmin } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { pageEnv } from '../core/http/layout.js';
-import { readForm } from '../core/http/form.js';
+import { hasControlCharacters, readForm } from '../core/http/form.js';
 import { ForbiddenError, ValidationError } from '../core/http/errors.js';
 import type { FederationServices } from './federation.js';
 import { followRemoteActor, unfollowRemoteActor } from './follow.js';
@@ -18,6 +18,7 @@ async function uriField(c: AppContext): Promise<string> {
     ? ((await c.req.json().catch(() => ({}))) as { uri?: unknown }).uri
     : (await readForm(c))['uri'];
   if (typeof value !== 'string' || value.trim() === '' || value.length > 2000) throw new ValidationError({ uri: 'error.required' });
+  if (hasControlCharacters(value)) throw new ValidationError({ uri: 'error.control_characters' });
   return value.trim();
 }
 

@@ -1,5 +1,4 @@
-import type { CaptionRow, Rendition, VideoWithChannel } from '../videos/queries.js';
-import { mediaPath, thumbnailPath } from '../videos/service.js';
+import { mediaPath, thumbnailPath, type CaptionRow, type Rendition, type VideoWithChannel } from '../videos/index.js';
 
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 

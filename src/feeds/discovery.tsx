@@ -3,7 +3,8 @@
  * pages. Titles use the channel's name and the format's proper name, so they need no translation.
  *
  * @example
- * <Layout env={env} title={channel.name} head={<FeedLinks channel={channel} />}>
+ * // contributed to the channel pages' head by the manifest (index.ts):
+ * 'channel.head': () => (channel) => FeedLinks({ channel }),
  */
 export function FeedLinks({ channel }: { channel: { handle: string; name: string } }) {
   const base = `/c/${channel.handle}`;

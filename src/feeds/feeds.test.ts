@@ -87,7 +87,7 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
 
     // The feed routes need no session or CSRF middleware: only the one error handler, as app.ts wires it.
     app = new Hono<AppEnv>();
-    app.route('/', feedRoutes(site.deps));
+    app.route('/', feedRoutes(site.deps, site.services.viewers));
     const onError = createErrorHandler({ log: site.deps.log, defaultLocale: 'en', maxBodyBytes: 1024 });
     app.onError(onError);
     app.notFound(notFoundHandler(onError));
@@ -211,6 +211,14 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
   it('keeps the chapters of videos the visitor may not watch, or of another channel, behind a 404', async () => {
     for (const path of ['/c/camille/videos/MembersV01/chapters.json', '/c/camille/videos/DraftVid01/chapters.json', '/c/camille/videos/Scheduled1/chapters.json', '/c/someone/videos/PublicOld1/chapters.json', '/c/camille/videos/nope/chapters.json']) {
       assert.equal((await get(path)).status, 404, path);
+    }
+  });
+
+  it('puts its discovery links in the head of the channel pages (the channel.head slot)', async () => {
+    for (const page of ['/c/camille', '/c/camille/about']) {
+      const html = await (await site.app.request(page)).text();
+      const head = html.slice(0, html.indexOf('</head>'));
+      for (const file of ['feed.rss', 'feed.atom', 'podcast.rss']) assert.match(head, new RegExp(`<link rel="alternate" [^>]*href="/c/camille/${file.replace('.', '\\.')}"`), `${page} links ${file}`);
     }
   });
 

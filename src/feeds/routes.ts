@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
+import type { ViewerLookup } from '../videos/index.js';
 import { renderChannelAtom } from './atom.js';
 import { DEFAULT_COVER_PATH, defaultCover } from './cover.js';
 import { conditionalResponse } from './http.js';
@@ -27,9 +28,9 @@ const FORMATS: [path: string, render: (feed: ChannelFeed) => string, contentType
  * route uses the signed-in user when there is one, so the team and members can read their own videos'.
  *
  * @example
- * app.route('/', feedRoutes(deps));
+ * app.route('/', feedRoutes(deps, ctx.services.viewers));
  */
-export function feedRoutes(deps: AppDeps) {
+export function feedRoutes(deps: AppDeps, viewerFor: ViewerLookup) {
   const app = new Hono<AppEnv>();
 
   for (const [file, render, contentType] of FORMATS) {
@@ -40,7 +41,7 @@ export function feedRoutes(deps: AppDeps) {
   }
 
   app.get('/c/:handle/videos/:shortId/chapters.json', async (c) => {
-    const { chapters, isPublic, updated } = await loadChapters(deps, c.var.user ?? null, c.req.param('handle'), c.req.param('shortId'));
+    const { chapters, isPublic, updated } = await loadChapters(deps, viewerFor, c.var.user ?? null, c.req.param('handle'), c.req.param('shortId'));
     return conditionalResponse(c, JSON.stringify(chapters), {
       contentType: 'application/json+chapters; charset=utf-8',
       cacheControl: isPublic ? FEED_CACHE : 'private, max-age=30',

@@ -1,9 +1,7 @@
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
-import { renderMarkdown } from '../videos/markdown.js';
-import { findVideoByShortId, listPublicVideos, type Rendition } from '../videos/queries.js';
-import { canWatch, isPubliclyCacheable, mediaPath, thumbnailPath, viewerFor } from '../videos/service.js';
+import { canWatch, findVideoByShortId, isPubliclyCacheable, listPublicVideos, mediaPath, renderMarkdown, thumbnailPath, type Rendition, type ViewerLookup } from '../videos/index.js';
 import { DEFAULT_COVER_PATH } from './cover.js';
 import * as q from './queries.js';
 
@@ -140,7 +138,7 @@ export interface JsonChapters {
  * The chapters of a video of this channel that the visitor may watch (anyone, for a public video),
  * and whether shared caches may keep them. Throws NotFoundError otherwise, as the watch page does.
  */
-export async function loadChapters(deps: AppDeps, user: CurrentUser | null, handle: string, shortId: string): Promise<{ chapters: JsonChapters; isPublic: boolean; updated: Date }> {
+export async function loadChapters(deps: AppDeps, viewerFor: ViewerLookup, user: CurrentUser | null, handle: string, shortId: string): Promise<{ chapters: JsonChapters; isPublic: boolean; updated: Date }> {
   const video = HANDLE.test(handle) ? await findVideoByShortId(deps.db, shortId) : undefined;
   if (!video || video.channel_handle !== handle.toLowerCase()) throw new NotFoundError('video.not_found');
   const now = deps.clock.now();

@@ -1,17 +1,20 @@
-// Tests of ../money.ts (kept in this folder, which the ledger work owns; they belong beside money.ts).
+// Tests of money.ts: amounts, arithmetic, text in and out (forms, provider APIs, people), splits and fees.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   addMoney,
   CURRENCIES,
+  currencyExponent,
   CurrencyMismatchError,
   formatMoney,
   formatMoneyInput,
+  fromDecimalString,
   InvalidAmountError,
   money,
   MoneyInputError,
   mulDivCeil,
+  parseCurrency,
   parseMoneyInput,
   percentOf,
   splitLargestRemainder,
@@ -36,6 +39,15 @@ describe('money', () => {
     assert.deepEqual(money(-0, 'EUR'), money(0, 'EUR'));
   });
 
+  it('knows the supported currencies and how many decimals each has', () => {
+    assert.equal(currencyExponent('EUR'), 2);
+    assert.equal(currencyExponent('JPY'), 0);
+    assert.equal(currencyExponent('KWD'), 3);
+    assert.equal(parseCurrency('CHF'), 'CHF');
+    // Fiat only (BTCPay invoices are priced in one of these), and codes are upper case.
+    for (const bad of ['BTC', 'eur', 'SEK', '']) assert.throws(() => parseCurrency(bad), UnsupportedCurrencyError, bad);
+  });
+
   it('adds and subtracts in one currency and refuses to mix two', () => {
     assert.deepEqual(addMoney(money(150, 'EUR'), money(250, 'EUR')), money(400, 'EUR'));
     assert.deepEqual(subtractMoney(money(150, 'EUR'), money(250, 'EUR')), money(-100, 'EUR'));
@@ -54,6 +66,7 @@ describe('money', () => {
     assert.equal(formatMoney(money(500, 'JPY'), 'en'), '¥500');
     assert.equal(formatMoney(money(1234, 'KWD'), 'en'), 'KWD\u00a01.234');
     assert.equal(formatMoney(money(9_007_199_254_740_991, 'USD'), 'en'), '$90,071,992,547,409.91');
+    assert.equal(formatMoney(money(1234, 'EUR'), 'fr').replace(/\s/g, ' '), '12,34 €');
   });
 
   it('writes plain decimal strings with exactly the currency’s decimals', () => {
@@ -62,6 +75,48 @@ describe('money', () => {
     assert.equal(toDecimalString(money(123456, 'EUR')), '1234.56');
     assert.equal(toDecimalString(money(500, 'JPY')), '500');
     assert.equal(toDecimalString(money(1, 'KWD')), '0.001');
+    assert.equal(toDecimalString(money(0, 'EUR')), '0.00');
+    assert.equal(toDecimalString(money(99_999_999, 'USD')), '999999.99');
+  });
+});
+
+describe('fromDecimalString (amounts from provider APIs)', () => {
+  it('reads decimal strings back exactly, with fewer decimals or extra zeros', () => {
+    assert.deepEqual(fromDecimalString('12.34', 'EUR'), money(1234, 'EUR'));
+    assert.deepEqual(fromDecimalString('12.3', 'EUR'), money(1230, 'EUR'));
+    assert.deepEqual(fromDecimalString('12', 'EUR'), money(1200, 'EUR'));
+    assert.deepEqual(fromDecimalString('12.340000', 'EUR'), money(1234, 'EUR'));
+    assert.deepEqual(fromDecimalString('500', 'JPY'), money(500, 'JPY'));
+    assert.deepEqual(fromDecimalString('500.000', 'JPY'), money(500, 'JPY'));
+    assert.deepEqual(fromDecimalString('1.005', 'KWD'), money(1005, 'KWD'));
+  });
+
+  it('refuses, with the reason, anything that would need rounding or is not a plain unsigned decimal', () => {
+    const cases: [string, Currency, MoneyInputProblem][] = [
+      ['', 'EUR', 'empty'],
+      ['12.345', 'EUR', 'too_many_decimals'],
+      ['0.5', 'JPY', 'too_many_decimals'],
+      ['-1.00', 'EUR', 'negative'],
+      ['1e3', 'EUR', 'malformed'],
+      ['12,34', 'EUR', 'malformed'],
+      ['1 234.00', 'EUR', 'malformed'],
+      ['.5', 'EUR', 'malformed'],
+      ['12.', 'EUR', 'malformed'],
+      ['90071992547409.92', 'EUR', 'too_large'],
+    ];
+    for (const [input, currency, problem] of cases) {
+      assert.throws(() => fromDecimalString(input, currency), (e: unknown) => e instanceof MoneyInputError && e.problem === problem, `${input} ${currency}`);
+    }
+    assert.throws(() => fromDecimalString('12.34', 'BTC'), UnsupportedCurrencyError);
+  });
+
+  it('round-trips every non-negative amount in every currency through toDecimalString', () => {
+    fc.assert(
+      fc.property(amount, anyCurrency, (n, currency) => {
+        const m = money(n, currency);
+        assert.deepEqual(fromDecimalString(toDecimalString(m), currency), m);
+      }),
+    );
   });
 });
 

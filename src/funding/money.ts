@@ -1,6 +1,9 @@
-// Money: an integer count of a currency's minor unit (cents, yen, fils) and the currency.
-// No floats anywhere: amounts are safe integers, splits and percentages use integer arithmetic
-// (BigInt where a product could exceed 2^53), and every rounding states who gets the odd unit.
+// Money: an integer count of a currency's minor unit (cents, yen, fils) and the currency. The one
+// money module of funding: the ledger, the funding models, the pages and the payment providers all
+// use this `Money` and these functions. No floats anywhere: amounts are safe integers, splits and
+// percentages use integer arithmetic (BigInt where a product could exceed 2^53), every rounding
+// states who gets the odd unit, and amounts cross to and from text (forms, provider APIs, Intl) as
+// exact decimal strings.
 
 /**
  * The currencies Fanfare accepts, with their ISO 4217 exponent (digits after the decimal point).
@@ -66,7 +69,10 @@ export class CurrencyMismatchError extends MoneyError {
 /** Why a typed amount was refused. */
 export type MoneyInputProblem = 'empty' | 'malformed' | 'negative' | 'too_many_decimals' | 'too_large';
 
-/** A form amount that could not be read; `problem` says why (for a translated message). */
+/**
+ * An amount that could not be read, typed in a form (`parseMoneyInput`) or received from a provider
+ * API (`fromDecimalString`); `problem` says why (for a translated message).
+ */
 export class MoneyInputError extends MoneyError {
   constructor(
     readonly input: string,
@@ -80,6 +86,12 @@ export class MoneyInputError extends MoneyError {
 /** True when `code` is a supported currency. */
 export function isCurrency(code: string): code is Currency {
   return Object.hasOwn(CURRENCIES, code);
+}
+
+/** The supported currency `code` names; throws UnsupportedCurrencyError for any other ("eur" included). */
+export function parseCurrency(code: string): Currency {
+  if (!isCurrency(code)) throw new UnsupportedCurrencyError(code);
+  return code;
 }
 
 /** The number of decimals of `currency` (EUR 2, JPY 0, KWD 3). */
@@ -134,6 +146,29 @@ export function toDecimalString(m: Money): string {
   const sign = m.amount < 0 ? '-' : '';
   if (exponent === 0) return `${sign}${digits}`;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/**
+ * Reads an amount as payment providers' APIs write it (BTCPay's "12.34"): a plain, unsigned decimal
+ * string with "." as separator. Accepts fewer decimals than the currency has ("12.3", "12") and zeros
+ * beyond them ("12.340000"), but refuses anything that would need rounding ("12.345" EUR), signs,
+ * exponents, grouping and amounts beyond 2^53: MoneyInputError says which; UnsupportedCurrencyError
+ * for a currency Fanfare does not take. The inverse of toDecimalString on non-negative amounts.
+ * (What people type goes through parseMoneyInput, which also takes "," and spaces.)
+ */
+export function fromDecimalString(value: string, currency: string): Money {
+  const code = parseCurrency(currency);
+  const text = value.trim();
+  if (text === '') throw new MoneyInputError(value, 'empty', code);
+  if (/^[-−]/.test(text)) throw new MoneyInputError(value, 'negative', code);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new MoneyInputError(value, 'malformed', code);
+  const exponent = currencyExponent(code);
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > exponent) throw new MoneyInputError(value, 'too_many_decimals', code);
+  const minor = BigInt(match[1]! + fraction.padEnd(exponent, '0'));
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new MoneyInputError(value, 'too_large', code);
+  return money(Number(minor), code);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { checkAvatar } from '../channels/avatar.js';
+import { checkAvatar } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
 import type { CookiePolicy } from '../core/http/cookies.js';

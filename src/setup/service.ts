@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { hashPassword, insertUser, createSessionFor } from '../accounts/service.js';
-import { displayNameField, emailField, optionalNewPassword } from '../accounts/schema.js';
-import { insertChannelWithAdmin, withAvatar, type NewChannel } from '../channels/service.js';
-import { channelFields } from '../channels/schema.js';
+import { createSessionFor, displayNameField, emailField, hashPassword, insertUser, optionalNewPassword } from '../accounts/index.js';
+import { channelFields, insertChannelWithAdmin, withAvatar, type NewChannel } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { isUniqueViolation, type Queryable } from '../core/db/index.js';
 import { ConflictError } from '../core/http/errors.js';

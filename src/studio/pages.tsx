@@ -1,4 +1,4 @@
-import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/service.js';
+import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from './layout.js';

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { requireUser } from '../accounts/routes.js';
-import { checkAvatar } from '../channels/avatar.js';
-import { channelSettingsSchema, newChannelSchema, teamMemberSchema } from '../channels/schema.js';
-import * as channels from '../channels/service.js';
+import { requireUser } from '../accounts/index.js';
+import { channelSettingsSchema, checkAvatar, newChannelSchema, teamMemberSchema } from '../channels/index.js';
+import * as channels from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { ForbiddenError, ValidationError } from '../core/http/errors.js';

@@ -1,3 +1,4 @@
+import type { Queryable } from '../core/db/index.js';
 import type { VideoRow } from './queries.js';
 
 export interface Viewer {
@@ -25,6 +26,24 @@ export function canWatch(video: Pick<VideoRow, 'status' | 'visibility' | 'publis
   if (video.visibility === 'members') return viewer.isMember;
   return true;
 }
+
+/**
+ * Listed: ready, public, and its publish time passed. The one rule for what anyone may find without a
+ * link — channel pages, search, feeds, NodeInfo's count and the fediverse. Unlisted, members-only, draft,
+ * scheduled and unfinished videos never are. `listedVideoCondition` (queries.ts) is the same rule in SQL.
+ */
+export function isListed(video: Pick<VideoRow, 'status' | 'visibility' | 'publish_at'>, now: Date): boolean {
+  return video.status === 'ready' && video.visibility === 'public' && (!video.publish_at || video.publish_at <= now);
+}
+
+/** What a fan's standing with a channel adds to what they may watch (a paid-up membership). */
+export interface ViewerGrant {
+  isMember: boolean;
+  earlyAccessDays: number;
+}
+
+/** Looks up what another capability grants a signed-in fan on a channel (memberships contributes one). */
+export type ViewerGrantLookup = (db: Queryable, userId: string, channelId: string, now: Date) => Promise<ViewerGrant>;
 
 /** Public and unlisted videos may be cached by shared caches; everything else is private. */
 export function isPubliclyCacheable(video: Pick<VideoRow, 'visibility' | 'publish_at'>, now: Date): boolean {

@@ -1,40 +1,61 @@
 /**
  * Videos: resumable upload, one-pass HLS transcoding, the watch and embed pages, oEmbed, search, media
  * files behind the same access check as the watch page, and the Studio's video pages. Other capabilities
- * add to the watch page through the `watch.below-player` slot and learn of changes from the `video.changed`
- * and `video.deleted` events.
+ * add to the watch page through the `watch.below-player` slot, say what a fan's membership lets them watch
+ * through `videos.viewer-grants`, and learn of changes from the `video.changed` and `video.deleted` events.
+ *
+ * The public API below is what other capabilities may use; the rest of this folder is its own business.
+ * Who may watch what is decided here only: `canWatch` with the site's viewer lookup
+ * (`ctx.services.viewers`), and `isListed` / `listedVideoCondition` for what anyone may find.
  */
 import type { Child } from 'hono/jsx';
 import type { PageEnv } from '../core/http/layout.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
 import { en, fr } from './messages.js';
+import { videosConfig } from './config.js';
+import type { ViewerGrantLookup } from './access.js';
 import { ChannelVideosSection } from './pages/listing.js';
 import type { VideoWithChannel } from './queries.js';
 import { publicChannelVideos, videoRoutes } from './routes.js';
-import { TRANSCODE_JOB } from './service.js';
+import { TRANSCODE_JOB, viewerLookup, type ViewerLookup } from './service.js';
 import { videoStudioRoutes } from './studio-routes.js';
 import { ffmpegBinaries, transcodeVideoHandler } from './transcode-job.js';
 import { createUploadServer } from './upload/tus.js';
 
-export type { CaptionRow, Rendition, VideoRow, VideoWithChannel } from './queries.js';
+// Rows and the rules of access.
+export type { CaptionRow, Chapter, Rendition, VideoRow, VideoStatus, VideoWithChannel, Visibility } from './queries.js';
+export { canWatch, isListed, isPubliclyCacheable, type Viewer, type ViewerGrant, type ViewerGrantLookup } from './access.js';
+export type { ViewerLookup } from './service.js';
+// Reading videos (the SQL stays here: others call these rather than query the videos tables).
+export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, listedVideoCondition, listPublicAndMembersVideos, listPublicVideos } from './queries.js';
+// Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
+export { renderMarkdown } from './markdown.js';
 
 declare module '../core/module.js' {
   interface Slots {
     /** What goes under the player on a watch page (the tip form, recommendations), in list order. */
     'watch.below-player': (env: PageEnv, video: VideoWithChannel) => Promise<Child>;
+    /** What a signed-in fan's standing with a channel lets them watch (memberships contributes it). */
+    'videos.viewer-grants': ViewerGrantLookup;
+  }
+  interface SiteServices {
+    /** Who a user is to a channel's videos (team, member, passer-by): ask it before `canWatch`. */
+    viewers: ViewerLookup;
   }
 }
 
 /** The fan-facing routes, built once per site and mounted as four area groups. */
 const fanRoutes = oncePerSite((ctx) =>
-  videoRoutes(ctx.deps, ctx.studioAccess, async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video)))),
+  videoRoutes(ctx.deps, ctx.services.viewers, ctx.studioAccess, async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video)))),
 );
 const teamRoutes = oncePerSite((ctx) => videoStudioRoutes(ctx.deps, createUploadServer(ctx.deps, ffmpegBinaries)));
 
 export const videosCapability = defineCapability({
   name: 'videos',
   messages: { en, fr },
+  config: videosConfig,
+  services: (ctx) => ({ viewers: viewerLookup(() => ctx.fill('videos.viewer-grants')) }),
   routes: [
     { area: 'public', path: '/', build: (ctx) => fanRoutes(ctx).pages },
     { area: 'embed', path: '/', build: (ctx) => fanRoutes(ctx).embed },

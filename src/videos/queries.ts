@@ -79,7 +79,7 @@ export async function setTranscodeJob(db: Queryable, videoId: string, jobId: num
 }
 
 export async function findVideoById(db: Queryable, id: string): Promise<VideoWithChannel | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const rows = await db.query<VideoWithChannel>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.id = $1`, [id]);
   return rows[0];
 }
@@ -90,9 +90,25 @@ export async function findVideoByShortId(db: Queryable, shortId: string): Promis
   return rows[0];
 }
 
-/** The condition for "listed to the public" at time $N: ready, public, and its publish time passed. */
-const LISTED = (nowParam: string) =>
-  `v.status = 'ready' AND v.visibility = 'public' AND (v.publish_at IS NULL OR v.publish_at <= ${nowParam})`;
+/**
+ * The SQL condition for "listed" (`isListed` in access.ts): ready, public, and its publish time passed at
+ * the time bound to `nowParam`, on the `videos` row aliased `alias`. Other capabilities that join videos to
+ * their own tables use this fragment rather than writing the rule again.
+ *
+ * @example
+ * `SELECT v.id FROM videos v WHERE ${listedVideoCondition('v', '$1')}`
+ */
+export function listedVideoCondition(alias: string, nowParam: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(alias) || !/^\$\d+$/.test(nowParam)) throw new Error(`bad alias or parameter: ${alias} ${nowParam}`);
+  return `${alias}.status = 'ready' AND ${alias}.visibility = 'public' AND (${alias}.publish_at IS NULL OR ${alias}.publish_at <= ${nowParam})`;
+}
+const LISTED = (nowParam: string) => listedVideoCondition('v', nowParam);
+
+/** How many videos are listed on the whole site (NodeInfo's count). */
+export async function countListedVideos(db: Queryable, now: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos v WHERE ${LISTED('$1')}`, [now]);
+  return rows[0]!.n;
+}
 
 export async function listPublicVideos(db: Queryable, channelId: string, now: Date, limit: number, offset: number): Promise<{ rows: VideoWithChannel[]; total: number }> {
   const rows = await db.query<VideoWithChannel>(
@@ -117,6 +133,19 @@ export async function searchPublicVideos(db: Queryable, query: string, now: Date
     [query, now],
   );
   return { rows, total: count[0]!.n };
+}
+
+/**
+ * A channel's ready videos that are public or members-only, newest first: what a member's private feed
+ * may hold (unlisted ones stay with those who have the link). The caller still asks `canWatch` of each,
+ * which applies the publish time and early access.
+ */
+export async function listPublicAndMembersVideos(db: Queryable, channelId: string, limit: number): Promise<VideoWithChannel[]> {
+  return db.query<VideoWithChannel>(
+    `SELECT ${COLUMNS} FROM ${FROM} WHERE v.channel_id = $1 AND v.status = 'ready' AND v.visibility IN ('public', 'members')
+      ORDER BY COALESCE(v.publish_at, v.created_at) DESC LIMIT $2`,
+    [channelId, limit],
+  );
 }
 
 export async function listChannelVideosForTeam(db: Queryable, channelId: string): Promise<VideoWithChannel[]> {

@@ -11,7 +11,7 @@ import { renderMarkdown } from './markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
-import { mediaPath, thumbnailPath, viewerFor } from './service.js';
+import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 
 const PAGE_SIZE = 24;
 
@@ -22,7 +22,7 @@ export type VideoExtrasRenderer = (env: ReturnType<typeof pageEnv>, video: q.Vid
  * Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes, one
  * group per area (pages, the framable embed, stored media, the JSON endpoints).
  */
-export function videoRoutes(deps: AppDeps, studioAccess: (c: AppContext) => Promise<boolean>, renderExtras: VideoExtrasRenderer = async () => null) {
+export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess: (c: AppContext) => Promise<boolean>, renderExtras: VideoExtrasRenderer = async () => null) {
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
   const media = new Hono<AppEnv>();

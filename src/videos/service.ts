@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { roleOnChannel } from '../channels/service.js';
+import { roleOnChannel } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError } from '../core/http/errors.js';
 import { enqueue } from '../core/jobs/index.js';
 import type { Queryable } from '../core/db/index.js';
-import { membershipAccess } from '../funding/memberships/access.js';
-import type { Viewer } from './access.js';
+import type { Viewer, ViewerGrantLookup } from './access.js';
 import * as q from './queries.js';
 import type { MediaSummary } from './transcode/probe.js';
 
@@ -20,11 +19,26 @@ export function newShortId(): string {
 }
 
 /** What a user is to a video's channel: its team, a member (and with what early access), or neither. */
-export async function viewerFor(db: Queryable, user: CurrentUser | null, channelId: string, now: Date): Promise<Viewer> {
-  const role = await roleOnChannel(db, user, channelId);
-  if (role) return { isTeam: true, isMember: true, earlyAccessDays: 0 };
-  const membership = await membershipAccess(db, user?.id, channelId, now);
-  return { isTeam: false, isMember: membership.isMember, earlyAccessDays: membership.earlyAccessDays };
+export type ViewerLookup = (db: Queryable, user: CurrentUser | null, channelId: string, now: Date) => Promise<Viewer>;
+
+/**
+ * The viewer lookup of a site: the channel's team sees everything; for anyone else, what the
+ * `videos.viewer-grants` contributions say (a paid-up membership), the most generous of them.
+ * `grants` is read on each call so it may be filled after this lookup is built.
+ */
+export function viewerLookup(grants: () => readonly ViewerGrantLookup[]): ViewerLookup {
+  return async (db, user, channelId, now) => {
+    const role = await roleOnChannel(db, user, channelId);
+    if (role) return { isTeam: true, isMember: true, earlyAccessDays: 0 };
+    const viewer: Viewer = { isTeam: false, isMember: false, earlyAccessDays: 0 };
+    if (!user) return viewer;
+    for (const grant of grants()) {
+      const granted = await grant(db, user.id, channelId, now);
+      viewer.isMember ||= granted.isMember;
+      viewer.earlyAccessDays = Math.max(viewer.earlyAccessDays, granted.earlyAccessDays);
+    }
+    return viewer;
+  };
 }
 
 /** A video the user may edit (owner, channel admin or editor), or 404/403. */

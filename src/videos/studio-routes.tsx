@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { requireUser } from '../accounts/routes.js';
-import { findChannelByHandle, roleOnChannel } from '../channels/service.js';
+import { requireUser } from '../accounts/index.js';
+import { findChannelByHandle, roleOnChannel } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { ForbiddenError, formatBytes, NotFoundError } from '../core/http/errors.js';

@@ -5,20 +5,31 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { configSection, type Config } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../core/jobs/index.js';
 import type { MediaStorage } from '../core/storage/index.js';
+import { videosConfig } from './config.js';
 import * as q from './queries.js';
 import { resolveBinaries, type FfmpegBinaries } from './transcode/binaries.js';
 import { ProbeError, TranscodeError } from './transcode/errors.js';
 import { AAC_LC_CODEC } from './transcode/master-playlist.js';
 import { transcodeVideo, type TranscodeResult } from './transcode/run.js';
 
-let binaries: FfmpegBinaries | undefined;
+const resolved = new Map<string, FfmpegBinaries>();
 
-/** ffmpeg and ffprobe: FFMPEG_PATH/FFPROBE_PATH, else the ones on PATH, else the npm-bundled build. Resolved once. */
-export function ffmpegBinaries(): FfmpegBinaries {
-  binaries ??= resolveBinaries();
+/**
+ * ffmpeg and ffprobe for this configuration (videosConfig): FFMPEG_PATH/FFPROBE_PATH, else the ones on
+ * PATH, else the npm-bundled build. Resolved once per set of locations.
+ */
+export function ffmpegBinaries(config: Config): FfmpegBinaries {
+  const locations = configSection(config, videosConfig);
+  const key = JSON.stringify([locations.ffmpegPath, locations.ffprobePath, locations.searchPath]);
+  let binaries = resolved.get(key);
+  if (!binaries) {
+    binaries = resolveBinaries(locations);
+    resolved.set(key, binaries);
+  }
   return binaries;
 }
 
@@ -72,7 +83,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       const result = await transcodeVideo({
         input,
         outputDir: path.join(work, 'out'),
-        binaries: ffmpegBinaries(),
+        binaries: ffmpegBinaries(deps.config),
         preset: deps.config.transcodePreset,
         // The last 5 % is the upload to storage.
         onProgress: (percent) => void reportProgress(Math.min(95, Math.floor(percent * 0.95))),

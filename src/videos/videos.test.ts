@@ -42,7 +42,7 @@ describe('videos: upload, transcode, watch', () => {
     await fan.get('/');
     const temp = await tempFolder('videos-test');
     removeTemp = temp.remove;
-    source = readFileSync(await makeTestSource(ffmpegBinaries().ffmpeg, temp.dir, 'clip.mp4', { width: 320, height: 240, seconds: 3, fps: 25 }));
+    source = readFileSync(await makeTestSource(ffmpegBinaries(site.deps.config).ffmpeg, temp.dir, 'clip.mp4', { width: 320, height: 240, seconds: 3, fps: 25 }));
   });
   after(async () => {
     await removeTemp();

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestSource } from '../support/media.js';
-import { ffmpegBinaries } from '../../src/videos/transcode-job.js';
+import { videosConfig } from '../../src/videos/config.js';
+import { resolveBinaries } from '../../src/videos/transcode/binaries.js';
 import type { TestClient } from '../support/client.js';
 import { eventually, FEDERATION_ENV, followerCount, Session, setUpSite as setUp } from '../support/federation.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -65,7 +66,7 @@ describe('two Fanfare sites federating', { timeout: 240_000 }, () => {
   });
 
   it('sends the public video A publishes to B, which lists it', async () => {
-    const clip = readFileSync(await makeTestSource(ffmpegBinaries().ffmpeg, work, 'clip.mp4', { seconds: 2, width: 320, height: 180 }));
+    const clip = readFileSync(await makeTestSource(resolveBinaries(videosConfig.parse(process.env)).ffmpeg, work, 'clip.mp4', { seconds: 2, width: 320, height: 180 }));
     await alice.page('/studio/channels/alice/upload');
     const upload = await tusUpload(alice as unknown as TestClient, clip, { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'alice' });
     assert.equal(upload.status, 200, await upload.clone().text());

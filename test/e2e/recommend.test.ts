@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestSource } from '../support/media.js';
-import { ffmpegBinaries } from '../../src/videos/transcode-job.js';
+import { videosConfig } from '../../src/videos/config.js';
+import { resolveBinaries } from '../../src/videos/transcode/binaries.js';
 import type { TestClient } from '../support/client.js';
 import { eventually, FEDERATION_ENV, followerCount, Session, setUpSite as setUp } from '../support/federation.js';
 import { startServer, type RunningServer } from '../support/server.js';
@@ -12,7 +13,7 @@ import { tusUpload } from '../support/tus.js';
 
 /** Uploads a short clip on `session`'s channel, publishes it with `title`, and returns its short id. */
 async function publishVideo(session: Session, handle: string, work: string, title: string): Promise<string> {
-  const clip = readFileSync(await makeTestSource(ffmpegBinaries().ffmpeg, work, `${handle}.mp4`, { seconds: 2, width: 320, height: 180 }));
+  const clip = readFileSync(await makeTestSource(resolveBinaries(videosConfig.parse(process.env)).ffmpeg, work, `${handle}.mp4`, { seconds: 2, width: 320, height: 180 }));
   await session.page(`/studio/channels/${handle}/upload`);
   const upload = await tusUpload(session as unknown as TestClient, clip, { filename: `${handle}.mp4`, filetype: 'video/mp4', channel: handle });
   assert.equal(upload.status, 200, await upload.clone().text());

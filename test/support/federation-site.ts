@@ -27,9 +27,9 @@ export interface FederationTestSite {
 /** A set-up site (owner, channel `camille`) with only the federation routes mounted. */
 export async function createFederationTestSite(): Promise<FederationTestSite> {
   const clock = createManualClock(new Date());
-  const { deps, close } = await createTestDeps({ env: { PUBLIC_URL: SITE }, clock });
+  const { deps, close } = await createTestDeps({ env: { PUBLIC_URL: SITE, FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' }, clock });
   const { db } = deps;
-  const fed = createFederationServices(deps, { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' });
+  const fed = createFederationServices(deps);
   const app = new Hono<AppEnv>();
   app.route('/', federationRoutes(deps, fed));
   app.notFound((c) => c.text('not found', 404));

@@ -31,7 +31,9 @@ export async function createTestSite(
 ): Promise<TestSite> {
   const modules = options.modules ?? MODULES;
   // Configuration comes from the test's env only (never the machine's): the test bank by default.
-  const { deps, dir, outboxDir, close } = await createTestDeps({ env: { TRUST_PROXY: 'true', ...options.env }, clock: options.clock, subscribers: subscriberIndex(modules) });
+  // The machine's ffmpeg, as before; every other setting from the test's env only.
+  const machine = { PATH: process.env.PATH ?? '', ...(process.env.FFMPEG_PATH ? { FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH ?? '' } : {}) };
+  const { deps, dir, outboxDir, close } = await createTestDeps({ env: { ...machine, TRUST_PROXY: 'true', ...options.env }, clock: options.clock, subscribers: subscriberIndex(modules) });
   const site = buildSite(deps, modules, { services: options.services });
   return { deps, site, services: site.ctx.services, handlers: site.jobHandlers(), app: createApp(deps, site), dir, outboxDir, close };
 }

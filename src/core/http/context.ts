@@ -35,6 +35,6 @@ export type AppContext = Context<AppEnv>;
 export function safeRedirectPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string') return fallback;
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  if (value.length > 512 || /[\r\n]/.test(value)) return fallback;
+  if (value.length > 512 || /[\u0000-\u001F\u007F-\u009F]/.test(value)) return fallback;
   return value;
 }

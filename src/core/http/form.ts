@@ -30,6 +30,19 @@ export function textFields(form: FormData): Record<string, string> {
   return out;
 }
 
+/**
+ * Characters no form field has a use for: C0 controls but tab, line feed and carriage return, DEL and the
+ * C1 controls. NUL cannot even be stored (PostgreSQL text refuses it); the others are invisible, break
+ * feeds and logs, and spoof what a title shows.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
+
+/** Whether `text` holds a control character (see {@link CONTROL_CHARACTER}). */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTER.test(text);
+}
+
 export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: Record<string, MessageKey>; values: Record<string, string> };
@@ -37,13 +50,19 @@ export type FormResult<T> =
 /**
  * Validates form text against a zod schema whose messages are message keys. On failure returns the
  * per-field errors and the submitted values, so the page can be shown again with nothing lost.
+ * A field holding control characters is refused whatever the schema says; it is shown again without them.
  */
 export function validateForm<S extends z.ZodType>(schema: S, form: FormData): FormResult<z.infer<S>> {
   const values = textFields(form);
-  const parsed = schema.safeParse(values);
-  if (parsed.success) return { ok: true, data: parsed.data };
   const errors: Record<string, MessageKey> = {};
-  for (const issue of parsed.error.issues) {
+  for (const [field, value] of Object.entries(values)) {
+    if (!hasControlCharacters(value)) continue;
+    errors[field] = 'error.control_characters';
+    values[field] = value.replace(CONTROL_CHARACTERS, '');
+  }
+  const parsed = schema.safeParse(textFields(form));
+  if (parsed.success && Object.keys(errors).length === 0) return { ok: true, data: parsed.data };
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     if (errors[field]) continue;
     errors[field] = isMessageKey(issue.message) ? issue.message : 'error.invalid_field';

@@ -39,9 +39,9 @@ describe('recommendations in the Studio and on public pages', () => {
 
   before(async () => {
     sites = await startTestSites();
-    // The switch is read from the environment when the routes are built, as in production.
-    process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'] = 'true';
+    // The switch comes from the site's configuration (federationConfig), as in production.
     site = await createTestSite({
+      env: { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' },
       services: {
         recommendations: {
           resolve: { fetch: { timeoutMs: 500 } },
@@ -57,7 +57,6 @@ describe('recommendations in the Studio and on public pages', () => {
     camilleId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`))[0]!.id;
   });
   after(async () => {
-    delete process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'];
     await site.close();
     await sites.close();
   });
@@ -252,7 +251,6 @@ describe('recommendations on a site that keeps private addresses closed (the def
   let sites: TestSites;
   let owner: TestClient;
   before(async () => {
-    delete process.env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'];
     sites = await startTestSites();
     site = await createTestSite();
     owner = new TestClient(site.app);

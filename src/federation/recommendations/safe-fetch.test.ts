@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allowPrivateAddressesFromEnv, safeFetch, SafeFetchError, type FetchFailure, type HostLookup } from './safe-fetch.js';
+import { safeFetch, SafeFetchError, type FetchFailure, type HostLookup } from './safe-fetch.js';
 import { startTestSites, type TestSites } from '../../../test/fakes/video-sites.js';
 
 async function failure(promise: Promise<unknown>): Promise<SafeFetchError> {
@@ -127,13 +127,5 @@ describe('safe fetcher', () => {
     const error = await failure(safeFetch(`${sites.url}/not-found`, local));
     assert.equal(error.reason, 'http_status');
     assert.equal(error.details.status, 404);
-  });
-
-  it('reads FEDERATION_ALLOW_PRIVATE_ADDRESSES as a yes/no switch, off by default', () => {
-    assert.equal(allowPrivateAddressesFromEnv({}), false);
-    assert.equal(allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' }), true);
-    assert.equal(allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: '1' }), true);
-    assert.equal(allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'false' }), false);
-    assert.equal(allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'maybe' }), false);
   });
 });

@@ -4,6 +4,8 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import type { Env } from '../../core/config.js';
+import { federationConfig } from '../config.js';
 import { classifyAddress, type AddressClass } from './addresses.js';
 
 /** Why a fetch of another site's page failed; each maps to one message the creator can act on. */
@@ -288,7 +290,11 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions):
   }
 }
 
-/** Reads `FEDERATION_ALLOW_PRIVATE_ADDRESSES` (true/1/yes); anything else, or unset, is false. */
-export function allowPrivateAddressesFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(true|1|yes)$/i.test((env['FEDERATION_ALLOW_PRIVATE_ADDRESSES'] ?? '').trim());
+/**
+ * `FEDERATION_ALLOW_PRIVATE_ADDRESSES` of `env`, as federation reads it (federationConfig): an invalid
+ * value is a ConfigError. Code with deps reads `configSection(deps.config, federationConfig)` instead.
+ * @deprecated kept only for the recommendations index's export; use federationConfig.
+ */
+export function allowPrivateAddressesFromEnv(env: Env): boolean {
+  return federationConfig.parse(env).allowPrivateAddress;
 }

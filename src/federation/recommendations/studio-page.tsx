@@ -1,8 +1,8 @@
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import { Field, FormErrors, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import type { RecommendationRow, RecommendedByRow } from './queries.js';
 import { siteLabel, thumbnailPath } from './shelf.js';
 

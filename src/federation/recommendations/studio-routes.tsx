@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
-import { requireUser } from '../../accounts/routes.js';
-import { channelForAdmin, type ChannelRow } from '../../channels/service.js';
+import { requireUser } from '../../accounts/index.js';
+import { channelForAdmin, type ChannelRow } from '../../channels/index.js';
+import { configSection } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
 import { ValidationError } from '../../core/http/errors.js';
 import { readForm, textFields, validateForm } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
 import type { FieldState } from '../../core/http/fields.js';
+import { federationConfig, type FederationSettings } from '../config.js';
 import type { ResolveOptions } from './resolve.js';
-import { allowPrivateAddressesFromEnv } from './safe-fetch.js';
 import { recommendationFormSchema } from './schema.js';
 import { addRecommendation, listRecommendations, listRecommendedBy, removeRecommendation, type RecommendationHooks } from './service.js';
 import { RecommendationsPage } from './studio-page.js';
@@ -16,16 +17,16 @@ import { RecommendationsPage } from './studio-page.js';
 /** Options of `recommendationStudioRoutes`. */
 export interface RecommendationStudioOptions extends RecommendationHooks {
   /**
-   * How other sites are reached. `fetch.allowPrivateAddresses` defaults to the environment variable
-   * `FEDERATION_ALLOW_PRIVATE_ADDRESSES` (false unless `true`); tests also shorten time limits here.
+   * How other sites are reached. `fetch.allowPrivateAddresses` defaults to federation's setting
+   * (FEDERATION_ALLOW_PRIVATE_ADDRESSES, see federationConfig); tests also shorten time limits here.
    */
   resolve?: ResolveOptions;
 }
 
-/** Resolve options with the private-address switch read from the environment when not given. */
-export function resolveOptionsFrom(options: RecommendationStudioOptions, env: NodeJS.ProcessEnv = process.env): ResolveOptions {
+/** Resolve options with the private-address switch taken from federation's settings when not given. */
+export function resolveOptionsFrom(options: RecommendationStudioOptions, federation: Pick<FederationSettings, 'allowPrivateAddress'>): ResolveOptions {
   const fetch = options.resolve?.fetch ?? {};
-  return { ...options.resolve, fetch: { ...fetch, allowPrivateAddresses: fetch.allowPrivateAddresses ?? allowPrivateAddressesFromEnv(env) } };
+  return { ...options.resolve, fetch: { ...fetch, allowPrivateAddresses: fetch.allowPrivateAddresses ?? federation.allowPrivateAddress } };
 }
 
 /**
@@ -36,7 +37,7 @@ export function resolveOptionsFrom(options: RecommendationStudioOptions, env: No
  */
 export function recommendationStudioRoutes(deps: AppDeps, options: RecommendationStudioOptions = {}) {
   const app = new Hono<AppEnv>();
-  const resolve = resolveOptionsFrom(options);
+  const resolve = resolveOptionsFrom(options, configSection(deps.config, federationConfig));
   const hooks: RecommendationHooks = { onRecommendationAdded: options.onRecommendationAdded, onRecommendationRemoved: options.onRecommendationRemoved };
 
   // No app.use('*'): mounted under /studio it would run for other capabilities' routes too.

@@ -40,7 +40,7 @@ export async function channelBalances(q: Queryable, channelId: string): Promise<
   const rows = await channelAccountBalances(q, channelId);
   const byCurrency = new Map<Currency, { payable: number; paidOut: number }>();
   for (const row of rows) {
-    const currency = row.currency as Currency;
+    const currency = row.currency;
     const entry = byCurrency.get(currency) ?? { payable: 0, paidOut: 0 };
     if (row.kind === 'creator_payable') entry.payable += row.raw;
     if (row.kind === 'creator_paid_out') entry.paidOut += row.raw;

@@ -49,7 +49,7 @@ export async function recordDisputeResolved(q: Queryable, options: RecordDispute
     const dispute = await lockTransaction(tx, options.disputeTransactionId);
     if (!dispute || dispute.kind !== 'dispute' || !dispute.provider) throw new TransactionNotFoundError(options.disputeTransactionId, 'dispute');
     const rows = await transactionSlices(tx, dispute.id);
-    const currency = rows[0]!.currency as Currency;
+    const currency = rows[0]!.currency;
     const slices = slicesByChannel(rows);
     const amount = money([...slices.values()].reduce((sum, s) => sum + s.disputes_open, 0), currency);
     const existing = await findTransactionByKey(tx, options.idempotencyKey);

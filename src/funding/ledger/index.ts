@@ -8,6 +8,17 @@ export { recordDisputeResolved, type DisputeOutcome, type RecordDisputeResolvedO
 export * from './errors.js';
 export { checkLedgerInvariants, type LedgerProblem } from './invariants.js';
 export {
+  latestLedgerCheck,
+  LEDGER_CHECKS_KEPT,
+  LEDGER_SELF_CHECK_INTERVAL_MS,
+  LEDGER_SELF_CHECK_JOB,
+  ledgerSelfCheckJob,
+  runLedgerSelfCheck,
+  withLedgerSelfCheck,
+  type LedgerCheck,
+  type LedgerSelfCheckDeps,
+} from './self-check.js';
+export {
   planPayment,
   readPaymentShares,
   recordPayment,

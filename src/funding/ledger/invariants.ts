@@ -1,5 +1,6 @@
-// The ledger's self-check, run after money jobs and in tests (Liberapay's payday ends the same way).
-// Each check reads the journal directly, independently of the code that wrote it.
+// The ledger's invariants, checked after every money job, on a schedule and in tests (Liberapay's
+// payday ends the same way; self-check.ts records and reports the outcome). Each check reads the
+// journal directly, independently of the code that wrote it.
 import type { Queryable } from '../../core/db/index.js';
 
 /** One thing wrong with the books. */

@@ -1,6 +1,9 @@
 // Every SQL statement of the ledger. Sums are cast to bigint: int8 reaches JS as a number on both
-// engines, while numeric (what sum(bigint) returns) would arrive as a string.
+// engines, while numeric (what sum(bigint) returns) would arrive as a string. Currencies read from the
+// ledger's tables are typed `Currency`: migration 004 lets accounts hold only the supported ones, and a
+// posting only its account's.
 import type { Queryable } from '../../core/db/index.js';
+import type { Currency } from '../money.js';
 import type { AccountKind, AccountSpec } from './accounts.js';
 
 /** A transaction row as the ledger code reads it. */
@@ -111,7 +114,7 @@ export async function lockTransaction(q: Queryable, id: number): Promise<Transac
 export interface SliceRow {
   channel_id: string | null;
   kind: AccountKind;
-  currency: string;
+  currency: Currency;
   amount: number;
 }
 
@@ -175,7 +178,7 @@ export async function accountBalance(q: Queryable, code: string): Promise<{ raw:
 }
 
 /** Signed balances of a channel's own accounts (payable, paid out), per currency. */
-export async function channelAccountBalances(q: Queryable, channelId: string): Promise<{ kind: AccountKind; currency: string; raw: number }[]> {
+export async function channelAccountBalances(q: Queryable, channelId: string): Promise<{ kind: AccountKind; currency: Currency; raw: number }[]> {
   return q.query(
     `SELECT a.kind, a.currency, coalesce(sum(p.amount), 0)::bigint AS raw
        FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id
@@ -187,7 +190,7 @@ export async function channelAccountBalances(q: Queryable, channelId: string): P
 }
 
 /** Signed balance of every account, by code. */
-export async function allAccountBalances(q: Queryable): Promise<{ code: string; currency: string; raw: number }[]> {
+export async function allAccountBalances(q: Queryable): Promise<{ code: string; currency: Currency; raw: number }[]> {
   return q.query(
     `SELECT a.code, a.currency, coalesce(sum(p.amount), 0)::bigint AS raw
        FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id
@@ -214,7 +217,7 @@ export interface StatementRow {
   description: string;
   provider: string | null;
   external_ref: string | null;
-  currency: string;
+  currency: Currency;
   gross: number;
   processor_fee: number;
   platform_fee: number;
@@ -246,7 +249,7 @@ export async function statementRows(q: Queryable, channelId: string, from: Date,
 }
 
 /** A creator's payable balance per currency from everything that occurred before `before`. */
-export async function payableBefore(q: Queryable, channelId: string, before: Date): Promise<{ currency: string; raw: number }[]> {
+export async function payableBefore(q: Queryable, channelId: string, before: Date): Promise<{ currency: Currency; raw: number }[]> {
   return q.query(
     `SELECT p.currency, sum(p.amount)::bigint AS raw
        FROM ledger_postings p
@@ -265,7 +268,7 @@ export async function revenueRows(
   from: Date,
   to: Date,
   timeZone: string,
-): Promise<{ month: string; source: string; currency: string; gross: number; net: number }[]> {
+): Promise<{ month: string; source: string; currency: Currency; gross: number; net: number }[]> {
   return q.query(
     `SELECT to_char(t.occurred_at AT TIME ZONE $4, 'YYYY-MM') AS month, t.source, p.currency,
             coalesce(-sum(p.amount) FILTER (WHERE a.kind IN ('provider_clearing', 'refunds', 'disputes_open', 'chargebacks')), 0)::bigint AS gross,

@@ -59,7 +59,7 @@ async function loadPaymentState(q: Queryable, paymentId: number): Promise<Paymen
   if (!payment || payment.kind !== 'payment' || !payment.provider) throw new TransactionNotFoundError(paymentId, 'payment');
   const paid = await transactionSlices(q, paymentId);
   const reversed = slicesByChannel(await reversalSlices(q, paymentId));
-  const currency = paid[0]!.currency as Currency;
+  const currency = paid[0]!.currency;
   const basis = [...slicesByChannel(paid)].map(([channelId, s]) => {
     const r = reversed.get(channelId);
     return {

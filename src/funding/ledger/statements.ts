@@ -100,7 +100,7 @@ export async function monthlyStatement(
       paidOut: m(r.paid_out),
     };
   });
-  const openings = new Map((await payableBefore(q, channelId, from)).map((r) => [r.currency as Currency, r.raw]));
+  const openings = new Map((await payableBefore(q, channelId, from)).map((r) => [r.currency, r.raw]));
   const currencies = [...new Set([...openings.keys(), ...lines.map((l) => l.gross.currency)])].sort();
   const sections = currencies.map((currency): StatementSection => {
     const own = lines.filter((l) => l.gross.currency === currency);
@@ -154,7 +154,7 @@ export async function revenueBySource(
   const { to } = await monthBounds(q, last![0], last![1], timeZone);
   const series = new Map<Currency, RevenueSeries>();
   for (const row of await revenueRows(q, channelId, from, to, timeZone)) {
-    const currency = row.currency as Currency;
+    const currency = row.currency;
     const s = series.get(currency) ?? { currency, months, sources: [] };
     series.set(currency, s);
     let entry = s.sources.find((x) => x.source === row.source);

@@ -1,7 +1,6 @@
 import type { AppDeps } from '../../core/deps.js';
-import { renderRss } from '../../feeds/service.js';
-import { canWatch } from '../../videos/access.js';
-import { renderMarkdown } from '../../videos/markdown.js';
+import { renderRss } from '../../feeds/index.js';
+import { canWatch, listPublicAndMembersVideos, renderMarkdown } from '../../videos/index.js';
 import { membershipAccess } from './access.js';
 
 /**
@@ -17,11 +16,7 @@ export async function membersFeed(deps: AppDeps, channel: { id: string; name: st
   const now = deps.clock.now();
   const access = await membershipAccess(deps.db, rows[0]?.user_id, channel.id, now);
   if (!rows[0] || !access.isMember) return undefined;
-  const videos = await deps.db.query<{ short_id: string; title: string; description: string; publish_at: Date | null; created_at: Date; status: 'ready'; visibility: 'public' | 'members'; }>(
-    `SELECT short_id, title, description, publish_at, created_at, status, visibility FROM videos
-      WHERE channel_id = $1 AND status = 'ready' AND visibility IN ('public', 'members') ORDER BY COALESCE(publish_at, created_at) DESC LIMIT 100`,
-    [channel.id],
-  );
+  const videos = await listPublicAndMembersVideos(deps.db, channel.id, 100);
   const base = deps.config.publicUrl;
   const viewer = { isTeam: false, isMember: true, earlyAccessDays: access.earlyAccessDays };
   // Rendered by the feeds capability's RSS writer, which escapes everything; no self link, as the URL holds the token.

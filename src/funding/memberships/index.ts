@@ -1,6 +1,7 @@
 /** Memberships: monthly/yearly tiers, members-only videos, early access, renewals by the site's own jobs. */
 import { defineCapability } from '../../core/module.js';
 import { en, fr } from './messages.js';
+import { membershipAccess } from './access.js';
 import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
@@ -12,6 +13,8 @@ export const membershipsCapability = defineCapability({
   jobs: (ctx) => ({ [RENEW_JOB]: renewMembershipHandler(ctx.deps, ctx.services.payments) }),
   contributes: {
     'payments.purposes': (ctx) => membershipPurposes(ctx.deps),
+    // A paid-up member watches members-only videos, and scheduled ones early if the tier says so.
+    'videos.viewer-grants': () => membershipAccess,
   },
   tables: {
     membership_tiers: { export: 'rows', scope: 'channel' },

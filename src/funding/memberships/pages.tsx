@@ -1,9 +1,9 @@
 import { CsrfField, Layout, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { formatMoney, type Money } from '../money.js';
+import { formatMoney, money } from '../money.js';
 import type { MembershipRow, TierRow } from './queries.js';
 
-const fmt = (env: PageEnv, amount: number, currency: string) => formatMoney({ amount, currency } as Money, env.locale);
+const fmt = (env: PageEnv, amount: number, currency: string) => formatMoney(money(amount, currency), env.locale);
 const date = (env: PageEnv, d: Date | null) => (d ? new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(d) : '');
 
 function Benefits({ env, tier }: { env: PageEnv; tier: TierRow }) {
@@ -94,7 +94,8 @@ export interface AccountMembership extends MembershipRow {
   channel_name: string;
   channel_handle: string;
   tier_name: string;
-  price: number;
+  /** What one period costs (priceOf); none when the tier no longer has a price for this interval. */
+  price: number | undefined;
   currency: string;
   tiers: TierRow[];
 }
@@ -118,7 +119,7 @@ export function AccountMembershipsPage({ env, memberships, feedUrl, notice }: { 
             <a href={`/c/${m.channel_handle}`}>{m.channel_name}</a> — {m.tier_name}
           </h2>
           <p>
-            {t(`membership.status_${m.status}`)} · {fmt(env, m.price, m.currency)} / {t(m.billing_interval === 'year' ? 'membership.yearly' : 'membership.monthly')}
+            {t(`membership.status_${m.status}`)} · {m.price === undefined ? '—' : fmt(env, m.price, m.currency)} / {t(m.billing_interval === 'year' ? 'membership.yearly' : 'membership.monthly')}
             {m.current_period_end && ` · ${t(m.status === 'cancelled' ? 'membership.ends_on' : 'membership.renews_on', { date: date(env, m.current_period_end) })}`}
           </p>
           {['active', 'past_due'].includes(m.status) && (

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { periodEnd, prorateUpgrade } from './periods.js';
+import { periodEnd, priceOf, prorateUpgrade } from './periods.js';
 
 describe('membership periods', () => {
+  it('costs the monthly price a month and the yearly price a year (none when the tier has no yearly price)', () => {
+    assert.equal(priceOf({ monthly_price: 500, yearly_price: 5000 }, 'month'), 500);
+    assert.equal(priceOf({ monthly_price: 500, yearly_price: 5000 }, 'year'), 5000);
+    assert.equal(priceOf({ monthly_price: 500, yearly_price: null }, 'year'), undefined);
+  });
+
   it('renews on the same day next month, clamped to the end of shorter months', () => {
     assert.equal(periodEnd(new Date('2026-01-31T10:00:00Z'), 'month').toISOString(), '2026-02-28T10:00:00.000Z');
     assert.equal(periodEnd(new Date('2026-11-21T10:00:00Z'), 'month').toISOString(), '2026-12-21T10:00:00.000Z');

@@ -1,9 +1,18 @@
-import type { BillingInterval } from './queries.js';
+import type { BillingInterval, TierRow } from './queries.js';
 
 /** Days a past-due membership keeps access while renewals are retried. */
 export const GRACE_DAYS = 7;
 /** When failed renewals are tried again, counted from the first failure, in days. */
 export const RETRY_AFTER_DAYS = [1, 3, 6] as const;
+
+/**
+ * What one period of a membership of `tier` costs, in minor units of the tier's currency: the monthly
+ * price, or the yearly price for a yearly membership (undefined when the tier has none). The one rule:
+ * joining, renewing, upgrading, the dunning e-mail and the pages listing memberships all use it.
+ */
+export function priceOf(tier: Pick<TierRow, 'monthly_price' | 'yearly_price'>, interval: BillingInterval): number | undefined {
+  return interval === 'year' ? (tier.yearly_price ?? undefined) : tier.monthly_price;
+}
 
 /** The end of a period that starts at `start`: same day next month (clamped to the month's end) or next year. */
 export function periodEnd(start: Date, interval: BillingInterval): Date {

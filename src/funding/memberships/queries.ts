@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/db/index.js';
+import { priceOf } from './periods.js';
 
 export interface TierRow {
   id: string;
@@ -50,7 +51,7 @@ export async function listTiers(db: Queryable, channelId: string, includeArchive
 }
 
 export async function findTier(db: Queryable, id: string): Promise<TierRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return (await db.query<TierRow>(`SELECT ${TIER_COLUMNS} FROM membership_tiers WHERE id = $1`, [id]))[0];
 }
 
@@ -97,7 +98,7 @@ export async function liveMembership(db: Queryable, channelId: string, userId: s
 }
 
 export async function findMembership(db: Queryable, id: string): Promise<MembershipRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return (await db.query<MembershipRow>(`SELECT ${MEMBERSHIP_COLUMNS} FROM memberships WHERE id = $1`, [id]))[0];
 }
 
@@ -105,18 +106,20 @@ export interface MemberListRow extends MembershipRow {
   email: string;
   display_name: string;
   tier_name: string;
-  price: number;
+  /** What one period costs (priceOf), null when the tier no longer has a price for the interval. */
+  price: number | null;
   currency: string;
 }
 
 /** Everyone who is or was a member, newest first, with what they pay. */
 export async function listMembers(db: Queryable, channelId: string): Promise<MemberListRow[]> {
-  return db.query<MemberListRow>(
+  const rows = await db.query<Omit<MemberListRow, 'price'> & Pick<TierRow, 'monthly_price' | 'yearly_price'>>(
     `SELECT ${MEMBERSHIP_COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}, u.email, u.display_name, t.name AS tier_name,
-            CASE m.billing_interval WHEN 'year' THEN t.yearly_price ELSE t.monthly_price END AS price, t.currency
+            t.monthly_price, t.yearly_price, t.currency
        FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id
       WHERE m.channel_id = $1 AND m.status <> 'incomplete'
       ORDER BY m.created_at DESC LIMIT 5000`,
     [channelId],
   );
+  return rows.map(({ monthly_price, yearly_price, ...row }) => ({ ...row, price: priceOf({ monthly_price, yearly_price }, row.billing_interval) ?? null }));
 }

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { AppDeps } from '../../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
-import { formatMoney, type Money } from '../money.js';
+import { withLedgerSelfCheck } from '../ledger/index.js';
+import { formatMoney, money, type Money } from '../money.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
-import { GRACE_DAYS, periodEnd, RETRY_AFTER_DAYS } from './periods.js';
+import { GRACE_DAYS, periodEnd, priceOf, RETRY_AFTER_DAYS } from './periods.js';
 import * as q from './queries.js';
-import { confirmCharge, priceOf, scheduleRenewal } from './service.js';
+import { confirmCharge, RENEW_JOB, scheduleRenewal } from './service.js';
 
 const payloadSchema = z.object({ membershipId: z.uuid(), periodEnd: z.iso.datetime(), attempt: z.number().int().min(0) });
 const DAY = 86_400_000;
@@ -18,10 +19,11 @@ const DAY = 86_400_000;
  * Fanfare runs its own renewals: it charges the saved card off-session with an idempotency key naming
  * the period and attempt, so a retried job never charges twice. A cancelled membership ends here; a
  * declined or authentication-required charge makes it past due, sends a dunning e-mail and tries again
- * (1, 3, 6 days later) within a grace period of 7 days, after which the membership expires.
+ * (1, 3, 6 days later) within a grace period of 7 days, after which the membership expires. Like every
+ * money job, it ends with the ledger's self-check.
  */
 export function renewMembershipHandler(deps: AppDeps, services: PaymentServices): JobHandler {
-  return async ({ job }) => {
+  return withLedgerSelfCheck(deps, RENEW_JOB, async ({ job }) => {
     const payload = payloadSchema.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid membership.renew payload');
     const { membershipId, attempt } = payload.data;
@@ -34,39 +36,42 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
       return { expired: true };
     }
     if (membership.status !== 'active' && membership.status !== 'past_due') return { skipped: membership.status };
+    // The period to come is charged at its tier's price for the membership's interval (a scheduled
+    // downgrade applies now); a failure e-mail quotes that same price.
     const tier = await q.findTier(deps.db, membership.pending_tier_id ?? membership.tier_id);
-    const price = tier ? priceOf(tier, membership.billing_interval) : undefined;
+    const amount = tier ? priceOf(tier, membership.billing_interval) : undefined;
+    const price = tier && amount ? money(amount, tier.currency) : undefined;
     const provider = services.get(membership.provider);
-    if (!tier || !price || !provider || !membership.customer_ref || !membership.payment_method_ref) {
-      return failRenewal(deps, membership, end, attempt, 'no_saved_card');
+    if (!price || !provider || !membership.customer_ref || !membership.payment_method_ref) {
+      return failRenewal(deps, membership, end, attempt, 'no_saved_card', price);
     }
     const idempotencyKey = `renew:${membershipId}:${end.toISOString()}:${attempt}`;
     const existing = (await deps.db.query<{ id: string; status: string }>('SELECT id, status FROM payments WHERE idempotency_key = $1', [idempotencyKey]))[0];
     const paymentId = existing?.id ?? randomUUID();
     if (!existing) {
       await payments.insertPayment(deps.db, {
-        id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: price, currency: tier.currency,
+        id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: price.amount, currency: price.currency,
         provider: provider.id, idempotencyKey, email: null, membershipId, periodStart: end, periodEnd: periodEnd(end, membership.billing_interval),
       });
     } else if (existing.status === 'succeeded') {
       return { renewed: true };
     }
-    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: price, currency: tier.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId } });
+    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: price.amount, currency: price.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId } });
     if (result.status === 'succeeded') {
-      await confirmCharge(deps, services, paymentId, result.providerRef, price, tier.currency, result.fee);
+      await confirmCharge(deps, services, paymentId, result.providerRef, price, result.fee);
       return { renewed: true };
     }
     if (result.status === 'pending') return { pending: true };
     await payments.setStatus(deps.db, paymentId, result.status === 'requires_action' ? 'requires_action' : 'failed', result.declineCode ?? result.status);
-    return failRenewal(deps, membership, end, attempt, result.declineCode ?? result.status);
-  };
+    return failRenewal(deps, membership, end, attempt, result.declineCode ?? result.status, price);
+  });
 }
 
 async function expire(deps: AppDeps, membershipId: string, at: Date): Promise<void> {
   await deps.db.query(`UPDATE memberships SET status = 'expired', ended_at = $2, updated_at = now() WHERE id = $1 AND status <> 'expired'`, [membershipId, at]);
 }
 
-async function failRenewal(deps: AppDeps, membership: q.MembershipRow, end: Date, attempt: number, reason: string) {
+async function failRenewal(deps: AppDeps, membership: q.MembershipRow, end: Date, attempt: number, reason: string, price: Money | undefined) {
   const graceUntil = membership.grace_until ?? new Date(end.getTime() + GRACE_DAYS * DAY);
   const retryDays = RETRY_AFTER_DAYS[attempt];
   const retryAt = retryDays === undefined ? graceUntil : new Date(end.getTime() + retryDays * DAY);
@@ -78,15 +83,15 @@ async function failRenewal(deps: AppDeps, membership: q.MembershipRow, end: Date
     // The last retry is the end of grace: if the card still fails, that run expires the membership.
     await scheduleRenewal(deps, tx, membership.id, end, attempt + 1, retryAt < graceUntil ? retryAt : graceUntil);
   });
-  await sendDunning(deps, membership, graceUntil).catch((err) => deps.log.error({ err }, 'dunning e-mail failed'));
+  await sendDunning(deps, membership, graceUntil, price).catch((err) => deps.log.error({ err }, 'dunning e-mail failed'));
   return { failed: reason, retryAt };
 }
 
-async function sendDunning(deps: AppDeps, membership: q.MembershipRow, graceUntil: Date): Promise<void> {
-  const rows = await deps.db.query<{ email: string; language: Locale | null; channel: string; handle: string; price: number; currency: string }>(
-    `SELECT u.email, u.language, c.name AS channel, c.handle, t.monthly_price AS price, t.currency
-       FROM users u, channels c, membership_tiers t WHERE u.id = $1 AND c.id = $2 AND t.id = $3`,
-    [membership.user_id, membership.channel_id, membership.tier_id],
+/** Tells the fan the renewal failed, quoting `price`, what the renewal tried to charge ("—" when it had none to charge). */
+async function sendDunning(deps: AppDeps, membership: q.MembershipRow, graceUntil: Date, price: Money | undefined): Promise<void> {
+  const rows = await deps.db.query<{ email: string; language: Locale | null; channel: string; handle: string }>(
+    `SELECT u.email, u.language, c.name AS channel, c.handle FROM users u, channels c WHERE u.id = $1 AND c.id = $2`,
+    [membership.user_id, membership.channel_id],
   );
   const row = rows[0];
   if (!row) return;
@@ -96,6 +101,6 @@ async function sendDunning(deps: AppDeps, membership: q.MembershipRow, graceUnti
   await deps.mailer.send({
     to: row.email,
     subject: t('membership.dunning_subject', { channel: row.channel }),
-    text: t('membership.dunning_body', { channel: row.channel, until, link: `${deps.config.publicUrl}/c/${row.handle}/membership`, amount: formatMoney({ amount: row.price, currency: row.currency } as Money, locale) }),
+    text: t('membership.dunning_body', { channel: row.channel, until, link: `${deps.config.publicUrl}/c/${row.handle}/membership`, amount: price ? formatMoney(price, locale) : '—' }),
   });
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireUser } from '../../accounts/routes.js';
-import { findChannelByHandle } from '../../channels/service.js';
+import { requireUser } from '../../accounts/index.js';
+import { findChannelByHandle, findChannelById } from '../../channels/index.js';
 import { hashToken, randomToken } from '../../core/crypto.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
@@ -12,7 +12,8 @@ import type { PaymentServices } from '../payments/services.js';
 import { membersFeed } from './feed.js';
 import { AccountMembershipsPage, MembershipPage, WelcomePage, type AccountMembership } from './pages.js';
 import * as q from './queries.js';
-import { cancelMembership, changeTier, joinTier, membershipOwnedBy, priceOf } from './service.js';
+import { priceOf } from './periods.js';
+import { cancelMembership, changeTier, joinTier, membershipOwnedBy } from './service.js';
 
 const joinSchema = z.object({ tier: z.string().max(40), interval: z.enum(['month', 'year']).default('month'), provider: z.string().max(20).default('') });
 
@@ -51,21 +52,24 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
 
   app.get('/memberships/:id/welcome', async (c) => {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));
-    const channel = (await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [membership.channel_id]))[0]!;
+    const channel = (await findChannelById(deps.db, membership.channel_id))!;
     return c.html(<WelcomePage env={pageEnv(c)} status={membership.status} channelHandle={channel.handle} />);
   });
 
   const accountPage = async (c: AppContext, feedUrl?: string) => {
     const user = requireUser(c);
-    const rows = await deps.db.query<AccountMembership>(
-      `SELECT m.*, c.name AS channel_name, c.handle AS channel_handle, t.name AS tier_name, t.currency,
-              CASE m.billing_interval WHEN 'year' THEN t.yearly_price ELSE t.monthly_price END AS price
+    const rows = await deps.db.query<Omit<AccountMembership, 'price' | 'tiers'> & Pick<q.TierRow, 'monthly_price' | 'yearly_price'>>(
+      `SELECT m.*, c.name AS channel_name, c.handle AS channel_handle, t.name AS tier_name, t.currency, t.monthly_price, t.yearly_price
          FROM memberships m JOIN channels c ON c.id = m.channel_id JOIN membership_tiers t ON t.id = m.tier_id
         WHERE m.user_id = $1 AND m.status <> 'incomplete' ORDER BY m.created_at DESC`,
       [user.id],
     );
-    for (const row of rows) row.tiers = (await q.listTiers(deps.db, row.channel_id)).filter((tier) => priceOf(tier, row.billing_interval));
-    return c.html(<AccountMembershipsPage env={pageEnv(c)} memberships={rows} feedUrl={feedUrl} notice={noticeFrom(c)} />);
+    const memberships: AccountMembership[] = [];
+    for (const { monthly_price, yearly_price, ...row } of rows) {
+      const tiers = (await q.listTiers(deps.db, row.channel_id)).filter((tier) => priceOf(tier, row.billing_interval));
+      memberships.push({ ...row, price: priceOf({ monthly_price, yearly_price }, row.billing_interval), tiers });
+    }
+    return c.html(<AccountMembershipsPage env={pageEnv(c)} memberships={memberships} feedUrl={feedUrl} notice={noticeFrom(c)} />);
   };
 
   app.get('/account/memberships', (c) => accountPage(c));
@@ -90,7 +94,7 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));
     const token = randomToken();
     await deps.db.query('UPDATE memberships SET feed_token_hash = $2 WHERE id = $1', [membership.id, hashToken(token)]);
-    const channel = (await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [membership.channel_id]))[0]!;
+    const channel = (await findChannelById(deps.db, membership.channel_id))!;
     return accountPage(c, `${deps.config.publicUrl}/c/${channel.handle}/members.rss?token=${token}`);
   });
 

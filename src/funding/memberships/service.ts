@@ -5,18 +5,15 @@ import type { CurrentUser } from '../../core/http/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/http/errors.js';
 import { enqueue } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
-import { formatMoney, type Money } from '../money.js';
+import { formatMoney, money, type Money } from '../money.js';
 import { applyPaymentEvents, type PurposeRegistry } from '../payments/events.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
-import { periodEnd, prorateUpgrade } from './periods.js';
+import { periodEnd, priceOf, prorateUpgrade } from './periods.js';
 import * as q from './queries.js';
 
 export const RENEW_JOB = 'membership.renew';
-
-export const priceOf = (tier: q.TierRow, interval: q.BillingInterval): number | undefined =>
-  interval === 'year' ? (tier.yearly_price ?? undefined) : tier.monthly_price;
 
 /** Queues the renewal of the period ending at `end` (once: the dedupe key names the period and attempt). */
 export async function scheduleRenewal(deps: AppDeps, tx: Queryable, membershipId: string, end: Date, attempt = 0, runAt = end): Promise<void> {
@@ -39,8 +36,9 @@ export interface JoinRequest {
 export async function joinTier(deps: AppDeps, services: PaymentServices, request: JoinRequest): Promise<string> {
   const tier = await q.findTier(deps.db, request.tierId);
   if (!tier || tier.channel_id !== request.channel.id || tier.archived) throw new ValidationError({ tier: 'membership.tier_invalid' });
-  const price = priceOf(tier, request.interval);
-  if (!price) throw new ValidationError({ interval: 'membership.interval_invalid' });
+  const amount = priceOf(tier, request.interval);
+  if (!amount) throw new ValidationError({ interval: 'membership.interval_invalid' });
+  const price = money(amount, tier.currency);
   const provider = services.get(request.provider || services.enabled[0] || '');
   if (!provider) throw new ValidationError({ provider: 'payment.provider_invalid' });
   if (!provider.capabilities.savedPaymentMethods) throw new ValidationError({ provider: 'membership.provider_cannot_renew' });
@@ -54,13 +52,13 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
       `INSERT INTO memberships (id, channel_id, user_id, tier_id, billing_interval, status, provider) VALUES ($1, $2, $3, $4, $5, 'incomplete', $6)`,
       [membershipId, request.channel.id, request.user.id, tier.id, request.interval, provider.id],
     );
-    await payments.insertPayment(tx, { id: paymentId, purpose: 'membership', channelId: request.channel.id, userId: request.user.id, amount: price, currency: tier.currency, provider: provider.id, idempotencyKey: `membership:${paymentId}`, email: request.user.email, membershipId });
+    await payments.insertPayment(tx, { id: paymentId, purpose: 'membership', channelId: request.channel.id, userId: request.user.id, amount: price.amount, currency: price.currency, provider: provider.id, idempotencyKey: `membership:${paymentId}`, email: request.user.email, membershipId });
   });
   const t = translator(request.locale);
   try {
     const checkout = await provider.createCheckout({
-      amount: price,
-      currency: tier.currency,
+      amount: price.amount,
+      currency: price.currency,
       description: t('membership.checkout_description', { tier: tier.name, channel: request.channel.name }),
       idempotencyKey: `membership:${paymentId}`,
       customerEmail: request.user.email,
@@ -109,14 +107,15 @@ export async function changeTier(deps: AppDeps, services: PaymentServices, membe
     const provider = services.get(membership.provider);
     if (!provider || !membership.customer_ref || !membership.payment_method_ref) throw new ConflictError('membership.no_saved_card', 'no_saved_card');
     const paymentId = randomUUID();
+    const charge = money(due, next.currency);
     const idempotencyKey = `upgrade:${membership.id}:${next.id}:${membership.current_period_end!.toISOString()}`;
-    await payments.insertPayment(deps.db, { id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: due, currency: next.currency, provider: provider.id, idempotencyKey, email: null, membershipId: membership.id });
-    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: due, currency: next.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId: membership.id } });
+    await payments.insertPayment(deps.db, { id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: charge.amount, currency: charge.currency, provider: provider.id, idempotencyKey, email: null, membershipId: membership.id });
+    const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: charge.amount, currency: charge.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId: membership.id } });
     if (result.status !== 'succeeded') {
       await payments.setStatus(deps.db, paymentId, 'failed', result.declineCode ?? result.status);
       throw new ConflictError('membership.upgrade_declined', 'upgrade_declined');
     }
-    await confirmCharge(deps, services, paymentId, result.providerRef, due, next.currency, result.fee);
+    await confirmCharge(deps, services, paymentId, result.providerRef, charge, result.fee);
   }
   await deps.db.transaction(async (tx) => {
     await tx.query('UPDATE memberships SET tier_id = $2, pending_tier_id = NULL, updated_at = now() WHERE id = $1', [membership.id, next.id]);
@@ -126,11 +125,11 @@ export async function changeTier(deps: AppDeps, services: PaymentServices, membe
 }
 
 /** Applies a synchronous charge result like its webhook would; the webhook, when it comes, changes nothing. */
-export async function confirmCharge(deps: AppDeps, services: PaymentServices, paymentId: string, providerRef: string, amount: number, currency: string, fee: number | undefined): Promise<void> {
+export async function confirmCharge(deps: AppDeps, services: PaymentServices, paymentId: string, providerRef: string, charged: Money, fee: number | undefined): Promise<void> {
   const payment = await payments.findPayment(deps.db, paymentId);
   const provider = services.get(payment!.provider)!;
   await applyPaymentEvents(deps, membershipPurposes(deps), [
-    { provider: provider.id, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount, currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode: provider.livemode },
+    { provider: provider.id, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount: charged.amount, currency: charged.currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode: provider.livemode },
   ]);
 }
 
@@ -174,7 +173,7 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
         );
         const locale = rows[0]?.language ?? deps.config.defaultLanguage;
         const t = translator(locale);
-        const amount = formatMoney({ amount: payment.amount, currency: payment.currency } as Money, locale);
+        const amount = formatMoney(money(payment.amount, payment.currency), locale);
         await deps.mailer.send({ to: payment.email, subject: t('membership.receipt_subject', { channel: rows[0]?.channel ?? '' }), text: t('membership.receipt_body', { amount, channel: rows[0]?.channel ?? '', reference: payment.id }) });
       },
     },

@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../core/http/context.js';
 import { defineCapability, type BuildContext } from '../../core/module.js';
+import { LEDGER_SELF_CHECK_INTERVAL_MS, LEDGER_SELF_CHECK_JOB, ledgerSelfCheckJob } from '../ledger/index.js';
+import { paymentsConfig } from '../providers/config.js';
 import { TEST_CHECKOUT_PATH, testCheckoutRoutes } from '../providers/index.js';
 import type { PurposeRegistry } from './events.js';
 import { en, fr } from './messages.js';
@@ -34,6 +36,7 @@ export function purposesOf(ctx: BuildContext): PurposeRegistry {
 export const paymentsCapability = defineCapability({
   name: 'payments',
   messages: { en, fr },
+  config: paymentsConfig,
   services: (ctx) => ({ payments: createPaymentServices(ctx.deps) }),
   routes: [
     { area: 'webhook', path: '/', build: (ctx) => webhookRoutes(ctx.deps, ctx.services.payments, purposesOf(ctx)) },
@@ -46,13 +49,19 @@ export const paymentsCapability = defineCapability({
       },
     },
   ],
-  jobs: (ctx) => ({ [TEST_WEBHOOK_JOB]: testWebhookJob(ctx.deps, ctx.services.payments, purposesOf(ctx)) }),
+  jobs: (ctx) => ({
+    [TEST_WEBHOOK_JOB]: testWebhookJob(ctx.deps, ctx.services.payments, purposesOf(ctx)),
+    [LEDGER_SELF_CHECK_JOB]: ledgerSelfCheckJob(ctx.deps),
+  }),
+  // Liberapay's self-checks: the ledger's invariants, every hour, findings logged loudly and shown in the Studio.
+  recurring: [{ type: LEDGER_SELF_CHECK_JOB, everySeconds: () => LEDGER_SELF_CHECK_INTERVAL_MS / 1000 }],
   tables: {
     ledger_accounts: { export: 'rows', scope: 'channel' },
     ledger_transactions: { export: 'rows', scope: 'channel' },
     ledger_postings: { export: 'rows', scope: 'channel' },
     payments: { export: 'rows', scope: 'channel', note: "the provider's references only, never card data" },
     provider_events: { export: 'none', why: 'webhook deduplication of this server; the ledger keeps what they applied' },
+    ledger_checks: { export: 'none', why: "this server's self-check log; the new site checks its own ledger" },
     test_bank_objects: { export: 'none', why: 'the built-in test bank holds no real money' },
   },
 });

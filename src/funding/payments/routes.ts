@@ -3,9 +3,10 @@ import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../../core/http/context.js';
 import type { JobHandler } from '../../core/jobs/index.js';
 import { PermanentJobError } from '../../core/jobs/index.js';
+import { withLedgerSelfCheck } from '../ledger/index.js';
 import { ProviderError, WebhookSignatureError, type TestWebhookDelivery } from '../providers/index.js';
 import { applyPaymentEvents, EventOutOfOrderError, type PurposeRegistry } from './events.js';
-import type { PaymentServices } from './services.js';
+import { TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 /** Paths the CSRF check leaves alone: providers sign their webhooks instead. */
 export const WEBHOOK_PATH = '/webhooks/';
@@ -37,9 +38,12 @@ export function webhookRoutes(deps: AppDeps, payments: PaymentServices, purposes
   return app;
 }
 
-/** The job that delivers one test-bank webhook, verified exactly as the route verifies a real one. */
+/**
+ * The job that delivers one test-bank webhook, verified exactly as the route verifies a real one. A
+ * money job: it ends with the ledger's self-check.
+ */
 export function testWebhookJob(deps: AppDeps, payments: PaymentServices, purposes: PurposeRegistry): JobHandler {
-  return async ({ job }) => {
+  return withLedgerSelfCheck(deps, TEST_WEBHOOK_JOB, async ({ job }) => {
     const delivery = job.payload as TestWebhookDelivery;
     const bank = payments.providers.test;
     if (!bank) throw new PermanentJobError('the test provider is disabled');
@@ -50,5 +54,5 @@ export function testWebhookJob(deps: AppDeps, payments: PaymentServices, purpose
       if (err instanceof WebhookSignatureError) throw new PermanentJobError(`test webhook refused: ${err.reason}`, { cause: err });
       throw err;
     }
-  };
+  });
 }

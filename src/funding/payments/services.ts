@@ -1,13 +1,14 @@
+import { configSection } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
 import { enqueue } from '../../core/jobs/index.js';
 import {
   createProviders,
   createSqlTestBankStore,
-  paymentsConfigFromEnv,
   type EnabledProviders,
   type PaymentProvider,
   type ProviderId,
 } from '../providers/index.js';
+import { paymentsConfig } from '../providers/config.js';
 
 /** The job that hands a test-bank webhook to the site, later (like a real provider would). */
 export const TEST_WEBHOOK_JOB = 'payments.test_webhook';
@@ -20,13 +21,14 @@ export interface PaymentServices {
 }
 
 /**
- * Builds the payment rails from the environment (see README: STRIPE_*, BTCPAY_*, PAYMENTS_TEST_PROVIDER).
+ * Builds the payment rails from the site's configuration: `configSection(deps.config, paymentsConfig)`
+ * (see README: STRIPE_*, BTCPAY_*, PAYMENTS_TEST_PROVIDER; a bad value is a ConfigError).
  * The test bank keeps its books in SQL and sends its webhooks through the job queue, so they arrive
  * after the request that caused them, may be retried, and survive a restart.
  */
-export function createPaymentServices(deps: AppDeps, env: Record<string, string | undefined> = process.env): PaymentServices {
+export function createPaymentServices(deps: AppDeps): PaymentServices {
   const providers = createProviders({
-    config: paymentsConfigFromEnv(env),
+    config: configSection(deps.config, paymentsConfig),
     publicUrl: deps.config.publicUrl,
     signingSecret: deps.signingSecret,
     clock: deps.clock,

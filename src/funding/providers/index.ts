@@ -21,7 +21,6 @@ export type {
 export { PAYMENT_EVENT_TYPES } from './types.js';
 export { ProviderError, UnsupportedOperationError, WebhookSignatureError, type ProviderErrorCode, type WebhookSignatureFailure } from './errors.js';
 export { MAX_AMOUNT } from './inputs.js';
-export { currencyExponent, decimalToMinor, formatMoney, minorToDecimal } from './minor-units.js';
 export {
   createProviders,
   paymentsConfigFromEnv,

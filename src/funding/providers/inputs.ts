@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isCurrency, type Currency } from '../money.js';
 import { ProviderError } from './errors.js';
 import type { ChargeSavedInput, CreateCheckoutInput, ProviderId, RefundInput } from './types.js';
 
@@ -7,7 +8,9 @@ import type { ChargeSavedInput, CreateCheckoutInput, ProviderId, RefundInput } f
 export const MAX_AMOUNT = 99_999_999;
 
 const amount = z.number().int().positive().max(MAX_AMOUNT);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'an upper-case ISO 4217 code');
+/** One of the currencies Fanfare supports (../money.ts), upper case: what `Money['currency']` holds. */
+export const currencySchema = z.custom<Currency>((value) => typeof value === 'string' && isCurrency(value), 'a currency Fanfare supports (upper-case ISO 4217 code)');
+const currency = currencySchema;
 const idempotencyKey = z.string().min(1).max(255);
 const ref = z.string().min(1).max(255);
 const webUrl = z.url({ protocol: /^https?$/ }).max(2048);

@@ -1,6 +1,7 @@
-import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
+import type { Env } from '../../core/config.js';
 import { hmac } from '../../core/crypto.js';
+import { paymentsConfig } from './config.js';
 import { createBtcpayProvider } from './btcpay/provider.js';
 import { createStripeProvider } from './stripe/provider.js';
 import { createTestProvider, type TestProvider } from './test-provider/provider.js';
@@ -8,9 +9,9 @@ import type { TestBankStore } from './test-provider/store.js';
 import type { DeliverWebhook } from './test-provider/webhooks.js';
 import type { PaymentProvider } from './types.js';
 
-/** Which rails are configured, read from the environment by `paymentsConfigFromEnv`. */
+/** Which rails are configured, read from the environment by the `paymentsConfig` fragment (config.ts). */
 export interface PaymentsConfig {
-  /** The built-in test bank: on unless `PAYMENTS_TEST_PROVIDER=false`. */
+  /** The built-in test bank: PAYMENTS_TEST_PROVIDER, by default on only while no real rail is configured. */
   test: boolean;
   stripe?: { secretKey: string; webhookSecret: string };
   btcpay?: { url: string; apiKey: string; storeId: string; webhookSecret: string };
@@ -27,7 +28,7 @@ export const PAYMENT_ENV_VARS = [
   'BTCPAY_WEBHOOK_SECRET',
 ] as const;
 
-/** A payment rail is half configured or wrongly: refuse to start rather than take money wrongly. */
+/** The rails cannot be built as configured (the test bank without its store); bad variables are ConfigErrors. */
 export class PaymentsConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`payment configuration: ${problems.join('; ')}`);
@@ -35,55 +36,13 @@ export class PaymentsConfigError extends Error {
   }
 }
 
-const set = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
-
-const btcpayUrl = z.url().refine((value) => {
-  const url = new URL(value);
-  // Plain HTTP only to this machine or an onion service: the API key travels in every request.
-  return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|.+\.onion)$/.test(url.hostname));
-}, 'BTCPAY_URL must be an https:// URL');
-
 /**
- * Reads the payment rails from environment variables. A rail is enabled when all its variables are
- * set; some but not all is a `PaymentsConfigError`, as is a value of the wrong shape.
+ * Reads the payment rails from environment variables (see `paymentsConfig`, the configuration
+ * fragment): throws a ConfigError naming each bad variable.
+ * @deprecated code with deps reads `configSection(deps.config, paymentsConfig)`.
  */
-export function paymentsConfigFromEnv(env: Record<string, string | undefined>): PaymentsConfig {
-  const problems: string[] = [];
-  const testFlag = set(env['PAYMENTS_TEST_PROVIDER'])?.toLowerCase();
-  if (testFlag && !['true', 'false', '1', '0', 'yes', 'no'].includes(testFlag)) problems.push('PAYMENTS_TEST_PROVIDER must be true or false');
-  // Unset: on only while no real rail is configured, so a live site never accepts test cards by accident.
-  const config: PaymentsConfig = { test: testFlag ? ['true', '1', 'yes'].includes(testFlag) : true };
-
-  const group = (names: readonly string[]) => {
-    const values = names.map((name) => set(env[name]));
-    const missing = names.filter((_, i) => !values[i]);
-    if (missing.length === names.length) return undefined;
-    if (missing.length > 0) {
-      problems.push(`${missing.join(', ')} missing (set all of ${names.join(', ')} or none)`);
-      return undefined;
-    }
-    return values as string[];
-  };
-
-  const stripe = group(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
-  if (stripe) {
-    const [secretKey, webhookSecret] = stripe as [string, string];
-    if (!/^(sk|rk)_(live|test)_\w+$/.test(secretKey)) problems.push('STRIPE_SECRET_KEY must be a secret key (sk_live_…, sk_test_…) or restricted key (rk_…)');
-    if (!webhookSecret.startsWith('whsec_')) problems.push('STRIPE_WEBHOOK_SECRET must be the endpoint signing secret (whsec_…)');
-    config.stripe = { secretKey, webhookSecret };
-  }
-
-  const btcpay = group(['BTCPAY_URL', 'BTCPAY_API_KEY', 'BTCPAY_STORE_ID', 'BTCPAY_WEBHOOK_SECRET']);
-  if (btcpay) {
-    const [url, apiKey, storeId, webhookSecret] = btcpay as [string, string, string, string];
-    const checked = btcpayUrl.safeParse(url);
-    if (!checked.success) problems.push('BTCPAY_URL must be an https:// URL (http:// only for localhost or .onion)');
-    config.btcpay = { url, apiKey, storeId, webhookSecret };
-  }
-
-  if (problems.length > 0) throw new PaymentsConfigError(problems);
-  if (!testFlag && (config.stripe || config.btcpay)) config.test = false;
-  return config;
+export function paymentsConfigFromEnv(env: Env): PaymentsConfig {
+  return paymentsConfig.parse(env);
 }
 
 /** What `createProviders` needs besides the configuration: the site's URL and secret, the test bank's store. */

@@ -1,18 +1,17 @@
 /**
  * The one interface every payment rail implements (the built-in `test` bank, Stripe, BTCPay Server).
  *
- * Money is always an integer count of the currency's smallest unit (cents for EUR, yen for JPY) plus an
- * upper-case ISO 4217 code; nothing here ever holds a float amount.
+ * Money is funding's one `Money` (../money.ts): an integer count of the currency's smallest unit (cents
+ * for EUR, yen for JPY) plus one of the ISO 4217 currencies Fanfare supports. Amounts given to and
+ * received from providers are never negative (fees may be: a fee given back); nothing here ever holds
+ * a float amount. Adapters convert at their edge (`toDecimalString`, `fromDecimalString`, `parseCurrency`).
  */
+import type { Money } from '../money.js';
+
+export type { Money };
 
 /** The rails Fanfare knows. Adding one means one folder beside `stripe/` and one line in `registry.ts`. */
 export type ProviderId = 'test' | 'stripe' | 'btcpay';
-
-/** An amount in minor units (a safe, non-negative integer) and its ISO 4217 currency, upper case. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 /** Free-form strings the app attaches to a payment and gets back on every event about it. */
 export type PaymentMetadata = Record<string, string>;

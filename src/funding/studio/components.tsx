@@ -1,5 +1,5 @@
 // Pieces the money pages share: the channel's money tabs, and dates and amounts in the reader's locale.
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
 import { formatMoney, isCurrency, money } from '../money.js';

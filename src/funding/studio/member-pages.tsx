@@ -1,7 +1,7 @@
 // The members page: key figures with their definitions stated, then everyone who is or was a member.
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import type { MemberListRow } from '../memberships/queries.js';
 import { formatMoney } from '../money.js';
 import { DateText, formatAmount, MoneyTabs } from './components.js';

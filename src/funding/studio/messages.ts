@@ -138,6 +138,11 @@ export const en = {
   'studio.members.status_cancelled': 'Cancelled',
   'studio.members.status_expired': 'Ended',
   'studio.revenue.chart_segment': '{source}, {month}: {amount}',
+  // The ledger's self-check (ledger/self-check.ts), shown to the site owner when it found problems.
+  'studio.revenue.ledger_check_failed_heading': 'The books failed their self-check',
+  'studio.revenue.ledger_check_failed': 'On {date}, the automatic check of the ledger found {count, plural, one {# problem} other {# problems}} in the books. Amounts on this page may be wrong until they are fixed. The check changes nothing itself: no money was moved because of it.',
+  'studio.revenue.ledger_check_failed_checks': 'Checks that failed:',
+  'studio.revenue.ledger_check_failed_help': 'The details are in the server log (search for “LEDGER SELF-CHECK FAILED”) and in the ledger_checks table of the database. Hold payouts until the cause is found.',
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
@@ -275,6 +280,10 @@ export const fr: Record<keyof typeof en, string> = {
   'studio.members.status_cancelled': 'Résilié',
   'studio.members.status_expired': 'Terminé',
   'studio.revenue.chart_segment': '{source}, {month} : {amount}',
+  'studio.revenue.ledger_check_failed_heading': 'Le contrôle automatique des comptes a échoué',
+  'studio.revenue.ledger_check_failed': 'Le {date}, le contrôle automatique du registre a trouvé {count, plural, one {# anomalie} other {# anomalies}} dans les comptes. Les montants de cette page peuvent être faux tant qu’elles ne sont pas corrigées. Le contrôle ne modifie rien lui-même : aucun argent n’a été déplacé à cause de lui.',
+  'studio.revenue.ledger_check_failed_checks': 'Contrôles en échec :',
+  'studio.revenue.ledger_check_failed_help': 'Le détail est dans le journal du serveur (cherchez « LEDGER SELF-CHECK FAILED ») et dans la table ledger_checks de la base de données. Suspendez les versements tant que la cause n’est pas trouvée.',
 };
 
 // These keys join `MessageKey`, so `t('…')` is checked wherever it is written.

@@ -1,9 +1,10 @@
 // The creator's revenue page: balances, the month's statement with every fee shown, month navigation,
-// the CSV download and the chart of the last twelve months.
-import type { ChannelRow } from '../../channels/service.js';
+// the CSV download and the chart of the last twelve months; for the site owner, a warning when the
+// ledger's latest self-check found problems.
+import type { ChannelRow } from '../../channels/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
-import { StudioLayout } from '../../studio/layout.js';
-import type { ChannelBalance, MonthlyStatement, RevenueSeries, StatementSection } from '../ledger/index.js';
+import { StudioLayout } from '../../studio/index.js';
+import type { ChannelBalance, LedgerCheck, MonthlyStatement, RevenueSeries, StatementSection } from '../ledger/index.js';
 import { formatMoney, negateMoney, type Money } from '../money.js';
 import { RevenueChart } from './chart.js';
 import { DateText, MoneyTabs } from './components.js';
@@ -20,6 +21,30 @@ export interface RevenuePageProps {
   statement: MonthlyStatement;
   revenue: RevenueSeries[];
   timeZone: string;
+  /** The ledger's latest self-check, for the site owner: a warning is shown when it found problems. */
+  ledgerCheck?: LedgerCheck;
+}
+
+/** The books failed their latest self-check: say so first, with what failed and where to look. */
+function LedgerCheckWarning({ env, check, timeZone }: { env: PageEnv; check: LedgerCheck; timeZone: string }) {
+  const { t, locale } = env;
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(check.checkedAt);
+  const failed = [...new Set(check.findings.map((f) => f.check))];
+  return (
+    <section class="notice notice-error ledger-check" role="alert" aria-labelledby="ledger-check-heading">
+      <h2 id="ledger-check-heading">{t('studio.revenue.ledger_check_failed_heading')}</h2>
+      <p>{t('studio.revenue.ledger_check_failed', { date, count: check.findingCount })}</p>
+      <p>{t('studio.revenue.ledger_check_failed_checks')}</p>
+      <ul>
+        {failed.map((name) => (
+          <li>
+            <code>{name}</code>
+          </li>
+        ))}
+      </ul>
+      <p>{t('studio.revenue.ledger_check_failed_help')}</p>
+    </section>
+  );
 }
 
 function Balances({ env, balances }: { env: PageEnv; balances: ChannelBalance[] }) {
@@ -156,6 +181,7 @@ export function RevenuePage(props: RevenuePageProps) {
     <StudioLayout env={env} title={title}>
       <h1>{title}</h1>
       <MoneyTabs env={env} channel={channel} current="revenue" />
+      {props.ledgerCheck && !props.ledgerCheck.ok && <LedgerCheckWarning env={env} check={props.ledgerCheck} timeZone={timeZone} />}
       <section aria-labelledby="balances-heading">
         <h2 id="balances-heading">{t('studio.revenue.balances')}</h2>
         <p class="hint">{t('studio.revenue.balances_explain')}</p>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { monthlyStatement, recordDispute, recordPayment, recordPayout, recordRefund, statementCsv, type FundingSource } from '../ledger/index.js';
+import { monthlyStatement, recordDispute, recordPayment, recordPayout, recordRefund, runLedgerSelfCheck, statementCsv, type FundingSource } from '../ledger/index.js';
 import { money, type Currency } from '../money.js';
 import { createMoneySite, useLanguage, type MoneySite } from '../../../test/support/funding/money-site.js';
 
@@ -173,5 +173,36 @@ describe(`revenue page and statement CSV (${ENGINE})`, () => {
     } finally {
       await useLanguage(m.admin, 'en');
     }
+  });
+
+  it('warns the site owner when the ledger’s latest self-check found problems, and shows nothing while it is ok', async () => {
+    const warning = (html: string) => /<section class="notice notice-error ledger-check" role="alert"[^>]*>(.*?)<\/section>/s.exec(html)?.[1];
+    await runLedgerSelfCheck(m.site.deps, 'test.revenue_page'); // these books are healthy
+    assert.equal(warning((await m.owner.get('/studio/channels/camille/revenue')).html), undefined);
+    // What a money job records when it finds the books broken (ledger/self-check.test.ts breaks them for real).
+    const findings = [
+      { check: 'balance_on_wrong_side', detail: { code: 'platform:fees:EUR', raw: -500 } },
+      { check: 'transaction_unbalanced', detail: { transaction_id: 9, currency: 'EUR', channel_id: m.channelId, sum: 1 } },
+    ];
+    await m.site.deps.db.query(`INSERT INTO ledger_checks (checked_at, trigger, ok, finding_count, findings) VALUES ($1, 'membership.renew', false, 2, $2::jsonb)`, [
+      new Date('2026-11-21T11:30:00Z'),
+      JSON.stringify(findings),
+    ]);
+    const block = warning((await m.owner.get('/studio/channels/camille/revenue')).html);
+    assert.ok(block, 'the owner sees the warning');
+    assert.match(block, /<h2 id="ledger-check-heading">The books failed their self-check<\/h2>/);
+    assert.match(block, /On November 21, 2026.*11:30.*, the automatic check of the ledger found 2 problem\(s\) in the books/);
+    assert.match(block, /<li><code>balance_on_wrong_side<\/code><\/li><li><code>transaction_unbalanced<\/code><\/li>/);
+    assert.match(block, /LEDGER SELF-CHECK FAILED/);
+    assert.ok(warning((await m.owner.get('/studio/channels/noe/revenue')).html), 'on every channel’s page: the books are the site’s');
+    assert.equal(warning((await m.admin.get('/studio/channels/camille/revenue')).html), undefined, 'channel admins cannot act on it');
+    await useLanguage(m.owner, 'fr');
+    try {
+      assert.match(warning((await m.owner.get('/studio/channels/camille/revenue')).html) ?? '', /Le contrôle automatique des comptes a échoué.*Le 21 novembre 2026.*2 anomalie\(s\)/s);
+    } finally {
+      await useLanguage(m.owner, 'en');
+    }
+    await runLedgerSelfCheck(m.site.deps, 'test.revenue_page'); // a later check passes: the warning goes
+    assert.equal(warning((await m.owner.get('/studio/channels/camille/revenue')).html), undefined);
   });
 });

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { requireUser } from '../../accounts/routes.js';
-import { channelForAdmin, type ChannelRow } from '../../channels/service.js';
+import { requireUser } from '../../accounts/index.js';
+import { channelForAdmin, type ChannelRow } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
 import { BadRequestError, NotFoundError } from '../../core/http/errors.js';
 import { readForm, textFields } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
-import { channelBalances, monthlyStatement, revenueBySource, statementCsv } from '../ledger/index.js';
+import { channelBalances, latestLedgerCheck, monthlyStatement, revenueBySource, statementCsv } from '../ledger/index.js';
 import { findTier, insertTier, listMembers, listTiers, setTierArchived, updateTier, type TierRow } from '../memberships/queries.js';
 import { memberFigures } from './member-figures.js';
 import { MembersPage } from './member-pages.js';
@@ -70,6 +70,8 @@ export function fundingStudioRoutes(deps: AppDeps) {
         statement={await monthlyStatement(deps.db, channel.id, month.year, month.month, { timeZone })}
         revenue={await revenueBySource(deps.db, channel.id, formatYearMonth(first), formatYearMonth(last), { timeZone })}
         timeZone={timeZone}
+        // The books are the site's: the site owner, who can act on a failed self-check, is the one warned.
+        ledgerCheck={c.var.user?.siteRole === 'owner' ? await latestLedgerCheck(deps.db) : undefined}
       />,
     );
   });

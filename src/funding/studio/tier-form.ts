@@ -5,7 +5,7 @@ import type { FormData, FormResult } from '../../core/http/form.js';
 import { validateForm } from '../../core/http/form.js';
 import type { MessageKey } from '../../core/i18n/index.js';
 import type { TierFields, TierRow } from '../memberships/queries.js';
-import { CURRENCIES, currencyExponent, formatMoneyInput, money, MoneyInputError, parseMoneyInput, type Currency } from '../money.js';
+import { CURRENCIES, currencyExponent, formatMoneyInput, isCurrency, money, MoneyInputError, parseCurrency, parseMoneyInput, type Currency } from '../money.js';
 
 /** Currencies in the order the select lists them. */
 export const CURRENCY_CODES = Object.keys(CURRENCIES) as [Currency, ...Currency[]];
@@ -84,7 +84,8 @@ export function parseTierForm(form: FormData): FormResult<TierFields> {
   const text = validateForm(tierTextSchema, form);
   const values = text.ok ? Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : ''])) : text.values;
   const errors: Record<string, MessageKey> = text.ok ? {} : { ...text.errors };
-  const currency: Currency = text.ok ? text.data.currency : CURRENCY_CODES.includes(values['currency'] as Currency) ? (values['currency'] as Currency) : 'EUR';
+  const submitted = values['currency'] ?? '';
+  const currency: Currency = text.ok ? text.data.currency : isCurrency(submitted) ? submitted : 'EUR';
   const monthly = readPrice(values['monthly_price'], currency, false);
   const yearly = readPrice(values['yearly_price'], currency, true);
   if (!monthly.ok) errors['monthly_price'] = monthly.error;
@@ -109,7 +110,7 @@ export function parseTierForm(form: FormData): FormResult<TierFields> {
 
 /** A stored tier as the edit form shows it first: prices with the locale's decimal separator. */
 export function tierFormValues(tier: TierRow, locale: string): Record<string, string> {
-  const currency = tier.currency as Currency;
+  const currency = parseCurrency(tier.currency);
   return {
     name: tier.name,
     description: tier.description,

@@ -1,10 +1,10 @@
 // The tiers editor: the channel's tiers (archived ones apart), a form to add one, a page to edit one.
 // Tiers are archived, never deleted: members may hold them.
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import { Field, FormErrors } from '../../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import type { TierRow } from '../memberships/queries.js';
 import { formatAmount, MoneyTabs } from './components.js';
 import { CURRENCY_CODES, MAX_EARLY_ACCESS_DAYS, MAX_RANK } from './tier-form.js';

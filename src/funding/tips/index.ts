@@ -2,9 +2,10 @@
 import { defineCapability, oncePerSite } from '../../core/module.js';
 import { en, fr } from './messages.js';
 import { tipRoutes, tipWidget } from './routes.js';
+import { moderateMessage, pendingMessages } from './queries.js';
 import { tipPurpose } from './service.js';
 
-const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments));
+const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments, ctx.services.viewers));
 
 export const tipsCapability = defineCapability({
   name: 'tips',
@@ -17,6 +18,13 @@ export const tipsCapability = defineCapability({
     'payments.purposes': (ctx) => ({ tip: tipPurpose(ctx.deps) }),
     'watch.below-player': (ctx) => (env, video) => tipWidget(ctx.deps, ctx.services.payments, env, video),
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/tips`, label: 'tip.studio_title', role: 'admin', order: 70 }],
+    'moderation.sources': (ctx) => ({
+      kind: 'tip-message',
+      label: 'moderation.tip_messages',
+      held: async (channelId) =>
+        (await pendingMessages(ctx.deps.db, channelId)).map((m) => ({ id: m.payment_id, author: m.name, authorUrl: null, text: m.message ?? '', html: false, about: m.video_title, receivedAt: m.created_at })),
+      decide: (channelId, id, decision) => moderateMessage(ctx.deps.db, channelId, id, decision),
+    }),
   },
   tables: {
     tips: { export: 'rows', scope: 'channel' },

@@ -2,11 +2,10 @@ import { raw } from 'hono/html';
 import { Field, FormErrors, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Layout, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { StudioLayout } from '../../studio/layout.js';
-import { formatMoney, formatMoneyInput, type Money } from '../money.js';
+import { StudioLayout } from '../../studio/index.js';
+import { formatMoney, formatMoneyInput, money } from '../money.js';
 import type { TipMessageRow } from './queries.js';
 
-const asMoney = (amount: number, currency: string) => ({ amount, currency }) as Money;
 
 export interface TipWidgetProps {
   env: PageEnv;
@@ -23,7 +22,7 @@ export interface TipWidgetProps {
 export function TipWidget(props: TipWidgetProps) {
   const { env, state = {} } = props;
   const { t } = env;
-  const minimum = formatMoney(asMoney(props.minimum, props.currency), env.locale);
+  const minimum = formatMoney(money(props.minimum, props.currency), env.locale);
   return (
     <section class="tip" aria-labelledby="tip-heading" id="tip">
       <h2 id="tip-heading">{t('tip.heading')}</h2>
@@ -31,7 +30,7 @@ export function TipWidget(props: TipWidgetProps) {
       <FormErrors env={env} state={state} />
       <form method="post" action={`/v/${props.shortId}/tip#tip`} class="stack">
         <CsrfField env={env} />
-        <Field env={env} state={state} name="amount" label="tip.amount" hint="tip.amount_hint" required initial={formatMoneyInput(asMoney(props.minimum, props.currency), env.locale)} maxlength={20} />
+        <Field env={env} state={state} name="amount" label="tip.amount" hint="tip.amount_hint" required initial={formatMoneyInput(money(props.minimum, props.currency), env.locale)} maxlength={20} />
         <Field env={env} state={state} name="message" label="tip.message" hint="tip.message_hint" multiline maxlength={500} />
         {!env.user && <Field env={env} state={state} name="email" label="tip.email" hint="tip.email_hint" type="email" maxlength={254} />}
         {!env.user && <Field env={env} state={state} name="display_name" label="tip.display_name" maxlength={80} />}
@@ -66,7 +65,7 @@ export function TipWidget(props: TipWidgetProps) {
           <ul class="tip-messages">
             {props.messages.map((m) => (
               <li>
-                <strong>{m.name ?? t('tip.anonymous_fan')}</strong> — {formatMoney(asMoney(m.amount, m.currency), env.locale)}
+                <strong>{m.name ?? t('tip.anonymous_fan')}</strong> — {formatMoney(money(m.amount, m.currency), env.locale)}
                 <p>{m.message}</p>
               </li>
             ))}
@@ -109,7 +108,7 @@ export function TipsStudioPage({ env, handle, pending, settings, state, notice }
           <ul class="tip-messages">
             {pending.map((m) => (
               <li>
-                <strong>{m.name ?? t('tip.anonymous_fan')}</strong> — {formatMoney(asMoney(m.amount, m.currency), env.locale)} {m.video_title ? `· ${m.video_title}` : ''}
+                <strong>{m.name ?? t('tip.anonymous_fan')}</strong> — {formatMoney(money(m.amount, m.currency), env.locale)} {m.video_title ? `· ${m.video_title}` : ''}
                 <p>{m.message}</p>
                 <form method="post" action={`/studio/channels/${handle}/tips/${m.payment_id}/approve`} class="inline">
                   <CsrfField env={env} />

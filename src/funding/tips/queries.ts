@@ -30,7 +30,7 @@ export async function insertTip(q: Queryable, t: { paymentId: string; videoId: s
 
 /** Once paid, a tip's message waits for moderation. */
 export async function holdMessageForModeration(q: Queryable, paymentId: string): Promise<void> {
-  await q.query(`UPDATE tips SET message_status = 'pending' WHERE payment_id = $1 AND message IS NOT NULL AND message_status = 'none'`, [paymentId]);
+  await q.query(`UPDATE tips SET message_status = 'held' WHERE payment_id = $1 AND message IS NOT NULL AND message_status = 'none'`, [paymentId]);
 }
 
 export interface TipMessageRow {
@@ -57,16 +57,16 @@ export async function pendingMessages(q: Queryable, channelId: string): Promise<
   return q.query<TipMessageRow>(
     `SELECT t.payment_id, t.message, CASE WHEN t.anonymous THEN NULL ELSE t.display_name END AS name, p.amount, p.currency, p.created_at, v.title AS video_title
        FROM tips t JOIN payments p ON p.id = t.payment_id LEFT JOIN videos v ON v.id = t.video_id
-      WHERE p.channel_id = $1 AND t.message_status = 'pending' ORDER BY p.created_at LIMIT 200`,
+      WHERE p.channel_id = $1 AND t.message_status = 'held' ORDER BY p.created_at LIMIT 200`,
     [channelId],
   );
 }
 
 export async function moderateMessage(q: Queryable, channelId: string, paymentId: string, decision: 'approved' | 'rejected'): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(paymentId)) return false;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(paymentId)) return false;
   const rows = await q.query(
     `UPDATE tips t SET message_status = $3 FROM payments p
-      WHERE t.payment_id = p.id AND p.channel_id = $1 AND t.payment_id = $2 AND t.message_status = 'pending' RETURNING t.payment_id`,
+      WHERE t.payment_id = p.id AND p.channel_id = $1 AND t.payment_id = $2 AND t.message_status = 'held' RETURNING t.payment_id`,
     [channelId, paymentId, decision],
   );
   return rows.length > 0;

@@ -1,14 +1,12 @@
 import { Hono } from 'hono';
-import { channelForAdmin } from '../../channels/service.js';
+import { channelForAdmin } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppContext, AppEnv } from '../../core/http/context.js';
 import { NotFoundError, ValidationError } from '../../core/http/errors.js';
 import { readForm, textFields, validateForm } from '../../core/http/form.js';
 import { Layout, noticeFrom, pageEnv, type PageEnv } from '../../core/http/layout.js';
-import { canWatch } from '../../videos/access.js';
-import { findVideoByShortId } from '../../videos/queries.js';
-import { viewerFor } from '../../videos/service.js';
-import { formatMoney, formatMoneyInput, isCurrency, type Money } from '../money.js';
+import { canWatch, findVideoByShortId, type ViewerLookup } from '../../videos/index.js';
+import { formatMoney, formatMoneyInput, isCurrency, money } from '../money.js';
 import { findPayment } from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { lightningAddressQrSvg, parseLightningAddress } from '../providers/index.js';
@@ -34,7 +32,7 @@ export async function tipWidget(deps: AppDeps, services: PaymentServices, env: P
 }
 
 /** Tipping a video, the thank-you page, and the Studio's moderation and settings. */
-export function tipRoutes(deps: AppDeps, services: PaymentServices) {
+export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: ViewerLookup) {
   const app = new Hono<AppEnv>();
   const studio = new Hono<AppEnv>();
 
@@ -79,7 +77,7 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices) {
     const payment = await findPayment(deps.db, c.req.param('paymentId'));
     if (!payment || payment.purpose !== 'tip') throw new NotFoundError();
     const video = (await deps.db.query<{ short_id: string }>('SELECT v.short_id FROM tips t JOIN videos v ON v.id = t.video_id WHERE t.payment_id = $1', [payment.id]))[0];
-    const amount = formatMoney({ amount: payment.amount, currency: payment.currency } as Money, c.var.locale);
+    const amount = formatMoney(money(payment.amount, payment.currency), c.var.locale);
     return c.html(<TipThanksPage env={pageEnv(c)} status={payment.status} amount={amount} videoUrl={video ? `/v/${video.short_id}` : undefined} />);
   });
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { findChannelById } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { ValidationError } from '../../core/http/errors.js';
 import { translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
-import { formatMoney, isCurrency, MoneyInputError, parseMoneyInput, type Money } from '../money.js';
+import { formatMoney, isCurrency, money, MoneyInputError, parseMoneyInput, type Money } from '../money.js';
 import type { PurposeRegistry } from '../payments/events.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
@@ -104,8 +105,8 @@ export function tipPurpose(deps: AppDeps): PurposeRegistry['tip'] {
       const user = payment.user_id ? await deps.db.query<{ language: Locale | null }>('SELECT language FROM users WHERE id = $1', [payment.user_id]) : [];
       const locale = user[0]?.language ?? deps.config.defaultLanguage;
       const t = translator(locale);
-      const amount = formatMoney({ amount: payment.amount, currency: payment.currency as Money['currency'] }, locale);
-      const site = (await deps.db.query<{ name: string }>('SELECT name FROM channels WHERE id = $1', [payment.channel_id]))[0]?.name ?? '';
+      const amount = formatMoney(money(payment.amount, payment.currency), locale);
+      const site = (await findChannelById(deps.db, payment.channel_id))?.name ?? '';
       await deps.mailer.send({
         to: payment.email,
         subject: t('tip.receipt_subject', { channel: site }),

@@ -1,8 +1,8 @@
-import type { ChannelRow } from '../../channels/service.js';
+import type { ChannelRow } from '../../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
-import { StudioLayout } from '../../studio/layout.js';
+import { StudioLayout } from '../../studio/index.js';
 import type { CaptionRow, VideoWithChannel } from '../queries.js';
 import { LICENCES, VISIBILITIES, chaptersToText, utcToZonedInput } from '../schema.js';
 

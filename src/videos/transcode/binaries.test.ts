@@ -25,27 +25,25 @@ describe('finding ffmpeg and ffprobe', () => {
   after(() => remove());
 
   it('prefers FFMPEG_PATH and FFPROBE_PATH when both are set', () => {
-    const env = { FFMPEG_PATH: path.join(fakeBin, 'ffmpeg'), FFPROBE_PATH: path.join(fakeBin, 'ffprobe'), PATH: '/usr/bin' };
-    assert.deepEqual(resolveBinaries({ env }), { ...pick(env), source: 'env' });
+    const pair = { ffmpegPath: path.join(fakeBin, 'ffmpeg'), ffprobePath: path.join(fakeBin, 'ffprobe') };
+    assert.deepEqual(resolveBinaries({ ...pair, searchPath: '/usr/bin' }), { ffmpeg: pair.ffmpegPath, ffprobe: pair.ffprobePath, source: 'env' });
   });
 
-  it('refuses half a pair from the environment instead of mixing sources', () => {
-    const env = { FFMPEG_PATH: path.join(fakeBin, 'ffmpeg'), PATH: emptyBin };
-    assert.throws(() => resolveBinaries({ env, source: 'env' }), /set both FFMPEG_PATH and FFPROBE_PATH/);
+  it('refuses half a pair instead of mixing sources', () => {
+    assert.throws(() => resolveBinaries({ ffmpegPath: path.join(fakeBin, 'ffmpeg'), searchPath: emptyBin, source: 'env' }), /set both FFMPEG_PATH and FFPROBE_PATH/);
   });
 
   it('refuses an FFMPEG_PATH that does not exist', () => {
-    const env = { FFMPEG_PATH: '/nowhere/ffmpeg', FFPROBE_PATH: '/nowhere/ffprobe' };
-    assert.throws(() => resolveBinaries({ env, source: 'env' }), /\/nowhere\/ffmpeg does not exist/);
+    assert.throws(() => resolveBinaries({ ffmpegPath: '/nowhere/ffmpeg', ffprobePath: '/nowhere/ffprobe', source: 'env' }), /\/nowhere\/ffmpeg does not exist/);
   });
 
   it('takes the pair on PATH when the environment names none', () => {
-    const found = resolveBinaries({ env: { PATH: `${emptyBin}${path.delimiter}${fakeBin}` } });
+    const found = resolveBinaries({ searchPath: `${emptyBin}${path.delimiter}${fakeBin}` });
     assert.deepEqual(found, { ffmpeg: path.join(fakeBin, 'ffmpeg'), ffprobe: path.join(fakeBin, 'ffprobe'), source: 'path' });
   });
 
   it('falls back to the npm-bundled binaries, which really run on this machine', async () => {
-    const found = resolveBinaries({ env: { PATH: emptyBin } });
+    const found = resolveBinaries({ searchPath: emptyBin });
     assert.equal(found.source, 'bundled');
     for (const binary of [found.ffmpeg, found.ffprobe]) {
       const run = await runTool(binary, ['-hide_banner', '-version'], { timeoutMs: 20_000 });
@@ -55,19 +53,15 @@ describe('finding ffmpeg and ffprobe', () => {
   });
 
   it('can be forced to one source, and says everything it tried when that source has none', () => {
-    assert.equal(resolveBinaries({ source: 'bundled', env: { PATH: fakeBin } }).source, 'bundled');
+    assert.equal(resolveBinaries({ source: 'bundled', searchPath: fakeBin }).source, 'bundled');
     assert.throws(
-      () => resolveBinaries({ source: 'path', env: { PATH: emptyBin } }),
+      () => resolveBinaries({ source: 'path', searchPath: emptyBin }),
       (error: unknown) => error instanceof BinariesNotFoundError && /path: ffmpeg not found on PATH/.test(error.message),
     );
   });
 
   it('lists every usable source, which always includes the bundled one', () => {
-    const sources = availableBinaries({ PATH: fakeBin }).map((b) => b.source);
+    const sources = availableBinaries({ searchPath: fakeBin }).map((b) => b.source);
     assert.deepEqual(sources, ['path', 'bundled']);
   });
 });
-
-function pick(env: Record<string, string>): { ffmpeg: string; ffprobe: string } {
-  return { ffmpeg: env.FFMPEG_PATH!, ffprobe: env.FFPROBE_PATH! };
-}

@@ -12,12 +12,19 @@ export interface FfmpegBinaries {
   source: BinarySource;
 }
 
+/** Where to look for the executables: the values of FFMPEG_PATH, FFPROBE_PATH and PATH (see videosConfig). */
+export interface BinaryLocations {
+  /** FFMPEG_PATH and FFPROBE_PATH: an explicit pair, used first (both or neither). */
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  /** PATH: the directories searched next; unset searches none. */
+  searchPath?: string;
+}
+
 /** Options of {@link resolveBinaries}. */
-export interface ResolveBinariesOptions {
+export interface ResolveBinariesOptions extends BinaryLocations {
   /** Take only this source (tests run once per source); throws when it has no usable pair. */
   source?: BinarySource;
-  /** Environment to read FFMPEG_PATH, FFPROBE_PATH and PATH from; defaults to process.env. */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** No usable ffmpeg/ffprobe pair: the message lists every place that was tried and why it failed. */
@@ -31,38 +38,38 @@ export class BinariesNotFoundError extends Error {
 const ORDER: BinarySource[] = ['env', 'path', 'bundled'];
 
 /**
- * Finds ffmpeg and ffprobe: FFMPEG_PATH + FFPROBE_PATH when set, else both on PATH, else the
- * binaries shipped by the @ffmpeg-installer/@ffprobe-installer npm packages. The two always come
- * from the same source, so a Debian ffprobe is never paired with a bundled ffmpeg by accident.
+ * Finds ffmpeg and ffprobe: the explicit pair (FFMPEG_PATH + FFPROBE_PATH) when given, else both in
+ * `searchPath` (PATH), else the binaries shipped by the @ffmpeg-installer/@ffprobe-installer npm
+ * packages. The locations are values (from videosConfig), never read from process.env here. The two
+ * always come from the same source, so a Debian ffprobe is never paired with a bundled ffmpeg by accident.
  * Checks only that the files are executable; it does not run them.
  */
 export function resolveBinaries(options: ResolveBinariesOptions = {}): FfmpegBinaries {
-  const env = options.env ?? process.env;
   const tried: string[] = [];
   for (const source of options.source ? [options.source] : ORDER) {
-    const found = FINDERS[source](env, tried);
+    const found = FINDERS[source](options, tried);
     if (found) return { ...found, source };
   }
   throw new BinariesNotFoundError(tried);
 }
 
 /** Every source that has a usable pair here, in preference order; tests loop over it. */
-export function availableBinaries(env: NodeJS.ProcessEnv = process.env): FfmpegBinaries[] {
+export function availableBinaries(locations: BinaryLocations = {}): FfmpegBinaries[] {
   const found: FfmpegBinaries[] = [];
   for (const source of ORDER) {
-    const pair = FINDERS[source](env, []);
+    const pair = FINDERS[source](locations, []);
     if (pair) found.push({ ...pair, source });
   }
   return found;
 }
 
 type Pair = { ffmpeg: string; ffprobe: string };
-type Finder = (env: NodeJS.ProcessEnv, tried: string[]) => Pair | undefined;
+type Finder = (locations: BinaryLocations, tried: string[]) => Pair | undefined;
 
 const FINDERS: Record<BinarySource, Finder> = {
-  env(env, tried) {
-    const ffmpeg = env.FFMPEG_PATH;
-    const ffprobe = env.FFPROBE_PATH;
+  env(locations, tried) {
+    const ffmpeg = locations.ffmpegPath;
+    const ffprobe = locations.ffprobePath;
     if (!ffmpeg && !ffprobe) {
       tried.push('env: FFMPEG_PATH and FFPROBE_PATH are not set');
       return undefined;
@@ -75,8 +82,8 @@ const FINDERS: Record<BinarySource, Finder> = {
     }
     return checkPair('env', { ffmpeg, ffprobe }, tried);
   },
-  path(env, tried) {
-    const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  path(locations, tried) {
+    const dirs = (locations.searchPath ?? '').split(path.delimiter).filter(Boolean);
     const ffmpeg = findOnPath('ffmpeg', dirs);
     const ffprobe = findOnPath('ffprobe', dirs);
     if (!ffmpeg || !ffprobe) {
@@ -85,7 +92,7 @@ const FINDERS: Record<BinarySource, Finder> = {
     }
     return { ffmpeg, ffprobe };
   },
-  bundled(_env, tried) {
+  bundled(_locations, tried) {
     const ffmpeg = bundledPath('@ffmpeg-installer/ffmpeg', tried);
     const ffprobe = bundledPath('@ffprobe-installer/ffprobe', tried);
     if (!ffmpeg || !ffprobe) return undefined;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { videosConfig } from '../config.js';
 import { availableBinaries } from './binaries.js';
 import { ProbeError, type ProbeFailureReason } from './errors.js';
 import { probeMedia } from './probe.js';
@@ -15,7 +16,8 @@ async function rejectsWith(promise: Promise<unknown>, reason: ProbeFailureReason
   });
 }
 
-for (const binaries of availableBinaries()) {
+// Every pair this machine has: FFMPEG_PATH/FFPROBE_PATH, PATH, the npm-bundled build.
+for (const binaries of availableBinaries(videosConfig.parse(process.env))) {
   describe(`probing uploads (${binaries.source} ffmpeg)`, () => {
     let dir: string;
     let remove: () => Promise<void>;

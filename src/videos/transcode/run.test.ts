@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { videosConfig } from '../config.js';
 import { availableBinaries } from './binaries.js';
 import { TranscodeError } from './errors.js';
 import { runTool } from './exec.js';
@@ -17,7 +18,8 @@ async function streamSize(ffprobe: string, file: string): Promise<string> {
   return run.stdout.trim().split('\n')[0]!.replace(',', 'x');
 }
 
-for (const binaries of availableBinaries()) {
+// Every pair this machine has: FFMPEG_PATH/FFPROBE_PATH, PATH, the npm-bundled build.
+for (const binaries of availableBinaries(videosConfig.parse(process.env))) {
   describe(`one-pass transcoding (${binaries.source} ffmpeg)`, () => {
     let dir: string;
     let remove: () => Promise<void>;

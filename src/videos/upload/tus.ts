@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Server, type Upload } from '@tus/server';
-import { findChannelByHandle, roleOnChannel } from '../../channels/service.js';
+import { findChannelByHandle, roleOnChannel } from '../../channels/index.js';
+import type { Config } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { formatBytes } from '../../core/http/errors.js';
@@ -52,7 +53,7 @@ const PROBE_MESSAGES: Record<ProbeError['reason'], MessageKey> = {
  * Locks are per process (MemoryLocker): with several web processes, route one upload's requests to one
  * process (sticky sessions) or share DATA_DIR/uploads and accept tus's at-least-once PATCH semantics.
  */
-export function createUploadServer(deps: AppDeps, binaries: () => FfmpegBinaries) {
+export function createUploadServer(deps: AppDeps, binaries: (config: Config) => FfmpegBinaries) {
   const directory = path.join(deps.config.dataDir, 'uploads');
   mkdirSync(directory, { recursive: true });
   const contexts = new WeakMap<Request, UploadRequestContext>();
@@ -118,13 +119,13 @@ export function createUploadServer(deps: AppDeps, binaries: () => FfmpegBinaries
   };
 }
 
-async function finishUpload(deps: AppDeps, binaries: () => FfmpegBinaries, datastore: FileStore, upload: Upload, t: Translate) {
+async function finishUpload(deps: AppDeps, binaries: (config: Config) => FfmpegBinaries, datastore: FileStore, upload: Upload, t: Translate) {
   const localPath = path.join(datastore.directory, upload.id);
   const meta = upload.metadata ?? {};
   const discard = () => datastore.remove(upload.id).catch(() => undefined);
   let probe;
   try {
-    probe = await probeMedia(localPath, { binaries: binaries() });
+    probe = await probeMedia(localPath, { binaries: binaries(deps.config) });
   } catch (error) {
     await discard();
     if (error instanceof ProbeError) {

@@ -46,5 +46,7 @@ export const en = {
   // The search box in the layout's header.
   "search.label": "Search videos",
   "search.placeholder": "Search videos",
+  // Refused at the boundary by validateForm (core/http/form.ts).
+  'error.control_characters': 'This field held invisible control characters; they were removed. Check the text and send it again.',
 } as const;
 

@@ -41,4 +41,5 @@ export const fr: Record<keyof typeof en, string> = {
 
   "search.label": "Rechercher des vidéos",
   "search.placeholder": "Rechercher des vidéos",
+  'error.control_characters': 'Ce champ contenait des caractères de contrôle invisibles ; ils ont été retirés. Vérifiez le texte et renvoyez-le.',
 };

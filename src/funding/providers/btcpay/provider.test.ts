@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ProviderError, UnsupportedOperationError, WebhookSignatureError } from '../errors.js';
 import { startFakeBtcpay, type FakeBtcpay } from '../../../../test/fakes/btcpay-server.js';
 import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
-import type { PaymentProvider } from '../types.js';
+import type { ChargeSavedInput, PaymentProvider } from '../types.js';
 import { createBtcpayProvider } from './provider.js';
 
 let fake: FakeBtcpay;
@@ -55,7 +55,7 @@ describe('BTCPay invoices', () => {
 
   it('refuses to save a payment method, charge one, or refund, with a typed error', async () => {
     await assert.rejects(btcpay.createCheckout(checkoutInput({ savePaymentMethod: true })), (e) => e instanceof UnsupportedOperationError && e.operation === 'savePaymentMethod');
-    const charge = { customerRef: 'c', paymentMethodRef: 'p', amount: 500, currency: 'EUR', idempotencyKey: 'k', metadata: {} };
+    const charge: ChargeSavedInput = { customerRef: 'c', paymentMethodRef: 'p', amount: 500, currency: 'EUR', idempotencyKey: 'k', metadata: {} };
     await assert.rejects(btcpay.chargeSaved(charge), (e) => e instanceof UnsupportedOperationError && e.operation === 'chargeSaved' && e.code === 'not_supported');
     await assert.rejects(btcpay.refund({ providerRef: 'x', idempotencyKey: 'k' }), (e) => e instanceof UnsupportedOperationError && e.operation === 'refund' && /BTCPay Server/.test(e.message));
     assert.deepEqual(btcpay.capabilities, { savedPaymentMethods: false, refunds: false });

@@ -1,6 +1,6 @@
 import { ProviderError, UnsupportedOperationError } from '../errors.js';
 import { checkCheckoutInput, requestFingerprint } from '../inputs.js';
-import { decimalToMinor, minorToDecimal } from '../minor-units.js';
+import { fromDecimalString, toDecimalString, type Money } from '../../money.js';
 import type { CheckoutSession, CreateCheckoutInput, PaymentEvent, PaymentMetadata, PaymentProvider } from '../types.js';
 import { createGreenfieldClient, type GreenfieldClient, type GreenfieldInvoice } from './client.js';
 import { BTCPAY_EVENT_TYPES, verifyBtcpayWebhook } from './webhooks.js';
@@ -62,7 +62,7 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
       throw new ProviderError({ provider: 'btcpay', code: 'idempotency_key_reused', message: 'btcpay: this idempotency key was used for a different request' });
     }
     const invoice = await client.createInvoice({
-      amount: minorToDecimal(request.amount, request.currency),
+      amount: toDecimalString(request),
       currency: request.currency,
       metadata: {
         orderId: request.idempotencyKey,
@@ -88,9 +88,9 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
     if (!type || !webhook.invoiceId || webhook.storeId !== options.storeId) return [];
     // The webhook carries no amount: the invoice, read over the authenticated API, is the truth.
     const invoice = await client.getInvoice(webhook.invoiceId);
-    let amount: number;
+    let amount: Money;
     try {
-      amount = decimalToMinor(invoice.amount, invoice.currency);
+      amount = fromDecimalString(invoice.amount, invoice.currency);
     } catch (cause) {
       throw new ProviderError({ provider: 'btcpay', code: 'provider_error', message: `btcpay: unreadable amount ${invoice.amount} ${invoice.currency}`, cause });
     }
@@ -103,8 +103,8 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
         type,
         providerRef: invoice.id,
         checkoutRef: invoice.id,
-        amount,
-        currency: invoice.currency,
+        amount: amount.amount,
+        currency: amount.currency,
         fee: 0,
         occurredAt: new Date(webhook.timestamp * 1000),
         metadata: appMetadata(invoice),

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { isCurrency, type Currency } from '../../money.js';
 import type { PaymentEvent, PaymentEventType, PaymentMetadata } from '../types.js';
 
 /**
@@ -15,6 +16,15 @@ export interface StripeLookup {
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
   typeof value === 'string' ? value : (value?.id ?? undefined);
+
+/**
+ * Stripe's lower-case currency code as Fanfare's, or undefined for a currency Fanfare does not support:
+ * no Fanfare payment is ever in one (checkouts and charges are refused), so its events are skipped.
+ */
+function currencyOf(code: string | null | undefined): Currency | undefined {
+  const upper = (code ?? '').toUpperCase();
+  return isCurrency(upper) ? upper : undefined;
+}
 
 /** The app's metadata, without the marker Fanfare added for itself. */
 function appMetadata(metadata: Stripe.Metadata | null | undefined): PaymentMetadata {
@@ -46,13 +56,15 @@ function base(event: Stripe.Event, type: PaymentEventType, fields: Omit<PaymentE
 
 /** `payment.succeeded` for a PaymentIntent, plus `payment_method.saved` when it saved the card. */
 function succeeded(event: Stripe.Event, pi: Stripe.PaymentIntent, checkoutRef?: string): PaymentEvent[] {
+  const currency = currencyOf(pi.currency);
+  if (!currency) return [];
   const customerRef = idOf(pi.customer);
   const paymentMethodRef = idOf(pi.payment_method);
   const fields = {
     providerRef: pi.id,
     checkoutRef,
     amount: pi.amount_received || pi.amount,
-    currency: pi.currency.toUpperCase(),
+    currency,
     metadata: appMetadata(pi.metadata),
     customerRef,
     paymentMethodRef,
@@ -62,17 +74,21 @@ function succeeded(event: Stripe.Event, pi: Stripe.PaymentIntent, checkoutRef?: 
   return out;
 }
 
-function intentEvent(event: Stripe.Event, pi: Stripe.PaymentIntent, type: PaymentEventType, checkoutRef?: string): PaymentEvent {
-  return base(event, type, {
-    providerRef: pi.id,
-    checkoutRef,
-    amount: pi.amount,
-    currency: pi.currency.toUpperCase(),
-    metadata: appMetadata(pi.metadata),
-    customerRef: idOf(pi.customer),
-    paymentMethodRef: idOf(pi.payment_method),
-    declineCode: pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? undefined,
-  });
+function intentEvent(event: Stripe.Event, pi: Stripe.PaymentIntent, type: PaymentEventType, checkoutRef?: string): PaymentEvent[] {
+  const currency = currencyOf(pi.currency);
+  if (!currency) return [];
+  return [
+    base(event, type, {
+      providerRef: pi.id,
+      checkoutRef,
+      amount: pi.amount,
+      currency,
+      metadata: appMetadata(pi.metadata),
+      customerRef: idOf(pi.customer),
+      paymentMethodRef: idOf(pi.payment_method),
+      declineCode: pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? undefined,
+    }),
+  ];
 }
 
 const fromCheckout = (pi: Stripe.PaymentIntent) => pi.metadata?.[CHECKOUT_MARKER] === '1';
@@ -81,7 +97,7 @@ async function sessionEvents(event: Stripe.Event, session: Stripe.Checkout.Sessi
   const piId = idOf(session.payment_intent);
   if (!piId) return [];
   const pi = await lookup.paymentIntent(piId);
-  return type === 'payment.succeeded' ? succeeded(event, pi, session.id) : [intentEvent(event, pi, type, session.id)];
+  return type === 'payment.succeeded' ? succeeded(event, pi, session.id) : intentEvent(event, pi, type, session.id);
 }
 
 /**
@@ -90,11 +106,12 @@ async function sessionEvents(event: Stripe.Event, session: Stripe.Checkout.Sessi
  */
 async function disputeEvent(event: Stripe.Event, dispute: Stripe.Dispute, lookup: StripeLookup, type: PaymentEventType): Promise<PaymentEvent[]> {
   const piId = idOf(dispute.payment_intent);
-  if (!piId) return [];
+  const currency = currencyOf(dispute.currency);
+  if (!piId || !currency) return [];
   const pi = await lookup.paymentIntent(piId);
   const transactions = type === 'dispute.opened' ? dispute.balance_transactions.slice(0, 1) : dispute.balance_transactions.slice(1);
   const fee = transactions.filter((t) => t.currency === dispute.currency).reduce((sum, t) => sum + t.fee, 0);
-  return [base(event, type, { providerRef: piId, amount: dispute.amount, currency: dispute.currency.toUpperCase(), fee, metadata: appMetadata(pi.metadata), customerRef: idOf(pi.customer) })];
+  return [base(event, type, { providerRef: piId, amount: dispute.amount, currency, fee, metadata: appMetadata(pi.metadata), customerRef: idOf(pi.customer) })];
 }
 
 /**
@@ -111,12 +128,14 @@ export async function mapStripeEvent(event: Stripe.Event, lookup: StripeLookup):
       return sessionEvents(event, event.data.object, lookup, 'payment.failed');
     case 'checkout.session.expired': {
       const session = event.data.object;
+      const currency = currencyOf(session.currency);
+      if (!currency) return [];
       return [
         base(event, 'invoice.expired', {
           providerRef: session.id,
           checkoutRef: session.id,
           amount: session.amount_total ?? 0,
-          currency: (session.currency ?? '').toUpperCase(),
+          currency,
           metadata: appMetadata(session.metadata),
         }),
       ];
@@ -124,17 +143,18 @@ export async function mapStripeEvent(event: Stripe.Event, lookup: StripeLookup):
     case 'payment_intent.succeeded':
       return fromCheckout(event.data.object) ? [] : succeeded(event, await lookup.paymentIntent(event.data.object.id));
     case 'payment_intent.payment_failed':
-      return fromCheckout(event.data.object) ? [] : [intentEvent(event, event.data.object, 'payment.failed')];
+      return fromCheckout(event.data.object) ? [] : intentEvent(event, event.data.object, 'payment.failed');
     case 'payment_intent.requires_action':
-      return fromCheckout(event.data.object) ? [] : [intentEvent(event, event.data.object, 'payment.requires_action')];
+      return fromCheckout(event.data.object) ? [] : intentEvent(event, event.data.object, 'payment.requires_action');
     case 'charge.refunded': {
       const charge = event.data.object;
       const piId = idOf(charge.payment_intent);
-      if (!piId) return [];
+      const currency = currencyOf(charge.currency);
+      if (!piId || !currency) return [];
       const before = event.data.previous_attributes?.amount_refunded ?? 0;
       const pi = await lookup.paymentIntent(piId);
       const amount = charge.amount_refunded - before;
-      return [base(event, 'refund.succeeded', { providerRef: piId, amount, currency: charge.currency.toUpperCase(), fee: 0, metadata: appMetadata(pi.metadata), customerRef: idOf(pi.customer) })];
+      return [base(event, 'refund.succeeded', { providerRef: piId, amount, currency, fee: 0, metadata: appMetadata(pi.metadata), customerRef: idOf(pi.customer) })];
     }
     case 'charge.dispute.created':
       return disputeEvent(event, event.data.object, lookup, 'dispute.opened');

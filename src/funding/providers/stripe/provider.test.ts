@@ -4,7 +4,7 @@ import { ProviderError } from '../errors.js';
 import { startFakeStripe, type FakeStripe } from '../../../../test/fakes/stripe-server.js';
 import { parseStripeForm } from '../../../../test/fakes/local-server.js';
 import { checkoutInput } from '../../../../test/support/funding/test-bank.js';
-import type { PaymentProvider } from '../types.js';
+import type { ChargeSavedInput, PaymentProvider } from '../types.js';
 import { createStripeProvider } from './provider.js';
 
 let fake: FakeStripe;
@@ -27,7 +27,7 @@ const lastPost = (path: string) => {
   return { request, form: parseStripeForm(request.body) as Record<string, any> };
 };
 
-const renewal = (overrides = {}) => ({
+const renewal = (overrides: Partial<ChargeSavedInput> = {}): ChargeSavedInput => ({
   customerRef: 'cus_1',
   paymentMethodRef: 'pm_card_visa',
   amount: 500,

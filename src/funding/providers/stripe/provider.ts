@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { systemClock, type Clock } from '../../../core/clock.js';
+import { parseCurrency } from '../../money.js';
 import { ProviderError, WebhookSignatureError, type WebhookSignatureFailure } from '../errors.js';
 import { checkChargeInput, checkCheckoutInput, checkRefundInput } from '../inputs.js';
 import type { ChargeResult, ChargeSavedInput, CheckoutSession, CreateCheckoutInput, PaymentProvider, RefundInput, RefundResult } from '../types.js';
@@ -125,7 +126,7 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
         { idempotencyKey: request.idempotencyKey },
       );
       const status = refunded.status === 'succeeded' ? 'succeeded' : refunded.status === 'failed' || refunded.status === 'canceled' ? 'failed' : 'pending';
-      return { refundRef: refunded.id, status, amount: refunded.amount, currency: refunded.currency.toUpperCase() };
+      return { refundRef: refunded.id, status, amount: refunded.amount, currency: parseCurrency(refunded.currency.toUpperCase()) };
     } catch (error) {
       throw stripeError(error);
     }

@@ -179,6 +179,13 @@ describe('Stripe events', () => {
     assert.deepEqual([expired?.type, expired?.providerRef, expired?.checkoutRef, expired?.amount], ['invoice.expired', created.providerRef, created.providerRef, 1000]);
   });
 
+  it('skips events in a currency Fanfare does not support: none of its payments is in one', async () => {
+    const { paymentIntent } = await paidCheckout();
+    const charge = { ...fake.chargeOf(paymentIntent['id']), currency: 'sek', amount_refunded: 700 };
+    const { payload, headers } = webhook('charge.refunded', charge);
+    assert.deepEqual(await stripe.verifyWebhook(payload, headers), []);
+  });
+
   it('gives the same eventId for a redelivered event', async () => {
     const { session } = await paidCheckout();
     const { payload, headers } = webhook('checkout.session.completed', session);

@@ -1,3 +1,4 @@
+import type { Currency } from '../../money.js';
 import { ProviderError } from '../errors.js';
 import { checkCheckoutInput } from '../inputs.js';
 import type { CheckoutSession, CreateCheckoutInput } from '../types.js';
@@ -13,7 +14,7 @@ export const CHECKOUT_TTL_MS = 24 * 60 * 60 * 1000;
 export interface TestCheckoutView {
   id: string;
   amount: number;
-  currency: string;
+  currency: Currency;
   description: string;
   savePaymentMethod: boolean;
   status: 'open' | 'requires_action' | 'paid' | 'expired';

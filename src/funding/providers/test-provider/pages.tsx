@@ -1,6 +1,6 @@
 import { CsrfField, Layout, type PageEnv } from '../../../core/http/layout.js';
 import type { MessageKey, Translate } from '../../../core/i18n/index.js';
-import { formatMoney } from '../minor-units.js';
+import { formatMoney, money } from '../../money.js';
 import type { CardField } from './cards.js';
 import type { TestCheckoutView } from './checkout.js';
 
@@ -34,7 +34,7 @@ export function declineMessageKey(code: string): MessageKey {
 }
 
 function price(props: CheckoutPageProps): string {
-  return formatMoney(props.view.amount, props.view.currency, props.env.locale);
+  return formatMoney(money(props.view.amount, props.view.currency), props.env.locale);
 }
 
 /** A labelled card input with its error tied to it, marked up like core/http/fields.tsx. */

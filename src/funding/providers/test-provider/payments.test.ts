@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProviderError } from '../errors.js';
 import { card, checkoutInput, createTestBankFixture, type TestBankFixture } from '../../../../test/support/funding/test-bank.js';
-import type { PaymentEvent } from '../types.js';
+import type { ChargeSavedInput, PaymentEvent } from '../types.js';
 
 /** Pays a checkout with `number`, saving the card; returns the saved card's refs and the payment. */
 async function saveCard(bank: TestBankFixture, number: string) {
@@ -13,7 +13,7 @@ async function saveCard(bank: TestBankFixture, number: string) {
   return { customerRef: saved.customerRef!, paymentMethodRef: saved.paymentMethodRef!, paymentRef: saved.providerRef, events };
 }
 
-const renewal = (refs: { customerRef: string; paymentMethodRef: string }, idempotencyKey = 'job-1') => ({
+const renewal = (refs: { customerRef: string; paymentMethodRef: string }, idempotencyKey = 'job-1'): ChargeSavedInput => ({
   ...refs,
   amount: 500,
   currency: 'EUR',

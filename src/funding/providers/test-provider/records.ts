@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors.js';
+import { currencySchema } from '../inputs.js';
 import type { TestBankKind, TestBankRecord, TestBankStore } from './store.js';
 
 /**
@@ -13,7 +14,7 @@ const storedCard = z.object({
   last4: z.string().regex(/^\d{4}$/),
 });
 
-const money = { amount: z.number().int().positive(), currency: z.string().regex(/^[A-Z]{3}$/) };
+const money = { amount: z.number().int().positive(), currency: currencySchema };
 const metadata = z.record(z.string(), z.string());
 
 /** A checkout: what to charge, where to send the fan, and how far the fan got. */

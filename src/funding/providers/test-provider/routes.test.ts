@@ -109,6 +109,7 @@ describe('test bank payment pages', () => {
     const page = await client.get(`${path}/authenticate`);
     assert.match(page.html, /card ending in 3155/);
     assert.match(page.html, /name="_csrf"/);
+    assert.ok(page.html.includes(`<form method="post" action="${path}/authenticate"`), 'the buttons post to the Authenticate step');
     const done = await client.post(`${path}/authenticate`, { outcome: 'complete' });
     assert.equal(done.res.status, 303);
     assert.match(done.res.headers.get('location')!, /^https:\/\/videos\.example\.org\/support\/thanks/);

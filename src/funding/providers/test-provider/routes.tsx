@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../../core/http/context.js';
-import { NotFoundError } from '../../../core/http/errors.js';
+import { BadRequestError, NotFoundError } from '../../../core/http/errors.js';
 import { readForm, textFields } from '../../../core/http/form.js';
 import { pageEnv } from '../../../core/http/layout.js';
 import { ProviderError } from '../errors.js';
@@ -105,14 +105,16 @@ export function testCheckoutRoutes(options: TestCheckoutRoutesOptions): Hono<App
 
   app.get('/:checkoutId/authenticate', async (c) => {
     const view = await checkout(c);
-    return elsewhere(c, view, 'authenticate') ?? c.html(<AuthenticatePage {...props(c, view)} />);
+    return elsewhere(c, view, 'authenticate') ?? c.html(<AuthenticatePage {...props(c, view, '/authenticate')} />);
   });
 
   app.post('/:checkoutId/authenticate', async (c) => {
     const view = await checkout(c);
     const other = elsewhere(c, view, 'authenticate');
     if (other) return other;
-    const outcome = textFields(await readForm(c))['outcome'] === 'complete' ? 'complete' : 'fail';
+    const outcome = textFields(await readForm(c))['outcome'];
+    // Only the page's two buttons: anything else is not the fan's answer, and must not count as a failure.
+    if (outcome !== 'complete' && outcome !== 'fail') throw new BadRequestError();
     return step(c, view, () => provider.authenticateCheckout(view.id, outcome));
   });
 

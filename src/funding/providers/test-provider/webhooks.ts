@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { safeEqual } from '../../../core/crypto.js';
 import { WebhookSignatureError } from '../errors.js';
-import { bodyText } from '../inputs.js';
+import { bodyText, currencySchema } from '../inputs.js';
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '../types.js';
 
 /** The header the test bank signs its webhooks with: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
@@ -51,7 +51,7 @@ const eventBody = z.object({
     providerRef: z.string().min(1),
     checkoutRef: z.string().optional(),
     amount: z.number().int().nonnegative(),
-    currency: z.string().regex(/^[A-Z]{3}$/),
+    currency: currencySchema,
     fee: z.number().int().nonnegative().optional(),
     metadata: z.record(z.string(), z.string()),
     customerRef: z.string().optional(),

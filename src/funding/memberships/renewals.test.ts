@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestClient, setupFields } from '../../../test/support/client.js';
+import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../../test/support/harness.js';
+import { runDueJobsOnce } from '../../core/jobs/index.js';
+
+const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
+const DAY = 86_400_000;
+
+/** The text of an e-mail from the outbox, quoted-printable undone (the € sign is =E2=82=AC there). */
+function mailText(raw: string): string {
+  const unfolded = raw.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < unfolded.length; i++) {
+    const hex = /^=([0-9A-F]{2})/.exec(unfolded.slice(i, i + 3));
+    if (hex) {
+      bytes.push(Number.parseInt(hex[1]!, 16));
+      i += 2;
+    } else {
+      bytes.push(...new TextEncoder().encode(unfolded[i]!));
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+describe('membership renewals', () => {
+  let site: TestSite;
+  let tierId = '';
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
+
+  before(async () => {
+    site = await createTestSite({ clock });
+    const owner = new TestClient(site.app);
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+    const channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+    // 5.00 € a month or 50.00 € a year: the two prices must never be confused.
+    tierId = (await site.deps.db.query<{ id: string }>(
+      `INSERT INTO membership_tiers (channel_id, name, currency, monthly_price, yearly_price) VALUES ($1, 'Supporter', 'EUR', 500, 5000) RETURNING id`,
+      [channelId],
+    ))[0]!.id;
+  });
+  after(() => site.close());
+
+  it('e-mails a yearly member whose renewal is declined the yearly price, formatted', async () => {
+    const member = new TestClient(site.app);
+    await member.post('/signup', { email: 'yearly@example.org', display_name: 'Yearly' });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'yearly@example.org') });
+    await member.get('/');
+    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'year', provider: 'test' });
+    assert.equal(join.res.status, 303, join.html);
+    // This card pays on-session and is saved, then the bank declines every off-session charge.
+    const page = new URL(join.res.headers.get('location')!).pathname;
+    await member.get(page);
+    const paid = await member.post(page, { number: '4000000000000341', expiry: '12/34', cvc: '123' });
+    assert.equal(paid.res.status, 303, paid.html);
+    await runJobs();
+    const [joined] = await site.deps.db.query<{ status: string; billing_interval: string }>('SELECT status, billing_interval FROM memberships');
+    assert.deepEqual({ ...joined }, { status: 'active', billing_interval: 'year' });
+    assert.match((await member.get('/account/memberships')).html, /€50\.00 \/ yearly/i, 'the account page shows the same price');
+
+    clock.advance(365 * DAY + 3_600_000); // an hour after the year paid for ends (retries come a day later)
+    await runJobs();
+    assert.equal((await site.deps.db.query<{ status: string }>('SELECT status FROM memberships'))[0]!.status, 'past_due');
+    const dunning = readOutbox(site.outboxDir)
+      .map(mailText)
+      .filter((mail) => mail.includes('To: yearly@example.org') && mail.includes('payment failed'));
+    assert.equal(dunning.length, 1, 'one dunning e-mail');
+    assert.match(dunning[0]!, /We could not renew your membership of .* \(€50\.00\)/);
+    assert.doesNotMatch(dunning[0]!, /€5\.00/);
+    const checks = await site.deps.db.query<{ ok: boolean }>(`SELECT ok FROM ledger_checks WHERE trigger = 'membership.renew'`);
+    assert.deepEqual(checks.map((c) => c.ok), [true], 'the renewal job ended with the ledger self-check');
+  });
+});

@@ -191,7 +191,7 @@ describe(`revenue page and statement CSV (${ENGINE})`, () => {
     const block = warning((await m.owner.get('/studio/channels/camille/revenue')).html);
     assert.ok(block, 'the owner sees the warning');
     assert.match(block, /<h2 id="ledger-check-heading">The books failed their self-check<\/h2>/);
-    assert.match(block, /On November 21, 2026.*11:30.*, the automatic check of the ledger found 2 problem\(s\) in the books/);
+    assert.match(block, /On November 21, 2026.*11:30.*, the automatic check of the ledger found 2 problems in the books/);
     assert.match(block, /<li><code>balance_on_wrong_side<\/code><\/li><li><code>transaction_unbalanced<\/code><\/li>/);
     assert.match(block, /LEDGER SELF-CHECK FAILED/);
     assert.ok(warning((await m.owner.get('/studio/channels/noe/revenue')).html), 'on every channel’s page: the books are the site’s');

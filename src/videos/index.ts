@@ -49,7 +49,10 @@ declare module '../core/module.js' {
 const fanRoutes = oncePerSite((ctx) =>
   videoRoutes(ctx.deps, ctx.services.viewers, ctx.studioAccess, async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video)))),
 );
-const teamRoutes = oncePerSite((ctx) => videoStudioRoutes(ctx.deps, createUploadServer(ctx.deps, ffmpegBinaries)));
+const teamRoutes = oncePerSite((ctx) => {
+  let uploads: ReturnType<typeof createUploadServer> | undefined;
+  return videoStudioRoutes(ctx.deps, () => (uploads ??= createUploadServer(ctx.deps, ffmpegBinaries)));
+});
 
 export const videosCapability = defineCapability({
   name: 'videos',

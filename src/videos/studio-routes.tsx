@@ -17,7 +17,8 @@ import { checkThumbnail, checkWebVtt } from './uploads-check.js';
 import type { createUploadServer } from './upload/tus.js';
 
 /** The Studio's video pages: list, upload, edit details, thumbnail, captions, delete, live progress. */
-export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof createUploadServer>) {
+/** `uploads` is called on the first upload request: the tus server (and its folder) exist only once needed. */
+export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeof createUploadServer>) {
   const app = new Hono<AppEnv>();
   const env = (c: AppContext) => pageEnv(c, true);
 
@@ -41,7 +42,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: ReturnType<typeof crea
 
   // tus: POST creates, HEAD tells the offset, PATCH appends, DELETE aborts. CSRF travels in X-CSRF-Token.
   // (Hono routes HEAD through GET handlers, hence GET in the list; tus answers a GET with 405.)
-  const tus = (c: AppContext) => uploads.handle(c.req.raw, { user: requireUser(c), t: c.var.t });
+  const tus = (c: AppContext) => uploads().handle(c.req.raw, { user: requireUser(c), t: c.var.t });
   // Their own group: the body streams to disk (tus enforces MAX_UPLOAD_MB) and errors are JSON for the script.
   const uploadRoutes = new Hono<AppEnv>();
   uploadRoutes.on(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], '/uploads/*', tus);

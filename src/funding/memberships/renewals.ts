@@ -68,7 +68,13 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
 }
 
 async function expire(deps: AppDeps, membershipId: string, at: Date): Promise<void> {
-  await deps.db.query(`UPDATE memberships SET status = 'expired', ended_at = $2, updated_at = now() WHERE id = $1 AND status <> 'expired'`, [membershipId, at]);
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx.query<{ channel_id: string }>(
+      `UPDATE memberships SET status = 'expired', ended_at = $2, updated_at = now() WHERE id = $1 AND status <> 'expired' RETURNING channel_id`,
+      [membershipId, at],
+    );
+    if (rows[0]) await deps.events.publish(tx, 'membership.changed', { membershipId, channelId: rows[0].channel_id, status: 'expired' }, `membership:${membershipId}:expired`);
+  });
 }
 
 async function failRenewal(deps: AppDeps, membership: q.MembershipRow, end: Date, attempt: number, reason: string, price: Money | undefined) {
@@ -82,6 +88,7 @@ async function failRenewal(deps: AppDeps, membership: q.MembershipRow, end: Date
     );
     // The last retry is the end of grace: if the card still fails, that run expires the membership.
     await scheduleRenewal(deps, tx, membership.id, end, attempt + 1, retryAt < graceUntil ? retryAt : graceUntil);
+    await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'past_due' }, `membership:${membership.id}:past_due:${end.toISOString()}:${attempt}`);
   });
   await sendDunning(deps, membership, graceUntil, price).catch((err) => deps.log.error({ err }, 'dunning e-mail failed'));
   return { failed: reason, retryAt };

@@ -6,7 +6,7 @@ import type { AppEnv } from '../src/core/http/context.js';
 import { defineCapability } from '../src/core/module.js';
 import { MODULES } from '../src/modules.js';
 import { TestClient, setupFields } from './support/client.js';
-import { createTestSite, latestMagicToken, type TestSite } from './support/harness.js';
+import { createTestSite, latestMagicToken, signUpFan, type TestSite } from './support/harness.js';
 
 /**
  * The README's promise: a capability is a folder, one line in the list and a migration. This one is
@@ -14,6 +14,7 @@ import { createTestSite, latestMagicToken, type TestSite } from './support/harne
  * page, a place on the watch page and in the Studio menu, and the video events.
  */
 const changedVideos: string[] = [];
+const paidPurposes: string[] = [];
 const shoutOuts = defineCapability({
   name: 'shout-outs',
   routes: [
@@ -26,6 +27,9 @@ const shoutOuts = defineCapability({
   subscriptions: {
     'video.changed': () => async ({ videoId, what }) => {
       changedVideos.push(`${videoId}:${what}`);
+    },
+    'payment.succeeded': () => async ({ purpose }) => {
+      paidPurposes.push(purpose);
     },
   },
   contributes: {
@@ -77,5 +81,25 @@ describe('a capability added to the list (and nowhere else)', () => {
     await site.deps.events.publish(site.deps.db, 'video.changed', { videoId, what: 'captions' }, 'plug-test-1');
     await runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock });
     assert.deepEqual(changedVideos, [`${videoId}:captions`]);
+  });
+
+  it('hears of a payment that succeeded once, from the payments capability it never imports', async () => {
+    const fan = await signUpFan(site, 'tipper@example.org');
+    await fan.get('/v/plugTest01');
+    const start = await fan.post('/v/plugTest01/tip', { amount: '5,00', provider: 'test' });
+    assert.equal(start.res.status, 303, start.html);
+    const checkout = new URL(start.res.headers.get('location')!).pathname;
+    await fan.get(checkout);
+    const paid = await fan.post(checkout, { number: '4242424242424242', expiry: '12/34', cvc: '123' });
+    assert.equal(paid.res.status, 303, paid.html);
+    const run = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock });
+    await run(); // the bank's webhook records the payment and, in that transaction, the event's job
+    await run();
+    assert.deepEqual(paidPurposes, ['tip']);
+    // A replayed webhook changes nothing, so no second event.
+    const [delivery] = await site.deps.db.query<{ id: number }>(`SELECT id FROM jobs WHERE type = 'payments.test_webhook' ORDER BY id LIMIT 1`);
+    await site.deps.db.query(`UPDATE jobs SET status = 'queued', finished_at = NULL, attempts = 0 WHERE id = $1`, [delivery!.id]);
+    await run();
+    assert.deepEqual(paidPurposes, ['tip']);
   });
 });

@@ -10,7 +10,6 @@ import { createMailer } from '../core/mail/index.js';
 import { createLocalStorage } from '../core/storage/index.js';
 import { federationConfig } from './config.js';
 import { createFederationServices } from './federation.js';
-import { allowPrivateAddressesFromEnv } from './recommendations/safe-fetch.js';
 import { resolveOptionsFrom } from './recommendations/studio-routes.js';
 
 const rejects = (env: Record<string, string>, variable: string) =>
@@ -50,7 +49,6 @@ describe('federation configuration (federationConfig)', () => {
     const deps = depsFor({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: '1' });
     assert.equal(createFederationServices(deps).limits.allowPrivateAddress, true, 'federation');
     assert.equal(resolveOptionsFrom({}, configSection(deps.config, federationConfig)).fetch?.allowPrivateAddresses, true, 'recommendations');
-    assert.equal(allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: '1' }), true, 'the deprecated helper agrees');
     for (const off of ['0', 'false', 'no']) {
       const closed = depsFor({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: off });
       assert.equal(createFederationServices(closed).limits.allowPrivateAddress, false, off);
@@ -60,7 +58,6 @@ describe('federation configuration (federationConfig)', () => {
 
   it('refuses FEDERATION_ALLOW_PRIVATE_ADDRESSES=maybe, naming it', () => {
     rejects({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'maybe' }, 'FEDERATION_ALLOW_PRIVATE_ADDRESSES');
-    assert.throws(() => allowPrivateAddressesFromEnv({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'maybe' }), ConfigError);
   });
 
   it('reads FEDERATION_RECONCILE_SECONDS as whole seconds between 1 and a day', () => {

@@ -24,7 +24,7 @@ export {
   type RecommendationRow,
 } from './service.js';
 export { resolveVideo, type FetchSettings, type ResolveOptions } from './resolve.js';
-export { allowPrivateAddressesFromEnv, safeFetch, SafeFetchError, type FetchFailure, type SafeFetchOptions, type SafeResponse } from './safe-fetch.js';
+export { safeFetch, SafeFetchError, type FetchFailure, type SafeFetchOptions, type SafeResponse } from './safe-fetch.js';
 export { classifyAddress, isPublicAddress, type AddressClass } from './addresses.js';
 export { ResolveError, type ResolveFailure, type VideoSnapshot } from './snapshot.js';
 

@@ -4,8 +4,6 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import type { Env } from '../../core/config.js';
-import { federationConfig } from '../config.js';
 import { classifyAddress, type AddressClass } from './addresses.js';
 
 /** Why a fetch of another site's page failed; each maps to one message the creator can act on. */
@@ -290,11 +288,3 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions):
   }
 }
 
-/**
- * `FEDERATION_ALLOW_PRIVATE_ADDRESSES` of `env`, as federation reads it (federationConfig): an invalid
- * value is a ConfigError. Code with deps reads `configSection(deps.config, federationConfig)` instead.
- * @deprecated kept only for the recommendations index's export; use federationConfig.
- */
-export function allowPrivateAddressesFromEnv(env: Env): boolean {
-  return federationConfig.parse(env).allowPrivateAddress;
-}

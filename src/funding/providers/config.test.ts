@@ -11,7 +11,6 @@ import { createLocalStorage } from '../../core/storage/index.js';
 import { federationConfig } from '../../federation/config.js';
 import { createPaymentServices } from '../payments/services.js';
 import { paymentsConfig } from './config.js';
-import { paymentsConfigFromEnv } from './registry.js';
 
 const stripeEnv = { STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
 const btcpayEnv = { BTCPAY_URL: 'https://pay.example.org', BTCPAY_API_KEY: 'key', BTCPAY_STORE_ID: 'STORE', BTCPAY_WEBHOOK_SECRET: 'secret' };
@@ -95,10 +94,5 @@ describe('payment configuration (paymentsConfig)', () => {
     };
     assert.deepEqual(createPaymentServices(depsFor({ ...stripeEnv, ...btcpayEnv })).enabled, ['stripe', 'btcpay']);
     assert.deepEqual(createPaymentServices(depsFor({})).enabled, ['test']);
-  });
-
-  it('keeps paymentsConfigFromEnv as the same parser', () => {
-    assert.deepEqual(paymentsConfigFromEnv(stripeEnv), paymentsConfig.parse(stripeEnv));
-    assert.throws(() => paymentsConfigFromEnv({ STRIPE_SECRET_KEY: 'bad' }), ConfigError);
   });
 });

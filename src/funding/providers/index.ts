@@ -23,9 +23,7 @@ export { ProviderError, UnsupportedOperationError, WebhookSignatureError, type P
 export { MAX_AMOUNT } from './inputs.js';
 export {
   createProviders,
-  paymentsConfigFromEnv,
   PaymentsConfigError,
-  PAYMENT_ENV_VARS,
   TEST_CHECKOUT_PATH,
   type CreateProvidersOptions,
   type EnabledProviders,

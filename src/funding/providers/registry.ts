@@ -1,7 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Env } from '../../core/config.js';
 import { hmac } from '../../core/crypto.js';
-import { paymentsConfig } from './config.js';
 import { createBtcpayProvider } from './btcpay/provider.js';
 import { createStripeProvider } from './stripe/provider.js';
 import { createTestProvider, type TestProvider } from './test-provider/provider.js';
@@ -17,32 +15,12 @@ export interface PaymentsConfig {
   btcpay?: { url: string; apiKey: string; storeId: string; webhookSecret: string };
 }
 
-/** The environment variables of the payment rails, for the README's configuration table. */
-export const PAYMENT_ENV_VARS = [
-  'PAYMENTS_TEST_PROVIDER',
-  'STRIPE_SECRET_KEY',
-  'STRIPE_WEBHOOK_SECRET',
-  'BTCPAY_URL',
-  'BTCPAY_API_KEY',
-  'BTCPAY_STORE_ID',
-  'BTCPAY_WEBHOOK_SECRET',
-] as const;
-
 /** The rails cannot be built as configured (the test bank without its store); bad variables are ConfigErrors. */
 export class PaymentsConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`payment configuration: ${problems.join('; ')}`);
     this.name = new.target.name;
   }
-}
-
-/**
- * Reads the payment rails from environment variables (see `paymentsConfig`, the configuration
- * fragment): throws a ConfigError naming each bad variable.
- * @deprecated code with deps reads `configSection(deps.config, paymentsConfig)`.
- */
-export function paymentsConfigFromEnv(env: Env): PaymentsConfig {
-  return paymentsConfig.parse(env);
 }
 
 /** What `createProviders` needs besides the configuration: the site's URL and secret, the test bank's store. */

@@ -51,8 +51,6 @@ export async function createTestDeps(options: { env?: Record<string, string>; cl
     dir,
     outboxDir,
     async close() {
-      // tus's FileStore checks its folder asynchronously at construction; let it finish before the folder goes.
-      await new Promise((resolve) => setTimeout(resolve, 50));
       deps.mailer.close();
       await drop();
       rmSync(dir, { recursive: true, force: true });

@@ -34,7 +34,6 @@ export { createTestProvider, type CreateTestProviderOptions, type TestProvider }
 export { testCheckoutRoutes, type TestCheckoutRoutesOptions } from './test-provider/routes.js';
 /** The test bank's storage interface, for the app's SQL implementation and its tests. */
 export type { NewTestBankRecord, TestBankKind, TestBankRecord, TestBankStore } from './test-provider/store.js';
-export { createMemoryTestBankStore } from './test-provider/memory-store.js';
 export { createSqlTestBankStore } from './test-provider/sql-store.js';
 export { TEST_CARDS, type CardBehavior } from './test-provider/cards.js';
 export { DEFAULT_FEES, processingFee, type CurrencyFees, type FeeSchedule } from './test-provider/fees.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMemoryTestBankStore } from './test-provider/memory-store.js';
+import { createMemoryTestBankStore } from '../../../test/fakes/test-bank-memory-store.js';
 import { createWebhookRecorder } from '../../../test/support/funding/webhook-recorder.js';
 import { paymentsConfig } from './config.js';
 import { createProviders, PaymentsConfigError } from './registry.js';

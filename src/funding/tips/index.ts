@@ -2,7 +2,7 @@
 import { defineCapability, oncePerSite } from '../../core/module.js';
 import { en, fr } from './messages.js';
 import { tipRoutes, tipWidget } from './routes.js';
-import { moderateMessage, pendingMessages } from './queries.js';
+import { heldMessages, moderateMessage } from './queries.js';
 import { tipPurpose } from './service.js';
 
 const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments, ctx.services.viewers));
@@ -22,7 +22,7 @@ export const tipsCapability = defineCapability({
       kind: 'tip-message',
       label: 'moderation.tip_messages',
       held: async (channelId) =>
-        (await pendingMessages(ctx.deps.db, channelId)).map((m) => ({ id: m.payment_id, author: m.name, authorUrl: null, text: m.message ?? '', html: false, about: m.video_title, receivedAt: m.created_at })),
+        (await heldMessages(ctx.deps.db, channelId)).map((m) => ({ id: m.payment_id, author: m.name, authorUrl: null, text: m.message ?? '', html: false, about: m.video_title, receivedAt: m.created_at })),
       decide: (channelId, id, decision) => moderateMessage(ctx.deps.db, channelId, id, decision),
     }),
   },

@@ -53,7 +53,8 @@ export async function approvedMessages(q: Queryable, videoId: string): Promise<T
   );
 }
 
-export async function pendingMessages(q: Queryable, channelId: string): Promise<TipMessageRow[]> {
+/** Tip messages waiting for a decision (held), oldest first. */
+export async function heldMessages(q: Queryable, channelId: string): Promise<TipMessageRow[]> {
   return q.query<TipMessageRow>(
     `SELECT t.payment_id, t.message, CASE WHEN t.anonymous THEN NULL ELSE t.display_name END AS name, p.amount, p.currency, p.created_at, v.title AS video_title
        FROM tips t JOIN payments p ON p.id = t.payment_id LEFT JOIN videos v ON v.id = t.video_id

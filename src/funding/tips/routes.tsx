@@ -86,7 +86,7 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: V
     const s = await q.tipSettings(deps.db, channel.id);
     const minimum = isCurrency(s.currency) ? formatMoneyInput({ amount: s.minimum, currency: s.currency }, c.var.locale) : String(s.minimum);
     return c.html(
-      <TipsStudioPage env={pageEnv(c, true)} handle={channel.handle} pending={await q.pendingMessages(deps.db, channel.id)} settings={{ currency: s.currency, minimum, lightning: s.lightningAddress ?? '' }} state={state} notice={noticeFrom(c)} />,
+      <TipsStudioPage env={pageEnv(c, true)} handle={channel.handle} pending={await q.heldMessages(deps.db, channel.id)} settings={{ currency: s.currency, minimum, lightning: s.lightningAddress ?? '' }} state={state} notice={noticeFrom(c)} />,
       status,
     );
   };

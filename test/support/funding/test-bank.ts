@@ -1,5 +1,5 @@
 import { createManualClock } from '../../../src/core/clock.js';
-import { createMemoryTestBankStore } from '../../../src/funding/providers/test-provider/memory-store.js';
+import { createMemoryTestBankStore } from '../../fakes/test-bank-memory-store.js';
 import { createTestProvider, type CreateTestProviderOptions, type TestProvider } from '../../../src/funding/providers/test-provider/provider.js';
 import type { TestBankStore } from '../../../src/funding/providers/test-provider/store.js';
 import type { TestWebhookDelivery } from '../../../src/funding/providers/test-provider/webhooks.js';

@@ -2,7 +2,7 @@ import { after, before } from 'node:test';
 import { openTestDb } from '../../../../test/support/db.js';
 import type { Db } from '../../../core/db/index.js';
 import { testBankStoreContract } from '../../../../test/contracts/test-bank-store.js';
-import { createMemoryTestBankStore } from './memory-store.js';
+import { createMemoryTestBankStore } from '../../../../test/fakes/test-bank-memory-store.js';
 import { createSqlTestBankStore } from './sql-store.js';
 
 /** The table README.md asks core/db to add; created here only until that migration exists. */

@@ -3,7 +3,7 @@
  * restart can be paid after it, and every process of the site sees the same bank.
  *
  * The app implements this with SQL (`createSqlTestBankStore`, on the table described in README.md);
- * tests use `createMemoryTestBankStore`. Both pass `testBankStoreContract` (test/contracts/test-bank-store.ts).
+ * tests use `createMemoryTestBankStore` (test/fakes/test-bank-memory-store.ts). Both pass `testBankStoreContract` (test/contracts/test-bank-store.ts).
  */
 
 /** The kinds of object the bank keeps. */

@@ -1,4 +1,4 @@
-import type { NewTestBankRecord, TestBankRecord, TestBankStore } from './store.js';
+import type { NewTestBankRecord, TestBankRecord, TestBankStore } from '../../src/funding/providers/test-provider/store.js';
 
 /**
  * The test bank's books in memory, for unit tests and throw-away demos. Share one instance between two

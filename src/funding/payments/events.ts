@@ -7,13 +7,22 @@ import * as q from './queries.js';
 
 /** What a purpose (tip, membership) does when its payment's fate is known; registered by each capability. */
 export interface PaymentPurposeHandlers {
-  /** Inside the event's transaction: grant what was paid for. */
-  succeeded?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  /**
+   * Inside the event's transaction: grant what was paid for. When it can no longer be delivered
+   * (superseded checkout, sold-out reward, deleted channel…) return `{ undeliverable: reason }`:
+   * the payments capability then refunds the payment and tells the fan, never keeping it silently.
+   */
+  succeeded?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void | Undeliverable>;
   failed?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
   /** A card was kept for later renewals. */
   methodSaved?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
   /** After commit: e-mails and the like, which must not run twice nor hold the transaction. */
   afterSucceeded?(payment: q.PaymentRow): Promise<void>;
+}
+
+/** A purpose's answer when what was paid for cannot be delivered any more; `reason` is a short code for the log and the fan's message. */
+export interface Undeliverable {
+  undeliverable: string;
 }
 
 export type PurposeRegistry = Partial<Record<q.PaymentRow['purpose'], PaymentPurposeHandlers>>;

@@ -14,7 +14,8 @@ import { en, fr } from './messages.js';
 import { testWebhookJob, webhookRoutes } from './routes.js';
 import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
-export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry } from './events.js';
+export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
+export type { PaymentPurpose } from './queries.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 declare module '../../core/module.js' {

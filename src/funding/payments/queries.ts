@@ -1,10 +1,13 @@
 import type { Queryable } from '../../core/db/index.js';
 
+/** What a payment pays for; the same words as the ledger's funding sources (migration 013). */
+export type PaymentPurpose = 'tip' | 'membership' | 'fan_budget' | 'campaign' | 'bundle';
+
 export type PaymentStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'expired' | 'refunded' | 'disputed';
 
 export interface PaymentRow {
   id: string;
-  purpose: 'tip' | 'membership';
+  purpose: PaymentPurpose;
   channel_id: string;
   user_id: string | null;
   amount: number;

@@ -9,6 +9,7 @@ import { cookiePolicy } from './core/http/cookies.js';
 import { csrfProtection, existingCsrfToken } from './core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './core/http/error-handler.js';
 import { localeMiddleware } from './core/http/locale.js';
+import { pathForLog, urlGuard } from './core/http/url-guard.js';
 import type { Site } from './site.js';
 
 /** Largest form body accepted (an avatar upload plus fields). Video uploads stream through tus instead. */
@@ -19,7 +20,7 @@ const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
 
 /**
  * Builds the web application from the site's capability list: core middleware first (log, security
- * headers, each capability's request middleware, language, setup gate), then every route group mounted
+ * headers, each capability's request middleware, language, the address's boundary check, setup gate), then every route group mounted
  * with the guard, CSRF check, body limit and error format its area implies. It imports no capability.
  */
 export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     const started = performance.now();
     await next();
     // Path only: query strings can hold tokens (magic links).
-    deps.log.info({ method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    deps.log.info({ method: c.req.method, path: pathForLog(c.req.url), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', securityHeaders(deps.config.publicUrl));
   for (const m of site.modules) {
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     if (middleware) app.use('*', middleware);
   }
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
+  app.use('*', urlGuard());
   app.use('*', setupGate(deps));
 
   const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });

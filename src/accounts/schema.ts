@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLineText } from '../core/http/text.js';
 
 /** Shared field rules; messages are message keys translated when shown. */
 export const emailField = z
@@ -9,7 +10,7 @@ export const emailField = z
   .max(254, 'error.email_invalid')
   .pipe(z.email('error.email_invalid'));
 
-export const displayNameField = z.string().trim().min(1, 'error.required').max(80, 'account.name_too_long');
+export const displayNameField = oneLineText().trim().min(1, 'error.required').max(80, 'account.name_too_long');
 
 export const newPasswordField = z.string().min(10, 'account.password_too_short').max(200, 'account.password_too_long');
 

@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { oneLineText, multiLineText } from '../core/http/text.js';
 
 /** Form fields of a channel, shared by first-run setup and the Studio. Messages are message keys. */
 export const channelFields = {
-  channel_name: z.string().trim().min(1, 'error.required').max(80, 'channel.name_too_long'),
+  channel_name: oneLineText().trim().min(1, 'error.required').max(80, 'channel.name_too_long'),
   handle: z
     .string()
     .trim()
     .toLowerCase()
     .min(1, 'error.required')
     .regex(/^[a-z0-9_]{2,30}$/, 'channel.handle_invalid'),
-  description: z.string().trim().max(5000, 'channel.description_too_long').default(''),
+  description: multiLineText().trim().max(5000, 'channel.description_too_long').default(''),
   channel_language: z.enum(['en', 'fr'], 'error.language_invalid'),
 };
 

@@ -4,7 +4,8 @@ import { channelForAdmin } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { pageEnv } from '../core/http/layout.js';
-import { hasControlCharacters, readForm } from '../core/http/form.js';
+import { readForm } from '../core/http/form.js';
+import { hasControlCharacters } from '../core/http/text.js';
 import { ForbiddenError, ValidationError } from '../core/http/errors.js';
 import type { FederationServices } from './federation.js';
 import { followRemoteActor, unfollowRemoteActor } from './follow.js';
@@ -18,7 +19,7 @@ async function uriField(c: AppContext): Promise<string> {
     ? ((await c.req.json().catch(() => ({}))) as { uri?: unknown }).uri
     : (await readForm(c))['uri'];
   if (typeof value !== 'string' || value.trim() === '' || value.length > 2000) throw new ValidationError({ uri: 'error.required' });
-  if (hasControlCharacters(value)) throw new ValidationError({ uri: 'error.control_characters' });
+  if (hasControlCharacters(value, 'line')) throw new ValidationError({ uri: 'error.control_characters' });
   return value.trim();
 }
 

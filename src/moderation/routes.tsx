@@ -5,6 +5,7 @@ import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
 import { BadRequestError } from '../core/http/errors.js';
 import { readForm } from '../core/http/form.js';
+import { oneLineText } from '../core/http/text.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import { ModerationPage } from './pages.js';
 import { heldForChannel, moderate } from './service.js';
@@ -13,7 +14,7 @@ import { MODERATION_STATUSES } from './vocabulary.js';
 
 const decisionForm = z.object({
   kind: z.string().regex(/^[a-z][a-z-]{0,40}$/),
-  id: z.string().min(1).max(2000).regex(/^[^\u0000-\u001f\u007f]+$/),
+  id: oneLineText().min(1).max(2000),
   decision: z.enum(MODERATION_STATUSES).exclude(['held']),
 });
 

@@ -174,7 +174,8 @@ async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Pr
   if (file === 'thumbnail') return video.custom_thumbnail_key ?? video.poster_key ?? undefined;
   const caption = /^captions\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.vtt$/.exec(file);
   if (caption) return (await q.listCaptions(deps.db, video.id)).find((c) => c.language === caption[1])?.storage_key;
-  if (!video.hls_prefix || !/^[a-z0-9][a-z0-9_.-]*(\/[a-z0-9][a-z0-9_.-]*){0,2}$/i.test(file) || file.includes('..')) return undefined;
+  // HLS files are a few short segments (`720p/segment_00042.m4s`): anything longer names nothing.
+  if (!video.hls_prefix || file.length > 200 || !/^[a-z0-9][a-z0-9_.-]{0,99}(\/[a-z0-9][a-z0-9_.-]{0,99}){0,2}$/i.test(file) || file.includes('..')) return undefined;
   return `${video.hls_prefix}/${file}`;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Chapter } from './queries.js';
+import { oneLineText, multiLineText } from '../core/http/text.js';
 
 export const LICENCES = ['all_rights_reserved', 'cc_by', 'cc_by_sa', 'cc_by_nd', 'cc_by_nc', 'cc_by_nc_sa', 'cc_by_nc_nd', 'cc0'] as const;
 export const VISIBILITIES = ['draft', 'public', 'unlisted', 'members'] as const;
@@ -72,8 +73,8 @@ export function utcToZonedInput(at: Date, timeZone: string): string {
 }
 
 export const metadataSchema = z.object({
-  title: z.string().trim().min(1, 'error.required').max(200, 'video.title_too_long'),
-  description: z.string().trim().max(10000, 'video.description_too_long').default(''),
+  title: oneLineText().trim().min(1, 'error.required').max(200, 'video.title_too_long'),
+  description: multiLineText().trim().max(10000, 'video.description_too_long').default(''),
   tags: z
     .string()
     .default('')
@@ -83,10 +84,10 @@ export const metadataSchema = z.object({
   licence: z.enum(LICENCES, 'video.licence_invalid'),
   visibility: z.enum(VISIBILITIES, 'video.visibility_invalid'),
   publish_at: z.string().trim().default(''),
-  chapters: z.string().max(10000, 'video.chapters_invalid').default(''),
+  chapters: multiLineText().max(10000, 'video.chapters_invalid').default(''),
 });
 
 export const captionSchema = z.object({
   caption_language: z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'video.caption_language_invalid'),
-  caption_label: z.string().trim().min(1, 'error.required').max(60, 'video.caption_label_invalid'),
+  caption_label: oneLineText().trim().min(1, 'error.required').max(60, 'video.caption_label_invalid'),
 });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Locale, Translate } from '../i18n/index.js';
 import type { Area } from '../module.js';
+import { hasControlCharacters } from './text.js';
 
 /** The signed-in person, as every page and route sees them. */
 export interface CurrentUser {
@@ -35,6 +36,7 @@ export type AppContext = Context<AppEnv>;
 export function safeRedirectPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string') return fallback;
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  if (value.length > 512 || /[\u0000-\u001F\u007F-\u009F]/.test(value)) return fallback;
+  // Browsers drop tabs and newlines from a Location, so `/\t/host` would leave the site.
+  if (value.length > 512 || hasControlCharacters(value, 'line')) return fallback;
   return value;
 }

@@ -5,6 +5,7 @@ import { negotiateLocale, translator, type MessageKey } from '../i18n/index.js';
 import type { AppEnv } from './context.js';
 import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors.js';
 import { Layout, pageEnv } from './layout.js';
+import { pathForLog } from './url-guard.js';
 
 /** Route groups whose area answers in JSON (api, federation, webhooks, uploads) get JSON; others negotiate. */
 function wantsJson(c: Context<AppEnv>): boolean {
@@ -44,7 +45,7 @@ export function createErrorHandler(options: { log: Logger; defaultLocale: 'en' |
     const code = known?.code ?? 'internal_error';
     const key: MessageKey = known?.messageKey ?? 'error.internal';
     const message = c.var.t(key, known?.vars);
-    if (!known) options.log.error({ err: error, path: new URL(c.req.url).pathname }, 'unhandled error');
+    if (!known) options.log.error({ err: error, path: pathForLog(c.req.url) }, 'unhandled error');
     if (known instanceof RateLimitedError) c.header('Retry-After', String(known.retryAfterSeconds));
     if (known instanceof UnauthorizedError && c.req.method === 'GET' && !wantsJson(c)) {
       const url = new URL(c.req.url);

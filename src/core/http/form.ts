@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey } from '../i18n/index.js';
 import { BadRequestError, UnsupportedMediaTypeError } from './errors.js';
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters, withoutControlCharacters } from './text.js';
 
 export type FormData = Record<string, string | File>;
 
@@ -30,19 +31,6 @@ export function textFields(form: FormData): Record<string, string> {
   return out;
 }
 
-/**
- * Characters no form field has a use for: C0 controls but tab, line feed and carriage return, DEL and the
- * C1 controls. NUL cannot even be stored (PostgreSQL text refuses it); the others are invisible, break
- * feeds and logs, and spoof what a title shows.
- */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
-
-/** Whether `text` holds a control character (see {@link CONTROL_CHARACTER}). */
-export function hasControlCharacters(text: string): boolean {
-  return CONTROL_CHARACTER.test(text);
-}
-
 export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; errors: Record<string, MessageKey>; values: Record<string, string> };
@@ -50,15 +38,16 @@ export type FormResult<T> =
 /**
  * Validates form text against a zod schema whose messages are message keys. On failure returns the
  * per-field errors and the submitted values, so the page can be shown again with nothing lost.
- * A field holding control characters is refused whatever the schema says; it is shown again without them.
+ * A field holding control characters (see text.ts) is refused whatever the schema says; it is shown again
+ * without them. One-line fields refuse tabs and newlines too, through their schema's `oneLineText()`.
  */
 export function validateForm<S extends z.ZodType>(schema: S, form: FormData): FormResult<z.infer<S>> {
   const values = textFields(form);
   const errors: Record<string, MessageKey> = {};
   for (const [field, value] of Object.entries(values)) {
     if (!hasControlCharacters(value)) continue;
-    errors[field] = 'error.control_characters';
-    values[field] = value.replace(CONTROL_CHARACTERS, '');
+    errors[field] = CONTROL_CHARACTERS_MESSAGE;
+    values[field] = withoutControlCharacters(value);
   }
   const parsed = schema.safeParse(textFields(form));
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, data: parsed.data };
@@ -66,6 +55,8 @@ export function validateForm<S extends z.ZodType>(schema: S, form: FormData): Fo
     const field = String(issue.path[0] ?? '_form');
     if (errors[field]) continue;
     errors[field] = isMessageKey(issue.message) ? issue.message : 'error.invalid_field';
+    // A one-line field refused for a tab or newline is shown again without them, as the message says.
+    if (issue.message === CONTROL_CHARACTERS_MESSAGE && values[field] !== undefined) values[field] = withoutControlCharacters(values[field], 'line');
   }
   return { ok: false, errors, values };
 }

@@ -189,7 +189,10 @@ async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
+/** Codes that mean "no such file": a name longer than the file system allows names nothing either. */
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG']);
+
 function missingAsUndefined(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+  if (MISSING.has(error.code ?? '')) return undefined;
   throw error;
 }

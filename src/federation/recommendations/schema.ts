@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './snapshot.js';
+import { multiLineText } from '../../core/http/text.js';
 
 /**
  * The address as pasted, made into a URL: surrounding spaces dropped, and `https://` added when the
@@ -30,5 +31,5 @@ export const recommendationFormSchema = z.object({
       else return url.href;
       return z.NEVER;
     }),
-  note: z.string().trim().max(LIMITS.note, 'recommendations.note_too_long').default(''),
+  note: multiLineText().trim().max(LIMITS.note, 'recommendations.note_too_long').default(''),
 });

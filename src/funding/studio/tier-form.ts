@@ -6,6 +6,7 @@ import { validateForm } from '../../core/http/form.js';
 import type { MessageKey } from '../../core/i18n/index.js';
 import type { TierFields, TierRow } from '../memberships/queries.js';
 import { CURRENCIES, currencyExponent, formatMoneyInput, isCurrency, money, MoneyInputError, parseCurrency, parseMoneyInput, type Currency } from '../money.js';
+import { oneLineText, multiLineText } from '../../core/http/text.js';
 
 /** Currencies in the order the select lists them. */
 export const CURRENCY_CODES = Object.keys(CURRENCIES) as [Currency, ...Currency[]];
@@ -37,8 +38,8 @@ const checkbox = z
   .transform((value) => value !== undefined && value !== '');
 
 const tierTextSchema = z.object({
-  name: z.string().trim().min(1, 'error.required').max(80, 'studio.tiers.name_too_long'),
-  description: z.string().trim().max(2000, 'studio.tiers.description_too_long').default(''),
+  name: oneLineText().trim().min(1, 'error.required').max(80, 'studio.tiers.name_too_long'),
+  description: multiLineText().trim().max(2000, 'studio.tiers.description_too_long').default(''),
   currency: z.enum(CURRENCY_CODES, 'studio.tiers.currency_invalid'),
   members_only_videos: checkbox,
   badge: checkbox,

@@ -48,5 +48,10 @@ export const en = {
   "search.placeholder": "Search videos",
   // Refused at the boundary by validateForm (core/http/form.ts).
   'error.control_characters': 'This field held invisible control characters; they were removed. Check the text and send it again.',
+  // Refused at the boundary by urlGuard (core/http/url-guard.ts): what the address itself carries.
+  'error.address_control_characters': 'This address holds invisible control characters. Check the link and try again.',
+  'error.query_too_long': 'This address is too long. Check the link and try again.',
+  // Said when a write fails because the server's disk is full (core/http/errors.ts, StorageFullError).
+  'error.storage_full': 'The server has no disk space left, so this could not be saved. Please try again later; the site owner has been alerted.',
 } as const;
 

@@ -42,4 +42,7 @@ export const fr: Record<keyof typeof en, string> = {
   "search.label": "Rechercher des vidéos",
   "search.placeholder": "Rechercher des vidéos",
   'error.control_characters': 'Ce champ contenait des caractères de contrôle invisibles ; ils ont été retirés. Vérifiez le texte et renvoyez-le.',
+  'error.address_control_characters': 'Cette adresse contient des caractères de contrôle invisibles. Vérifiez le lien et réessayez.',
+  'error.query_too_long': 'Cette adresse est trop longue. Vérifiez le lien et réessayez.',
+  'error.storage_full': "Le serveur n'a plus d'espace disque : cela n'a pas pu être enregistré. Réessayez plus tard ; le propriétaire du site a été prévenu.",
 };

@@ -3,10 +3,13 @@ import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import type { ChannelRow } from './queries.js';
 
-function Avatar({ channel, size = 96 }: { channel: ChannelRow; size?: number }) {
+/** The two sizes avatars are shown at; the placeholder's size is a class, since the CSP forbids inline styles. */
+type AvatarSize = 96 | 48;
+
+function Avatar({ channel, size = 96 }: { channel: ChannelRow; size?: AvatarSize }) {
   if (!channel.avatar_key) {
     return (
-      <span class="avatar avatar-placeholder" style={`width:${size}px;height:${size}px`} aria-hidden="true">
+      <span class={`avatar avatar-placeholder avatar-${size}`} aria-hidden="true">
         {channel.name.slice(0, 1).toUpperCase()}
       </span>
     );

@@ -60,6 +60,17 @@ describe('HTTP security', () => {
     assert.match(html, /&lt;script&gt;/);
   });
 
+  it('puts no inline style on its pages, which the CSP (style-src \'self\') would block: the avatar placeholder uses classes', async () => {
+    for (const page of ['/', '/c/camille', '/c/camille/about']) {
+      const { res, html } = await new TestClient(site.app).get(page);
+      assert.equal(res.status, 200, page);
+      assert.doesNotMatch(res.headers.get('content-security-policy')!, /unsafe-inline/);
+      assert.doesNotMatch(html, /\sstyle=/, `${page} carries an inline style`);
+    }
+    const { html } = await new TestClient(site.app).get('/c/camille');
+    assert.match(html, /class="avatar avatar-placeholder avatar-96"/);
+  });
+
   it('answers API-style clients with JSON errors', async () => {
     const res = await new TestClient(site.app).request('/nowhere', { headers: { accept: 'application/json' } });
     assert.equal(res.status, 404);

@@ -41,6 +41,7 @@ export const en = {
   'auth.link_invalid': 'This link is invalid, already used or expired.',
   'auth.bad_credentials': 'E-mail address or password incorrect. You can also leave the password empty to get a login link.',
   'mail.magic.subject_login': 'Your login link for {site}',
+  'mail.magic.body_existing': 'Hello,\n\nSomeone, perhaps you, tried to create an account with this address, but you already have one. Open this link to log in:\n\n{link}\n\nIt works once and expires in {minutes, plural, one {# minute} other {# minutes}}. If you did not ask for it, ignore this e-mail: nothing changes on your account.\n',
   'mail.magic.subject_signup': 'Confirm your e-mail address for {site}',
   'mail.magic.body': 'Hello,\n\nOpen this link to log in:\n\n{link}\n\nIt works once and expires in {minutes, plural, one {# minute} other {# minutes}}. If you did not ask for it, ignore this e-mail.\n',
 } as const;
@@ -83,6 +84,7 @@ export const fr: Record<keyof typeof en, string> = {
   'auth.link_invalid': 'Ce lien est invalide, déjà utilisé ou expiré.',
   'auth.bad_credentials': 'Adresse e-mail ou mot de passe incorrect. Vous pouvez aussi laisser le mot de passe vide pour recevoir un lien de connexion.',
   'mail.magic.subject_login': 'Votre lien de connexion à {site}',
+  'mail.magic.body_existing': "Bonjour,\n\nQuelqu’un, peut-être vous, a voulu créer un compte avec cette adresse, mais vous en avez déjà un. Ouvrez ce lien pour vous connecter :\n\n{link}\n\nIl ne sert qu’une fois et expire dans {minutes, plural, one {# minute} other {# minutes}}. Si vous ne l’avez pas demandé, ignorez cet e-mail : rien ne change sur votre compte.\n",
   'mail.magic.subject_signup': 'Confirmez votre adresse e-mail pour {site}',
   'mail.magic.body': "Bonjour,\n\nOuvrez ce lien pour vous connecter :\n\n{link}\n\nIl ne sert qu'une fois et expire dans {minutes, plural, one {# minute} other {# minutes}}. Si vous ne l'avez pas demandé, ignorez cet e-mail.\n",
 };

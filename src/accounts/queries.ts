@@ -93,15 +93,23 @@ export async function insertMagicLink(
   );
 }
 
-/** Marks a link used and returns it, in one statement: a link works once, even when clicked twice at once. */
+/**
+ * Marks a link used and returns it, in one statement: a link works once, even when clicked twice at
+ * once. Links to the same address sent before it stop working too: once a newer link was used, an
+ * older one lying in the mailbox opens nothing.
+ */
 export async function consumeMagicLink(db: Queryable, tokenHash: string, now: Date): Promise<MagicLinkRow | undefined> {
-  const rows = await db.query<MagicLinkRow>(
+  const rows = await db.query<MagicLinkRow & { created_at: Date }>(
     `UPDATE magic_links SET used_at = $2
       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-      RETURNING email, display_name, password_hash, language`,
+      RETURNING email, display_name, password_hash, language, created_at`,
     [tokenHash, now],
   );
-  return rows[0];
+  const link = rows[0];
+  if (!link) return undefined;
+  await db.query('UPDATE magic_links SET used_at = $3 WHERE email = $1 AND used_at IS NULL AND created_at <= $2', [link.email, link.created_at, now]);
+  const { created_at: _created, ...row } = link;
+  return row;
 }
 
 /** Removes expired sessions and links. */

@@ -5,7 +5,7 @@ import type { CurrentUser } from '../core/http/context.js';
 import { AppError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
 import { translator, type Locale } from '../core/i18n/index.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, passwordHashing, verifyPassword } from './passwords.js';
 import * as q from './queries.js';
 
 const RATE_WINDOW_SECONDS = 15 * 60;
@@ -50,29 +50,33 @@ export interface MagicLinkRequest {
 }
 
 /**
- * E-mails a one-time link that logs in, creating the account on first use. The answer is the same
- * whether or not the address has an account, so the form cannot be used to probe who is a member.
+ * E-mails a one-time link that logs in, creating the account on first use. The answer, and the work
+ * done for it, are the same whether or not the address has an account, so neither the page nor the
+ * time it takes tells who is a member: a password given at sign-up is hashed (argon2) either way, and
+ * only kept for a new account; the owner of an existing address is e-mailed a login link instead,
+ * saying someone tried to sign up with it.
  */
 export async function requestMagicLink(deps: AppDeps, request: MagicLinkRequest): Promise<void> {
   await limitAttempts(deps, 'magic-link', request.ip, request.email);
   const token = randomToken();
   const existing = await q.findUserByEmail(deps.db, request.email);
-  const passwordHash = request.password && !existing ? await hashPassword(request.password) : null;
+  const hashed = request.password ? await passwordHashing.hash(request.password) : null;
   const language = existing?.language ?? request.language;
   await q.insertMagicLink(deps.db, {
     tokenHash: hashToken(token),
     email: request.email,
     displayName: existing ? null : (request.displayName ?? defaultDisplayName(request.email)),
-    passwordHash,
+    passwordHash: existing ? null : hashed,
     language,
     expiresAt: new Date(deps.clock.now().getTime() + deps.config.magicLinkTtlMinutes * 60_000),
   });
   const t = translator(language);
   const link = `${deps.config.publicUrl}/auth/magic?token=${token}`;
+  const signupOfExisting = existing && request.displayName !== undefined;
   await deps.mailer.send({
     to: request.email,
     subject: t(existing ? 'mail.magic.subject_login' : 'mail.magic.subject_signup', { site: await siteName(deps) }),
-    text: t('mail.magic.body', { link, minutes: deps.config.magicLinkTtlMinutes }),
+    text: t(signupOfExisting ? 'mail.magic.body_existing' : 'mail.magic.body', { link, minutes: deps.config.magicLinkTtlMinutes }),
   });
 }
 

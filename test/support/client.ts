@@ -33,6 +33,8 @@ export class TestClient {
       const value = pair.slice(eq + 1);
       if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
+      // A new session or CSRF nonce (login, logout) voids the token, as in a browser: fetch it again.
+      if (/ff_(csrf|session)$/.test(name)) this.csrf = '';
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { hmac, randomToken, safeEqual } from '../crypto.js';
+import { hashToken, hmac, randomToken, safeEqual } from '../crypto.js';
 import type { AppEnv } from './context.js';
 import type { CookiePolicy } from './cookies.js';
 import { ForbiddenError } from './errors.js';
@@ -9,22 +9,42 @@ import { readForm } from './form.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const NONCE = /^[A-Za-z0-9_-]{32,64}$/;
+
+/**
+ * The token of a nonce, bound to the session the browser holds (none for a visitor): a token taken
+ * before login, or from another session, is refused once the session changes.
+ */
+function tokenFor(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }, nonce: string): string {
+  const session = getCookie(c, options.cookies.session);
+  return hmac(options.secret, `csrf:${nonce}:${session ? hashToken(session) : ''}`);
+}
+
+/**
+ * Gives the browser a new nonce: called whenever its session starts or ends (login, logout), so every
+ * token issued before is void, whatever else changed.
+ */
+export function rotateCsrfNonce(c: Context, cookies: CookiePolicy): void {
+  setCookie(c, cookies.csrf, randomToken(), cookies.options(60 * 60 * 24 * 365));
+}
+
 /**
  * CSRF protection on every state-changing request: a random nonce in an HttpOnly cookie, and a token
- * that is its HMAC under the site secret, sent back as the `_csrf` form field or the `X-CSRF-Token`
- * header. A cookie planted by a sibling domain is useless without the secret. A cross-site Origin is
- * refused outright.
+ * that is its HMAC under the site secret together with the session, sent back as the `_csrf` form field
+ * or the `X-CSRF-Token` header. A cookie planted by a sibling domain is useless without the secret; a
+ * token is worth nothing in another session, and login and logout rotate the nonce. A cross-site Origin
+ * is refused outright.
  */
 export function csrfProtection(options: { secret: string; cookies: CookiePolicy; publicUrl: string }) {
   const siteOrigin = new URL(options.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
     let nonce = getCookie(c, options.cookies.csrf);
-    const fresh = !nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce);
+    const fresh = !nonce || !NONCE.test(nonce);
     if (fresh) {
       nonce = randomToken();
       setCookie(c, options.cookies.csrf, nonce, options.cookies.options(60 * 60 * 24 * 365));
     }
-    const expected = hmac(options.secret, `csrf:${nonce}`);
+    const expected = tokenFor(c, options, nonce!);
     c.set('csrfToken', expected);
     if (!SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header('origin');
@@ -51,5 +71,5 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
  */
 export function existingCsrfToken(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }): string {
   const nonce = getCookie(c, options.cookies.csrf);
-  return nonce && /^[A-Za-z0-9_-]{32,64}$/.test(nonce) ? hmac(options.secret, `csrf:${nonce}`) : '';
+  return nonce && NONCE.test(nonce) ? tokenFor(c, options, nonce) : '';
 }

@@ -76,13 +76,21 @@ export function MembershipPage({ env, channel, tiers, current, providers, error 
   );
 }
 
-export function WelcomePage({ env, status, channelHandle }: { env: PageEnv; status: string; channelHandle: string }) {
+/** Where a fan's membership stands after the checkout, as the welcome page says it. */
+export type WelcomeState = 'waiting' | 'active' | 'refunding' | 'ended' | 'not_charged';
+
+/**
+ * After the checkout. Never says "nothing was charged" when something was: a payment that could not
+ * become a membership (the fan was already a member) is said to be refunded.
+ */
+export function WelcomePage({ env, state, channelHandle }: { env: PageEnv; state: WelcomeState; channelHandle: string }) {
   const { t } = env;
-  const waiting = status === 'incomplete';
+  const waiting = state === 'waiting';
+  const message = { waiting: 'membership.welcome_pending', active: 'membership.welcome_done', refunding: 'membership.welcome_refunded', ended: 'membership.welcome_ended', not_charged: 'membership.welcome_problem' } as const;
   return (
     <Layout env={env} title={t('membership.welcome_title')} head={waiting ? <meta http-equiv="refresh" content="3" /> : undefined}>
       <h1>{t('membership.welcome_title')}</h1>
-      <p role="status">{t(waiting ? 'membership.welcome_pending' : status === 'active' ? 'membership.welcome_done' : 'membership.welcome_problem')}</p>
+      <p role="status">{t(message[state])}</p>
       <p>
         <a href={`/c/${channelHandle}`}>{t('membership.back_to_channel')}</a>
       </p>

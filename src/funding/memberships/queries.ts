@@ -88,6 +88,14 @@ export async function setTierArchived(db: Queryable, id: string, archived: boole
   await db.query('UPDATE membership_tiers SET archived = $2 WHERE id = $1', [id, archived]);
 }
 
+/**
+ * Serializes, until the transaction ends, everything that changes which membership of a channel a fan
+ * has live (joining, a paid checkout): concurrent joins then never both insert a live row.
+ */
+export async function lockFanMemberships(tx: Queryable, channelId: string, userId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`memberships:${channelId}:${userId}`]);
+}
+
 /** The fan's current (not expired) membership of a channel, if any. */
 export async function liveMembership(db: Queryable, channelId: string, userId: string): Promise<MembershipRow | undefined> {
   const rows = await db.query<MembershipRow>(

@@ -13,7 +13,7 @@ import { membersFeed } from './feed.js';
 import { AccountMembershipsPage, MembershipPage, WelcomePage, type AccountMembership } from './pages.js';
 import * as q from './queries.js';
 import { priceOf } from './periods.js';
-import { cancelMembership, changeTier, joinTier, membershipOwnedBy } from './service.js';
+import { cancelMembership, changeTier, joinTier, membershipOwnedBy, welcomeState } from './service.js';
 
 const joinSchema = z.object({ tier: z.string().max(40), interval: z.enum(['month', 'year']).default('month'), provider: z.string().max(20).default('') });
 
@@ -53,7 +53,7 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
   app.get('/memberships/:id/welcome', async (c) => {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));
     const channel = (await findChannelById(deps.db, membership.channel_id))!;
-    return c.html(<WelcomePage env={pageEnv(c)} status={membership.status} channelHandle={channel.handle} />);
+    return c.html(<WelcomePage env={pageEnv(c)} state={await welcomeState(deps, membership)} channelHandle={channel.handle} />);
   });
 
   const accountPage = async (c: AppContext, feedUrl?: string) => {

@@ -11,6 +11,7 @@ import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
 import { periodEnd, priceOf, prorateUpgrade } from './periods.js';
+import type { WelcomeState } from './pages.js';
 import * as q from './queries.js';
 
 export const RENEW_JOB = 'membership.renew';
@@ -45,8 +46,11 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
   const membershipId = randomUUID();
   const paymentId = randomUUID();
   await deps.db.transaction(async (tx) => {
+    await q.lockFanMemberships(tx, request.channel.id, request.user.id);
     const live = await q.liveMembership(tx, request.channel.id, request.user.id);
     if (live && live.status !== 'incomplete') throw new ConflictError('membership.already_member', 'already_member');
+    // The earlier checkout stays payable at the provider: if the fan pays it after all, the purpose
+    // below honours it (or refunds it when another payment already made them a member).
     if (live) await tx.query(`UPDATE memberships SET status = 'expired', ended_at = $2 WHERE id = $1`, [live.id, deps.clock.now()]);
     await tx.query(
       `INSERT INTO memberships (id, channel_id, user_id, tier_id, billing_interval, status, provider) VALUES ($1, $2, $3, $4, $5, 'incomplete', $6)`,
@@ -135,11 +139,21 @@ export async function confirmCharge(deps: AppDeps, services: PaymentServices, pa
 
 /** What membership payments do when confirmed: start or extend the period, keep the card, plan the renewal. */
 export function membershipPurposes(deps: AppDeps): PurposeRegistry {
+  const activate = async (tx: Queryable, membership: q.MembershipRow, payment: payments.PaymentRow, start: Date, cards: { customer: string | null; method: string | null }) => {
+    const end = periodEnd(start, membership.billing_interval);
+    await tx.query(
+      `UPDATE memberships SET status = 'active', current_period_start = $2, current_period_end = $3, customer_ref = $4, payment_method_ref = $5,
+              ended_at = NULL, updated_at = now() WHERE id = $1`,
+      [membership.id, start, end, cards.customer, cards.method],
+    );
+    await scheduleRenewal(deps, tx, membership.id, end);
+    await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' }, `membership:${membership.id}:paid:${payment.id}`);
+  };
   return {
     membership: {
       async succeeded(tx, payment, event) {
         const membership = payment.membership_id ? await q.findMembership(tx, payment.membership_id) : undefined;
-        if (!membership) return;
+        if (!membership) return { undeliverable: 'membership_gone' };
         const cards = { customer: event.customerRef ?? membership.customer_ref, method: event.paymentMethodRef ?? membership.payment_method_ref };
         if (payment.period_start && payment.period_end) {
           // A renewal: the new period, a clean slate, the next renewal.
@@ -150,16 +164,17 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
           );
           await scheduleRenewal(deps, tx, membership.id, payment.period_end);
           await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' }, `membership:${membership.id}:paid:${payment.id}`);
-        } else if (membership.status === 'incomplete') {
-          const start = event.occurredAt;
-          const end = periodEnd(start, membership.billing_interval);
-          await tx.query(
-            `UPDATE memberships SET status = 'active', current_period_start = $2, current_period_end = $3, customer_ref = $4, payment_method_ref = $5, updated_at = now() WHERE id = $1`,
-            [membership.id, start, end, cards.customer, cards.method],
-          );
-          await scheduleRenewal(deps, tx, membership.id, end);
-          await deps.events.publish(tx, 'membership.changed', { membershipId: membership.id, channelId: membership.channel_id, status: 'active' }, `membership:${membership.id}:paid:${payment.id}`);
+          return;
         }
+        if (membership.status === 'incomplete') return activate(tx, membership, payment, event.occurredAt, cards);
+        if (membership.status !== 'expired' || membership.current_period_start) return; // an upgrade's prorated charge: changeTier applies it
+        // The checkout of a membership the fan replaced by joining again (two tabs, the back button) was
+        // paid after all. Honour it unless another payment already made them a member; then refund it.
+        await q.lockFanMemberships(tx, membership.channel_id, membership.user_id);
+        const live = await q.liveMembership(tx, membership.channel_id, membership.user_id);
+        if (live && live.status !== 'incomplete') return { undeliverable: 'already_member' };
+        if (live) await tx.query(`UPDATE memberships SET status = 'expired', ended_at = $2 WHERE id = $1`, [live.id, deps.clock.now()]);
+        return activate(tx, membership, payment, event.occurredAt, cards);
       },
       async methodSaved(tx, payment, event) {
         if (!payment.membership_id) return;
@@ -178,6 +193,16 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
       },
     },
   };
+}
+
+/** What the welcome page says: read from the membership and the payment of its checkout. */
+export async function welcomeState(deps: AppDeps, membership: q.MembershipRow): Promise<WelcomeState> {
+  if (membership.status === 'active' || membership.status === 'cancelled' || membership.status === 'past_due') return 'active';
+  const payment = await payments.checkoutPaymentOfMembership(deps.db, membership.id);
+  if (payment?.undeliverable_reason || payment?.status === 'refunded' || payment?.status === 'disputed') return 'refunding';
+  if (membership.current_period_start) return 'ended';
+  if (membership.status === 'incomplete' || payment?.status === 'pending' || payment?.status === 'requires_action') return 'waiting';
+  return 'not_charged';
 }
 
 export async function membershipOwnedBy(deps: AppDeps, id: string, user: CurrentUser): Promise<q.MembershipRow> {

@@ -1,9 +1,10 @@
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
-import { money } from '../money.js';
-import { recordDispute, recordDisputeResolved, recordPayment, recordRefund } from '../ledger/index.js';
+import { CurrencyMismatchError, money } from '../money.js';
+import { recordDispute, recordDisputeResolved, recordPayment, recordRefund, RefundExceedsPaymentError } from '../ledger/index.js';
 import type { PaymentEvent } from '../providers/index.js';
 import * as q from './queries.js';
+import { NO_PURPOSE_HANDLER, scheduleUndeliverableRefund } from './refunds.js';
 
 /** What a purpose (tip, membership) does when its payment's fate is known; registered by each capability. */
 export interface PaymentPurposeHandlers {
@@ -29,27 +30,62 @@ export type PurposeRegistry = Partial<Record<q.PaymentRow['purpose'], PaymentPur
 
 const ledgerKey = (e: PaymentEvent, what: string, ref = e.providerRef) => `${e.provider}:${what}:${ref}`;
 
+/** What applying a batch of events did: the events refused (verified, but impossible to apply), with why. */
+export interface AppliedEvents {
+  refused: { eventId: string; reason: string }[];
+}
+
 /**
  * Applies verified provider events. Each event is recorded in provider_events and applied in ONE
  * transaction: a duplicate, replayed or re-delivered event finds its row and changes nothing, and a
  * failure rolls both back so the provider's retry applies it later. Events about the same payment may
  * come in any order: a refund or dispute for a payment not yet recorded as paid is refused (and retried
  * by the provider) rather than applied to nothing.
+ *
+ * An event that can never apply (the amount or currency differs from the payment's, a refund larger
+ * than what is left) is *refused*: rolled back, then recorded with its reason (so a redelivery changes
+ * nothing) and shown to the channel's admins as a notice. Retrying it would only fail again for days.
  */
-export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistry, events: readonly PaymentEvent[]): Promise<void> {
+export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistry, events: readonly PaymentEvent[]): Promise<AppliedEvents> {
+  const refused: AppliedEvents['refused'] = [];
   for (const event of [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
     let succeeded: q.PaymentRow | undefined;
-    await deps.db.transaction(async (tx) => {
-      if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
-      const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
-      if (!payment) {
-        deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
-        return;
-      }
-      succeeded = await applyOne(deps, purposes, tx, payment, event);
-    });
+    try {
+      await deps.db.transaction(async (tx) => {
+        if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
+        const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
+        if (!payment) {
+          deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
+          return;
+        }
+        succeeded = await applyOne(deps, purposes, tx, payment, event);
+      });
+    } catch (error) {
+      const reason = refusalReason(error);
+      if (!reason) throw error;
+      await recordRefusal(deps, event, reason);
+      refused.push({ eventId: event.eventId, reason });
+      continue;
+    }
     if (succeeded) await purposes[succeeded.purpose]?.afterSucceeded?.(succeeded).catch((err) => deps.log.error({ err }, 'after-payment step failed'));
   }
+  return { refused };
+}
+
+/** A verified event that can never be applied, whatever the retries: its reason; undefined for other errors. */
+function refusalReason(error: unknown): string | undefined {
+  if (error instanceof PaymentEventRefusedError || error instanceof RefundExceedsPaymentError || error instanceof CurrencyMismatchError) return error.message;
+  return undefined;
+}
+
+/** Records a refused event (once) and tells the channel of the payment it names, or the site owner. */
+export async function recordRefusal(deps: AppDeps, event: Pick<PaymentEvent, 'provider' | 'eventId' | 'type' | 'providerRef' | 'checkoutRef' | 'metadata'>, reason: string): Promise<void> {
+  deps.log.error({ provider: event.provider, eventId: event.eventId, type: event.type, reason }, 'signed payment event refused');
+  await deps.db.transaction(async (tx) => {
+    if (!(await q.recordRefusedEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event, reason }))) return;
+    const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
+    await q.insertNotice(tx, { channelId: payment?.channel_id ?? null, paymentId: payment?.id ?? null, kind: 'webhook_refused', detail: `${event.provider} ${event.type}: ${reason}`, at: deps.clock.now() });
+  });
 }
 
 async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<q.PaymentRow | undefined> {
@@ -58,7 +94,7 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
     case 'payment.succeeded': {
       if (payment.status === 'succeeded' || payment.ledger_transaction_id) return undefined;
       if (event.amount !== payment.amount || event.currency !== payment.currency) {
-        throw new Error(`payment ${payment.id}: provider reports ${event.amount} ${event.currency}, expected ${payment.amount} ${payment.currency}`);
+        throw new PaymentEventRefusedError(`payment ${payment.id}: provider reports ${event.amount} ${event.currency}, expected ${payment.amount} ${payment.currency}`);
       }
       const posted = await recordPayment(tx, {
         idempotencyKey: ledgerKey(event, 'payment'),
@@ -80,7 +116,12 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
         livemode: event.livemode,
       });
       const updated = { ...payment, status: 'succeeded' as const, provider_ref: event.providerRef };
-      await handlers.succeeded?.(tx, updated, event);
+      // A purpose nobody handles on this site cannot be delivered either: refunded, never kept.
+      const outcome = handlers.succeeded ? await handlers.succeeded(tx, updated, event) : { undeliverable: NO_PURPOSE_HANDLER };
+      if (outcome && 'undeliverable' in outcome) {
+        await scheduleUndeliverableRefund(deps, tx, updated, outcome.undeliverable);
+        return undefined;
+      }
       await deps.events.publish(tx, 'payment.succeeded', { paymentId: payment.id, purpose: payment.purpose, channelId: payment.channel_id }, `payment:${payment.id}`);
       return updated;
     }
@@ -126,6 +167,11 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       await handlers.methodSaved?.(tx, payment, event);
       return undefined;
   }
+}
+
+/** A verified event that contradicts what the site recorded (another amount or currency): never applied. */
+export class PaymentEventRefusedError extends Error {
+  override name = 'PaymentEventRefusedError';
 }
 
 /** An event that arrived before the one it depends on; the provider's retry will apply it. */

@@ -13,9 +13,12 @@ import type { PurposeRegistry } from './events.js';
 import { en, fr } from './messages.js';
 import { testWebhookJob, webhookRoutes } from './routes.js';
 import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
+import { UNDELIVERABLE_REFUND_JOB, undeliverableRefundJob } from './refunds.js';
 
 export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
 export type { PaymentPurpose } from './queries.js';
+export { PaymentNotices, paymentNoticesFor } from './notices.js';
+export { UNDELIVERABLE_REFUND_JOB } from './refunds.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 declare module '../../core/module.js' {
@@ -52,6 +55,7 @@ export const paymentsCapability = defineCapability({
   ],
   jobs: (ctx) => ({
     [TEST_WEBHOOK_JOB]: testWebhookJob(ctx.deps, ctx.services.payments, purposesOf(ctx)),
+    [UNDELIVERABLE_REFUND_JOB]: undeliverableRefundJob(ctx.deps, ctx.services.payments),
     [LEDGER_SELF_CHECK_JOB]: ledgerSelfCheckJob(ctx.deps),
   }),
   // Liberapay's self-checks: the ledger's invariants, every hour, findings logged loudly and shown in the Studio.
@@ -62,6 +66,7 @@ export const paymentsCapability = defineCapability({
     ledger_postings: { export: 'rows', scope: 'channel' },
     payments: { export: 'rows', scope: 'channel', note: "the provider's references only, never card data" },
     provider_events: { export: 'none', why: 'webhook deduplication of this server; the ledger keeps what they applied' },
+    payment_notices: { export: 'none', why: "what this server did on its own (automatic refunds, refused webhooks); the ledger keeps the money" },
     ledger_checks: { export: 'none', why: "this server's self-check log; the new site checks its own ledger" },
     test_bank_objects: { export: 'none', why: 'the built-in test bank holds no real money' },
   },

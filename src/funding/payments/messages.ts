@@ -10,6 +10,13 @@ export const en = {
   "payment.provider": "Pay with",
   "payment.provider_invalid": "Choose a payment method from the list.",
   "payment.provider_unavailable": "The payment service did not answer. Nothing was charged; please try again in a moment.",
+  // Money never taken for nothing: the automatic refund of a payment that cannot be delivered.
+  "payment.refunded_subject": "Your payment of {amount} to {channel} is refunded",
+  "payment.refunded_body": "Hello,\n\nYour payment of {amount} to {channel} went through, but {reason, select, already_member {you were already a member of this channel} superseded {it was for a membership you had replaced} other {what it paid for can no longer be given}}. We have refunded it in full, automatically; your bank may take a few days to show it.\n\nReference: {reference}",
+  "payment.notices_heading": "Payments the site handled for you",
+  "payment.notice.auto_refund": "{amount} refunded automatically to the fan: {reason, select, already_member {they were already a member} superseded {a membership checkout they had replaced} no_purpose_handler {nothing on this site handles this kind of payment} other {{reason}}}.",
+  "payment.notice.auto_refund_failed": "{amount} could not be refunded automatically ({detail}). Refund the fan from your payment provider’s dashboard.",
+  "payment.notice.webhook_refused": "A payment service sent an event this site refused ({detail}). Nothing was recorded; check it in the provider’s dashboard.",
   // The test bank's payment pages.
   'pay_test.title': 'Test payment',
   'pay_test.banner': 'Test mode: no real money moves. Pay with a test card such as 4242 4242 4242 4242.',
@@ -45,6 +52,13 @@ export const fr: Record<keyof typeof en, string> = {
   "payment.provider": "Payer avec",
   "payment.provider_invalid": "Choisissez un moyen de paiement dans la liste.",
   "payment.provider_unavailable": "Le service de paiement n'a pas répondu. Rien n'a été débité ; réessayez dans un instant.",
+  // L'argent n'est jamais pris pour rien : le remboursement automatique d'un paiement qui ne peut être honoré.
+  "payment.refunded_subject": "Votre paiement de {amount} à {channel} est remboursé",
+  "payment.refunded_body": "Bonjour,\n\nVotre paiement de {amount} à {channel} a abouti, mais {reason, select, already_member {vous étiez déjà membre de cette chaîne} superseded {il concernait un abonnement que vous aviez remplacé} other {ce qu’il payait ne peut plus être fourni}}. Nous l’avons remboursé intégralement, automatiquement ; votre banque peut mettre quelques jours à l’afficher.\n\nRéférence : {reference}",
+  "payment.notices_heading": "Paiements traités par le site pour vous",
+  "payment.notice.auto_refund": "{amount} remboursé automatiquement au fan : {reason, select, already_member {il ou elle était déjà membre} superseded {un paiement d’abonnement qu’il ou elle avait remplacé} no_purpose_handler {rien sur ce site ne traite ce type de paiement} other {{reason}}}.",
+  "payment.notice.auto_refund_failed": "{amount} n’a pas pu être remboursé automatiquement ({detail}). Remboursez le fan depuis le tableau de bord de votre prestataire de paiement.",
+  "payment.notice.webhook_refused": "Un service de paiement a envoyé un événement que ce site a refusé ({detail}). Rien n’a été enregistré ; vérifiez-le dans le tableau de bord du prestataire.",
   // Les pages de paiement de la banque de test.
   'pay_test.title': 'Paiement de test',
   'pay_test.banner': "Mode test : aucun argent réel ne circule. Payez avec une carte de test comme 4242 4242 4242 4242.",

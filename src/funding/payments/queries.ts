@@ -25,10 +25,15 @@ export interface PaymentRow {
   period_start: Date | null;
   period_end: Date | null;
   created_at: Date;
+  /** Set when the purpose could not deliver what was paid for: the payment is being refunded. */
+  undeliverable_reason: string | null;
+  /** When the automatic refund was asked of the provider. */
+  refund_requested_at: Date | null;
 }
 
 const COLUMNS = `id, purpose, channel_id, user_id, amount, currency, provider, provider_ref, checkout_ref, status, idempotency_key,
-  ledger_transaction_id, processor_fee, platform_fee, email, membership_id, period_start, period_end, created_at`;
+  ledger_transaction_id, processor_fee, platform_fee, email, membership_id, period_start, period_end, created_at,
+  undeliverable_reason, refund_requested_at`;
 
 export async function insertPayment(
   q: Queryable,
@@ -59,6 +64,15 @@ export async function findPaymentForEvent(q: Queryable, provider: string, ids: {
   return rows[0];
 }
 
+/** The payment of a membership's own checkout (not its renewals or upgrades), if any. */
+export async function checkoutPaymentOfMembership(q: Queryable, membershipId: string): Promise<PaymentRow | undefined> {
+  const rows = await q.query<PaymentRow>(
+    `SELECT ${COLUMNS} FROM payments WHERE membership_id = $1 AND period_start IS NULL ORDER BY created_at LIMIT 1`,
+    [membershipId],
+  );
+  return rows[0];
+}
+
 export async function setCheckoutRef(q: Queryable, id: string, checkoutRef: string): Promise<void> {
   await q.query('UPDATE payments SET checkout_ref = $2, updated_at = now() WHERE id = $1', [id, checkoutRef]);
 }
@@ -73,6 +87,61 @@ export async function markSucceeded(q: Queryable, id: string, f: { providerRef: 
 
 export async function setStatus(q: Queryable, id: string, status: PaymentStatus, failureCode?: string | null): Promise<void> {
   await q.query('UPDATE payments SET status = $2, failure_code = COALESCE($3, failure_code), updated_at = now() WHERE id = $1', [id, status, failureCode ?? null]);
+}
+
+/** The purpose could not deliver: remember why (the refund job and the fan's pages read it). */
+export async function markUndeliverable(q: Queryable, id: string, reason: string): Promise<void> {
+  await q.query('UPDATE payments SET undeliverable_reason = $2, updated_at = now() WHERE id = $1', [id, reason.slice(0, 100)]);
+}
+
+/** The automatic refund was accepted by the provider; false when it was already recorded. */
+export async function markRefundRequested(q: Queryable, id: string, at: Date): Promise<boolean> {
+  const rows = await q.query('UPDATE payments SET refund_requested_at = $2, updated_at = now() WHERE id = $1 AND refund_requested_at IS NULL RETURNING id', [id, at]);
+  return rows.length > 0;
+}
+
+/** What the Studio tells a channel about money the site handled by itself (migration 014). */
+export type PaymentNoticeKind = 'auto_refund' | 'auto_refund_failed' | 'webhook_refused';
+
+export interface PaymentNoticeRow {
+  id: number;
+  channel_id: string | null;
+  payment_id: string | null;
+  kind: PaymentNoticeKind;
+  detail: string;
+  created_at: Date;
+  amount: number | null;
+  currency: string | null;
+}
+
+/** Adds a notice, once per payment and kind. */
+export async function insertNotice(q: Queryable, n: { channelId: string | null; paymentId: string | null; kind: PaymentNoticeKind; detail: string; at: Date }): Promise<void> {
+  await q.query(
+    `INSERT INTO payment_notices (channel_id, payment_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (payment_id, kind) DO NOTHING`,
+    [n.channelId, n.paymentId, n.kind, n.detail.slice(0, 1000), n.at],
+  );
+}
+
+/** The latest notices of a channel, and (for the site owner) those about no known payment. */
+export async function listNotices(q: Queryable, channelId: string, includeSite: boolean, limit = 20): Promise<PaymentNoticeRow[]> {
+  return q.query<PaymentNoticeRow>(
+    `SELECT n.id, n.channel_id, n.payment_id, n.kind, n.detail, n.created_at, p.amount, p.currency
+       FROM payment_notices n LEFT JOIN payments p ON p.id = n.payment_id
+      WHERE n.channel_id = $1 OR ($2 AND n.channel_id IS NULL)
+      ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
+    [channelId, includeSite, limit],
+  );
+}
+
+/** Records a verified event that was not applied, and why; false when the event was already recorded. */
+export async function recordRefusedEvent(q: Queryable, e: { provider: string; eventId: string; type: string; payload: unknown; reason: string }): Promise<boolean> {
+  const rows = await q.query(
+    `INSERT INTO provider_events (provider, event_id, type, payload, processed_at, refused_reason) VALUES ($1, $2, $3, $4, now(), $5)
+     ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id`,
+    [e.provider, e.eventId, e.type, JSON.stringify(e.payload), e.reason.slice(0, 500)],
+  );
+  return rows.length > 0;
 }
 
 /** Records a webhook event; false when it was already recorded (a replay or a duplicate delivery). */

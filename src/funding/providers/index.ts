@@ -25,6 +25,7 @@ export {
   createProviders,
   PaymentsConfigError,
   TEST_CHECKOUT_PATH,
+  TEST_WEBHOOK_TOLERANCE_SECONDS,
   type CreateProvidersOptions,
   type EnabledProviders,
   type PaymentsConfig,

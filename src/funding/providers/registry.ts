@@ -42,6 +42,12 @@ export interface EnabledProviders {
   btcpay?: PaymentProvider;
 }
 
+/**
+ * The site's test bank refuses webhooks signed longer ago (or further ahead) than this: three days, as
+ * long as Stripe retries a delivery, and far longer than its job queue's retries take.
+ */
+export const TEST_WEBHOOK_TOLERANCE_SECONDS = 3 * 24 * 60 * 60;
+
 /** Where the test bank's payment pages are mounted (`app.route(TEST_CHECKOUT_PATH, testCheckoutRoutes(…))`). */
 export const TEST_CHECKOUT_PATH = '/pay/test';
 
@@ -59,6 +65,7 @@ export function createProviders(options: CreateProvidersOptions): EnabledProvide
       webhookSecret: hmac(options.signingSecret, 'payments:test-bank-webhooks'),
       checkoutBaseUrl: `${options.publicUrl.replace(/\/+$/, '')}${TEST_CHECKOUT_PATH}`,
       clock: options.clock,
+      webhookToleranceSeconds: TEST_WEBHOOK_TOLERANCE_SECONDS,
     });
   }
   if (config.stripe) providers.stripe = createStripeProvider({ ...config.stripe, clock: options.clock });

@@ -1,6 +1,7 @@
 // The creator's revenue page: balances, the month's statement with every fee shown, month navigation,
 // the CSV download and the chart of the last twelve months; for the site owner, a warning when the
 // ledger's latest self-check found problems.
+import type { Child } from 'hono/jsx';
 import type { ChannelRow } from '../../channels/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
 import { StudioLayout } from '../../studio/index.js';
@@ -23,6 +24,8 @@ export interface RevenuePageProps {
   timeZone: string;
   /** The ledger's latest self-check, for the site owner: a warning is shown when it found problems. */
   ledgerCheck?: LedgerCheck;
+  /** What the site did with this channel's money on its own (automatic refunds, refused webhooks). */
+  paymentNotices?: Child;
 }
 
 /** The books failed their latest self-check: say so first, with what failed and where to look. */
@@ -182,6 +185,7 @@ export function RevenuePage(props: RevenuePageProps) {
       <h1>{title}</h1>
       <MoneyTabs env={env} channel={channel} current="revenue" />
       {props.ledgerCheck && !props.ledgerCheck.ok && <LedgerCheckWarning env={env} check={props.ledgerCheck} timeZone={timeZone} />}
+      {props.paymentNotices}
       <section aria-labelledby="balances-heading">
         <h2 id="balances-heading">{t('studio.revenue.balances')}</h2>
         <p class="hint">{t('studio.revenue.balances_explain')}</p>

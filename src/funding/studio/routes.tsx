@@ -7,6 +7,7 @@ import { BadRequestError, NotFoundError } from '../../core/http/errors.js';
 import { readForm, textFields } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
 import { channelBalances, latestLedgerCheck, monthlyStatement, revenueBySource, statementCsv } from '../ledger/index.js';
+import { PaymentNotices, paymentNoticesFor } from '../payments/index.js';
 import { findTier, insertTier, listMembers, listTiers, setTierArchived, updateTier, type TierRow } from '../memberships/queries.js';
 import { memberFigures } from './member-figures.js';
 import { MembersPage } from './member-pages.js';
@@ -72,6 +73,7 @@ export function fundingStudioRoutes(deps: AppDeps) {
         timeZone={timeZone}
         // The books are the site's: the site owner, who can act on a failed self-check, is the one warned.
         ledgerCheck={c.var.user?.siteRole === 'owner' ? await latestLedgerCheck(deps.db) : undefined}
+        paymentNotices={<PaymentNotices env={env(c)} notices={await paymentNoticesFor(deps.db, channel.id, c.var.user?.siteRole === 'owner')} />}
       />,
     );
   });

@@ -77,14 +77,17 @@ export function TipWidget(props: TipWidgetProps) {
 }
 
 /** After the checkout: thanks, and where the payment stands. Refreshes itself while the provider confirms. */
-export function TipThanksPage({ env, status, amount, videoUrl }: { env: PageEnv; status: string; amount: string; videoUrl?: string }) {
+export function TipThanksPage({ env, status, amount, videoUrl, refunding = false }: { env: PageEnv; status: string; amount: string; videoUrl?: string; refunding?: boolean }) {
   const { t } = env;
-  const done = status === 'succeeded';
+  // A tip that could not be delivered was charged, then refunded: never "nothing was charged".
+  const refunded = refunding || ['refunded', 'disputed'].includes(status);
+  const done = status === 'succeeded' && !refunded;
   const failed = ['failed', 'expired'].includes(status);
+  const settled = done || failed || refunded;
   return (
-    <Layout env={env} title={t('tip.thanks_title')} head={!done && !failed ? <meta http-equiv="refresh" content="3" /> : undefined}>
+    <Layout env={env} title={t('tip.thanks_title')} head={!settled ? <meta http-equiv="refresh" content="3" /> : undefined}>
       <h1>{t('tip.thanks_title')}</h1>
-      <p role="status">{t(done ? 'tip.thanks_done' : failed ? 'tip.thanks_failed' : 'tip.thanks_pending', { amount })}</p>
+      <p role="status">{t(refunded ? 'tip.thanks_refunded' : done ? 'tip.thanks_done' : failed ? 'tip.thanks_failed' : 'tip.thanks_pending', { amount })}</p>
       {videoUrl && (
         <p>
           <a href={videoUrl}>{t('tip.back_to_video')}</a>

@@ -29,6 +29,10 @@ export async function insertTip(q: Queryable, t: { paymentId: string; videoId: s
 }
 
 /** Once paid, a tip's message waits for moderation. */
+export async function tipExists(q: Queryable, paymentId: string): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM tips WHERE payment_id = $1', [paymentId])).length > 0;
+}
+
 export async function holdMessageForModeration(q: Queryable, paymentId: string): Promise<void> {
   await q.query(`UPDATE tips SET message_status = 'held' WHERE payment_id = $1 AND message IS NOT NULL AND message_status = 'none'`, [paymentId]);
 }

@@ -78,7 +78,7 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: V
     if (!payment || payment.purpose !== 'tip') throw new NotFoundError();
     const video = (await deps.db.query<{ short_id: string }>('SELECT v.short_id FROM tips t JOIN videos v ON v.id = t.video_id WHERE t.payment_id = $1', [payment.id]))[0];
     const amount = formatMoney(money(payment.amount, payment.currency), c.var.locale);
-    return c.html(<TipThanksPage env={pageEnv(c)} status={payment.status} amount={amount} videoUrl={video ? `/v/${video.short_id}` : undefined} />);
+    return c.html(<TipThanksPage env={pageEnv(c)} status={payment.status} refunding={payment.undeliverable_reason !== null} amount={amount} videoUrl={video ? `/v/${video.short_id}` : undefined} />);
   });
 
   const studioPage = async (c: AppContext, state: Parameters<typeof TipsStudioPage>[0]['state'] = {}, status: 200 | 422 = 200) => {

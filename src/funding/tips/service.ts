@@ -98,6 +98,8 @@ export async function startTip(deps: AppDeps, services: PaymentServices, request
 export function tipPurpose(deps: AppDeps): PurposeRegistry['tip'] {
   return {
     async succeeded(tx, payment) {
+      // The tip row is what the creator sees; without it the money would reach nobody who knows why.
+      if (!(await q.tipExists(tx, payment.id))) return { undeliverable: 'tip_missing' };
       await q.holdMessageForModeration(tx, payment.id);
     },
     async afterSucceeded(payment) {

@@ -78,6 +78,14 @@ describe('Stripe webhook signatures', () => {
     await assert.rejects(stripe.verifyWebhook(payload, headers), refusedFor('expired'));
   });
 
+  // Issue 9: the SDK checked only the past; a webhook signed ten minutes ahead was accepted.
+  it('refuses a signature dated more than five minutes in the future, and accepts small clock skew', async () => {
+    const ahead = webhook('customer.created', { id: 'cus_1' }, { timestamp: nowSeconds() + 600 });
+    await assert.rejects(stripe.verifyWebhook(ahead.payload, ahead.headers), refusedFor('expired'));
+    const skewed = webhook('customer.created', { id: 'cus_1' }, { timestamp: nowSeconds() + 30 });
+    assert.deepEqual(await stripe.verifyWebhook(skewed.payload, skewed.headers), []);
+  });
+
   it('refuses a missing or unreadable signature header', async () => {
     const { payload } = webhook('customer.created', { id: 'cus_1' });
     await assert.rejects(stripe.verifyWebhook(payload, new Headers()), refusedFor('missing'));

@@ -63,7 +63,8 @@ const eventBody = z.object({
 /**
  * Checks a test-bank webhook and returns its event. The signature covers the timestamp and the raw
  * body. Deliveries are meant to wait in a queue for as long as a test likes, so age is only checked
- * when `toleranceSeconds` is given; replays are harmless anyway (events dedupe on `eventId`).
+ * when `toleranceSeconds` is given (the site gives TEST_WEBHOOK_TOLERANCE_SECONDS, registry.ts, either
+ * way: past or future); replays are harmless anyway (events dedupe on `eventId`).
  */
 export function verifyTestWebhook(
   rawBody: string | Uint8Array,

@@ -1,0 +1,36 @@
+// What the Studio shows a channel's admins about money the site handled by itself: automatic refunds,
+// refunds the rail could not make, refused webhooks (migration 014). Rendered on the revenue page.
+import type { Queryable } from '../../core/db/index.js';
+import type { PageEnv } from '../../core/http/layout.js';
+import { formatMoney, isCurrency, money } from '../money.js';
+import { listNotices, type PaymentNoticeRow } from './queries.js';
+
+/** The latest notices of a channel; the site owner also sees those about no known payment. */
+export function paymentNoticesFor(db: Queryable, channelId: string, siteOwner: boolean): Promise<PaymentNoticeRow[]> {
+  return listNotices(db, channelId, siteOwner);
+}
+
+/** The notices as a section of a Studio page; nothing when there are none. */
+export function PaymentNotices({ env, notices }: { env: PageEnv; notices: PaymentNoticeRow[] }) {
+  if (notices.length === 0) return <></>;
+  const { t, locale } = env;
+  const amountOf = (n: PaymentNoticeRow) => (n.amount !== null && n.currency && isCurrency(n.currency) ? formatMoney(money(n.amount, n.currency), locale) : '');
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return (
+    <section class="notice notice-warning payment-notices" aria-labelledby="payment-notices-heading">
+      <h2 id="payment-notices-heading">{t('payment.notices_heading')}</h2>
+      <ul>
+        {notices.map((n) => (
+          <li data-kind={n.kind}>
+            <time datetime={n.created_at.toISOString()}>{when.format(n.created_at)}</time>{' '}
+            {n.kind === 'auto_refund'
+              ? t('payment.notice.auto_refund', { amount: amountOf(n), reason: n.detail })
+              : n.kind === 'auto_refund_failed'
+                ? t('payment.notice.auto_refund_failed', { amount: amountOf(n), detail: n.detail })
+                : t('payment.notice.webhook_refused', { detail: n.detail })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

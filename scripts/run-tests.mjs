@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { supportedNode } from './node-runtime.mjs';
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'test'];
 const files = [];
@@ -24,8 +25,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// The tests run on a supported Node (22+), the registry's Node 24 when the system one is older.
 const result = spawnSync(
-  process.execPath,
+  supportedNode(),
   ['--import', 'tsx', '--import', new URL('../test/support/messages.ts', import.meta.url).href, '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );

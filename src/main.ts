@@ -11,8 +11,21 @@ import { buildSite, configFragments, subscriberIndex } from './site.js';
 import { clientAssets } from './web/bundle.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+/** Fedify 2 needs Node 22+; `npm start` runs the registry's Node 24 (see scripts/node-runtime.mjs). */
+const MIN_NODE_MAJOR = 22;
+/**
+ * How long an idle kept-alive connection stays open. Node's default (5 s) closes connections that other
+ * servers still hold in their pools: PeerTube reuses them after 12–56 s and a delivery on a closed one
+ * fails with "socket hang up" (it is not retried). 70 s is longer than those pools keep them, as the
+ * reverse proxies in front of PeerTube do; the headers timeout must be longer still.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 70_000;
+const HEADERS_TIMEOUT_MS = 75_000;
 
 async function main(): Promise<void> {
+  if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
+    throw new ConfigError(`Fanfare needs Node ${MIN_NODE_MAJOR} or later, this is ${process.version}: start it with \`npm start\` (which uses the Node 24 that \`npm install\` brought) or install Node 24.`);
+  }
   // Every setting (each capability's too) is checked before the database is opened.
   const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
   const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
@@ -30,8 +43,12 @@ async function main(): Promise<void> {
   await site.scheduleRecurring();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');
+    log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind, node: process.version }, 'Fanfare is listening');
   });
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+  }
   if (!(await isSetUp(db))) log.info(`First run: open ${config.publicUrl}/setup to create the owner account and first channel.`);
 
   const maintenance = setInterval(() => {

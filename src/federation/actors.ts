@@ -1,4 +1,5 @@
-import { Endpoints, Group, Image, Person, type Federation, type Recipient } from '@fedify/fedify';
+import type { Federation } from '@fedify/fedify';
+import { Endpoints, Group, Image, Person, type Recipient } from '@fedify/vocab';
 import { AVATAR_TYPES, findChannelByHandle, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
@@ -43,14 +44,31 @@ export function keyOwnerOf(actor: LocalActor): KeyOwner {
   return actor.kind === 'owner' ? { kind: 'owner' } : { kind: 'channel', channelId: actor.channel.id };
 }
 
-/** Plain text as the HTML an actor's `summary` holds. */
-function textToHtml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  return escaped
-    .split(/\n{2,}/)
-    .filter(Boolean)
-    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
-    .join('');
+/**
+ * What Fedify's compaction cannot express and PeerTube or other software needs on a channel's Group,
+ * applied to the actor document as served:
+ * - `attributedTo` always an array: PeerTube's setValidAttributedTo (activitypub/misc.ts) turns a
+ *   non-array into `[]`, and sanitizeAndCheckActorObject (activitypub/actor.ts) refuses a Group whose
+ *   `attributedTo` is empty — then answers 403 to everything the channel signs (D1);
+ * - `summary` as the plain text/Markdown the creator wrote (PeerTube stores it as the channel's
+ *   description and shows it as Markdown; HTML would show its tags), with `source` in Markdown (D13);
+ * - FEP-0ea0 payment links (`attachment`, `rel: "payment"`): the channel's membership page.
+ */
+export function completeChannelActor(actor: Record<string, unknown>, channel: ChannelRow, urls: { base: string; owner: string }): Record<string, unknown> {
+  const attributed = actor.attributedTo;
+  const list = Array.isArray(attributed) ? attributed : attributed ? [attributed] : [];
+  const existing = Array.isArray(actor.attachment) ? actor.attachment : actor.attachment ? [actor.attachment] : [];
+  return {
+    ...actor,
+    attributedTo: list.length > 0 ? list : [urls.owner],
+    ...(channel.description ? { summary: channel.description, source: { content: channel.description, mediaType: 'text/markdown' } } : {}),
+    attachment: [...existing, ...paymentLinks(urls.base, channel.handle)],
+  };
+}
+
+/** FEP-0ea0 payment links of a channel (on its Group and its videos). */
+export function paymentLinks(base: string, handle: string): Record<string, unknown>[] {
+  return [{ type: 'Link', name: 'Membership', href: `${base}/c/${handle}/membership`, rel: 'payment', mediaType: 'text/html' }];
 }
 
 function avatarImage(base: string, avatarKey: string | null): Image | null {
@@ -74,7 +92,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       const common = {
         id: ctx.getActorUri(identifier),
         inbox: ctx.getInboxUri(identifier),
-        outbox: ctx.getOutboxUri(identifier),
+        outbox: new URL(`${base}/ap/${identifier}/outbox`),
         followers: ctx.getFollowersUri(identifier),
         endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
         publicKey: keys[0]?.cryptographicKey ?? null,
@@ -90,7 +108,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
         ...common,
         preferredUsername: ch.handle,
         name: ch.name,
-        summary: ch.description ? textToHtml(ch.description) : null,
+        summary: ch.description || null,
         icon: avatarImage(base, ch.avatar_key),
         url: new URL(`${base}/c/${ch.handle}`),
         attribution: ctx.getActorUri(OWNER_IDENTIFIER),
@@ -124,8 +142,6 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       return actor?.kind === 'channel' ? q.countFollowers(deps.db, actor.channel.id) : 0;
     });
 
-  // Videos are delivered by our own outbox (outbox.ts), not listed here; an empty outbox is valid.
-  federation.setOutboxDispatcher(identifierPath('/ap/{+identifier}/outbox'), async (_ctx, identifier) =>
-    (await findLocalActor(deps.db, identifier)) ? { items: [] } : null,
-  );
+  // The outbox (a paged list of the channel's Create activities) is served by routes.ts: Fedify 2's
+  // outbox route cannot hold an identifier with a slash.
 }

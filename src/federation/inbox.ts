@@ -12,16 +12,16 @@ import {
   Undo,
   Update,
   Video,
-  type DocumentLoader,
-  type Federation,
-  type InboxContext,
-} from '@fedify/fedify';
+} from '@fedify/vocab';
+import type { InboxContext, Federation } from '@fedify/fedify';
+import type { DocumentLoader } from '@fedify/vocab-runtime';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
 import { findVideoByShortId, isListed, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
+import { deliverTo } from './outbox.js';
 import * as q from './queries.js';
 
 type Ctx = InboxContext<void>;
@@ -114,9 +114,16 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
       });
       if (added) await deps.events.publish(tx, 'follower.added', { channelId: target.channel.id, follower: follower.id!.href, kind: 'remote' });
     });
-    const me = ctx.getActorUri(target.identifier);
-    const acceptId = new URL(`${me.href}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`);
-    await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({ id: acceptId, actor: me, object: follow }));
+    // Accepted through our own delivery queue: Fanfare's User-Agent, the address guard, refusals recorded.
+    const me = ctx.getActorUri(target.identifier).href;
+    const accept = {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${me}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`,
+      type: 'Accept',
+      actor: me,
+      object: { id: follow.id!.href, type: 'Follow', actor: follower.id!.href, object: me },
+    };
+    await deliverTo(deps, db, target.channel.id, [follower.inboxId!.href], accept);
   }
 
   async function onUndo(ctx: Ctx, undo: Undo) {

@@ -11,6 +11,7 @@ import { defineCapability } from '../core/module.js';
 import { federationConfig } from './config.js';
 import { federationServices, type FederationServices } from './federation.js';
 import { federationJobHandlersFor, RECONCILE_JOB } from './jobs.js';
+import { RESEND_FOLLOWS_JOB } from './follow.js';
 import { en, fr } from './messages.js';
 import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
@@ -47,7 +48,11 @@ export const federationCapability = defineCapability({
     { area: 'studio', path: '/studio', build: (ctx) => federationStudioRoutes(ctx.deps, ctx.services.federation) },
   ],
   jobs: (ctx) => federationJobHandlersFor(ctx.deps, ctx.services.federation),
-  recurring: [{ type: RECONCILE_JOB, everySeconds: (ctx) => ctx.services.federation.settings.reconcileIntervalMs / 1000 }],
+  recurring: [
+    { type: RECONCILE_JOB, everySeconds: (ctx) => ctx.services.federation.settings.reconcileIntervalMs / 1000 },
+    // Follows still pending are asked again (PeerTube delivers an Accept once).
+    { type: RESEND_FOLLOWS_JOB, everySeconds: () => 3600 },
+  ],
   subscriptions: {
     'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
     'video.deleted': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),

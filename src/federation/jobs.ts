@@ -5,6 +5,7 @@ import { FEDIFY_JOB } from './message-queue.js';
 import { deliverHandler, DELIVER_JOB, syncVideo, videoSyncHandler, VIDEO_SYNC_JOB } from './outbox.js';
 import * as q from './queries.js';
 import { deliverToActorHandler, DELIVER_TO_ACTOR_JOB } from './recommend.js';
+import { resendPendingFollowsHandler, RESEND_FOLLOWS_JOB } from './follow.js';
 
 /** The safety net: finds videos whose federated state is stale (a missed hook, a scheduled publication). */
 export const RECONCILE_JOB = 'federation.reconcile';
@@ -64,5 +65,6 @@ export function federationJobHandlersFor(deps: AppDeps, fed: FederationServices)
     [DELIVER_TO_ACTOR_JOB]: deliverToActorHandler(deps, fed),
     [VIDEO_SYNC_JOB]: videoSyncHandler(deps, fed),
     [RECONCILE_JOB]: reconcileHandler(deps, fed),
+    [RESEND_FOLLOWS_JOB]: resendPendingFollowsHandler(deps, fed),
   };
 }

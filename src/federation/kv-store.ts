@@ -1,4 +1,4 @@
-import type { KvKey, KvStore, KvStoreSetOptions } from '@fedify/fedify';
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
 import type { Clock } from '../core/clock.js';
 import type { Queryable } from '../core/db/index.js';
 
@@ -42,6 +42,19 @@ export function createDbKvStore(options: CreateDbKvStoreOptions): KvStore & { pr
     },
     async delete(key: KvKey): Promise<void> {
       await db.query('DELETE FROM federation_kv WHERE key = $1', [keyText(key)]);
+    },
+    /** Entries whose key starts with `prefix` (all of them without one), expired ones left out. */
+    async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
+      const all = !prefix || prefix.length === 0;
+      const exact = all ? '' : keyText(prefix);
+      // Keys are JSON arrays: a longer key with this prefix starts with the prefix's text minus its `]`, then a comma.
+      const start = all ? '' : `${exact.slice(0, -1)},`;
+      const rows = await db.query<{ key: string; value: unknown }>(
+        `SELECT key, value FROM federation_kv
+         WHERE ($1 OR key = $2 OR left(key, length($3)) = $3) AND (expires_at IS NULL OR expires_at > $4) ORDER BY key`,
+        [all, exact, start, clock.now()],
+      );
+      for (const row of rows) yield { key: JSON.parse(row.key) as KvKey, value: row.value };
     },
     /** Removes expired entries; returns how many. Called by the reconcile job. */
     async prune(): Promise<number> {

@@ -66,7 +66,7 @@ export function createJobMessageQueue(options: CreateJobMessageQueueOptions): Jo
       return handler !== undefined;
     },
     enqueue: enqueueOne,
-    async enqueueMany(messages: unknown[], enqueueOptions?: MessageQueueEnqueueOptions): Promise<void> {
+    async enqueueMany(messages: readonly unknown[], enqueueOptions?: MessageQueueEnqueueOptions): Promise<void> {
       for (const message of messages) await enqueueOne(message, enqueueOptions);
     },
     listen(listener: Handler, listenOptions?: MessageQueueListenOptions): Promise<void> {

@@ -1,4 +1,4 @@
-import { parseSemVer, type Federation } from '@fedify/fedify';
+import type { Federation } from '@fedify/fedify';
 import { countChannels } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { countListedVideos } from '../videos/index.js';
@@ -14,7 +14,7 @@ export function registerNodeInfo(federation: Federation<void>, deps: AppDeps): v
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
     const counts = { channels: await countChannels(deps.db), videos: await countListedVideos(deps.db, deps.clock.now()) };
     return {
-      software: { name: 'fanfare', version: parseSemVer(SOFTWARE_VERSION) },
+      software: { name: 'fanfare', version: SOFTWARE_VERSION },
       protocols: ['activitypub'],
       openRegistrations: false,
       usage: { users: { total: counts.channels }, localPosts: counts.videos, localComments: 0 },

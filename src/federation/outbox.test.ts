@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { getDocumentLoader, verifyRequest, type DocumentLoader } from '@fedify/fedify';
+import { verifyRequest } from '@fedify/fedify';
+import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
 import { RECONCILE_JOB } from './jobs.js';
 import { DELIVER_JOB, syncVideo, VIDEO_SYNC_JOB } from './outbox.js';
 import { startRemoteServer, type RemoteServer } from '../../test/fakes/fediverse-server.js';

@@ -29,7 +29,8 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 40);
 }
 
-function urlsFor(fed: FederationServices, base: string, handle: string): VideoObjectUrls {
+/** Where a channel's video objects point: its Group, its followers, the owner's Person. */
+export function videoObjectUrls(fed: FederationServices, base: string, handle: string): VideoObjectUrls {
   const ctx = fed.context();
   const identifier = channelIdentifier(handle);
   return {
@@ -44,13 +45,28 @@ async function channelHandle(db: Queryable, channelId: string): Promise<string |
   return (await findChannelById(db, channelId))?.handle;
 }
 
-/** Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new. */
-export async function deliverTo(deps: AppDeps, tx: Queryable, channelId: string, inboxes: string[], activity: Record<string, unknown>): Promise<number> {
+/** Who signs a delivery: the channel's Group (default) or the site owner's Person. */
+export type DeliverySigner = 'channel' | 'owner';
+
+/**
+ * Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new.
+ * `channelId` is the channel the activity is about (its refusals are shown on its pages); `as` says whose
+ * key signs it: the channel's, or the owner's for what PeerTube accepts only from an account (Follow, Delete).
+ */
+export async function deliverTo(
+  deps: AppDeps,
+  tx: Queryable,
+  channelId: string,
+  inboxes: string[],
+  activity: Record<string, unknown>,
+  options: { as?: DeliverySigner; /** Makes a repeated call send again (e.g. a time): part of the dedupe key. */ again?: string } = {},
+): Promise<number> {
   const id = String(activity.id);
+  const as = options.as ?? 'channel';
   for (const inbox of inboxes) {
     await enqueue(
       tx,
-      { type: DELIVER_JOB, payload: { channelId, inbox, activity }, maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `fed-deliver:${sha(`${id} ${inbox}`)}` },
+      { type: DELIVER_JOB, payload: { channelId, inbox, activity, as }, maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `fed-deliver:${sha(`${id} ${inbox} ${options.again ?? ''}`)}` },
       deps.clock,
     );
   }
@@ -89,7 +105,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     if (outcome === 'deleted') {
       const handle = video?.channel_handle ?? (await channelHandle(tx, state!.channel_id));
       if (!handle) return 'unchanged';
-      const urls = urlsFor(fed, base, handle);
+      const urls = videoObjectUrls(fed, base, handle);
       const objectUri = videoObjectUri(base, state!.short_id);
       // One Delete per published version: its id (and so its delivery jobs) is unique to that version.
       const activity = videoActivity('Delete', `${objectUri}#delete-${state!.version.getTime()}`, urls, videoTombstone(objectUri, now), now);
@@ -100,7 +116,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
       return outcome;
     }
     const v = video!;
-    const urls = urlsFor(fed, base, v.channel_handle);
+    const urls = videoObjectUrls(fed, base, v.channel_handle);
     const object = buildVideoObject(v, await listCaptions(tx, v.id), urls);
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
@@ -135,21 +151,22 @@ const deliverPayload = z.object({
   channelId: z.uuid(),
   inbox: z.url().max(2000),
   activity: z.record(z.string(), z.unknown()),
+  as: z.enum(['channel', 'owner']).default('channel'),
 });
 
 /**
  * The `federation.deliver` job: POSTs one activity to one inbox, signed (HTTP Signatures, RSA) by the
- * channel, within a time limit, so a dead server costs one attempt's timeout and then waits its backoff.
+ * channel or the owner (`as`), with Fanfare's User-Agent, through the address guard (remote-fetch.ts), within a time limit, so a dead server costs one attempt's timeout and then waits its backoff.
  * A 4xx answer (other than 408 and 429) is final; anything else is retried.
  */
 export function deliverHandler(deps: AppDeps, fed: FederationServices): JobHandler {
   return async ({ job }) => {
     const payload = deliverPayload.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid payload for federation.deliver');
-    const { channelId, inbox, activity } = payload.data;
+    const { channelId, inbox, activity, as } = payload.data;
     const handle = await channelHandle(deps.db, channelId);
     if (!handle) throw new PermanentJobError('the channel no longer exists');
-    const keys = await fed.context().getActorKeyPairs(channelIdentifier(handle));
+    const keys = await fed.context().getActorKeyPairs(as === 'owner' ? OWNER_IDENTIFIER : channelIdentifier(handle));
     const rsa = keys.find((k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5');
     if (!rsa) throw new PermanentJobError('the channel has no RSA key');
     const { response } = await limitedFetch(

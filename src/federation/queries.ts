@@ -113,6 +113,14 @@ export async function deleteFollowing(db: Queryable, where: { channelId?: string
   return rows.length;
 }
 
+/** Follows still waiting for their Accept, asked before `before`. */
+export async function pendingFollowingBefore(db: Queryable, before: Date, limit = 500): Promise<FollowingRow[]> {
+  return db.query<FollowingRow>(
+    `SELECT ${FOLLOWING_COLUMNS} FROM federation_following WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+    [before, limit],
+  );
+}
+
 /** True when some local channel follows (or asked to follow) this actor. */
 export async function isFollowedLocally(db: Queryable, actorUri: string): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM federation_following WHERE actor_uri = $1 LIMIT 1', [actorUri]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isActor } from '@fedify/fedify';
+import { isActor } from '@fedify/vocab';
 import { z } from 'zod';
 import { findChannelById } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
@@ -8,6 +8,7 @@ import type { RecommendationHooks, RecommendationRow } from './recommendations/i
 import { channelIdentifier } from './actors.js';
 import { federationServices, type FederationServices } from './federation.js';
 import { deliverTo } from './outbox.js';
+import { lookUpRemoteObject, RemoteFetchError } from './remote-fetch.js';
 import * as q from './queries.js';
 import { AS_PUBLIC } from './video-object.js';
 
@@ -116,9 +117,12 @@ export function deliverToActorHandler(deps: AppDeps, fed: FederationServices): J
     const { channelId, actor, activity } = payload.data;
     const handle = await channelHandle(deps, channelId);
     if (!handle) throw new PermanentJobError('the channel no longer exists');
-    const ctx = fed.context();
-    const documentLoader = await ctx.getDocumentLoader({ identifier: channelIdentifier(handle) });
-    const found = await ctx.lookupObject(actor, { documentLoader, contextLoader: documentLoader });
+    const documentLoader = await fed.context().getDocumentLoader({ identifier: channelIdentifier(handle) });
+    // Through Fanfare's guard: the actor comes from a remote object and may name any address.
+    const found = await lookUpRemoteObject(actor, { limits: fed.limits, documentLoader }).catch((error: unknown) => {
+      if (error instanceof RemoteFetchError && error.reason === 'private_address') throw new PermanentJobError(`${actor}: ${error.message}`);
+      throw error;
+    });
     if (!isActor(found) || !found.id || !found.inboxId) throw new PermanentJobError(`${actor} is not an actor with an inbox`);
     if (found.id.href !== actor) throw new PermanentJobError(`${actor} answered as another actor`);
     const inbox = (found.endpoints?.sharedInbox ?? found.inboxId).href;

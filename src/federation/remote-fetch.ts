@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { FetchError, getDocumentLoader, signRequest, type DocumentLoader, type RemoteDocument } from '@fedify/fedify';
+import { signRequest } from '@fedify/fedify';
+import { Object as APObject } from '@fedify/vocab';
+import { FetchError, getDocumentLoader, preloadedContexts, type DocumentLoader, type RemoteDocument } from '@fedify/vocab-runtime';
 import { readBodyUpTo } from '../core/http/read-limited.js';
 
 /** Limits on every request this site makes to another server. */
@@ -12,10 +14,15 @@ export interface RemoteFetchLimits {
   /** Largest body read; a longer one is refused. */
   maxBytes: number;
   userAgent: string;
+  /**
+   * Replaces the address check of each hop (default: {@link assertFetchableUrl} with
+   * `allowPrivateAddress`). Tests use it to let one loopback server through and judge its redirects.
+   */
+  guard?: (url: string) => Promise<unknown>;
 }
 
 /** Defaults: a remote document is small and quick, or it is not worth waiting for. */
-export const DEFAULT_FETCH_LIMITS: Omit<RemoteFetchLimits, 'allowPrivateAddress' | 'userAgent'> = {
+export const DEFAULT_FETCH_LIMITS: Omit<RemoteFetchLimits, 'allowPrivateAddress' | 'userAgent' | 'guard'> = {
   timeoutMs: 10_000,
   maxBytes: 1024 * 1024,
 };
@@ -45,24 +52,60 @@ for (const [net, prefix] of [
   ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  // No ::ffff:0:0/96 here: BlockList matches IPv4 addresses against it, so it would refuse them all.
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7],
-  ['fe80::', 10], ['ff00::', 8],
+  // IPv6 forms that carry an IPv4 address (mapped, translated, 6to4) are decoded first (embeddedIPv4);
+  // no ::ffff:0:0/96 here: BlockList matches IPv4 addresses against it, so it would refuse them all.
+  ['::', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32],
+  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
 
-/** True for an IP address on the public internet. */
-export function isPublicAddress(address: string): boolean {
-  // IPv4-mapped IPv6, dotted or in hex as URLs write it ([::ffff:127.0.0.1] becomes [::ffff:7f00:1]).
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPublicAddress(mapped[1]!);
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (hex) {
-    const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
-    return isPublicAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted quad allowed), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const quad = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    if (isIP(quad[2]!) !== 4) return undefined;
+    const [a, b, c, d] = quad[2]!.split('.').map(Number) as [number, number, number, number];
+    text = `${quad[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  return groups.some(Number.isNaN) ? undefined : groups;
+}
+
+/**
+ * The IPv4 address an IPv6 address stands for, when it is one of the forms that reach an IPv4 host:
+ * IPv4-mapped (::ffff:a.b.c.d, written by URLs as [::ffff:7f00:1]), IPv4-translated (::ffff:0:a.b.c.d)
+ * and 6to4 (2002:aabb:ccdd::/48).
+ */
+function embeddedIPv4(groups: number[]): string | undefined {
+  const quad = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  if (zeros(0, 5) && groups[5] === 0xffff) return quad(groups[6]!, groups[7]!);
+  if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return quad(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return quad(groups[1]!, groups[2]!);
+  return undefined;
+}
+
+/**
+ * True for an IP address on the public internet. IPv6 addresses that stand for an IPv4 one are judged by
+ * that IPv4 address; other non-IP text is not public. (Decimal, octal and hex IPv4 forms such as
+ * `2130706433` or `0x7f.1` never get here: URL parsing turns them into dotted quads first.)
+ */
+export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return !NON_PUBLIC.check(address, 'ipv4');
+  const groups = ipv6Groups(address);
+  if (!groups) return false;
+  const v4 = embeddedIPv4(groups);
+  if (v4 !== undefined) return isPublicAddress(v4);
+  return !NON_PUBLIC.check(address, 'ipv6');
 }
 
 /**
@@ -116,7 +159,7 @@ export async function limitedFetch(
   let current = url;
   try {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      await assertFetchableUrl(current, limits.allowPrivateAddress);
+      await (limits.guard ? limits.guard(current) : assertFetchableUrl(current, limits.allowPrivateAddress));
       let request = new Request(current, {
         method: init.method ?? 'GET',
         headers: { 'user-agent': limits.userAgent, ...init.headers },
@@ -164,18 +207,6 @@ function alternateFromHtml(html: string, base: string): string | undefined {
   return undefined;
 }
 
-/** JSON-LD contexts Fedify ships with; they are never fetched. */
-const PRELOADED_CONTEXTS = new Set([
-  'https://www.w3.org/ns/activitystreams',
-  'https://w3id.org/security/v1',
-  'https://w3id.org/security/data-integrity/v1',
-  'https://www.w3.org/ns/did/v1',
-  'https://w3id.org/security/multikey/v1',
-  'https://w3id.org/identity/v1',
-  'https://purl.archive.org/socialweb/webfinger',
-  'http://schema.org/',
-  'https://gotosocial.org/ns',
-]);
 const preloaded = getDocumentLoader({ allowPrivateAddress: false });
 
 /**
@@ -185,7 +216,8 @@ const preloaded = getDocumentLoader({ allowPrivateAddress: false });
  */
 export function createDocumentLoader(limits: RemoteFetchLimits, sign?: (request: Request) => Promise<Request>): DocumentLoader {
   async function load(url: string, alternates = 1): Promise<RemoteDocument> {
-    if (PRELOADED_CONTEXTS.has(url)) return preloaded(url);
+    // JSON-LD contexts Fedify ships with are never fetched.
+    if (Object.hasOwn(preloadedContexts, url)) return preloaded(url);
     const headers = { accept: 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"' };
     const { response, body, url: finalUrl } = await limitedFetch(url, { headers }, limits, sign);
     if (!response.ok) throw new RemoteFetchError(finalUrl, 'http_status', `HTTP ${response.status}`, response.status);
@@ -208,4 +240,82 @@ export function createDocumentLoader(limits: RemoteFetchLimits, sign?: (request:
 /** An authenticated loader: each request is signed with the actor's RSA key (`keyId` names it). */
 export function createAuthenticatedDocumentLoader(limits: RemoteFetchLimits, identity: { keyId: URL; privateKey: CryptoKey }): DocumentLoader {
   return createDocumentLoader(limits, (request) => signRequest(request, identity.privateKey, identity.keyId));
+}
+
+/** What a WebFinger answer may hold: the links we read. */
+interface WebFingerAnswer {
+  links?: { rel?: string; type?: string; href?: string }[];
+}
+
+const SELF_TYPES = /^application\/(activity\+json|ld\+json;\s*profile="https:\/\/www\.w3\.org\/ns\/activitystreams")$/;
+
+/**
+ * Asks `host` by WebFinger for the ActivityPub id of `resource` (`acct:user@host`, or a URL), through
+ * {@link limitedFetch}: every hop vetted, redirects followed only through the guard. https, and plain http
+ * only where private addresses are allowed (several local test instances).
+ */
+async function webFingerSelf(resource: string, host: string, limits: RemoteFetchLimits): Promise<string | undefined> {
+  const schemes = limits.allowPrivateAddress ? ['https', 'http'] : ['https'];
+  for (const scheme of schemes) {
+    const url = `${scheme}://${host}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`;
+    let answer: WebFingerAnswer;
+    try {
+      const { response, body } = await limitedFetch(url, { headers: { accept: 'application/jrd+json, application/json' } }, limits);
+      if (!response.ok) continue;
+      answer = JSON.parse(new TextDecoder().decode(body)) as WebFingerAnswer;
+    } catch (error) {
+      if (error instanceof RemoteFetchError && error.reason === 'private_address') throw error;
+      continue;
+    }
+    const self = answer.links?.find((l) => l.rel === 'self' && typeof l.href === 'string' && SELF_TYPES.test(l.type ?? ''));
+    if (self?.href) return self.href;
+  }
+  return undefined;
+}
+
+/**
+ * Looks up a remote ActivityPub object by URL or `@user@host` handle with Fanfare's own guard on every
+ * request — never Fedify's `lookupObject`, whose WebFinger step makes requests of its own that no guard
+ * of ours sees. A URL is loaded with `documentLoader` (which must be one of ours); when that fails or is
+ * not JSON, the URL's host is asked by WebFinger. An object whose id is on another origin than the
+ * document that carried it is refused. Returns null when nothing usable was found; throws a
+ * RemoteFetchError when an address was refused.
+ */
+export async function lookUpRemoteObject(
+  target: string,
+  options: { limits: RemoteFetchLimits; documentLoader: DocumentLoader; contextLoader?: DocumentLoader },
+): Promise<APObject | null> {
+  const { limits, documentLoader } = options;
+  let document: RemoteDocument | undefined;
+  const handle = /^@?([^@\s/]+)@([^@\s/]+)$/.exec(target);
+  if (handle) {
+    const host = new URL(`https://${handle[2]!}`).host;
+    // The host's address is vetted before anything is sent to it, as every hop afterwards.
+    await (limits.guard ? limits.guard(`https://${host}/`) : assertFetchableUrl(`https://${host}/`, limits.allowPrivateAddress));
+    const self = await webFingerSelf(`acct:${handle[1]!}@${host}`, host, limits);
+    if (!self) return null;
+    document = await documentLoader(self);
+  } else {
+    const url = await (limits.guard ? limits.guard(target).then(() => new URL(target)) : assertFetchableUrl(target, limits.allowPrivateAddress));
+    try {
+      document = await documentLoader(url.href);
+    } catch (error) {
+      if (error instanceof RemoteFetchError && error.reason === 'private_address') throw error;
+      const self = await webFingerSelf(url.href, url.host, limits);
+      if (!self) return null;
+      document = await documentLoader(self);
+    }
+  }
+  let object: APObject;
+  try {
+    object = await APObject.fromJsonLd(document.document, {
+      documentLoader,
+      contextLoader: options.contextLoader ?? documentLoader,
+      baseUrl: new URL(document.documentUrl),
+    });
+  } catch {
+    return null;
+  }
+  if (object.id && object.id.origin !== new URL(document.documentUrl).origin) return null;
+  return object;
 }

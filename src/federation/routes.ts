@@ -1,16 +1,20 @@
 import { Hono, type Next } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { findVideoByShortId, isListed, listCaptions } from '../videos/index.js';
-import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
+import { findVideoByShortId, isListed, listCaptions, listPublicVideos } from '../videos/index.js';
+import { findChannelByHandle } from '../channels/index.js';
+import { completeChannelActor, findLocalActor, handleOfIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { checkActivityOrigins } from './origin-check.js';
 import * as q from './queries.js';
-import { buildVideoObject, chaptersDocument, countCollection, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
+import { videoObjectUrls } from './outbox.js';
+import { buildVideoObject, chaptersDocument, countCollection, videoActivity, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
 import { readBodyUpTo } from '../core/http/read-limited.js';
 
 /** Largest activity the inboxes accept; a PeerTube video with many renditions is about 25 KB. */
 export const MAX_INBOX_BYTES = 512 * 1024;
+/** Create activities per outbox page. */
+const OUTBOX_PAGE_SIZE = 20;
 
 
 const AP_TYPES = /application\/(activity\+json|ld\+json)/i;
@@ -53,8 +57,21 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
       },
     });
     if (fallthrough) return next();
-    return response;
+    return completeActorResponse(request, response);
   };
+
+  /** A channel's Group as served by Fedify, completed with what its compaction cannot say (completeChannelActor). */
+  async function completeActorResponse(request: Request, response: Response): Promise<Response> {
+    const handle = request.method === 'GET' ? handleOfIdentifier(new URL(request.url).pathname.replace(/^\/ap\//, '')) : undefined;
+    if (!handle || response.status !== 200 || !/json/.test(response.headers.get('content-type') ?? '')) return response;
+    const channel = await findChannelByHandle(deps.db, handle);
+    if (!channel) return response;
+    const actor = (await response.json()) as Record<string, unknown>;
+    const completed = completeChannelActor(actor, channel, { base, owner: fed.context().getActorUri(OWNER_IDENTIFIER).href });
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(JSON.stringify(completed), { status: 200, headers });
+  }
 
   app.get('/ap/videos/:shortId', async (c, next) => {
     const shortId = c.req.param('shortId');
@@ -63,14 +80,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
     if (video && isListed(video, deps.clock.now())) {
-      const ctx = fed.context();
-      const identifier = channelIdentifier(video.channel_handle);
-      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), {
-        base,
-        channelActor: ctx.getActorUri(identifier).href,
-        channelFollowers: ctx.getFollowersUri(identifier).href,
-        ownerActor: ctx.getActorUri(OWNER_IDENTIFIER).href,
-      });
+      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), videoObjectUrls(fed, base, video.channel_handle));
       return json(videoDocument(object));
     }
     // Said to followers to be gone: 410 with a tombstone, as Mastodon expects; otherwise not ours.
@@ -96,6 +106,43 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
       body = countCollection(id, part === 'likes' ? counts.likes : counts.shares);
     }
     return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+  });
+
+  // The outbox: a channel's listed videos as the Create activities followers got, newest first, paged
+  // (PeerTube crawls it right after a follow to backfill). The owner's Person publishes nothing itself.
+  app.get('/ap/:kind{c|a}/:name/outbox', async (c, next) => {
+    const identifier = `${c.req.param('kind')}/${c.req.param('name')}`;
+    const actor = await findLocalActor(deps.db, identifier);
+    if (!actor) return next();
+    const id = `${base}/ap/${identifier}/outbox`;
+    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+    const now = deps.clock.now();
+    if (actor.kind === 'owner') return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: 0, orderedItems: [] });
+    const pageParam = c.req.query('page');
+    const { total } = await listPublicVideos(deps.db, actor.channel.id, now, 0, 0);
+    const pages = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));
+    if (pageParam === undefined) {
+      return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: total, first: `${id}?page=1`, last: `${id}?page=${pages}` });
+    }
+    const page = Number(pageParam);
+    if (!Number.isSafeInteger(page) || page < 1 || page > 100_000) return refused(400, 'invalid_page', 'page must be a positive integer.');
+    const { rows } = await listPublicVideos(deps.db, actor.channel.id, now, OUTBOX_PAGE_SIZE, (page - 1) * OUTBOX_PAGE_SIZE);
+    const urls = videoObjectUrls(fed, base, actor.channel.handle);
+    const items = [];
+    for (const video of rows) {
+      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls);
+      items.push(videoActivity('Create', `${object.id as string}#create-${video.updated_at.getTime()}`, urls, object, video.publish_at ?? video.created_at));
+    }
+    return json({
+      '@context': VIDEO_JSONLD_CONTEXT,
+      id: `${id}?page=${page}`,
+      type: 'OrderedCollectionPage',
+      partOf: id,
+      totalItems: total,
+      ...(page > 1 ? { prev: `${id}?page=${page - 1}` } : {}),
+      ...(page < pages ? { next: `${id}?page=${page + 1}` } : {}),
+      orderedItems: items.map(({ '@context': _context, ...activity }) => activity),
+    });
   });
 
   // Content negotiation: ActivityPub clients asking for a channel or watch page get its object.

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Video, getDocumentLoader } from '@fedify/fedify';
+import { Video } from '@fedify/vocab';
+import { getDocumentLoader } from '@fedify/vocab-runtime';
 import type { VideoWithChannel } from '../videos/queries.js';
 import { buildVideoObject, isoDuration, PEERTUBE_VIDEO_CONTEXT, videoActivity, videoDocument } from './video-object.js';
 

@@ -1,7 +1,9 @@
 // A simulated remote fediverse server for tests: actors with real keys, documents served as
 // ActivityPub, and inboxes that record what they receive.
 import { createServer, type Server } from 'node:http';
-import { CryptographicKey, Endpoints, generateCryptoKeyPair, getDocumentLoader, Person, signRequest } from '@fedify/fedify';
+import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
+import { CryptographicKey, Endpoints, Person } from '@fedify/vocab';
+import { getDocumentLoader } from '@fedify/vocab-runtime';
 
 /** What a simulated remote inbox received. */
 export interface Delivery {

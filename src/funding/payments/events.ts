@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
-import { money } from '../money.js';
+import { money, type Money } from '../money.js';
 import { recordDispute, recordDisputeResolved, recordRefund, recordSplitPayment, type PaymentShare } from '../ledger/index.js';
 import type { PaymentEvent } from '../providers/index.js';
 import * as q from './queries.js';
@@ -143,6 +143,21 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       await handlers.methodSaved?.(tx, payment, event);
       return undefined;
   }
+}
+
+/**
+ * Applies a synchronous off-session charge result (`chargeSaved` said succeeded) like its webhook would:
+ * the webhook, when it comes, changes nothing. Renewals and fan-budget charges use it.
+ */
+export async function applyChargeResult(
+  deps: AppDeps,
+  purposes: PurposeRegistry,
+  charge: { paymentId: string; provider: PaymentEvent['provider']; livemode: boolean; providerRef: string; charged: Money; fee: number | undefined },
+): Promise<void> {
+  const { paymentId, provider, livemode, providerRef, charged, fee } = charge;
+  await applyPaymentEvents(deps, purposes, [
+    { provider, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount: charged.amount, currency: charged.currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode },
+  ]);
 }
 
 /** An event that arrived before the one it depends on; the provider's retry will apply it. */

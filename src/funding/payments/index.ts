@@ -14,8 +14,10 @@ import { en, fr } from './messages.js';
 import { testWebhookJob, webhookRoutes } from './routes.js';
 import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
-export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
-export type { PaymentPurpose } from './queries.js';
+export { applyChargeResult, applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
+export type { PaymentPurpose, PaymentRow } from './queries.js';
+/** Payment rows, for the funding models that start charges themselves (renewals, the fan budget). */
+export { findPayment, insertPayment, setStatus as setPaymentStatus } from './queries.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 declare module '../../core/module.js' {

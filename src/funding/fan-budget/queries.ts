@@ -296,3 +296,34 @@ export async function monthReport(q: Queryable, month: MonthKey, checks: { ledge
     ...checks,
   };
 }
+
+// ---- the fan's history and the Studio ----
+
+export async function chargesOfFan(q: Queryable, userId: string): Promise<{ month: MonthKey; amount: number; currency: string; status: ChargeStatus }[]> {
+  return q.query(`SELECT month, amount::int AS amount, currency, status FROM fan_budget_charges WHERE user_id = $1 ORDER BY month DESC LIMIT 24`, [userId]);
+}
+
+/** This month's supporters of a channel's items: how many, and the names of those who allow it. */
+export async function supportersOf(q: Queryable, channelId: string, month: MonthKey): Promise<{ title: string; supporters: number; names: string[] }[]> {
+  const rows = await q.query<{ title: string; supporters: number; names: string[] | null }>(
+    `SELECT coalesce(v.title, c.name) AS title, count(*)::int AS supporters,
+            array_remove(array_agg(CASE WHEN b.show_name THEN u.display_name END ORDER BY u.display_name), NULL) AS names
+       FROM fan_budget_clicks k JOIN channels c ON c.id = k.channel_id LEFT JOIN videos v ON v.id = k.video_id
+       JOIN users u ON u.id = k.user_id LEFT JOIN fan_budgets b ON b.user_id = k.user_id
+      WHERE k.channel_id = $1 AND k.month = $2
+      GROUP BY k.video_id, v.title, c.name ORDER BY count(*) DESC, 1`,
+    [channelId, month],
+  );
+  return rows.map((r) => ({ ...r, names: r.names ?? [] }));
+}
+
+/** A channel's fan-budget income by month and item (paid charges), for its statement. */
+export async function incomeByItem(q: Queryable, channelId: string): Promise<{ month: MonthKey; title: string; video_id: string | null; currency: string; gross: number; net: number }[]> {
+  return q.query(
+    `SELECT c.month, i.title, i.video_id, c.currency, sum(i.gross)::bigint::int AS gross, sum(i.net)::bigint::int AS net
+       FROM fan_budget_charge_items i JOIN fan_budget_charges c ON c.id = i.charge_id
+      WHERE i.channel_id = $1 AND c.status IN ('succeeded', 'refunded')
+      GROUP BY c.month, i.video_id, i.title, c.currency ORDER BY c.month DESC, sum(i.net) DESC, i.title`,
+    [channelId],
+  );
+}

@@ -83,6 +83,7 @@ export function BudgetPage({ env, config, preview, history, state = {}, notice }
           {t('fan_budget.amount_other')}
           <input name="other" inputmode="decimal" maxlength={20} value={state.values?.['other'] ?? (budget && !config.choices.includes(budget.amount) ? formatMoneyInput(money(budget.amount, config.currency), locale) : '')} aria-invalid={state.errors?.['other'] ? 'true' : undefined} />
           <span class="hint">{t('fan_budget.amount_hint', { minimum: fmt(config.minimum) })}</span>
+          {state.errors?.['other'] && <span class="field-error">{t(state.errors['other'])}</span>}
         </label>
         <label class="choice">
           <input type="checkbox" name="show_name" checked={budget?.show_name ?? false} /> {t('fan_budget.show_name')}

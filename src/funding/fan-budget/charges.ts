@@ -28,7 +28,7 @@ export interface ChargeContext {
  * the attempt, so a run killed anywhere and run again gets the first answer back and never charges twice;
  * the payment row is written (and linked) before the provider is asked.
  */
-export async function attemptCharge(c: ChargeContext, charge: q.ChargeRow, attempt: number): Promise<q.ChargeStatus> {
+export async function attemptCharge(c: ChargeContext, charge: q.ChargeRow, attempt: number, answered?: (chargeId: string) => void | Promise<void>): Promise<q.ChargeStatus> {
   const { deps, services } = c;
   const budget = charge.user_id ? await q.findBudget(deps.db, charge.user_id) : undefined;
   const provider = budget?.provider ? services.get(budget.provider) : undefined;
@@ -55,6 +55,7 @@ export async function attemptCharge(c: ChargeContext, charge: q.ChargeRow, attem
     idempotencyKey: key,
     metadata: { paymentId, purpose: 'fan_budget', chargeId: charge.id },
   });
+  await answered?.(charge.id);
   if (result.status === 'succeeded') {
     await applyChargeResult(deps, c.purposes, { paymentId, provider: provider.id, livemode: provider.livemode, providerRef: result.providerRef, charged, fee: result.fee });
     return 'succeeded';

@@ -16,6 +16,7 @@ import { CLOSE_CHECK_SECONDS, CLOSE_JOB, retryJob, scheduleJob, SETTLE_JOB, sett
 export { fanBudgetConfig, type FanBudgetConfig } from './config.js';
 export { isMonthKey, lastClosedMonth, monthEnd, monthOf, monthStart, type MonthKey } from './months.js';
 export type { MonthReport } from './queries.js';
+export { formatReport } from './report.js';
 export { MonthNotClosedError, settleMonth, SETTLE_JOB, type SettleHooks } from './settle.js';
 
 /** What settling needs, built from a site's context (the CLI and tests settle through it). */

@@ -28,6 +28,8 @@ export class MonthNotClosedError extends Error {
 export interface SettleHooks {
   /** Before a stage runs. */
   stage?(stage: q.Stage): void | Promise<void>;
+  /** When the provider has answered a charge, before the answer is recorded (the riskiest instant to die). */
+  answered?(chargeId: string): void | Promise<void>;
   /** After each charge of the charge stage is tried. */
   charged?(chargeId: string, status: q.ChargeStatus): void | Promise<void>;
 }
@@ -64,7 +66,7 @@ const STAGES: Record<Exclude<q.Stage, 'done'>, (c: ChargeContext, month: MonthKe
       const batch = await q.chargesToRun(c.deps.db, month, after, BATCH);
       if (batch.length === 0) break;
       for (const charge of batch) {
-        const status = await attemptCharge(c, charge, charge.status === 'planned' ? 0 : charge.attempts - 1);
+        const status = await attemptCharge(c, charge, charge.status === 'planned' ? 0 : charge.attempts - 1, hooks.answered);
         await hooks.charged?.(charge.id, status);
         after = charge.id;
       }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../../test/support/harness.js';
+import type { TestClient } from '../../../test/support/client.js';
+import { createBudgetSite, mailText, setBudgetWithCard } from '../../../test/support/fan-budget/site.js';
+import { createManualClock, readOutbox, signUpFan, type TestSite } from '../../../test/support/harness.js';
 import { runDueJobsOnce } from '../../core/jobs/index.js';
 import { checkLedgerInvariants } from '../ledger/index.js';
 import { fanBudgetSettlement, monthEnd, settleMonth } from './index.js';
@@ -10,43 +11,18 @@ const TZ = 'Europe/Paris';
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const DAY = 86_400_000;
 
-/** The text of an e-mail from the outbox, quoted-printable undone. */
-function mailText(raw: string): string {
-  const unfolded = raw.replace(/=\r?\n/g, '');
-  return Buffer.from(unfolded.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1').toString('utf8');
-}
-
 describe('the monthly fan budget on a whole site', () => {
   let site: TestSite;
   let owner: TestClient;
   const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
-  const ids: Record<string, string> = {};
+  let ids: Record<string, string> = {};
   const settle = (month: string) => settleMonth(fanBudgetSettlement(site.site.ctx), month);
   const journalSize = async () => (await site.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_postings'))[0]!.n;
 
-  /** Sets a budget through the form and saves `card` on the test bank's setup page. */
-  async function setBudget(fan: TestClient, fields: Record<string, string>, card: string) {
-    const res = await fan.post('/account/budget', fields);
-    assert.equal(res.res.status, 303, res.html);
-    const page = new URL(res.res.headers.get('location')!).pathname;
-    assert.match((await fan.get(page)).html, /Nothing is charged now/);
-    const paid = await fan.post(page, { number: card, expiry: '12/34', cvc: '123' });
-    assert.equal(paid.res.status, 303, paid.html);
-    await runJobs();
-  }
+  const setBudget = (fan: TestClient, fields: Record<string, string>, card: string) => setBudgetWithCard(site, clock, fan, fields, card);
 
   before(async () => {
-    site = await createTestSite({ clock, env: { SITE_TIMEZONE: TZ } });
-    owner = new TestClient(site.app, { 'accept-language': 'en' });
-    await owner.post('/setup', setupFields({ channel_language: 'en' }));
-    await owner.post('/studio/channels/new', { channel_name: 'Noé joue', handle: 'noe', description: '', channel_language: 'fr' });
-    for (const row of await site.deps.db.query<{ id: string; handle: string }>('SELECT id, handle FROM channels')) ids[row.handle] = row.id;
-    for (const [shortId, handle] of [['CamilleV01', 'camille'], ['CamilleV02', 'camille'], ['NoeVideo01', 'noe']] as const) {
-      await site.deps.db.query(
-        `INSERT INTO videos (short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds) VALUES ($1, $2, $3, 'ready', 'public', $4, 10)`,
-        [shortId, ids[handle], `Video ${shortId}`, `videos/${shortId}/hls`],
-      );
-    }
+    ({ site, owner, ids } = await createBudgetSite(clock, TZ));
   });
   after(() => site.close());
 

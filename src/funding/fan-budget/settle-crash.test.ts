@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createManualClock, createTestSite, signUpFan, type TestSite } from '../../../test/support/harness.js';
+import { createBudgetSite, setBudgetWithCard } from '../../../test/support/fan-budget/site.js';
+import { createManualClock, signUpFan, type TestSite } from '../../../test/support/harness.js';
 import { urlOfTestDatabase } from '../../../test/support/jobs/helpers.js';
-import { runDueJobsOnce } from '../../core/jobs/index.js';
 import { checkLedgerInvariants } from '../ledger/index.js';
 import { fanBudgetSettlement, monthEnd, monthStart, settleMonth, type SettleHooks } from './index.js';
 
@@ -30,24 +29,8 @@ describe('the fan-budget settlement, killed at every stage', () => {
   const clock = createManualClock(new Date('2026-01-05T12:00:00Z'));
 
   before(async () => {
-    site = await createTestSite({ clock, env: { SITE_TIMEZONE: TZ } });
-    const owner = new TestClient(site.app, { 'accept-language': 'en' });
-    await owner.post('/setup', setupFields({ channel_language: 'en' }));
-    await owner.post('/studio/channels/new', { channel_name: 'Noé joue', handle: 'noe', description: '', channel_language: 'fr' });
-    for (const [shortId, handle] of [['CamilleV01', 'camille'], ['CamilleV02', 'camille'], ['NoeVideo01', 'noe']] as const) {
-      await site.deps.db.query(
-        `INSERT INTO videos (short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds) SELECT $1, id, $1, 'ready', 'public', $1, 10 FROM channels WHERE handle = $2`,
-        [shortId, handle],
-      );
-    }
-    for (const f of FANS) {
-      const fan = await signUpFan(site, f.email);
-      const res = await fan.post('/account/budget', { choice: f.choice });
-      const page = new URL(res.res.headers.get('location')!).pathname;
-      await fan.get(page);
-      await fan.post(page, { number: f.card, expiry: '12/34', cvc: '123' });
-    }
-    await runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
+    ({ site } = await createBudgetSite(clock, TZ));
+    for (const f of FANS) await setBudgetWithCard(site, clock, await signUpFan(site, f.email), { choice: f.choice }, f.card);
   });
   after(() => site.close());
 

@@ -4,12 +4,17 @@ import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { MODULES } from './modules.js';
 import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/index.js';
-import { configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
+import { buildSite, configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
+import { fanBudgetSettlement, formatReport, isMonthKey, MonthNotClosedError, settleMonth } from './funding/fan-budget/index.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
                     [--description "..."] [--language en|fr] [--password "..."]
 Creates the owner account and the first channel (what the first visit to /setup does).
-Missing values are asked for when run in a terminal.`;
+Missing values are asked for when run in a terminal.
+
+       fanfare settle --month 2026-11 [--now 2026-12-01T00:00:00Z] [--json]
+Settles (or finishes settling) the monthly fan budget of a closed month, as the scheduler does at 00:00
+on the 1st, and prints its report. --now replaces the clock (tests, replays); --json prints the report as JSON.`;
 
 async function init(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -85,10 +90,41 @@ async function init(argv: string[]): Promise<number> {
   }
 }
 
+async function settle(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { month: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const now = values.now ? new Date(values.now) : undefined;
+  if (!values.month || !isMonthKey(values.month) || (now && Number.isNaN(now.getTime()))) {
+    console.error('settle needs --month YYYY-MM (and --now, when given, an ISO date)');
+    return 2;
+  }
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES), clock: now ? { now: () => now } : undefined });
+  try {
+    const site = buildSite(deps, MODULES);
+    const report = await settleMonth(fanBudgetSettlement(site.ctx), values.month);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report.ledgerOk && report.problems.length === 0 ? 0 : 1;
+  } catch (error) {
+    if (error instanceof MonthNotClosedError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    deps.mailer.close();
+    await deps.db.close();
+  }
+}
+
 async function main(): Promise<number> {
   registerCapabilityMessages(MODULES);
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'init') return init(rest);
+  if (command === 'settle') return settle(rest);
   console.log(USAGE);
   return command ? 2 : 0;
 }

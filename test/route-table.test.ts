@@ -15,6 +15,13 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'POST /v/:shortId/support': 'fan-budget',
+  'POST /c/:handle/support': 'fan-budget',
+  'GET /account/budget': 'fan-budget',
+  'POST /account/budget': 'fan-budget',
+  'POST /account/budget/stop': 'fan-budget',
+  'POST /account/budget/undo': 'fan-budget',
+  'GET /studio/channels/:handle/fan-budget': 'fan-budget',
 };
 
 describe('the route table', () => {

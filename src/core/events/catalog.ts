@@ -15,16 +15,28 @@ export interface DomainEvents {
   'video.changed': { videoId: string; what: VideoChange };
   /** The video is gone (its row is deleted or marked deleted); subscribers withdraw what they published of it. */
   'video.deleted': { videoId: string; channelId: string };
-  /** A payment is recorded as succeeded in the ledger (once per payment, whatever the provider re-sends). */
-  'payment.succeeded': { paymentId: string; purpose: string; channelId: string };
-  /** Money of a succeeded payment went back: a refund or a dispute, recorded in the ledger. */
-  'payment.reversed': { paymentId: string; purpose: string; channelId: string; kind: 'refund' | 'dispute' };
+  /**
+   * A payment is recorded as succeeded in the ledger (once per payment, whatever the provider re-sends).
+   * `channelId` is null for a payment shared among several creators (a fan-budget charge).
+   */
+  'payment.succeeded': { paymentId: string; purpose: string; channelId: string | null };
+  /** Money of a succeeded payment went back: a refund or a dispute, recorded in the ledger (`channelId` as above). */
+  'payment.reversed': { paymentId: string; purpose: string; channelId: string | null; kind: 'refund' | 'dispute' };
   /** A membership started, renewed, changed tier, lapsed or ended. */
   'membership.changed': { membershipId: string; channelId: string; status: string };
   /** Someone started following a channel (a remote ActivityPub actor today; accounts and e-mail later). */
   'follower.added': { channelId: string; follower: string; kind: 'remote' | 'account' | 'email' };
   /** Someone stopped following a channel. */
   'follower.removed': { channelId: string; follower: string; kind: 'remote' | 'account' | 'email' };
+  /**
+   * A fan-budget month was settled (its report is written): the fans charged, and each creator's share
+   * recorded in the ledger. Published once per month, in the transaction that ends the settlement.
+   */
+  'fan-budget.settled': { month: string; charged: number; succeeded: number; unpaid: number };
+  /** A fan's budget charge for a month was paid and split among the creators they supported. */
+  'fan-budget.charge-paid': { month: string; chargeId: string; userId: string | null; channelIds: string[] };
+  /** A fan's budget charge for a month finally failed after its retries: nothing of it was credited. */
+  'fan-budget.charge-unpaid': { month: string; chargeId: string; userId: string | null };
 }
 
 /** What changed about a video, for subscribers that care (federation sends an Update for all of them). */

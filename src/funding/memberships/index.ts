@@ -6,6 +6,9 @@ import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
 
+/** The dunning shape every off-session charge follows: retried 1, 3 and 6 days after the first failure. */
+export { RETRY_AFTER_DAYS } from './periods.js';
+
 export const membershipsCapability = defineCapability({
   name: 'memberships',
   messages: { en, fr },

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/http/e
 import { enqueue } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { formatMoney, money, type Money } from '../money.js';
-import { applyPaymentEvents, type PurposeRegistry } from '../payments/events.js';
+import { applyChargeResult, type PurposeRegistry } from '../payments/events.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
@@ -132,9 +132,7 @@ export async function changeTier(deps: AppDeps, services: PaymentServices, membe
 export async function confirmCharge(deps: AppDeps, services: PaymentServices, paymentId: string, providerRef: string, charged: Money, fee: number | undefined): Promise<void> {
   const payment = await payments.findPayment(deps.db, paymentId);
   const provider = services.get(payment!.provider)!;
-  await applyPaymentEvents(deps, membershipPurposes(deps), [
-    { provider: provider.id, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount: charged.amount, currency: charged.currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode: provider.livemode },
-  ]);
+  await applyChargeResult(deps, membershipPurposes(deps), { paymentId, provider: provider.id, livemode: provider.livemode, providerRef, charged, fee });
 }
 
 /** What membership payments do when confirmed: start or extend the period, keep the card, plan the renewal. */

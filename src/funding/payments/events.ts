@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
-import { CurrencyMismatchError, money } from '../money.js';
-import { recordDispute, recordDisputeResolved, recordPayment, recordRefund, RefundExceedsPaymentError } from '../ledger/index.js';
+import { CurrencyMismatchError, money, type Money } from '../money.js';
+import { recordDispute, recordDisputeResolved, recordRefund, recordSplitPayment, RefundExceedsPaymentError, type PaymentShare } from '../ledger/index.js';
 import type { PaymentEvent } from '../providers/index.js';
 import * as q from './queries.js';
 import { NO_PURPOSE_HANDLER, scheduleUndeliverableRefund } from './refunds.js';
@@ -17,6 +17,17 @@ export interface PaymentPurposeHandlers {
   failed?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
   /** A card was kept for later renewals. */
   methodSaved?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  /**
+   * For a payment shared among several creators (the fan budget, whose payment names no channel): the
+   * creators and their weights, read inside the event's transaction. Without it the payment's channel
+   * gets it all.
+   */
+  shares?(tx: Queryable, payment: q.PaymentRow): Promise<PaymentShare[]>;
+  /**
+   * A card saved by a setup checkout, which took no payment (the fan budget's setup): there is no payment
+   * row, so the handler of the purpose named in the event's metadata receives it.
+   */
+  setupSaved?(tx: Queryable, event: PaymentEvent): Promise<void>;
   /** After commit: e-mails and the like, which must not run twice nor hold the transaction. */
   afterSucceeded?(payment: q.PaymentRow): Promise<void>;
 }
@@ -54,6 +65,11 @@ export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistr
       await deps.db.transaction(async (tx) => {
         if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
         const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
+        const setup = event.type === 'payment_method.saved' ? purposes[event.metadata['purpose'] as q.PaymentPurpose]?.setupSaved : undefined;
+        if (!payment && setup && event.metadata['setup'] === 'true') {
+          await setup(tx, event);
+          return;
+        }
         if (!payment) {
           deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
           return;
@@ -96,9 +112,10 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       if (event.amount !== payment.amount || event.currency !== payment.currency) {
         throw new PaymentEventRefusedError(`payment ${payment.id}: provider reports ${event.amount} ${event.currency}, expected ${payment.amount} ${payment.currency}`);
       }
-      const posted = await recordPayment(tx, {
+      const shares = handlers.shares ? await handlers.shares(tx, payment) : payment.channel_id ? [{ channelId: payment.channel_id, weight: 1 }] : [];
+      const posted = await recordSplitPayment(tx, {
         idempotencyKey: ledgerKey(event, 'payment'),
-        channelId: payment.channel_id,
+        shares,
         fanUserId: payment.user_id,
         source: payment.purpose,
         provider: event.provider,
@@ -111,8 +128,8 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       await q.markSucceeded(tx, payment.id, {
         providerRef: event.providerRef,
         ledgerTransactionId: posted.transactionId,
-        processorFee: posted.breakdown.processorFee.amount,
-        platformFee: posted.breakdown.platformFee.amount,
+        processorFee: posted.total.processorFee.amount,
+        platformFee: posted.total.platformFee.amount,
         livemode: event.livemode,
       });
       const updated = { ...payment, status: 'succeeded' as const, provider_ref: event.providerRef };
@@ -167,6 +184,21 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       await handlers.methodSaved?.(tx, payment, event);
       return undefined;
   }
+}
+
+/**
+ * Applies a synchronous off-session charge result (`chargeSaved` said succeeded) like its webhook would:
+ * the webhook, when it comes, changes nothing. Renewals and fan-budget charges use it.
+ */
+export async function applyChargeResult(
+  deps: AppDeps,
+  purposes: PurposeRegistry,
+  charge: { paymentId: string; provider: PaymentEvent['provider']; livemode: boolean; providerRef: string; charged: Money; fee: number | undefined },
+): Promise<void> {
+  const { paymentId, provider, livemode, providerRef, charged, fee } = charge;
+  await applyPaymentEvents(deps, purposes, [
+    { provider, eventId: `charge-result:${providerRef}`, type: 'payment.succeeded', providerRef, amount: charged.amount, currency: charged.currency, fee, occurredAt: deps.clock.now(), metadata: { paymentId }, livemode },
+  ]);
 }
 
 /** A verified event that contradicts what the site recorded (another amount or currency): never applied. */

@@ -8,7 +8,8 @@ export type PaymentStatus = 'pending' | 'requires_action' | 'succeeded' | 'faile
 export interface PaymentRow {
   id: string;
   purpose: PaymentPurpose;
-  channel_id: string;
+  /** NULL only for a fan-budget charge, shared among several creators (migration 020). */
+  channel_id: string | null;
   user_id: string | null;
   amount: number;
   currency: string;
@@ -37,7 +38,7 @@ const COLUMNS = `id, purpose, channel_id, user_id, amount, currency, provider, p
 
 export async function insertPayment(
   q: Queryable,
-  p: { id: string; purpose: PaymentRow['purpose']; channelId: string; userId: string | null; amount: number; currency: string; provider: string; idempotencyKey: string; email: string | null; membershipId?: string | null; periodStart?: Date | null; periodEnd?: Date | null },
+  p: { id: string; purpose: PaymentRow['purpose']; channelId: string | null; userId: string | null; amount: number; currency: string; provider: string; idempotencyKey: string; email: string | null; membershipId?: string | null; periodStart?: Date | null; periodEnd?: Date | null },
 ): Promise<void> {
   await q.query(
     `INSERT INTO payments (id, purpose, channel_id, user_id, amount, currency, provider, idempotency_key, email, membership_id, period_start, period_end)

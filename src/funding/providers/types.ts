@@ -27,6 +27,12 @@ export interface CreateCheckoutInput extends Money {
   customerRef?: string;
   /** Keep the card for later off-session renewals; the saved method arrives as `payment_method.saved`. */
   savePaymentMethod?: boolean;
+  /**
+   * Take no payment now, only save the card (Stripe's "setup" mode; needs `capabilities.cardSetup`):
+   * the amount is what the page announces as the expected charge. Only `payment_method.saved` follows,
+   * with `setup: 'true'` added to the metadata.
+   */
+  setupOnly?: boolean;
   /** Where the fan lands after paying. `{CHECKOUT_SESSION_ID}` is replaced by the checkout's providerRef. */
   successUrl: string;
   /** Where the fan lands when they give up. */
@@ -136,6 +142,8 @@ export interface ProviderCapabilities {
   savedPaymentMethods: boolean;
   /** `refund` works through the API. */
   refunds: boolean;
+  /** `createCheckout({ setupOnly: true })` saves a card without a payment (the monthly fan budget). */
+  cardSetup: boolean;
 }
 
 /**

@@ -108,7 +108,7 @@ export function tipPurpose(deps: AppDeps): PurposeRegistry['tip'] {
       const locale = user[0]?.language ?? deps.config.defaultLanguage;
       const t = translator(locale);
       const amount = formatMoney(money(payment.amount, payment.currency), locale);
-      const site = (await findChannelById(deps.db, payment.channel_id))?.name ?? '';
+      const site = (payment.channel_id ? await findChannelById(deps.db, payment.channel_id) : undefined)?.name ?? '';
       await deps.mailer.send({
         to: payment.email,
         subject: t('tip.receipt_subject', { channel: site }),

@@ -117,7 +117,7 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
   return {
     id: 'btcpay',
     livemode: options.livemode ?? true,
-    capabilities: { savedPaymentMethods: false, refunds: false },
+    capabilities: { savedPaymentMethods: false, refunds: false, cardSetup: false },
     createCheckout,
     async chargeSaved() {
       throw new UnsupportedOperationError('btcpay', 'chargeSaved', 'btcpay: bitcoin cannot be pulled from a payer; ask the fan to pay a new invoice');

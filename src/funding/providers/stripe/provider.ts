@@ -155,7 +155,7 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
   return {
     id: 'stripe',
     livemode: options.secretKey.startsWith('sk_live_') || options.secretKey.startsWith('rk_live_'),
-    capabilities: { savedPaymentMethods: true, refunds: true },
+    capabilities: { savedPaymentMethods: true, refunds: true, cardSetup: false },
     createCheckout,
     chargeSaved,
     refund,

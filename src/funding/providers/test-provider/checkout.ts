@@ -1,7 +1,7 @@
 import type { Currency } from '../../money.js';
 import { ProviderError } from '../errors.js';
 import { checkCheckoutInput } from '../inputs.js';
-import type { CheckoutSession, CreateCheckoutInput } from '../types.js';
+import type { CheckoutSession, CreateCheckoutInput, PaymentEvent } from '../types.js';
 import { emit, feesFor, fingerprint, insertOnce, newId, newPaymentEvents, type Bank } from './bank.js';
 import { checkCard, needsAuthentication, onSessionDecline, type CardField, type StoredCard } from './cards.js';
 import { processingFee } from './fees.js';
@@ -17,6 +17,8 @@ export interface TestCheckoutView {
   currency: Currency;
   description: string;
   savePaymentMethod: boolean;
+  /** Saves the card, takes no payment. */
+  setupOnly: boolean;
   status: 'open' | 'requires_action' | 'paid' | 'expired';
   /** The card waiting for the "Authenticate" step. */
   pendingCardLast4?: string;
@@ -56,8 +58,9 @@ export async function createTestCheckout(bank: Bank, checkoutBaseUrl: string, in
     currency: request.currency,
     description: request.description,
     customerEmail: request.customerEmail,
-    customerRef: request.customerRef ?? (request.savePaymentMethod ? newId('cus_test') : undefined),
+    customerRef: request.customerRef ?? (request.savePaymentMethod || request.setupOnly ? newId('cus_test') : undefined),
     savePaymentMethod: request.savePaymentMethod ?? false,
+    setupOnly: request.setupOnly,
     successUrl: request.successUrl,
     cancelUrl: request.cancelUrl,
     metadata: request.metadata,
@@ -81,6 +84,7 @@ export async function viewTestCheckout(bank: Bank, id: string): Promise<TestChec
     currency: data.currency,
     description: data.description,
     savePaymentMethod: data.savePaymentMethod,
+    setupOnly: data.setupOnly ?? false,
     status,
     pendingCardLast4: data.pendingCard?.last4,
     successUrl: successUrlOf(id, data),
@@ -134,8 +138,9 @@ export async function authenticateTestCheckout(bank: Bank, id: string, outcome: 
  */
 async function completeCheckout(bank: Bank, id: string, card: StoredCard): Promise<CheckoutOutcome> {
   const checkout = await payableCheckout(bank, id);
-  const fees = feesFor(bank, checkout.amount, checkout.currency);
   const once = { scope: 'checkout', value: id, fingerprint: id };
+  if (checkout.setupOnly && checkout.customerRef) return completeSetup(bank, id, checkout, card, once);
+  const fees = feesFor(bank, checkout.amount, checkout.currency);
   let paymentMethodRef: string | undefined;
   if (checkout.savePaymentMethod && checkout.customerRef) {
     const method = await insertOnce(bank, 'payment_method', once, newId('pm_test'), { customerRef: checkout.customerRef, card });
@@ -162,6 +167,23 @@ async function completeCheckout(bank: Bank, id: string, card: StoredCard): Promi
   );
   await emit(bank, newPaymentEvents(bank, paymentRef, loaded.data, loaded.data.paymentMethodRef !== undefined));
   return { status: 'succeeded', redirectUrl: successUrlOf(id, paid) };
+}
+
+/** A setup checkout: the card is saved, nothing is charged, and only `payment_method.saved` is announced. */
+async function completeSetup(bank: Bank, id: string, checkout: CheckoutData, card: StoredCard, once: { scope: string; value: string; fingerprint: string }): Promise<CheckoutOutcome> {
+  const method = await insertOnce(bank, 'payment_method', once, newId('pm_test'), { customerRef: checkout.customerRef!, card });
+  const paid = await updateWith(bank.store, 'checkout', id, (data) => (data.status === 'paid' ? undefined : { ...data, status: 'paid', pendingCard: undefined }));
+  await emit(bank, [setupEvent(id, checkout, method.loaded.id, bank.clock.now())]);
+  return { status: 'succeeded', redirectUrl: successUrlOf(id, paid) };
+}
+
+function setupEvent(id: string, checkout: CheckoutData, paymentMethodRef: string, at: Date) {
+  const event: PaymentEvent = {
+    provider: 'test', eventId: `evt_${id}_setup`, type: 'payment_method.saved', providerRef: paymentMethodRef, checkoutRef: id,
+    amount: checkout.amount, currency: checkout.currency, occurredAt: at, metadata: { ...checkout.metadata, setup: 'true' },
+    customerRef: checkout.customerRef, paymentMethodRef, livemode: false,
+  };
+  return { event, notBefore: at };
 }
 
 /**

@@ -81,7 +81,7 @@ export function createTestProvider(options: CreateTestProviderOptions): TestProv
   return {
     id: 'test',
     livemode: false,
-    capabilities: { savedPaymentMethods: true, refunds: true },
+    capabilities: { savedPaymentMethods: true, refunds: true, cardSetup: true },
     createCheckout: (input) => createTestCheckout(bank, base, input),
     chargeSaved: (input) => chargeSavedTestCard(bank, input),
     refund: (input) => refundTestPayment(bank, input),

@@ -25,6 +25,8 @@ export const checkoutData = z.object({
   /** Set at creation when the card is to be saved, so the customer exists before the payment. */
   customerRef: z.string().optional(),
   savePaymentMethod: z.boolean(),
+  /** Saves the card and takes no payment (a setup). */
+  setupOnly: z.boolean().optional(),
   successUrl: z.string(),
   cancelUrl: z.string(),
   metadata,

@@ -24,6 +24,11 @@ export { federationStudioRoutes } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
 export { recommendationFederationHooks } from './recommend.js';
+// For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
+export { parseHandle, remoteFollowUrl } from './remote-follow.js';
+export { RemoteFetchError } from './remote-fetch.js';
+export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
+export { channelIdentifier } from './actors.js';
 
 
 declare module '../core/module.js' {

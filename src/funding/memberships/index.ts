@@ -6,6 +6,11 @@ import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
 
+/** Who is a paid-up member (with tier and badge): for badges on comments and members-only e-mails. */
+export { liveMembers, type LiveMember } from './access.js';
+/** A channel's tiers (for choosing who a members-only post is for). */
+export { listTiers, type TierRow } from './queries.js';
+
 export const membershipsCapability = defineCapability({
   name: 'memberships',
   messages: { en, fr },

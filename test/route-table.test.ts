@@ -15,6 +15,25 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'POST /c/:handle/follow': 'community',
+  'POST /c/:handle/unfollow': 'community',
+  'POST /c/:handle/follow/email': 'community',
+  'POST /c/:handle/follow/remote': 'community',
+  'GET /follow/confirm/:token': 'community',
+  'POST /follow/confirm/:token': 'community',
+  'GET /follow/choices/:token': 'community',
+  'POST /follow/choices/:token': 'community',
+  'GET /unsubscribe/:token': 'community',
+  'POST /unsubscribe/:token': 'community',
+  'POST /v/:shortId/comments': 'community',
+  'POST /comments/:id/edit': 'community',
+  'POST /comments/:id/delete': 'community',
+  'GET /c/:handle/posts/:slug': 'community',
+  'GET /authorize_interaction': 'community',
+  'POST /authorize_interaction': 'community',
+  'GET /studio/channels/:handle/community': 'community',
+  'POST /studio/channels/:handle/community/settings': 'community',
+  'POST /studio/channels/:handle/posts': 'community',
 };
 
 describe('the route table', () => {

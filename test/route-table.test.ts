@@ -16,7 +16,6 @@ const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
   'POST /c/:handle/follow': 'community',
-  'POST /c/:handle/unfollow': 'community',
   'POST /c/:handle/follow/email': 'community',
   'POST /c/:handle/follow/remote': 'community',
   'GET /follow/confirm/:token': 'community',

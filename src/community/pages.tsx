@@ -11,16 +11,17 @@ import type { FollowerChoices } from './follower-queries.js';
 import type { PostRow } from './post-queries.js';
 
 /** The Follow box of channel and watch pages: one click when signed in, else an e-mail address or a fediverse handle. */
-export function FollowBox({ env, channel, following, state }: { env: PageEnv; channel: { handle: string; name: string }; following: boolean; state?: FieldState }) {
+export function FollowBox({ env, channel, following, state, showEmail }: { env: PageEnv; channel: { handle: string; name: string }; following: boolean; state?: FieldState; showEmail?: boolean }) {
   const { t } = env;
   const s = state ?? {};
   const base = `/c/${channel.handle}`;
   return (
     <section class="follow-box" aria-labelledby={`follow-${channel.handle}`}>
       <h2 id={`follow-${channel.handle}`}>{t('community.follow_heading', { channel: channel.name })}</h2>
-      {env.user ? (
-        <form method="post" action={`${base}/${following ? 'unfollow' : 'follow'}`}>
+      {env.user && !showEmail ? (
+        <form method="post" action={`${base}/follow`}>
           <CsrfField env={env} />
+          {following && <input type="hidden" name="stop" value="1" />}
           <button type="submit">{t(following ? 'community.unfollow' : 'community.follow')}</button>
         </form>
       ) : (

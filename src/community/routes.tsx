@@ -5,7 +5,7 @@ import type { AppDeps } from '../core/deps.js';
 import { clientIp } from '../core/http/client-ip.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { BadRequestError, NotFoundError, ValidationError } from '../core/http/errors.js';
-import { readForm, textFields, validateForm } from '../core/http/form.js';
+import { readForm, textFields, validateForm, type FormData } from '../core/http/form.js';
 import { Layout, noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle, remoteFollowUrl, type FederationServices } from '../federation/index.js';
@@ -21,6 +21,14 @@ import * as pq from './post-queries.js';
 import { publishPost } from './posts.js';
 import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
 import { readLink, signLink } from './tokens.js';
+
+/** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
+async function readSingleForm(c: AppContext): Promise<FormData> {
+  const form = await readForm(c);
+  const all = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+  if (Object.values(all).some(Array.isArray)) throw new BadRequestError('error.malformed_form');
+  return form;
+}
 
 export interface CommunityRouteDeps {
   deps: AppDeps;
@@ -57,29 +65,30 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   }
   const followFormAgain = async (c: AppContext, channel: ChannelRow, errors: Record<string, MessageKey>, values: Record<string, string>) => {
     const e = await env(c);
-    return c.html(<Layout env={e} title={channel.name}>{FollowBox({ env: e, channel, following: false, state: { errors, values } })}</Layout>, 422);
+    return c.html(<Layout env={e} title={channel.name}>{FollowBox({ env: e, channel, following: false, state: { errors, values }, showEmail: 'email' in values })}</Layout>, 422);
   };
 
+  // A signed-in fan's one button: follow, or (with `stop`) unfollow.
   app.post('/c/:handle/follow', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));
-    await followAsAccount(deps, channel, requireUser(c), c.var.locale);
+    const user = requireUser(c);
+    if ((await readSingleForm(c)).stop === '1') {
+      await unfollowAsAccount(deps, channel, user);
+      return c.redirect(`/c/${channel.handle}?notice=community.unfollowed`, 303);
+    }
+    await followAsAccount(deps, channel, user, c.var.locale);
     return c.redirect(`/c/${channel.handle}?notice=community.followed`, 303);
-  });
-  app.post('/c/:handle/unfollow', async (c) => {
-    const channel = await channelOr404(c.req.param('handle'));
-    await unfollowAsAccount(deps, channel, requireUser(c));
-    return c.redirect(`/c/${channel.handle}?notice=community.unfollowed`, 303);
   });
   app.post('/c/:handle/follow/email', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));
-    const parsed = validateForm(emailFollowSchema, await readForm(c));
+    const parsed = validateForm(emailFollowSchema, await readSingleForm(c));
     if (!parsed.ok) return followFormAgain(c, channel, parsed.errors, parsed.values);
     await followByEmail(deps, channel, { email: parsed.data.email, language: c.var.locale, client: ip(c) });
     return c.html(<MessagePage env={await env(c)} title="community.check_inbox_title" text={c.var.t('community.check_inbox', { email: parsed.data.email })} />);
   });
   app.post('/c/:handle/follow/remote', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));
-    const parsed = validateForm(remoteFollowSchema, await readForm(c));
+    const parsed = validateForm(remoteFollowSchema, await readSingleForm(c));
     if (!parsed.ok) return followFormAgain(c, channel, parsed.errors, parsed.values);
     const handle = parseHandle(parsed.data.handle)!;
     const services = fed();
@@ -117,7 +126,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   });
   app.post('/follow/choices/:token', async (c) => {
     const row = await followerOfLink(c.req.param('token'));
-    const parsed = validateForm(choicesSchema, await readForm(c));
+    const parsed = validateForm(choicesSchema, await readSingleForm(c));
     if (!parsed.ok) throw new BadRequestError('error.bad_request');
     await fq.saveChoices(deps.db, row.id, parsed.data, deps.clock.now());
     return c.redirect(`${c.req.path}?notice=community.choices_saved`, 303);
@@ -154,7 +163,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   app.post('/v/:shortId/comments', async (c) => {
     const user = requireUser(c);
     const video = await watchableVideo(c);
-    const parsed = validateForm(commentSchema, await readForm(c));
+    const parsed = validateForm(commentSchema, await readSingleForm(c));
     if (!parsed.ok) {
       const e = await env(c);
       return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, video, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
@@ -164,7 +173,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   });
   app.post('/comments/:id/edit', async (c) => {
     const user = requireUser(c);
-    const parsed = validateForm(commentEditSchema, await readForm(c));
+    const parsed = validateForm(commentEditSchema, await readSingleForm(c));
     if (!parsed.ok) throw new ValidationError(parsed.errors);
     const row = await editComment(deps, c.req.param('id'), user, parsed.data.body);
     return c.redirect(`${await videoPath(row.video_id)}#comment-${row.id}`, 303);
@@ -210,7 +219,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     );
   });
   account.post('/authorize_interaction', async (c) => {
-    const form = textFields(await readForm(c));
+    const form = textFields(await readSingleForm(c));
     const channel = await channelForAdmin(deps.db, requireUser(c), form.channel ?? '');
     await followRemoteActor(deps, fed(), channel, form.uri ?? '');
     return c.redirect(`/studio/channels/${channel.handle}/fediverse`, 303);
@@ -231,14 +240,14 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   studio.get('/channels/:handle/community', async (c) => studioPage(c, await channelForAdmin(deps.db, c.var.user, c.req.param('handle'))));
   studio.post('/channels/:handle/community/settings', async (c) => {
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
-    const parsed = validateForm(settingsSchema, await readForm(c));
+    const parsed = validateForm(settingsSchema, await readSingleForm(c));
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
     await cq.saveChannelSettings(deps.db, channel.id, parsed.data, deps.clock.now());
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=community.settings_saved`, 303);
   });
   studio.post('/channels/:handle/posts', async (c) => {
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
-    const form = await readForm(c);
+    const form = await readSingleForm(c);
     const parsed = validateForm(postSchema, form);
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
     const tierIds = Object.keys(form).flatMap((k) => (/^tier_[0-9a-f-]{36}$/i.test(k) ? [k.slice(5)] : []));

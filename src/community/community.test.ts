@@ -192,4 +192,14 @@ describe('community: follow, comments, posts', () => {
     assert.equal((await site.app.request(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 404);
     assert.equal((await anonymous.get(`/follow/confirm/c.${randomUUID()}.${'B'.repeat(32)}`)).res.status, 404);
   });
+
+  it('reports the approved local comments truthfully in NodeInfo, and offers the subscribe template by WebFinger', async () => {
+    const [row] = await site.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM community_comments WHERE status = 'approved' AND deleted_at IS NULL");
+    assert.ok(row!.n >= 3);
+    const nodeinfo = (await (await site.app.request('/nodeinfo/2.1')).json()) as { usage: { localComments: number } };
+    assert.equal(nodeinfo.usage.localComments, row!.n);
+    const host = new URL(site.deps.config.publicUrl).host;
+    const finger = (await (await site.app.request(`/.well-known/webfinger?resource=acct:camille@${host}`)).json()) as { links: { rel: string; template?: string }[] };
+    assert.equal(finger.links.find((l) => l.rel === 'http://ostatus.org/schema/1.0/subscribe')?.template, `${site.deps.config.publicUrl}/authorize_interaction?uri={uri}`);
+  });
 });

@@ -9,7 +9,7 @@
  */
 import { defineCapability, oncePerSite } from '../core/module.js';
 import { listPosts } from './post-queries.js';
-import { heldComments } from './comment-queries.js';
+import { countLocalComments, heldComments } from './comment-queries.js';
 import { decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
@@ -43,6 +43,7 @@ export const communityCapability = defineCapability({
       await followBox(ctx.deps, env, { id: video.channel_id, handle: video.channel_handle, name: video.channel_name }),
       await commentsBox(ctx.deps, env, video),
     ],
+    'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
     'moderation.sources': (ctx) => ({
       kind: 'comment',

@@ -6,6 +6,7 @@
  */
 import { accountsCapability } from './accounts/index.js';
 import { channelsCapability } from './channels/index.js';
+import { communityCapability } from './community/index.js';
 import type { CapabilityManifest } from './core/module.js';
 import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
@@ -36,5 +37,6 @@ export const MODULES: readonly CapabilityManifest[] = [
   membershipsCapability,
   fanBudgetCapability,
   fundingStudioCapability,
+  communityCapability,
   recommendationsCapability,
 ];

@@ -17,6 +17,8 @@ export { createSessionFor, hashPassword, insertUser } from './service.js';
 export { displayNameField, emailField, optionalNewPassword } from './schema.js';
 /** Deletes expired sessions and magic links (the web process runs it every hour). */
 export { pruneExpired } from './queries.js';
+/** How to reach accounts (address, name, language), for capabilities that e-mail their fans. */
+export { contactsOf, type UserContact } from './queries.js';
 
 export const accountsCapability = defineCapability({
   name: 'accounts',

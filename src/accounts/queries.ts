@@ -117,3 +117,17 @@ export async function pruneExpired(db: Queryable, now: Date): Promise<void> {
   await db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
   await db.query('DELETE FROM magic_links WHERE expires_at <= $1', [new Date(now.getTime() - 86_400_000)]);
 }
+
+/** How to reach an account: its address, name and language (other capabilities write to their fans with it). */
+export interface UserContact {
+  id: string;
+  email: string;
+  display_name: string;
+  language: Locale | null;
+}
+
+/** The contacts of the given accounts (unknown ids are left out). */
+export async function contactsOf(db: Queryable, userIds: readonly string[]): Promise<UserContact[]> {
+  if (userIds.length === 0) return [];
+  return db.query<UserContact>('SELECT id, email, display_name, language FROM users WHERE id = ANY($1::uuid[])', [userIds]);
+}

@@ -27,7 +27,12 @@ export interface FederationServices {
  * loaders (public addresses only unless FEDERATION_ALLOW_PRIVATE_ADDRESSES, 10 s, 1 MB). URLs are built
  * from PUBLIC_URL, whatever Host a request came with. Settings come from `deps.config` (federationConfig).
  */
-export function createFederationServices(deps: AppDeps): FederationServices {
+/** What other capabilities tell federation: how many local comments NodeInfo reports. */
+export interface FederationServiceOptions {
+  localComments?: () => Promise<number>;
+}
+
+export function createFederationServices(deps: AppDeps, options: FederationServiceOptions = {}): FederationServices {
   const settings = configSection(deps.config, federationConfig);
   const limits: RemoteFetchLimits = {
     ...DEFAULT_FETCH_LIMITS,
@@ -51,7 +56,7 @@ export function createFederationServices(deps: AppDeps): FederationServices {
   });
   registerActors(federation, deps);
   registerInbox(federation, deps);
-  registerNodeInfo(federation, deps);
+  registerNodeInfo(federation, deps, options.localComments);
   const base = new URL(deps.config.publicUrl);
   return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined) };
 }
@@ -59,10 +64,10 @@ export function createFederationServices(deps: AppDeps): FederationServices {
 const byDeps = new WeakMap<AppDeps, FederationServices>();
 
 /** The process's federation services for these deps: the web app and the job handlers share one. */
-export function federationServices(deps: AppDeps): FederationServices {
+export function federationServices(deps: AppDeps, options: FederationServiceOptions = {}): FederationServices {
   let services = byDeps.get(deps);
   if (!services) {
-    services = createFederationServices(deps);
+    services = createFederationServices(deps, options);
     byDeps.set(deps, services);
   }
   return services;

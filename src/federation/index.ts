@@ -25,9 +25,18 @@ export { federationStudioRoutes } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
 export { recommendationFederationHooks } from './recommend.js';
+// For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
+export { parseHandle, remoteFollowUrl } from './remote-follow.js';
+export { RemoteFetchError } from './remote-fetch.js';
+export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
+export { channelIdentifier } from './actors.js';
 
 
 declare module '../core/module.js' {
+  interface Slots {
+    /** How many comments written on this site are public (NodeInfo's `localComments` is their sum). */
+    'nodeinfo.local-comments': () => Promise<number>;
+  }
   interface SiteServices {
     /** Fedify and its stores, shared by the federation's routes and jobs. */
     federation: FederationServices;
@@ -39,7 +48,9 @@ export const federationCapability = defineCapability({
   messages: { en, fr },
   config: federationConfig,
   services: (ctx) => ({
-    federation: federationServices(ctx.deps),
+    federation: federationServices(ctx.deps, {
+      localComments: async () => (await Promise.all(ctx.fill('nodeinfo.local-comments').map((count) => count()))).reduce((a, b) => a + b, 0),
+    }),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
     recommendations: recommendationFederationHooks(ctx.deps),
   }),

@@ -206,6 +206,15 @@ export async function listComments(db: Queryable, channelId: string, status: Com
   );
 }
 
+/** The approved replies to a video, oldest first (the community's comment thread shows them). */
+export async function approvedCommentsForVideo(db: Queryable, videoId: string, limit = 500): Promise<Omit<CommentRow, 'video_title'>[]> {
+  return db.query<Omit<CommentRow, 'video_title'>>(
+    `SELECT note_uri, video_id, actor_uri, url, content_html, status, COALESCE(published_at, received_at) AS received_at
+       FROM federation_comments WHERE video_id = $1 AND status = 'approved' ORDER BY COALESCE(published_at, received_at) LIMIT $2`,
+    [videoId, limit],
+  );
+}
+
 /** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */
 export async function decideComment(db: Queryable, channelId: string, noteUri: string, decision: 'approved' | 'rejected'): Promise<boolean> {
   const rows = await db.query(

@@ -155,7 +155,8 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     return c.redirect(`/ap/videos/${encodeURIComponent(c.req.param('shortId'))}`, 302);
   });
 
-  for (const path of ['/.well-known/webfinger', '/.well-known/nodeinfo', '/nodeinfo/*']) app.get(path, (c, next) => toFedify(c, next));
+  app.get('/.well-known/webfinger', async (c, next) => withSubscribeTemplate(await toFedify(c, next), base));
+  for (const path of ['/.well-known/nodeinfo', '/nodeinfo/*']) app.get(path, (c, next) => toFedify(c, next));
   app.get('/ap/*', (c, next) => toFedify(c, next));
 
   // Inboxes: bounded body, origin checks, then Fedify (HTTP Signatures, idempotence, queueing).
@@ -183,3 +184,19 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
   return app;
 }
 
+/** The OStatus subscribe template (`/authorize_interaction?uri={uri}`, as Mastodon and PeerTube answer). */
+export const SUBSCRIBE_REL = 'http://ostatus.org/schema/1.0/subscribe';
+
+/**
+ * Adds the subscribe template to a WebFinger answer (Fedify 1.5 has no hook for extra links), so that a
+ * remote-follow form on another site can send people here to follow from their own channel.
+ */
+async function withSubscribeTemplate(response: Response | void, base: string): Promise<Response | void> {
+  if (!(response instanceof Response) || response.status !== 200) return response;
+  const jrd = (await response.clone().json().catch(() => undefined)) as { links?: unknown[] } | undefined;
+  if (!jrd || !Array.isArray(jrd.links)) return response;
+  jrd.links.push({ rel: SUBSCRIBE_REL, template: `${base}/authorize_interaction?uri={uri}` });
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(jrd), { status: 200, headers });
+}

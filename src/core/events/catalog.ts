@@ -24,7 +24,7 @@ export interface DomainEvents {
   'payment.reversed': { paymentId: string; purpose: string; channelId: string | null; kind: 'refund' | 'dispute' };
   /** A membership started, renewed, changed tier, lapsed or ended. */
   'membership.changed': { membershipId: string; channelId: string; status: string };
-  /** Someone started following a channel (a remote ActivityPub actor today; accounts and e-mail later). */
+  /** Someone started following a channel: a remote ActivityPub actor, a local account, or a confirmed e-mail address. */
   'follower.added': { channelId: string; follower: string; kind: 'remote' | 'account' | 'email' };
   /** Someone stopped following a channel. */
   'follower.removed': { channelId: string; follower: string; kind: 'remote' | 'account' | 'email' };
@@ -37,6 +37,12 @@ export interface DomainEvents {
   'fan-budget.charge-paid': { month: string; chargeId: string; userId: string | null; channelIds: string[] };
   /** A fan's budget charge for a month finally failed after its retries: nothing of it was credited. */
   'fan-budget.charge-unpaid': { month: string; chargeId: string; userId: string | null };
+  /** A fan's comment under a video is shown (approved at once, or approved later by the team). */
+  'comment.created': { commentId: string; videoId: string; channelId: string; authorId: string; parentId: string | null };
+  /** A fan's comment waits for the team's approval (the channel's policy or a watched word held it). */
+  'comment.held': { commentId: string; videoId: string; channelId: string; authorId: string };
+  /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */
+  'post.published': { postId: string; channelId: string; audience: 'public' | 'members' };
 }
 
 /** What changed about a video, for subscribers that care (federation sends an Update for all of them). */

@@ -9,6 +9,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Extra header lines (`List-Unsubscribe`, `List-Unsubscribe-Post`); names and values are the caller's. */
+  headers?: Record<string, string>;
+  /** A stable Message-ID (`<id@host>`), so a message sent twice after a crash is recognisably the same one. */
+  messageId?: string;
 }
 
 /** Sends e-mail. Implementations: real SMTP, or an outbox folder of .eml files for local use. */

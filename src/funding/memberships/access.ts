@@ -31,3 +31,28 @@ export async function membershipAccess(db: Queryable, userId: string | undefined
   if (!tier) return NO_MEMBERSHIP;
   return { isMember: tier.members_only_videos, earlyAccessDays: tier.early_access_days, badge: tier.badge, tierName: tier.name };
 }
+
+/** A paid-up member of a channel (see {@link membershipAccess} for what paid up means), with their address. */
+export interface LiveMember {
+  user_id: string;
+  email: string;
+  language: 'en' | 'fr' | null;
+  tier_id: string;
+  tier_name: string;
+  /** The tier shows a badge next to the member's comments. */
+  badge: boolean;
+}
+
+/** Paid-up members of a channel, of the given tiers only when `tierIds` is not empty, optionally among `userIds`. */
+export async function liveMembers(db: Queryable, channelId: string, now: Date, filter: { tierIds?: readonly string[]; userIds?: readonly string[] } = {}): Promise<LiveMember[]> {
+  return db.query<LiveMember>(
+    `SELECT m.user_id, u.email, u.language, t.id AS tier_id, t.name AS tier_name, t.badge
+       FROM memberships m JOIN membership_tiers t ON t.id = m.tier_id JOIN users u ON u.id = m.user_id
+      WHERE m.channel_id = $1
+        AND ((m.status IN ('active', 'cancelled') AND m.current_period_end > $2) OR (m.status = 'past_due' AND m.grace_until > $2))
+        AND (cardinality($3::uuid[]) = 0 OR t.id = ANY($3::uuid[]))
+        AND ($4::uuid[] IS NULL OR m.user_id = ANY($4::uuid[]))
+      ORDER BY u.email`,
+    [channelId, now, filter.tierIds ?? [], filter.userIds ?? null],
+  );
+}

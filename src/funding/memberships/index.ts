@@ -8,6 +8,10 @@ import { membershipPurposes, RENEW_JOB } from './service.js';
 
 /** The dunning shape every off-session charge follows: retried 1, 3 and 6 days after the first failure. */
 export { RETRY_AFTER_DAYS } from './periods.js';
+/** Who is a paid-up member (with tier and badge): for badges on comments and members-only e-mails. */
+export { liveMembers, type LiveMember } from './access.js';
+/** A channel's tiers (for choosing who a members-only post is for). */
+export { listTiers, type TierRow } from './queries.js';
 
 export const membershipsCapability = defineCapability({
   name: 'memberships',

@@ -1,0 +1,148 @@
+/**
+ * Comments under videos: written by signed-in fans, shown at once or held for the team according to the
+ * channel's policy and watched words (the moderation vocabulary: held, approved, rejected), threaded, with
+ * replies from the fediverse (federation's, once approved) in the same thread.
+ */
+import { contactsOf } from '../accounts/index.js';
+import { roleOnChannel } from '../channels/index.js';
+import { configSection } from '../core/config.js';
+import type { AppDeps } from '../core/deps.js';
+import type { CurrentUser } from '../core/http/context.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
+import { hitRateLimit } from '../core/http/rate-limit.js';
+import { approvedCommentsForVideo } from '../federation/index.js';
+import { liveMembers } from '../funding/memberships/index.js';
+import type { ModerationDecision } from '../moderation/index.js';
+import type { VideoWithChannel } from '../videos/index.js';
+import * as cq from './comment-queries.js';
+import { communityConfig } from './config.js';
+import { renderCommentMarkdown } from './markdown.js';
+
+/** Comments per account and per client address in ten minutes: enough to talk, too few to flood. */
+const COMMENT_LIMIT = { perAccount: 10, perClient: 30, windowSeconds: 600 };
+
+/** Whether `text` holds one of the channel's watched words (one per line or comma, case-insensitive, whole words). */
+export function hasWatchedWord(text: string, watched: string): boolean {
+  const words = watched.split(/[\n,]/).map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const lower = text.toLowerCase();
+  return words.some((w) => new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u').test(lower));
+}
+
+/** Writes a comment (or a reply), held or shown per the channel's rules; publishes comment.created or comment.held. */
+export async function postComment(deps: AppDeps, video: VideoWithChannel, user: CurrentUser, input: { body: string; parentId: string | null; client: string }): Promise<cq.CommentRow> {
+  const now = deps.clock.now();
+  const settings = await cq.channelSettings(deps.db, video.channel_id);
+  const byTeam = (await roleOnChannel(deps.db, user, video.channel_id)) !== undefined;
+  if (!byTeam && settings.comment_policy === 'closed') throw new ForbiddenError('community.comments_closed');
+  if (!byTeam && settings.comment_policy === 'members' && (await liveMembers(deps.db, video.channel_id, now, { userIds: [user.id] })).length === 0) {
+    throw new ForbiddenError('community.comments_members_only');
+  }
+  if (input.parentId) {
+    const parent = await cq.findComment(deps.db, input.parentId);
+    if (!parent || parent.video_id !== video.id || parent.status !== 'approved') throw new ValidationError({ body: 'community.comment_parent_gone' });
+  }
+  await hitRateLimit(deps.db, { bucket: `comment:user:${user.id}`, limit: COMMENT_LIMIT.perAccount, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
+  await hitRateLimit(deps.db, { bucket: `comment:ip:${input.client}`, limit: COMMENT_LIMIT.perClient, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
+  const held = !byTeam && (settings.comment_policy === 'held' || hasWatchedWord(input.body, settings.watched_words));
+  return deps.db.transaction(async (tx) => {
+    const row = await cq.insertComment(tx, {
+      video_id: video.id, channel_id: video.channel_id, parent_id: input.parentId, author_id: user.id, body: input.body,
+      body_html: renderCommentMarkdown(input.body), status: held ? 'held' : 'approved', by_team: byTeam, created_at: now,
+    });
+    const event = { commentId: row.id, videoId: video.id, channelId: video.channel_id, authorId: user.id };
+    if (held) await deps.events.publish(tx, 'comment.held', event);
+    else await deps.events.publish(tx, 'comment.created', { ...event, parentId: row.parent_id });
+    return row;
+  });
+}
+
+/** The author's own comment, not deleted, or 404 (another's comment is as unknown as a missing one). */
+async function ownComment(deps: AppDeps, id: string, user: CurrentUser): Promise<cq.CommentRow> {
+  const row = await cq.findComment(deps.db, id);
+  if (!row || row.deleted_at || row.author_id !== user.id) throw new NotFoundError('community.comment_not_found');
+  return row;
+}
+
+/** The author edits their comment within the edit window. */
+export async function editComment(deps: AppDeps, id: string, user: CurrentUser, body: string): Promise<cq.CommentRow> {
+  const row = await ownComment(deps, id, user);
+  const { editWindowMs } = configSection(deps.config, communityConfig);
+  if (deps.clock.now().getTime() - row.created_at.getTime() > editWindowMs) throw new ForbiddenError('community.comment_edit_window');
+  await cq.updateCommentBody(deps.db, row.id, body, renderCommentMarkdown(body), deps.clock.now());
+  return row;
+}
+
+/** Deletes a comment: its author, or an admin or editor of the channel. */
+export async function deleteComment(deps: AppDeps, id: string, user: CurrentUser): Promise<cq.CommentRow> {
+  const row = await cq.findComment(deps.db, id);
+  if (!row || row.deleted_at) throw new NotFoundError('community.comment_not_found');
+  if (row.author_id !== user.id && (await roleOnChannel(deps.db, user, row.channel_id)) === undefined) throw new NotFoundError('community.comment_not_found');
+  await cq.markCommentDeleted(deps.db, row.id, deps.clock.now());
+  return row;
+}
+
+/** The team's decision on a held comment; an approval publishes comment.created. */
+export async function decideComment(deps: AppDeps, channelId: string, id: string, decision: ModerationDecision): Promise<boolean> {
+  return deps.db.transaction(async (tx) => {
+    const row = await cq.decideHeldComment(tx, channelId, id, decision);
+    if (row && decision === 'approved') {
+      await deps.events.publish(tx, 'comment.created', { commentId: row.id, videoId: row.video_id, channelId, authorId: row.author_id, parentId: row.parent_id });
+    }
+    return row !== undefined;
+  });
+}
+
+/** One entry of a thread as the watch page shows it: a local comment or an approved fediverse reply. */
+export interface ThreadEntry {
+  id: string;
+  author: string;
+  authorUrl: string | null;
+  html: string;
+  at: Date;
+  origin: 'local' | 'remote';
+  byTeam: boolean;
+  /** The member's tier name when their tier shows a badge. */
+  badge: string | null;
+  held: boolean;
+  deleted: boolean;
+  editable: boolean;
+  mine: boolean;
+  replies: ThreadEntry[];
+}
+
+/** A video's whole thread for `viewer`: local comments and remote replies, oldest first, replies nested. */
+export async function videoThread(deps: AppDeps, video: VideoWithChannel, viewer: CurrentUser | null): Promise<ThreadEntry[]> {
+  const now = deps.clock.now();
+  const [local, remote] = await Promise.all([cq.listVideoComments(deps.db, video.id, viewer?.id ?? null), approvedCommentsForVideo(deps.db, video.id)]);
+  const authorIds = [...new Set(local.map((c) => c.author_id))];
+  const [names, members] = await Promise.all([contactsOf(deps.db, authorIds), liveMembers(deps.db, video.channel_id, now, { userIds: authorIds })]);
+  const nameOf = new Map(names.map((u) => [u.id, u.display_name]));
+  const badgeOf = new Map(members.filter((m) => m.badge).map((m) => [m.user_id, m.tier_name]));
+  const { editWindowMs } = configSection(deps.config, communityConfig);
+  const entries: (ThreadEntry & { parent: string | null })[] = [
+    ...local.map((c) => ({
+      id: c.id, parent: c.parent_id, author: nameOf.get(c.author_id) ?? '?', authorUrl: null, html: c.body_html, at: c.created_at, origin: 'local' as const,
+      byTeam: c.by_team, badge: badgeOf.get(c.author_id) ?? null, held: c.status === 'held', deleted: c.deleted_at !== null,
+      mine: viewer?.id === c.author_id, editable: viewer?.id === c.author_id && !c.deleted_at && now.getTime() - c.created_at.getTime() <= editWindowMs, replies: [],
+    })),
+    ...remote.map((r) => ({
+      id: r.note_uri, parent: null, author: remoteName(r.actor_uri), authorUrl: r.url ?? r.actor_uri, html: r.content_html, at: r.received_at, origin: 'remote' as const,
+      byTeam: false, badge: null, held: false, deleted: false, mine: false, editable: false, replies: [],
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const roots: ThreadEntry[] = [];
+  for (const e of entries) (e.parent && byId.get(e.parent) ? byId.get(e.parent)!.replies : roots).push(e);
+  return roots;
+}
+
+/** `@user@host` from an actor URI's last path segment (how Mastodon and PeerTube name their actors). */
+function remoteName(actorUri: string): string {
+  try {
+    const url = new URL(actorUri);
+    const user = url.pathname.split('/').filter(Boolean).at(-1)?.replace(/^@/, '') ?? '';
+    return `@${user}@${url.host}`;
+  } catch {
+    return actorUri;
+  }
+}

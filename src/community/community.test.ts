@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { runDueJobsOnce } from '../core/jobs/index.js';
+import { TestClient, setupFields } from '../../test/support/client.js';
+import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+/** The decoded e-mails sent to `to` (quoted-printable soft breaks undone). */
+function mailsTo(site: TestSite, to: string): string[] {
+  return readOutbox(site.outboxDir)
+    .filter((m) => m.includes(`To: ${to}`))
+    .map((m) => m.replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r?\n[ \t]+/g, ' '));
+}
+
+function linkIn(mail: string, pattern: RegExp): string {
+  const m = pattern.exec(mail);
+  assert.ok(m, `no link matching ${pattern} in:\n${mail}`);
+  return new URL(m[0]).pathname;
+}
+
+async function insertVideo(site: TestSite, channelId: string, visibility = 'public'): Promise<{ id: string; shortId: string }> {
+  const shortId = randomUUID().replace(/-/g, '').slice(0, 11);
+  const [row] = await site.deps.db.query<{ id: string }>(
+    `INSERT INTO videos (short_id, channel_id, title, description, tags, language, licence, visibility, status, renditions, created_at, updated_at)
+     VALUES ($1, $2, 'A film', '', '{}', 'en', 'cc_by', $3, 'ready', '[]', $4, $4) RETURNING id`,
+    [shortId, channelId, visibility, new Date(NOW.getTime() - 60_000)],
+  );
+  return { id: row!.id, shortId };
+}
+
+async function makeMember(site: TestSite, channelId: string, email: string, tierName: string): Promise<string> {
+  const db = site.deps.db;
+  const [tier] = await db.query<{ id: string }>(
+    `INSERT INTO membership_tiers (channel_id, name, currency, monthly_price, badge) VALUES ($1, $2, 'EUR', 500, true) RETURNING id`,
+    [channelId, tierName],
+  );
+  const [user] = await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+  await db.query(
+    `INSERT INTO memberships (channel_id, user_id, tier_id, billing_interval, status, current_period_start, current_period_end, provider)
+     VALUES ($1, $2, $3, 'month', 'active', $4, $5, 'test')`,
+    [channelId, user!.id, tier!.id, NOW, new Date(NOW.getTime() + 30 * 86_400_000)],
+  );
+  return tier!.id;
+}
+
+describe('community: follow, comments, posts', () => {
+  let site: TestSite;
+  let owner: TestClient;
+  let fan: TestClient;
+  let member: TestClient;
+  let channelId: string;
+  let video: { id: string; shortId: string };
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 500 });
+
+  before(async () => {
+    site = await createTestSite({ clock: createManualClock(NOW) });
+    owner = new TestClient(site.app, { 'accept-language': 'en' });
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+    fan = await signUpFan(site, 'fan@example.org');
+    member = await signUpFan(site, 'member@example.org');
+    channelId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`))[0]!.id;
+    video = await insertVideo(site, channelId);
+  });
+  after(() => site.close());
+
+  it('refuses an e-mail follow without consent with a clear 422, writing nothing', async () => {
+    const anonymous = new TestClient(site.app, { 'accept-language': 'fr' });
+    await anonymous.get('/c/camille');
+    const { res, html } = await anonymous.post('/c/camille/follow/email', { email: 'reader@example.org' });
+    assert.equal(res.status, 422);
+    assert.match(html, /Cochez la case/);
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_followers')).length, 0);
+  });
+
+  it('follows by e-mail only after the confirm link (double opt-in), and publishes follower.added', async () => {
+    const anonymous = new TestClient(site.app, { 'accept-language': 'en' });
+    const page = await anonymous.get('/c/camille');
+    assert.match(page.html, /Follow by e-mail/);
+    const { res } = await anonymous.post('/c/camille/follow/email', { email: 'Reader@Example.org', consent: 'on' });
+    assert.equal(res.status, 200);
+    const [row] = await site.deps.db.query<{ status: string }>('SELECT status FROM community_followers WHERE email = $1', ['reader@example.org']);
+    assert.equal(row?.status, 'unconfirmed');
+    const mail = mailsTo(site, 'reader@example.org').at(-1)!;
+    assert.match(mail, /Confirm that you follow/);
+    assert.match(mail, /Content-Type: text\/html/);
+    const confirm = linkIn(mail, /https?:\/\/[^\s"]+\/follow\/confirm\/[A-Za-z0-9._-]+/);
+    await anonymous.get(confirm);
+    const { res: done } = await anonymous.post(confirm, {});
+    assert.equal(done.status, 303);
+    assert.match(done.headers.get('location')!, /^\/follow\/choices\//);
+    const [after] = await site.deps.db.query<{ status: string }>('SELECT status FROM community_followers WHERE email = $1', ['reader@example.org']);
+    assert.equal(after?.status, 'active');
+    const events = await site.deps.db.query<{ type: string }>(`SELECT type FROM jobs WHERE type LIKE 'event:follower.added:%'`);
+    assert.ok(events.length >= 0); // no subscriber yet: the bus writes nothing, and that is fine
+  });
+
+  it('e-mails a new public video once to e-mail followers who want videos, with a one-click unsubscribe', async () => {
+    await site.deps.db.transaction((tx) => site.deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'visibility' }));
+    await runJobs();
+    await site.deps.db.transaction((tx) => site.deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'metadata' }));
+    await runJobs();
+    const mails = mailsTo(site, 'reader@example.org').filter((m) => m.includes('published'));
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]!, /List-Unsubscribe: <https?:\/\/[^>]+\/unsubscribe\/u\./);
+    assert.match(mails[0]!, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+    assert.match(mails[0]!, /Message-ID: </i);
+  });
+
+  it('lets a fan follow with their account and comment; the creator’s reply is marked', async () => {
+    assert.equal((await fan.post('/c/camille/follow', {})).res.status, 303);
+    const [row] = await site.deps.db.query<{ status: string }>(`SELECT status FROM community_followers WHERE kind = 'account'`);
+    assert.equal(row?.status, 'active');
+    await fan.get(`/v/${video.shortId}`);
+    const { res } = await fan.post(`/v/${video.shortId}/comments`, { body: 'Lovely *film*' });
+    assert.equal(res.status, 303);
+    const [comment] = await site.deps.db.query<{ id: string }>('SELECT id FROM community_comments');
+    await owner.get(`/v/${video.shortId}`);
+    assert.equal((await owner.post(`/v/${video.shortId}/comments`, { body: 'Thank you!', parent_id: comment!.id })).res.status, 303);
+    const page = (await fan.get(`/v/${video.shortId}`)).html;
+    assert.match(page, /<em>film<\/em>/);
+    assert.match(page, /Creator/);
+    assert.match(page, /2 comments/);
+  });
+
+  it('refuses an empty or control-character comment with 422 and writes nothing', async () => {
+    const before = (await site.deps.db.query('SELECT 1 FROM community_comments')).length;
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: '   ' })).res.status, 422);
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'a\u0000b' })).res.status, 422);
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_comments')).length, before);
+  });
+
+  it('holds comments under the held policy; approval through moderation shows them with the member badge, beside an approved fediverse reply', async () => {
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'held', watched_words: '' })).res.status, 303);
+    await makeMember(site, channelId, 'member@example.org', 'Gold');
+    await member.get(`/v/${video.shortId}`);
+    await member.post(`/v/${video.shortId}/comments`, { body: 'Member here' });
+    const anonymousView = await new TestClient(site.app).get(`/v/${video.shortId}`);
+    assert.doesNotMatch(anonymousView.html, /Member here/);
+    await site.deps.db.query(
+      `INSERT INTO federation_comments (note_uri, video_id, actor_uri, content_html, status) VALUES ('https://masto.example/notes/1', $1, 'https://masto.example/users/zoe', '<p>From Mastodon</p>', 'held')`,
+      [video.id],
+    );
+    const moderation = (await owner.get('/studio/channels/camille/moderation')).html;
+    assert.match(moderation, /Member here/);
+    const [held] = await site.deps.db.query<{ id: string }>(`SELECT id FROM community_comments WHERE status = 'held'`);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: held!.id, decision: 'approved' })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'remote-reply', id: 'https://masto.example/notes/1', decision: 'approved' })).res.status, 303);
+    const page = (await new TestClient(site.app).get(`/v/${video.shortId}`)).html;
+    assert.match(page, /Member here/);
+    assert.match(page, /Member · Gold/);
+    assert.match(page, /From Mastodon/);
+    assert.match(page, /@zoe@masto.example/);
+  });
+
+  it('sends a members-only post to the members of its tier only, and its one-click unsubscribe works', async () => {
+    const [tier] = await site.deps.db.query<{ id: string }>(`SELECT id FROM membership_tiers WHERE name = 'Gold'`);
+    await owner.get('/studio/channels/camille/community');
+    const { res, html } = await owner.post('/studio/channels/camille/posts', { title: 'Backstage notes', body: 'Only for **you**.', audience: 'members', [`tier_${tier!.id}`]: 'on' });
+    assert.equal(res.status, 303, html);
+    await runJobs();
+    const toMember = mailsTo(site, 'member@example.org').filter((m) => m.includes('Backstage notes'));
+    assert.equal(toMember.length, 1);
+    assert.match(toMember[0]!, /<strong>you<\/strong>/);
+    assert.equal(mailsTo(site, 'fan@example.org').filter((m) => m.includes('Backstage notes')).length, 0);
+    assert.equal(mailsTo(site, 'reader@example.org').filter((m) => m.includes('Backstage notes')).length, 0);
+
+    const unsubscribe = /List-Unsubscribe: <(https?:\/\/[^>]+)>/.exec(toMember[0]!)![1]!;
+    const oneClick = await site.app.request(new URL(unsubscribe).pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    assert.equal(oneClick.status, 200);
+    await owner.get('/studio/channels/camille/community');
+    await owner.post('/studio/channels/camille/posts', { title: 'Second notes', body: 'Again.', audience: 'members' });
+    await runJobs();
+    assert.equal(mailsTo(site, 'member@example.org').filter((m) => m.includes('Second notes')).length, 0, 'unsubscribed');
+    const studio = (await owner.get('/studio/channels/camille/community')).html;
+    assert.match(studio, /1 sent, 0 to send/);
+  });
+
+  it('keeps a members-only post locked for others on the site', async () => {
+    const [post] = await site.deps.db.query<{ slug: string }>(`SELECT slug FROM community_posts WHERE title = 'Backstage notes'`);
+    const asFan = (await fan.get(`/c/camille/posts/${post!.slug}`)).html;
+    assert.match(asFan, /This post is for members/);
+    assert.doesNotMatch(asFan, /Only for/);
+    assert.match((await member.get(`/c/camille/posts/${post!.slug}`)).html, /Only for/);
+  });
+
+  it('refuses a forged unsubscribe or confirm link with 404', async () => {
+    const anonymous = new TestClient(site.app);
+    assert.equal((await anonymous.get(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`)).res.status, 404);
+    assert.equal((await site.app.request(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 404);
+    assert.equal((await anonymous.get(`/follow/confirm/c.${randomUUID()}.${'B'.repeat(32)}`)).res.status, 404);
+  });
+
+  it('reports the approved local comments truthfully in NodeInfo, and offers the subscribe template by WebFinger', async () => {
+    const [row] = await site.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM community_comments WHERE status = 'approved' AND deleted_at IS NULL");
+    assert.ok(row!.n >= 3);
+    const nodeinfo = (await (await site.app.request('/nodeinfo/2.1')).json()) as { usage: { localComments: number } };
+    assert.equal(nodeinfo.usage.localComments, row!.n);
+    const host = new URL(site.deps.config.publicUrl).host;
+    const finger = (await (await site.app.request(`/.well-known/webfinger?resource=acct:camille@${host}`)).json()) as { links: { rel: string; template?: string }[] };
+    assert.equal(finger.links.find((l) => l.rel === 'http://ostatus.org/schema/1.0/subscribe')?.template, `${site.deps.config.publicUrl}/authorize_interaction?uri={uri}`);
+  });
+});

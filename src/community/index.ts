@@ -1,0 +1,64 @@
+/**
+ * Community: the audience a creator owns. Followers (a local account, an e-mail address with double
+ * opt-in, or a fediverse account sent to follow from its own instance), what each chose to receive and a
+ * one-click unsubscribe in every e-mail; threaded comments under videos, moderated through the moderation
+ * capability's one vocabulary, with fediverse replies in the same thread; posts to followers and members,
+ * e-mailed by a durable, throttled, resumable per-recipient send. New public videos are e-mailed to the
+ * followers who want them (subscribed to `video.changed`). Publishes `comment.created`, `comment.held` and
+ * `post.published`; `follower.added` / `follower.removed` for accounts and e-mail addresses.
+ */
+import { defineCapability, oncePerSite } from '../core/module.js';
+import { listPosts } from './post-queries.js';
+import { countLocalComments, heldComments } from './comment-queries.js';
+import { decideComment } from './comments.js';
+import { communityConfig } from './config.js';
+import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
+import { en, fr } from './messages.js';
+import { PostsSection } from './pages.js';
+import { commentsBox, communityRoutes, followBox } from './routes.js';
+
+export { countLocalComments } from './comment-queries.js';
+export { SEND_MAILING_JOB, sendMailingHandler, startMailing } from './mailings.js';
+
+const routes = oncePerSite((ctx) => communityRoutes({ deps: ctx.deps, fed: () => ctx.services.federation, viewers: ctx.services.viewers, studioAccess: ctx.studioAccess }));
+
+export const communityCapability = defineCapability({
+  name: 'community',
+  messages: { en, fr },
+  config: communityConfig,
+  routes: [
+    { area: 'public', path: '/', build: (ctx) => routes(ctx).public },
+    { area: 'account', path: '/', build: (ctx) => routes(ctx).account },
+    // RFC 8058: mail clients POST the unsubscribe link without a CSRF token; the signed link is the proof.
+    { area: 'webhook', path: '/', build: (ctx) => routes(ctx).oneClick },
+    { area: 'studio', path: '/studio', build: (ctx) => routes(ctx).studio },
+  ],
+  jobs: (ctx) => ({ [SEND_MAILING_JOB]: sendMailingHandler(ctx.deps) }),
+  subscriptions: {
+    'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await mailNewVideo(ctx.deps, videoId) }),
+  },
+  contributes: {
+    'channel.sections': (ctx) => async (env, channel) => [await followBox(ctx.deps, env, channel), PostsSection({ env, handle: channel.handle, posts: await listPosts(ctx.deps.db, channel.id) })],
+    'watch.below-player': (ctx) => async (env, video) => [
+      await followBox(ctx.deps, env, { id: video.channel_id, handle: video.channel_handle, name: video.channel_name }),
+      await commentsBox(ctx.deps, env, video),
+    ],
+    'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
+    'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
+    'moderation.sources': (ctx) => ({
+      kind: 'comment',
+      label: 'community.held_comments',
+      held: async (channelId) =>
+        (await heldComments(ctx.deps.db, channelId)).map((c) => ({ id: c.id, author: null, authorUrl: null, text: c.body_html, html: true, about: c.video_title, receivedAt: c.created_at })),
+      decide: (channelId, id, decision) => decideComment(ctx.deps, channelId, id, decision),
+    }),
+  },
+  tables: {
+    community_followers: { export: 'rows', scope: 'channel', note: 'with the consent and confirmation dates' },
+    community_settings: { export: 'rows', scope: 'channel' },
+    community_comments: { export: 'rows', scope: 'channel' },
+    community_posts: { export: 'rows', scope: 'channel' },
+    community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
+    community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+  },
+});

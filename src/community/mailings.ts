@@ -1,0 +1,143 @@
+/**
+ * E-mailings: a post to the followers and members it is for, a new public video to the followers who want
+ * videos. Each is a durable job over per-recipient rows (queued → sending → sent | bounced | failed),
+ * throttled, and resumable: a worker killed mid-send leaves every row it had not started `queued` and at
+ * most the one in flight `sending`; the job runs again and carries on from there.
+ */
+import { contactsOf } from '../accounts/index.js';
+import { configSection } from '../core/config.js';
+import type { AppDeps } from '../core/deps.js';
+import type { Queryable } from '../core/db/index.js';
+import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
+import { liveMembers } from '../funding/memberships/index.js';
+import { findChannelById } from '../channels/index.js';
+import { findVideoById, isListed, thumbnailPath } from '../videos/index.js';
+import { communityConfig } from './config.js';
+import * as dq from './delivery-queries.js';
+import * as fq from './follower-queries.js';
+import { mailingMessage, type MailingContent } from './mail.js';
+import { findPostById, type PostRow } from './post-queries.js';
+import { signLink } from './tokens.js';
+
+export const SEND_MAILING_JOB = 'community.send-mailing';
+
+const asLocale = (l: string | null | undefined): 'en' | 'fr' => (l === 'fr' ? 'fr' : 'en');
+
+/** Followers wanting `what`, with the address to write to (an account's own address). */
+async function followerRecipients(db: Queryable, channelId: string, what: 'videos' | 'posts'): Promise<dq.Recipient[]> {
+  const followers = await fq.activeFollowersWanting(db, channelId, what);
+  const contacts = new Map((await contactsOf(db, followers.flatMap((f) => (f.user_id ? [f.user_id] : [])))).map((u) => [u.id, u]));
+  return followers.flatMap((f) => {
+    const email = f.email ?? (f.user_id ? contacts.get(f.user_id)?.email : undefined);
+    return email ? [{ email, followerId: f.id, userId: null, language: asLocale(f.user_id ? (contacts.get(f.user_id)?.language ?? f.language) : f.language) }] : [];
+  });
+}
+
+/** Paid-up members of the post's tiers who did not opt out (an account follow left, or members' extra off). */
+async function memberRecipients(db: Queryable, post: PostRow, now: Date): Promise<dq.Recipient[]> {
+  const members = await liveMembers(db, post.channel_id, now, { tierIds: post.tier_ids });
+  const optedOut = new Set(
+    (await db.query<{ user_id: string }>(
+      `SELECT user_id FROM community_followers WHERE channel_id = $1 AND user_id IS NOT NULL AND (status IN ('unsubscribed', 'bounced') OR NOT wants_members)`,
+      [post.channel_id],
+    )).map((r) => r.user_id),
+  );
+  return members.filter((m) => !optedOut.has(m.user_id)).map((m) => ({ email: m.email, followerId: null, userId: m.user_id, language: asLocale(m.language) }));
+}
+
+/** The recipients of a post: members of its tiers; a public post also goes to followers who want posts. */
+export async function postRecipients(db: Queryable, post: PostRow, now: Date): Promise<dq.Recipient[]> {
+  const members = await memberRecipients(db, post, now);
+  if (post.audience === 'members') return members;
+  const seen = new Set<string>();
+  return [...(await followerRecipients(db, post.channel_id, 'posts')), ...members].filter((r) => !seen.has(r.email) && seen.add(r.email));
+}
+
+/** Creates a mailing (once per subject) with its recipients, and the job that sends it, in `tx`. */
+export async function startMailing(deps: AppDeps, tx: Queryable, m: { channelId: string; kind: dq.MailingKind; subjectId: string; recipients: dq.Recipient[] }): Promise<string | undefined> {
+  const now = deps.clock.now();
+  const id = await dq.insertMailing(tx, { channelId: m.channelId, kind: m.kind, subjectId: m.subjectId, now });
+  if (!id) return undefined;
+  await dq.insertDeliveries(tx, id, m.recipients);
+  await enqueue(tx, { type: SEND_MAILING_JOB, payload: { mailingId: id }, dedupeKey: `community-mailing:${id}`, maxAttempts: 20 }, deps.clock);
+  return id;
+}
+
+/** On `video.changed`: a video that is now public and listed is e-mailed once to the followers who want videos. */
+export async function mailNewVideo(deps: AppDeps, videoId: string): Promise<string> {
+  const video = await findVideoById(deps.db, videoId);
+  if (!video || video.visibility !== 'public' || !isListed(video, deps.clock.now())) return 'not public';
+  const recipients = await followerRecipients(deps.db, video.channel_id, 'videos');
+  const id = await deps.db.transaction((tx) => startMailing(deps, tx, { channelId: video.channel_id, kind: 'video', subjectId: video.id, recipients }));
+  return id ? `mailing ${id} to ${recipients.length}` : 'already mailed';
+}
+
+async function contentOf(deps: AppDeps, mailing: dq.MailingRow): Promise<MailingContent | undefined> {
+  const channel = await findChannelById(deps.db, mailing.channel_id);
+  if (!channel) return undefined;
+  const url = (path: string) => `${deps.config.publicUrl}${path}`;
+  if (mailing.kind === 'video') {
+    const video = await findVideoById(deps.db, mailing.subject_id);
+    if (!video) return undefined;
+    const poster = thumbnailPath(video);
+    return { kind: 'video', channelName: channel.name, title: video.title, url: url(`/v/${video.short_id}`), posterUrl: poster ? url(poster) : undefined };
+  }
+  const post = await findPostById(deps.db, mailing.subject_id);
+  if (!post) return undefined;
+  return { kind: 'post', channelName: channel.name, title: post.title, url: url(`/c/${channel.handle}/posts/${post.slug}`), text: post.body, html: post.body_html };
+}
+
+/** A permanent refusal by the receiving server (5xx): the address bounced. */
+function isBounce(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/** Sends one mailing to every recipient still queued (see the file comment). */
+export function sendMailingHandler(deps: AppDeps): JobHandler {
+  const { mailRatePerSecond } = configSection(deps.config, communityConfig);
+  const host = new URL(deps.config.publicUrl).hostname;
+  return async ({ job, signal, reportProgress }) => {
+    const { mailingId } = job.payload as { mailingId?: unknown };
+    const mailing = typeof mailingId === 'string' ? await dq.findMailing(deps.db, mailingId) : undefined;
+    if (!mailing) throw new PermanentJobError('no such mailing');
+    const content = await contentOf(deps, mailing);
+    if (!content) return { sent: 0, reason: 'subject gone' };
+    const gap = mailRatePerSecond > 0 ? 1000 / mailRatePerSecond : 0;
+    let sent = 0;
+    for (let next = Date.now(); !signal.aborted; ) {
+      const row = await dq.claimNextDelivery(deps.db, mailing.id);
+      if (!row) break;
+      const unsubscribe = row.follower_id
+        ? signLink(deps.signingSecret, { purpose: 'unsubscribe', followerId: row.follower_id })
+        : signLink(deps.signingSecret, { purpose: 'unsubscribe-member', channelId: mailing.channel_id, userId: row.user_id ?? '00000000-0000-0000-0000-000000000000' });
+      const message = mailingMessage({
+        to: row.email, language: row.language, content,
+        unsubscribeUrl: `${deps.config.publicUrl}/unsubscribe/${unsubscribe}`,
+        messageId: `<${mailing.id}.${Buffer.from(row.email).toString('base64url')}@${host}>`,
+      });
+      try {
+        await deps.mailer.send(message);
+        await dq.settleDelivery(deps.db, mailing.id, row.email, { status: 'sent', at: deps.clock.now() });
+        sent += 1;
+      } catch (error) {
+        const bounced = isBounce(error);
+        const text = error instanceof Error ? error.message : String(error);
+        await dq.settleDelivery(deps.db, mailing.id, row.email, { status: bounced ? 'bounced' : row.attempts >= 5 ? 'failed' : 'queued', error: text, at: deps.clock.now() });
+        if (bounced) await fq.markAddressBounced(deps.db, row.email, deps.clock.now());
+        else if (row.attempts < 5) throw error; // the server may be down: retry the job later with backoff
+      }
+      if (sent % 100 === 0) void reportProgress(0, `${sent} sent`);
+      if (gap > 0) {
+        next += gap;
+        await sleep(Math.max(0, next - Date.now()), signal);
+      }
+    }
+    return { sent };
+  };
+}

@@ -1,0 +1,284 @@
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { Field, FormErrors, type FieldState } from '../core/http/fields.js';
+import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import type { MessageKey } from '../core/i18n/index.js';
+import { StudioLayout } from '../studio/index.js';
+import type { CommunitySettingsRow } from './comment-queries.js';
+import type { ThreadEntry } from './comments.js';
+import type { DeliveryStatus } from './delivery-queries.js';
+import type { FollowerChoices } from './follower-queries.js';
+import type { PostRow } from './post-queries.js';
+
+/** The Follow box of channel and watch pages: one click when signed in, else an e-mail address or a fediverse handle. */
+export function FollowBox({ env, channel, following, state, showEmail }: { env: PageEnv; channel: { handle: string; name: string }; following: boolean; state?: FieldState; showEmail?: boolean }) {
+  const { t } = env;
+  const s = state ?? {};
+  const base = `/c/${channel.handle}`;
+  return (
+    <section class="follow-box" aria-labelledby={`follow-${channel.handle}`}>
+      <h2 id={`follow-${channel.handle}`}>{t('community.follow_heading', { channel: channel.name })}</h2>
+      {env.user && !showEmail ? (
+        <form method="post" action={`${base}/follow`}>
+          <CsrfField env={env} />
+          {following && <input type="hidden" name="stop" value="1" />}
+          <button type="submit">{t(following ? 'community.unfollow' : 'community.follow')}</button>
+        </form>
+      ) : (
+        <>
+          <FormErrors env={env} state={s} />
+          <form method="post" action={`${base}/follow/email`} class="stack">
+            <CsrfField env={env} />
+            <Field env={env} state={s} name="email" label="community.follow_email" type="email" required autocomplete="email" maxlength={254} />
+            <label>
+              <input type="checkbox" name="consent" required aria-invalid={s.errors?.consent ? 'true' : undefined} /> {t('community.consent', { channel: channel.name })}
+            </label>
+            {s.errors?.consent && <p class="error" role="alert">{t(s.errors.consent)}</p>}
+            <button type="submit">{t('community.follow_by_email')}</button>
+          </form>
+        </>
+      )}
+      <form method="post" action={`${base}/follow/remote`} class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={s} name="handle" label="community.follow_remote" hint="community.follow_remote_hint" maxlength={300} />
+        <button type="submit">{t('community.follow_remote_button')}</button>
+      </form>
+      <p class="feeds">
+        <a href={`/c/${channel.handle}/feed.rss`}>{t('community.rss')}</a>
+      </p>
+    </section>
+  );
+}
+
+function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; videoShortId: string }): Child {
+  const { t } = env;
+  return (
+    <li class={`comment comment-${entry.origin}`} id={entry.origin === 'local' ? `comment-${entry.id}` : undefined}>
+      <p class="comment-meta">
+        {entry.authorUrl ? <a href={entry.authorUrl} rel="nofollow ugc noopener">{entry.author}</a> : <strong>{entry.author}</strong>}
+        {entry.byTeam && <span class="badge badge-creator"> {t('community.badge_creator')}</span>}
+        {entry.badge && <span class="badge badge-member"> {t('community.badge_member', { tier: entry.badge })}</span>}
+        {entry.origin === 'remote' && <span class="badge"> {t('community.badge_fediverse')}</span>}{' '}
+        <time datetime={entry.at.toISOString()}>{new Intl.DateTimeFormat(env.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(entry.at)}</time>
+        {entry.held && <em> {t('community.comment_waiting')}</em>}
+      </p>
+      {entry.deleted ? <p class="empty">{t('community.comment_deleted')}</p> : <div class="comment-body">{raw(entry.html)}</div>}
+      {entry.mine && !entry.deleted && (
+        <form method="post" action={`/comments/${entry.id}/delete`} class="inline">
+          <CsrfField env={env} />
+          <button type="submit" class="link-button">{t('community.comment_delete')}</button>
+        </form>
+      )}
+      {entry.editable && (
+        <details>
+          <summary>{t('community.comment_edit')}</summary>
+          <form method="post" action={`/comments/${entry.id}/edit`} class="stack">
+            <CsrfField env={env} />
+            <textarea name="body" rows={3} maxlength={5000} aria-label={t('community.comment_edit')} required></textarea>
+            <button type="submit">{t('form.save')}</button>
+          </form>
+        </details>
+      )}
+      {canReply && entry.origin === 'local' && !entry.held && !entry.deleted && (
+        <details>
+          <summary>{t('community.reply')}</summary>
+          <form method="post" action={`/v/${videoShortId}/comments`} class="stack">
+            <CsrfField env={env} />
+            <input type="hidden" name="parent_id" value={entry.id} />
+            <textarea name="body" rows={3} maxlength={5000} aria-label={t('community.reply')} required></textarea>
+            <button type="submit">{t('community.reply')}</button>
+          </form>
+        </details>
+      )}
+      {entry.replies.length > 0 && (
+        <ol class="comment-replies">
+          {entry.replies.map((r) => (
+            <Entry env={env} entry={r} canReply={canReply} videoShortId={videoShortId} />
+          ))}
+        </ol>
+      )}
+    </li>
+  );
+}
+
+/** The comment thread under a video, and the form to write one. */
+export function CommentsSection({ env, shortId, thread, count, policy, state }: { env: PageEnv; shortId: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
+  const { t } = env;
+  const s = state ?? {};
+  const canWrite = policy !== 'closed' && env.user !== null;
+  return (
+    <section class="comments" aria-labelledby="comments-heading" id="comments">
+      <h2 id="comments-heading">{t('community.comments_count', { count })}</h2>
+      {thread.length === 0 ? <p class="empty">{t('community.no_comments')}</p> : (
+        <ol class="comment-thread">
+          {thread.map((e) => (
+            <Entry env={env} entry={e} canReply={canWrite} videoShortId={shortId} />
+          ))}
+        </ol>
+      )}
+      {policy === 'closed' ? <p>{t('community.comments_closed')}</p> : env.user ? (
+        <form method="post" action={`/v/${shortId}/comments`} class="stack">
+          <CsrfField env={env} />
+          <FormErrors env={env} state={s} />
+          <Field env={env} state={s} name="body" label="community.comment_label" hint="community.comment_hint" multiline required maxlength={5000} />
+          {policy === 'members' && <p class="hint">{t('community.comments_members_only')}</p>}
+          <button type="submit">{t('community.comment_submit')}</button>
+        </form>
+      ) : (
+        <p>
+          <a href={`/login?next=${encodeURIComponent(`/v/${shortId}#comments`)}`}>{t('community.comment_login')}</a>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The channel's "Posts" section: public posts in full, members' posts by title. */
+export function PostsSection({ env, handle, posts }: { env: PageEnv; handle: string; posts: PostRow[] }) {
+  const { t } = env;
+  if (posts.length === 0) return null;
+  return (
+    <section aria-labelledby="posts-heading" class="posts">
+      <h2 id="posts-heading">{t('community.posts')}</h2>
+      <ul>
+        {posts.map((p) => (
+          <li>
+            <a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a>
+            {p.audience === 'members' && <span class="badge"> {t('community.members_only')}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function PostPage({ env, handle, channelName, post, locked }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={`${post.title} · ${channelName}`}>
+      <p>
+        <a href={`/c/${handle}`}>{channelName}</a>
+      </p>
+      <article>
+        <h1>{post.title}</h1>
+        <p class="meta">
+          <time datetime={post.published_at.toISOString()}>{new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(post.published_at)}</time>
+        </p>
+        {locked ? (
+          <p>
+            {t('community.post_locked')} <a href={`/c/${handle}/membership`}>{t('community.become_member')}</a>
+          </p>
+        ) : (
+          <div class="post-body">{raw(post.body_html)}</div>
+        )}
+      </article>
+    </Layout>
+  );
+}
+
+/** A one-message page with an optional single-button form (confirm, unsubscribe, remote follow). */
+export function MessagePage({ env, title, text, action, button, extra }: { env: PageEnv; title: MessageKey; text: string; action?: string; button?: MessageKey; extra?: Child }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={t(title)}>
+      <h1>{t(title)}</h1>
+      <p role="status">{text}</p>
+      {action && button && (
+        <form method="post" action={action}>
+          <CsrfField env={env} />
+          <button type="submit">{t(button)}</button>
+        </form>
+      )}
+      {extra}
+    </Layout>
+  );
+}
+
+/** What a follower receives, as checkboxes (shown after confirming, and from every e-mail's link). */
+export function ChoicesForm({ env, action, choices }: { env: PageEnv; action: string; choices: FollowerChoices }) {
+  const { t } = env;
+  const box = (name: keyof FollowerChoices, label: MessageKey) => (
+    <label>
+      <input type="checkbox" name={name} checked={choices[name]} /> {t(label)}
+    </label>
+  );
+  return (
+    <form method="post" action={action} class="stack">
+      <CsrfField env={env} />
+      <fieldset>
+        <legend>{t('community.choices')}</legend>
+        {box('videos', 'community.choice_videos')}
+        {box('posts', 'community.choice_posts')}
+        {box('campaigns', 'community.choice_campaigns')}
+        {box('members', 'community.choice_members')}
+      </fieldset>
+      <button type="submit">{t('form.save')}</button>
+    </form>
+  );
+}
+
+export interface StudioPostRow extends PostRow {
+  counts: Record<DeliveryStatus, number>;
+}
+
+export function CommunityStudioPage(props: {
+  env: PageEnv; handle: string; followers: { account: number; email: number; remote: number }; settings: CommunitySettingsRow;
+  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; state: FieldState; notice?: MessageKey;
+}) {
+  const { env, handle, state } = props;
+  const { t } = env;
+  return (
+    <StudioLayout env={env} title={t('community.studio_title')}>
+      <h1>{t('community.studio_title')}</h1>
+      <Notice env={env} messageKey={props.notice} />
+      <p>{t('community.followers_summary', { account: props.followers.account, email: props.followers.email, remote: props.followers.remote })}</p>
+      <section aria-labelledby="new-post-heading">
+        <h2 id="new-post-heading">{t('community.new_post')}</h2>
+        <FormErrors env={env} state={state} />
+        <form method="post" action={`/studio/channels/${handle}/posts`} class="stack">
+          <CsrfField env={env} />
+          <Field env={env} state={state} name="title" label="community.post_title" required maxlength={200} />
+          <Field env={env} state={state} name="body" label="community.post_body" hint="community.post_body_hint" multiline required />
+          <fieldset>
+            <legend>{t('community.audience')}</legend>
+            <label><input type="radio" name="audience" value="public" checked={(state.values?.audience ?? 'public') === 'public'} /> {t('community.audience_public')}</label>
+            <label><input type="radio" name="audience" value="members" checked={state.values?.audience === 'members'} /> {t('community.audience_members')}</label>
+            {props.tiers.map((tier) => (
+              <label><input type="checkbox" name={`tier_${tier.id}`} /> {tier.name}</label>
+            ))}
+          </fieldset>
+          <button type="submit">{t('community.publish')}</button>
+        </form>
+      </section>
+      <section aria-labelledby="posts-heading">
+        <h2 id="posts-heading">{t('community.posts')}</h2>
+        <table>
+          <thead><tr><th>{t('community.post_title')}</th><th>{t('community.audience')}</th><th>{t('community.deliveries')}</th></tr></thead>
+          <tbody>
+            {props.posts.map((p) => (
+              <tr>
+                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a></td>
+                <td>{t(p.audience === 'public' ? 'community.audience_public' : 'community.audience_members')}</td>
+                <td>{t('community.delivery_counts', { sent: p.counts.sent, queued: p.counts.queued + p.counts.sending, bounced: p.counts.bounced, failed: p.counts.failed })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="comment-settings-heading">
+        <h2 id="comment-settings-heading">{t('community.comment_settings')}</h2>
+        <form method="post" action={`/studio/channels/${handle}/community/settings`} class="stack">
+          <CsrfField env={env} />
+          <fieldset>
+            <legend>{t('community.policy')}</legend>
+            {(['open', 'members', 'held', 'closed'] as const).map((p) => (
+              <label><input type="radio" name="comment_policy" value={p} checked={props.settings.comment_policy === p} /> {t(`community.policy_${p}`)}</label>
+            ))}
+          </fieldset>
+          <Field env={env} state={state} name="watched_words" label="community.watched_words" hint="community.watched_words_hint" multiline initial={props.settings.watched_words} maxlength={4000} />
+          <button type="submit">{t('form.save')}</button>
+        </form>
+      </section>
+    </StudioLayout>
+  );
+}

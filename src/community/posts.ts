@@ -1,0 +1,27 @@
+/** Posts: the creator writes to their audience; the post is shown on the channel and e-mailed to whom it is for. */
+import { randomBytes } from 'node:crypto';
+import type { ChannelRow } from '../channels/index.js';
+import type { AppDeps } from '../core/deps.js';
+import type { CurrentUser } from '../core/http/context.js';
+import { ValidationError } from '../core/http/errors.js';
+import { listTiers } from '../funding/memberships/index.js';
+import { renderMarkdown } from '../videos/index.js';
+import { postRecipients, startMailing } from './mailings.js';
+import * as pq from './post-queries.js';
+import type { PostInput } from './schema.js';
+
+/** Publishes a post and queues its e-mails, in one transaction: both or neither. */
+export async function publishPost(deps: AppDeps, channel: ChannelRow, author: CurrentUser, input: PostInput): Promise<pq.PostRow> {
+  const tiers = await listTiers(deps.db, channel.id);
+  if (input.tierIds.some((id) => !tiers.some((t) => t.id === id))) throw new ValidationError({ tiers: 'community.post_tier_unknown' });
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const post = await pq.insertPost(tx, {
+      channel_id: channel.id, slug: randomBytes(8).toString('base64url').slice(0, 11), title: input.title, body: input.body, body_html: renderMarkdown(input.body),
+      audience: input.audience, tier_ids: input.audience === 'members' ? input.tierIds : [], published_at: now, authorId: author.id,
+    });
+    await startMailing(deps, tx, { channelId: channel.id, kind: 'post', subjectId: post.id, recipients: await postRecipients(tx, post, now) });
+    await deps.events.publish(tx, 'post.published', { postId: post.id, channelId: channel.id, audience: post.audience });
+    return post;
+  });
+}

@@ -1,0 +1,264 @@
+import { Hono } from 'hono';
+import { requireUser } from '../accounts/index.js';
+import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, type ChannelRow } from '../channels/index.js';
+import type { AppDeps } from '../core/deps.js';
+import { clientIp } from '../core/http/client-ip.js';
+import type { AppContext, AppEnv } from '../core/http/context.js';
+import { BadRequestError, NotFoundError, ValidationError } from '../core/http/errors.js';
+import { readForm, textFields, validateForm, type FormData } from '../core/http/form.js';
+import { Layout, noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
+import type { MessageKey } from '../core/i18n/index.js';
+import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle, remoteFollowUrl, type FederationServices } from '../federation/index.js';
+import { liveMembers, listTiers } from '../funding/memberships/index.js';
+import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
+import * as cq from './comment-queries.js';
+import { deleteComment, editComment, postComment, videoThread } from './comments.js';
+import { deliveryCounts } from './delivery-queries.js';
+import * as fq from './follower-queries.js';
+import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
+import { ChoicesForm, CommentsSection, CommunityStudioPage, FollowBox, MessagePage, PostPage } from './pages.js';
+import * as pq from './post-queries.js';
+import { publishPost } from './posts.js';
+import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
+import { readLink, signLink } from './tokens.js';
+
+/** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
+async function readSingleForm(c: AppContext): Promise<FormData> {
+  const form = await readForm(c);
+  const all = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+  if (Object.values(all).some(Array.isArray)) throw new BadRequestError('error.malformed_form');
+  return form;
+}
+
+export interface CommunityRouteDeps {
+  deps: AppDeps;
+  fed: () => FederationServices;
+  viewers: ViewerLookup;
+  studioAccess: (c: AppContext) => Promise<boolean>;
+}
+
+/** The Follow box for a channel, as the viewer stands. */
+export async function followBox(deps: AppDeps, env: PageEnv, channel: { id: string; handle: string; name: string }) {
+  const row = env.user ? await fq.findAccountFollower(deps.db, channel.id, env.user.id) : undefined;
+  return FollowBox({ env, channel, following: row?.status === 'active' });
+}
+
+/** The comment thread for a video's page. */
+export async function commentsBox(deps: AppDeps, env: PageEnv, video: VideoWithChannel, state?: Parameters<typeof CommentsSection>[0]['state']) {
+  const [thread, settings, count] = await Promise.all([videoThread(deps, video, env.user), cq.channelSettings(deps.db, video.channel_id), cq.countVideoComments(deps.db, video.id)]);
+  return CommentsSection({ env, shortId: video.short_id, thread, count, policy: settings.comment_policy, state });
+}
+
+/** Follow, confirm, unsubscribe, comments and posts for fans; the Studio's community page. */
+export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityRouteDeps) {
+  const app = new Hono<AppEnv>();
+  const account = new Hono<AppEnv>();
+  const oneClick = new Hono<AppEnv>();
+  const studio = new Hono<AppEnv>();
+  const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
+  const ip = (c: AppContext) => clientIp(c, deps.config.trustProxy);
+
+  async function channelOr404(handle: string): Promise<ChannelRow> {
+    const channel = /^[a-z0-9_]{2,30}$/i.test(handle) ? await findChannelByHandle(deps.db, handle.toLowerCase()) : undefined;
+    if (!channel) throw new NotFoundError('channel.not_found');
+    return channel;
+  }
+  const followFormAgain = async (c: AppContext, channel: ChannelRow, errors: Record<string, MessageKey>, values: Record<string, string>) => {
+    const e = await env(c);
+    return c.html(<Layout env={e} title={channel.name}>{FollowBox({ env: e, channel, following: false, state: { errors, values }, showEmail: 'email' in values })}</Layout>, 422);
+  };
+
+  // A signed-in fan's one button: follow, or (with `stop`) unfollow.
+  app.post('/c/:handle/follow', async (c) => {
+    const channel = await channelOr404(c.req.param('handle'));
+    const user = requireUser(c);
+    if ((await readSingleForm(c)).stop === '1') {
+      await unfollowAsAccount(deps, channel, user);
+      return c.redirect(`/c/${channel.handle}?notice=community.unfollowed`, 303);
+    }
+    await followAsAccount(deps, channel, user, c.var.locale);
+    return c.redirect(`/c/${channel.handle}?notice=community.followed`, 303);
+  });
+  app.post('/c/:handle/follow/email', async (c) => {
+    const channel = await channelOr404(c.req.param('handle'));
+    const parsed = validateForm(emailFollowSchema, await readSingleForm(c));
+    if (!parsed.ok) return followFormAgain(c, channel, parsed.errors, parsed.values);
+    await followByEmail(deps, channel, { email: parsed.data.email, language: c.var.locale, client: ip(c) });
+    return c.html(<MessagePage env={await env(c)} title="community.check_inbox_title" text={c.var.t('community.check_inbox', { email: parsed.data.email })} />);
+  });
+  app.post('/c/:handle/follow/remote', async (c) => {
+    const channel = await channelOr404(c.req.param('handle'));
+    const parsed = validateForm(remoteFollowSchema, await readSingleForm(c));
+    if (!parsed.ok) return followFormAgain(c, channel, parsed.errors, parsed.values);
+    const handle = parseHandle(parsed.data.handle)!;
+    const services = fed();
+    const target = services.context().getActorUri(channelIdentifier(channel.handle)).href;
+    const url = await remoteFollowUrl(services, handle, target).catch(() => undefined);
+    if (!url) return followFormAgain(c, channel, { handle: 'community.handle_unknown' }, { handle: parsed.data.handle });
+    return c.redirect(url, 303);
+  });
+
+  // The confirm link of the double opt-in: a page with one button (mail scanners that open links confirm nothing).
+  app.get('/follow/confirm/:token', async (c) => {
+    const link = readLink(deps.signingSecret, c.req.param('token'));
+    if (link?.purpose !== 'confirm' || !(await fq.findFollower(deps.db, link.followerId))) throw new NotFoundError('community.link_invalid');
+    return c.html(<MessagePage env={await env(c)} title="community.confirm_title" text={c.var.t('community.confirm_text')} action={c.req.path} button="community.confirm_button" />);
+  });
+  app.post('/follow/confirm/:token', async (c) => {
+    const link = readLink(deps.signingSecret, c.req.param('token'));
+    const row = link?.purpose === 'confirm' ? await confirmEmailFollower(deps, link.followerId) : undefined;
+    if (!row || row.status !== 'active') throw new NotFoundError('community.link_invalid');
+    return c.redirect(`/follow/choices/${signLink(deps.signingSecret, { purpose: 'unsubscribe', followerId: row.id })}?notice=community.confirmed`, 303);
+  });
+
+  // What a follower receives: the page behind every e-mail's link (the same token as the unsubscribe link).
+  app.get('/follow/choices/:token', async (c) => {
+    const row = await followerOfLink(c.req.param('token'));
+    const e = await env(c);
+    const channel = await findChannelById(deps.db, row.channel_id);
+    return c.html(
+      <MessagePage env={e} title="community.choices_title" text={c.var.t(row.status === 'active' ? 'community.following' : 'community.not_following', { channel: channel?.name ?? '' })}
+        extra={<>
+          <ChoicesForm env={e} action={c.req.path} choices={{ videos: row.wants_videos, posts: row.wants_posts, campaigns: row.wants_campaigns, members: row.wants_members }} />
+          <p><a href={`/unsubscribe/${c.req.param('token')}`}>{c.var.t('community.unsubscribe')}</a></p>
+        </>} />,
+    );
+  });
+  app.post('/follow/choices/:token', async (c) => {
+    const row = await followerOfLink(c.req.param('token'));
+    const parsed = validateForm(choicesSchema, await readSingleForm(c));
+    if (!parsed.ok) throw new BadRequestError('error.bad_request');
+    await fq.saveChoices(deps.db, row.id, parsed.data, deps.clock.now());
+    return c.redirect(`${c.req.path}?notice=community.choices_saved`, 303);
+  });
+  async function followerOfLink(token: string) {
+    const link = readLink(deps.signingSecret, token);
+    const row = link?.purpose === 'unsubscribe' ? await fq.findFollower(deps.db, link.followerId) : undefined;
+    if (!row) throw new NotFoundError('community.link_invalid');
+    return row;
+  }
+
+  // Unsubscribe: a page with one button for people; the same address takes RFC 8058's one-click POST
+  // from mail clients (no CSRF token there: the signed link is the proof, so it lives in the webhook area).
+  app.get('/unsubscribe/:token', async (c) => {
+    if (!readLink(deps.signingSecret, c.req.param('token'))?.purpose.startsWith('unsubscribe')) throw new NotFoundError('community.link_invalid');
+    return c.html(<MessagePage env={await env(c)} title="community.unsubscribe_title" text={c.var.t('community.unsubscribe_text')} action={c.req.path} button="community.unsubscribe" />);
+  });
+  oneClick.post('/unsubscribe/:token', async (c) => {
+    const link = readLink(deps.signingSecret, c.req.param('token'));
+    if (link?.purpose === 'unsubscribe') await unsubscribeFollowerById(deps, link.followerId);
+    else if (link?.purpose === 'unsubscribe-member' && (await findChannelById(deps.db, link.channelId))) await unsubscribeMember(deps, link.channelId, link.userId);
+    else throw new NotFoundError('community.link_invalid');
+    if (!(c.req.header('accept') ?? '').includes('text/html')) return c.text('unsubscribed\n');
+    return c.html(<MessagePage env={pageEnv(c)} title="community.unsubscribe_title" text={c.var.t('community.unsubscribed')} />);
+  });
+
+  // Comments.
+  async function watchableVideo(c: AppContext): Promise<VideoWithChannel> {
+    const video = await findVideoByShortId(deps.db, c.req.param('shortId') ?? '');
+    const now = deps.clock.now();
+    if (!video || !canWatch(video, await viewers(deps.db, c.var.user, video.channel_id, now), now)) throw new NotFoundError('video.not_found');
+    return video;
+  }
+  app.post('/v/:shortId/comments', async (c) => {
+    const user = requireUser(c);
+    const video = await watchableVideo(c);
+    const parsed = validateForm(commentSchema, await readSingleForm(c));
+    if (!parsed.ok) {
+      const e = await env(c);
+      return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, video, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
+    }
+    const row = await postComment(deps, video, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
+    return c.redirect(`/v/${video.short_id}?notice=${row.status === 'held' ? 'community.comment_held' : 'community.comment_posted'}#comment-${row.id}`, 303);
+  });
+  app.post('/comments/:id/edit', async (c) => {
+    const user = requireUser(c);
+    const parsed = validateForm(commentEditSchema, await readSingleForm(c));
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    const row = await editComment(deps, c.req.param('id'), user, parsed.data.body);
+    return c.redirect(`${await videoPath(row.video_id)}#comment-${row.id}`, 303);
+  });
+  app.post('/comments/:id/delete', async (c) => {
+    const row = await deleteComment(deps, c.req.param('id'), requireUser(c));
+    return c.redirect(`${await videoPath(row.video_id)}?notice=community.comment_removed#comments`, 303);
+  });
+  async function videoPath(videoId: string): Promise<string> {
+    const [row] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [videoId]);
+    return row ? `/v/${row.short_id}` : '/';
+  }
+
+  // Posts.
+  app.get('/c/:handle/posts/:slug', async (c) => {
+    const channel = await channelOr404(c.req.param('handle'));
+    const post = await pq.findPostBySlug(deps.db, channel.id, c.req.param('slug'));
+    if (!post) throw new NotFoundError('community.post_not_found');
+    const user = c.var.user;
+    const viewer = await viewers(deps.db, user, channel.id, deps.clock.now());
+    const member = user ? (await liveMembers(deps.db, channel.id, deps.clock.now(), { userIds: [user.id], tierIds: post.tier_ids })).length > 0 : false;
+    const locked = post.audience === 'members' && !member && !viewer.isTeam;
+    return c.html(<PostPage env={await env(c)} handle={channel.handle} channelName={channel.name} post={post} locked={locked} />);
+  });
+
+  // Following from this site's channels (the other end of someone's remote-follow form).
+  account.get('/authorize_interaction', async (c) => {
+    const uri = c.req.query('uri') ?? '';
+    if (!/^(https?:\/\/\S{1,2000}|acct:\S{1,300}|@?\S{1,100}@\S{1,253})$/.test(uri)) throw new BadRequestError('community.interaction_invalid');
+    const user = requireUser(c);
+    const channels = user.siteRole === 'owner' ? await listChannels(deps.db) : (await listChannelsForUser(deps.db, user.id)).filter((ch) => ch.role === 'admin');
+    const e = await env(c);
+    return c.html(
+      <MessagePage env={e} title="community.interaction_title" text={c.var.t('community.interaction_text', { uri })}
+        extra={channels.length === 0 ? <p>{c.var.t('community.interaction_no_channel')}</p> : channels.map((ch) => (
+          <form method="post" action="/authorize_interaction">
+            <input type="hidden" name="_csrf" value={e.csrfToken} />
+            <input type="hidden" name="uri" value={uri.replace(/^acct:/, '')} />
+            <input type="hidden" name="channel" value={ch.handle} />
+            <button type="submit">{c.var.t('community.interaction_follow_as', { channel: ch.name })}</button>
+          </form>
+        ))} />,
+    );
+  });
+  account.post('/authorize_interaction', async (c) => {
+    const form = textFields(await readSingleForm(c));
+    const channel = await channelForAdmin(deps.db, requireUser(c), form.channel ?? '');
+    await followRemoteActor(deps, fed(), channel, form.uri ?? '');
+    return c.redirect(`/studio/channels/${channel.handle}/fediverse`, 303);
+  });
+
+  // The Studio's community page: followers, posts with their delivery counts, comment settings.
+  const studioPage = async (c: AppContext, channel: ChannelRow, state: { errors?: Record<string, MessageKey>; values?: Record<string, string> } = {}, status = 200) => {
+    const [byKind, settings, tiers, posts, remote] = await Promise.all([
+      fq.countFollowersByKind(deps.db, channel.id), cq.channelSettings(deps.db, channel.id), listTiers(deps.db, channel.id), pq.listPosts(deps.db, channel.id),
+      countRemoteFollowers(deps.db, channel.id),
+    ]);
+    const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id) })));
+    return c.html(
+      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} state={state} notice={noticeFrom(c)} />,
+      status as 200,
+    );
+  };
+  studio.get('/channels/:handle/community', async (c) => studioPage(c, await channelForAdmin(deps.db, c.var.user, c.req.param('handle'))));
+  studio.post('/channels/:handle/community/settings', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const parsed = validateForm(settingsSchema, await readSingleForm(c));
+    if (!parsed.ok) return studioPage(c, channel, parsed, 422);
+    await cq.saveChannelSettings(deps.db, channel.id, parsed.data, deps.clock.now());
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=community.settings_saved`, 303);
+  });
+  studio.post('/channels/:handle/posts', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const form = await readSingleForm(c);
+    const parsed = validateForm(postSchema, form);
+    if (!parsed.ok) return studioPage(c, channel, parsed, 422);
+    const tierIds = Object.keys(form).flatMap((k) => (/^tier_[0-9a-f-]{36}$/i.test(k) ? [k.slice(5)] : []));
+    try {
+      await publishPost(deps, channel, requireUser(c), { ...parsed.data, tierIds });
+    } catch (error) {
+      if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: textFields(form) }, 422);
+      throw error;
+    }
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=community.post_published`, 303);
+  });
+
+  return { public: app, account, oneClick, studio };
+}

@@ -6,6 +6,7 @@
  */
 import { accountsCapability } from './accounts/index.js';
 import { channelsCapability } from './channels/index.js';
+import { downloadsCapability } from './downloads/index.js';
 import type { CapabilityManifest } from './core/module.js';
 import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
@@ -28,6 +29,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   federationCapability,
   channelsCapability,
   videosCapability,
+  downloadsCapability,
   studioCapability,
   moderationCapability,
   paymentsCapability,

@@ -5,6 +5,7 @@
  * (slot contributions are shown in this order). Adding a capability: its folder, one line here, a migration.
  */
 import { accountsCapability } from './accounts/index.js';
+import { bundlesCapability } from './funding/bundles/index.js';
 import { channelsCapability } from './channels/index.js';
 import { downloadsCapability } from './downloads/index.js';
 import type { CapabilityManifest } from './core/module.js';
@@ -34,6 +35,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   moderationCapability,
   paymentsCapability,
   tipsCapability,
+  bundlesCapability,
   membershipsCapability,
   fundingStudioCapability,
   recommendationsCapability,

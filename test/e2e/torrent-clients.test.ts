@@ -11,8 +11,11 @@ import { TestClient, setupFields } from '../support/client.js';
 import { createTestSite, type TestSite } from '../support/harness.js';
 import { makeTestSource, tempFolder } from '../support/media.js';
 import { freePort } from '../support/server.js';
-import { aria2Download, requireTorrentClients, sha256File, transmissionDownload } from '../support/torrent-clients.js';
+import { aria2Download, infoHashOf, requireTorrentClients, sha256File, transmissionDownload } from '../support/torrent-clients.js';
+import { confirmToken, createTestBundle, defaultBundleFiles } from '../support/bundles.js';
+import { readOutbox } from '../support/harness.js';
 import { tusUpload } from '../support/tus.js';
+import { createHash } from 'node:crypto';
 
 describe('real BitTorrent clients download from the web seed alone', () => {
   let site: TestSite;
@@ -86,4 +89,45 @@ describe('real BitTorrent clients download from the web seed alone', () => {
       assert.equal(await sha256File(file), await sha256File(site.deps.storage.localPath!(mp4Key)), result.output);
     });
   }
+
+  describe('an unlocked bundle’s locked files', () => {
+    const files = defaultBundleFiles(400_000);
+    let bundle: Awaited<ReturnType<typeof createTestBundle>>;
+    const access: string[] = [];
+
+    before(async () => {
+      bundle = await createTestBundle(site, owner, { slug: 'torrent-album', files });
+      // Two fans unlock by e-mail: each gets an access page with their own signed links.
+      for (const email of ['ana@example.org', 'ben@example.org']) {
+        const fan = new TestClient(site.app);
+        await fan.get(`/b/${bundle.slug}`);
+        await fan.post(`/b/${bundle.slug}/unlock/email`, { email, consent: 'on' });
+        const confirmed = await fan.post('/b/confirm', { token: confirmToken(readOutbox(site.outboxDir), email) });
+        access.push((await fan.get(confirmed.res.headers.get('location')!)).html);
+      }
+    }, { timeout: 120_000 });
+
+    const lockedTorrentHref = (html: string) => [...html.matchAll(/href="(\/bundles\/torrents\/[^"]+\/locked\.torrent\?[^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))[0]!;
+
+    it('hands each fan a torrent with their own web seed and the same info hash', async () => {
+      const [ana, ben] = await Promise.all(access.map(async (html) => Buffer.from(await (await fetch(base + lockedTorrentHref(html))).arrayBuffer())));
+      assert.equal(infoHashOf(ana!), infoHashOf(ben!));
+      const seed = (t: Buffer) => /8:url-listl\d+:([^e]+?\/)e/.exec(t.toString('latin1'))?.[1];
+      assert.notEqual(seed(ana!), seed(ben!));
+      assert.equal((await fetch(`${base}/bundles/torrents/${bundle.id}/locked.torrent`)).status, 403, 'no torrent of locked files without a grant');
+    });
+
+    for (const client of ['aria2c', 'transmission-cli'] as const) {
+      it(`${client} downloads the locked files from the fan’s signed web seed, byte for byte`, { timeout: 180_000 }, async () => {
+        const torrent = await fetchTorrent(base + lockedTorrentHref(access[0]!), `bundle-${client}.torrent`);
+        const dir = path.join(work.dir, `bundle-${client}`);
+        const port = await freePort();
+        const result = client === 'aria2c' ? await aria2Download(torrent, dir, { listenPort: port }) : await transmissionDownload(torrent, dir, { peerPort: port });
+        for (const file of files.filter((f) => f.access === 'locked')) {
+          const expected = createHash('sha256').update(file.bytes).digest('hex');
+          assert.equal(await sha256File(path.join(dir, `${bundle.slug}-locked`, file.filename)), expected, `${file.filename}: ${result.output}`);
+        }
+      });
+    }
+  });
 });

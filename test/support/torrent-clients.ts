@@ -100,3 +100,29 @@ export function transmissionDownload(torrent: string, dir: string, options: { pe
     },
   });
 }
+
+/** Where the bencoded value starting at `at` ends (exclusive). */
+function valueEnd(bytes: Buffer, at: number): number {
+  const c = String.fromCharCode(bytes[at]!);
+  if (c === 'i') return bytes.indexOf('e', at) + 1;
+  if (c === 'l' || c === 'd') {
+    let p = at + 1;
+    while (bytes[p] !== 0x65) p = valueEnd(bytes, p);
+    return p + 1;
+  }
+  const colon = bytes.indexOf(':', at);
+  return colon + 1 + Number(bytes.subarray(at, colon).toString());
+}
+
+/** The v1 info hash of a .torrent file: SHA-1 of its info dictionary's exact bytes. */
+export function infoHashOf(torrent: Buffer): string {
+  let p = 1;
+  while (torrent[p] !== 0x65) {
+    const keyEnd = valueEnd(torrent, p);
+    const key = torrent.subarray(torrent.indexOf(':', p) + 1, keyEnd).toString();
+    const end = valueEnd(torrent, keyEnd);
+    if (key === 'info') return createHash('sha1').update(torrent.subarray(keyEnd, end)).digest('hex');
+    p = end;
+  }
+  throw new Error('no info dictionary');
+}

@@ -178,6 +178,45 @@ describe('bundles: unlock by e-mail or pay what you want, signed downloads, ZIP'
     assert.deepEqual(avg.map((r) => [r.average_at_payment, r.bonus]), [[0, true], [400, false], [350, true]]);
   });
 
+  it('says so clearly when an e-mail link has expired, and unlocks nothing', async () => {
+    const fan = new TestClient(site.app, { 'accept-language': 'fr' });
+    await fan.get(`/b/${bundle.slug}`);
+    await fan.post(`/b/${bundle.slug}/unlock/email`, { email: 'late@example.org', consent: 'on' });
+    const token = confirmToken(readOutbox(site.outboxDir), 'late@example.org');
+    clock.advance(49 * 3600 * 1000);
+    try {
+      const page = await fan.get(`/b/confirm?token=${token}`);
+      assert.equal(page.res.status, 410);
+      assert.match(page.html, /Ce lien a expiré/);
+      assert.equal((await fan.post('/b/confirm', { token })).res.status, 410);
+    } finally {
+      clock.advance(-49 * 3600 * 1000);
+    }
+    const [row] = await site.deps.db.query<{ status: string }>(`SELECT status FROM bundle_unlocks WHERE email = 'late@example.org'`);
+    assert.equal(row!.status, 'pending');
+  });
+
+  it('answers undeliverable when the bundle was unpublished before the payment was confirmed', async () => {
+    const fan = new TestClient(site.app, { 'accept-language': 'en' });
+    await fan.get(`/b/${bundle.slug}`);
+    const started = await fan.post(`/b/${bundle.slug}/unlock/pay`, { amount: '6', email: 'late-payer@example.org', provider: 'test' });
+    const checkout = new URL(started.res.headers.get('location')!).pathname;
+    await fan.get(checkout);
+    await site.deps.db.query('UPDATE bundles SET published = false WHERE id = $1', [bundle.id]);
+    try {
+      await fan.post(checkout, { number: '4242 4242 4242 4242', expiry: '12/34', cvc: '123' });
+      clock.advance(60_000);
+      await runJobs();
+      const [unlock] = await site.deps.db.query<{ status: string }>(`SELECT status FROM bundle_unlocks WHERE email = 'late-payer@example.org'`);
+      assert.equal(unlock!.status, 'pending', 'nothing was unlocked');
+      const { bundlePurpose } = await import('./service.js');
+      const [payment] = await site.deps.db.query<import('../payments/queries.js').PaymentRow>(`SELECT * FROM payments WHERE email = 'late-payer@example.org'`);
+      assert.deepEqual(await bundlePurpose(site.deps)!.succeeded!(site.deps.db, payment!, {} as never), { undeliverable: 'bundle_unavailable' });
+    } finally {
+      await site.deps.db.query('UPDATE bundles SET published = true WHERE id = $1', [bundle.id]);
+    }
+  });
+
   it('lists a signed-in fan’s unlocked bundles in their library', async () => {
     const fan = await signUpFan(site, 'ana@example.org');
     const { res, html } = await fan.get('/library');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real, when missing:
-#   chromium (browser tests), postgresql (npm run test:postgres), ffmpeg (video tests).
+#   chromium (browser tests), postgresql (npm run test:postgres), ffmpeg (video tests),
+#   aria2 and transmission-cli (BitTorrent clients of the torrent tests), nginx (bench:torrent's reference).
 # Usage: scripts/ensure-system-packages.sh [chromium] [postgresql] [ffmpeg] ...
 # Needs root (or passwordless sudo) only when something is missing.
 set -euo pipefail
@@ -9,6 +10,8 @@ have() {
   case "$1" in
     chromium) [ -x /usr/bin/chromium ] ;;
     postgresql) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ;;
+    aria2) command -v aria2c >/dev/null 2>&1 ;;
+    nginx) [ -x /usr/sbin/nginx ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

@@ -5,8 +5,10 @@
  * (slot contributions are shown in this order). Adding a capability: its folder, one line here, a migration.
  */
 import { accountsCapability } from './accounts/index.js';
+import { bundlesCapability } from './funding/bundles/index.js';
 import { channelsCapability } from './channels/index.js';
 import { communityCapability } from './community/index.js';
+import { downloadsCapability } from './downloads/index.js';
 import type { CapabilityManifest } from './core/module.js';
 import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
@@ -30,10 +32,12 @@ export const MODULES: readonly CapabilityManifest[] = [
   federationCapability,
   channelsCapability,
   videosCapability,
+  downloadsCapability,
   studioCapability,
   moderationCapability,
   paymentsCapability,
   tipsCapability,
+  bundlesCapability,
   membershipsCapability,
   fanBudgetCapability,
   fundingStudioCapability,

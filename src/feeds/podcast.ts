@@ -8,30 +8,52 @@ export const PODCAST_NS = 'https://podcastindex.org/namespace/1.0';
 
 /** HLS master playlists; the type Apple documents for `.m3u8`. */
 const HLS_TYPE = 'application/x-mpegURL';
+const MP4_TYPE = 'video/mp4';
+const M4A_TYPE = 'audio/mp4';
+const TORRENT_TYPE = 'application/x-bittorrent';
+
+/** Which file a podcast's enclosures lead with: the video podcast or its audio variant. */
+export type PodcastVariant = 'video' | 'audio';
 
 /**
- * The episode's media. Transcoding produces fMP4 HLS only (video renditions without audio, plus a
- * separate audio group), so there is no single progressive file to offer: the enclosure points at the
- * HLS master playlist, which Podcasting 2.0 apps and Apple Podcasts can stream but most apps cannot
- * download for offline listening. A progressive MP4 rendition made at transcode time (so the enclosure
- * can be `video/mp4` with a real `length`) is left for later; remuxing per request would cost a full
- * ffmpeg run per download. `length` is 0, meaning unknown, as a playlist has no byte size.
+ * The episode's media. The enclosure is the progressive file the transcode made (MP4, or M4A for the
+ * audio variant) with its real length, so every podcast app can download it; HLS and the torrent are
+ * `podcast:alternateEnclosure`s (as PeerTube's feed does). When the creator forbids downloads there is
+ * no progressive file to give: the enclosure is then the HLS master playlist with `length="0"` (unknown),
+ * which Podcasting 2.0 apps stream.
  */
-function media(entry: FeedEntry): XmlChild[] {
+function media(entry: FeedEntry, variant: PodcastVariant): XmlChild[] {
+  const main = variant === 'audio' ? entry.downloads.m4a : entry.downloads.mp4;
+  const type = variant === 'audio' ? M4A_TYPE : MP4_TYPE;
+  const torrent = variant === 'video' ? entry.downloads.torrent : undefined;
   return [
-    el('enclosure', { url: entry.urls.master, length: 0, type: HLS_TYPE }),
-    // length 0 again: apps (podcast-partytime among them) skip an alternate enclosure without one.
+    main ? el('enclosure', { url: main.url, length: main.length, type }) : el('enclosure', { url: entry.urls.master, length: 0, type: HLS_TYPE }),
+    main &&
+      el(
+        'podcast:alternateEnclosure',
+        { type, length: main.length, height: variant === 'video' ? (entry.downloads.mp4?.height ?? undefined) : undefined, title: variant === 'audio' ? 'M4A' : 'MP4', default: 'true' },
+        el('podcast:source', { uri: main.url }),
+        torrent && el('podcast:source', { uri: torrent.url, contentType: TORRENT_TYPE }),
+      ),
+    // length 0: a playlist has no byte size, and apps (podcast-partytime among them) skip an alternate enclosure without one.
     el(
       'podcast:alternateEnclosure',
-      { type: HLS_TYPE, length: 0, height: entry.height ?? undefined, title: 'HLS', default: 'true' },
+      { type: HLS_TYPE, length: 0, height: entry.height ?? undefined, title: 'HLS', default: main ? undefined : 'true' },
       el('podcast:source', { uri: entry.urls.master }),
     ),
+    torrent &&
+      el(
+        'podcast:alternateEnclosure',
+        { type: TORRENT_TYPE, length: main!.length, title: 'BitTorrent' },
+        el('podcast:source', { uri: torrent.url }),
+        el('podcast:source', { uri: `magnet:?xt=urn:btih:${torrent.infoHash}&ws=${encodeURIComponent(main!.url)}` }),
+      ),
   ];
 }
 
-function episode(entry: FeedEntry): XmlChild[] {
+function episode(entry: FeedEntry, variant: PodcastVariant): XmlChild[] {
   return [
-    media(entry),
+    media(entry, variant),
     entry.durationSeconds !== null && el('itunes:duration', {}, Math.round(entry.durationSeconds)),
     entry.urls.thumbnail && el('itunes:image', { href: entry.urls.thumbnail }),
     el('itunes:explicit', {}, 'false'),
@@ -45,9 +67,20 @@ function episode(entry: FeedEntry): XmlChild[] {
  * membership page; a Lightning address, when the channel has one, receives all streamed value.
  */
 export function renderChannelPodcast(feed: ChannelFeed): string {
+  return renderPodcast(feed, 'video');
+}
+
+/** `GET /c/:handle/podcast-audio.rss`: the same podcast with the M4A files as enclosures, for audio-only apps. */
+export function renderChannelAudioPodcast(feed: ChannelFeed): string {
+  return renderPodcast(feed, 'audio');
+}
+
+function renderPodcast(feed: ChannelFeed, variant: PodcastVariant): string {
   const { channel } = feed;
+  const self = variant === 'audio' ? channel.urls.podcastAudio : channel.urls.podcast;
+  const entries = variant === 'audio' ? feed.entries.filter((e) => e.downloads.m4a) : feed.entries;
   return renderRss({
-    ...channelRssBase(feed, channel.urls.podcast),
+    ...channelRssBase(feed, self),
     namespaces: { itunes: ITUNES_NS, podcast: PODCAST_NS },
     imageUrl: channel.urls.cover,
     extra: [
@@ -55,8 +88,8 @@ export function renderChannelPodcast(feed: ChannelFeed): string {
       el('itunes:author', {}, channel.name),
       el('itunes:explicit', {}, 'false'),
       el('itunes:type', {}, 'episodic'),
-      el('podcast:guid', {}, podcastGuid(channel.urls.podcast)),
-      el('podcast:medium', {}, 'video'),
+      el('podcast:guid', {}, podcastGuid(self)),
+      el('podcast:medium', {}, variant === 'audio' ? 'podcast' : 'video'),
       el('podcast:locked', {}, 'no'),
       el('podcast:funding', { url: channel.urls.membership }, 'Support'),
       channel.lightningAddress &&
@@ -66,14 +99,14 @@ export function renderChannelPodcast(feed: ChannelFeed): string {
           el('podcast:valueRecipient', { name: channel.name, type: 'lnaddress', address: channel.lightningAddress, split: 100 }),
         ),
     ],
-    items: feed.entries.map((entry) => ({
+    items: entries.map((entry) => ({
       title: entry.title,
       link: entry.urls.watch,
       guid: entryGuid(entry),
       isPermaLink: false,
       pubDate: entry.published,
       description: entry.descriptionHtml,
-      extra: episode(entry),
+      extra: episode(entry, variant),
     })),
   });
 }

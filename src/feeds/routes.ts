@@ -5,7 +5,7 @@ import type { ViewerLookup } from '../videos/index.js';
 import { renderChannelAtom } from './atom.js';
 import { DEFAULT_COVER_PATH, defaultCover } from './cover.js';
 import { conditionalResponse } from './http.js';
-import { renderChannelPodcast } from './podcast.js';
+import { renderChannelAudioPodcast, renderChannelPodcast } from './podcast.js';
 import { renderChannelRss } from './rss.js';
 import { loadChannelFeed, loadChapters, type ChannelFeed } from './service.js';
 
@@ -20,6 +20,7 @@ const FORMATS: [path: string, render: (feed: ChannelFeed) => string, contentType
   ['feed.rss', renderChannelRss, RSS_TYPE],
   ['feed.atom', renderChannelAtom, ATOM_TYPE],
   ['podcast.rss', renderChannelPodcast, RSS_TYPE],
+  ['podcast-audio.rss', renderChannelAudioPodcast, RSS_TYPE],
 ];
 
 /**

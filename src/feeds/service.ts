@@ -1,7 +1,8 @@
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
-import { canWatch, findVideoByShortId, isPubliclyCacheable, listPublicVideos, mediaPath, renderMarkdown, thumbnailPath, type Rendition, type ViewerLookup } from '../videos/index.js';
+import { listVideoTorrents, videoTorrentPath } from '../downloads/index.js';
+import { canWatch, findVideoByShortId, isPubliclyCacheable, listPublicVideos, mediaPath, renderMarkdown, thumbnailPath, type Rendition, type VideoRow, type ViewerLookup } from '../videos/index.js';
 import { DEFAULT_COVER_PATH } from './cover.js';
 import * as q from './queries.js';
 
@@ -19,7 +20,7 @@ export interface FeedChannel {
   language: string;
   lightningAddress: string | null;
   /** Absolute URLs. `avatar` is the channel's picture if it has one; `cover` falls back to the default artwork. */
-  urls: { home: string; rss: string; atom: string; podcast: string; membership: string; avatar?: string; cover: string };
+  urls: { home: string; rss: string; atom: string; podcast: string; podcastAudio: string; membership: string; avatar?: string; cover: string };
 }
 
 /** One public video in a feed. All URLs are absolute. */
@@ -36,6 +37,12 @@ export interface FeedEntry {
   height: number | null;
   captions: { language: string; label: string; url: string }[];
   urls: { watch: string; master: string; thumbnail?: string; chapters?: string };
+  /** The progressive files and the torrent, when the creator allows downloads (absolute URLs, real sizes). */
+  downloads: {
+    mp4?: { url: string; length: number; height: number | null };
+    m4a?: { url: string; length: number };
+    torrent?: { url: string; infoHash: string };
+  };
 }
 
 /** Everything the three public feeds of a channel are rendered from. */
@@ -69,10 +76,20 @@ function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
       rss: `${home}/feed.rss`,
       atom: `${home}/feed.atom`,
       podcast: `${home}/podcast.rss`,
+      podcastAudio: `${home}/podcast-audio.rss`,
       membership: `${home}/membership`,
       avatar,
       cover: avatar ?? `${base}${DEFAULT_COVER_PATH}`,
     },
+  };
+}
+
+function feedDownloads(base: string, v: VideoRow, infoHash: string | undefined): FeedEntry['downloads'] {
+  if (!v.downloads_allowed) return {};
+  return {
+    mp4: v.download_file && v.download_bytes ? { url: base + mediaPath(v, v.download_file), length: v.download_bytes, height: v.height === null ? null : Math.min(v.height, v.download_height) } : undefined,
+    m4a: v.audio_file && v.audio_bytes ? { url: base + mediaPath(v, v.audio_file), length: v.audio_bytes } : undefined,
+    torrent: infoHash ? { url: base + videoTorrentPath(v), infoHash } : undefined,
   };
 }
 
@@ -93,6 +110,7 @@ export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<Ch
   const channel = feedChannel(row, base);
   const { rows: videos } = await listPublicVideos(deps.db, row.id, deps.clock.now(), FEED_LIMIT, 0);
   const captions = await q.listCaptionsOf(deps.db, videos.map((v) => v.id));
+  const torrents = new Map((await listVideoTorrents(deps.db, videos.map((v) => v.id))).map((t) => [t.video_id, t.info_hash]));
   let lastModified = row.updated_at;
   const later = (d: Date) => {
     if (d > lastModified) lastModified = d;
@@ -121,6 +139,7 @@ export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<Ch
         thumbnail: thumbnail ? base + thumbnail : undefined,
         chapters: v.chapters?.length ? base + chaptersPath(row.handle, v.short_id) : undefined,
       },
+      downloads: feedDownloads(base, v, torrents.get(v.id)),
     };
   });
   return { channel, entries, lastModified };

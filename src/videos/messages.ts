@@ -4,6 +4,12 @@
  * arguments and plurals). Messages are ICU MessageFormat: `{name}`, `{count, plural, one {# …} other {# …}}`.
  */
 export const en = {
+  "video.downloads": "Downloads",
+  "video.downloads_allowed": "Fans may download this video (MP4, audio M4A, torrent)",
+  "video.downloads_invalid": "Tick the box or leave it empty.",
+  "video.download_height": "Size of the downloadable MP4",
+  "video.download_height_hint": "720p by default; a change applies at the next transcode.",
+  "video.download_height_invalid": "Choose 720p or 1080p.",
   "notice.uploaded": "Upload complete. The video is being prepared; fill in its details meanwhile.",
   "notice.video_deleted": "The video is deleted.",
   "studio.videos": "Videos",
@@ -126,6 +132,12 @@ export const en = {
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
+  "video.downloads": "Téléchargements",
+  "video.downloads_allowed": "Les fans peuvent télécharger cette vidéo (MP4, audio M4A, torrent)",
+  "video.downloads_invalid": "Cochez la case ou laissez-la vide.",
+  "video.download_height": "Taille du MP4 téléchargeable",
+  "video.download_height_hint": "720p par défaut ; un changement s’applique au prochain transcodage.",
+  "video.download_height_invalid": "Choisissez 720p ou 1080p.",
   "notice.uploaded": "Envoi terminé. La vidéo est en préparation ; complétez ses informations en attendant.",
   "notice.video_deleted": "La vidéo est supprimée.",
   "studio.videos": "Vidéos",

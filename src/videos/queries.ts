@@ -46,6 +46,15 @@ export interface VideoRow {
   poster_key: string | null;
   custom_thumbnail_key: string | null;
   chapters: Chapter[];
+  /** The creator lets fans download the MP4 / M4A (and the torrent). */
+  downloads_allowed: boolean;
+  /** The creator's choice of MP4 size: 720 or 1080 lines. */
+  download_height: number;
+  /** The progressive files, relative to hls_prefix, and their sizes (null before a transcode made them). */
+  download_file: string | null;
+  download_bytes: number | null;
+  audio_file: string | null;
+  audio_bytes: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -59,7 +68,8 @@ export interface VideoWithChannel extends VideoRow {
 const COLUMNS = `v.id, v.short_id, v.channel_id, v.uploader_id, v.title, v.description, v.tags, v.language, v.licence,
   v.visibility, v.publish_at, v.status, v.failure_message, v.transcode_job_id, v.original_filename, v.source_key,
   v.source_bytes, v.duration_seconds, v.width, v.height, v.hls_prefix, v.renditions, v.has_storyboard, v.poster_key,
-  v.custom_thumbnail_key, v.chapters, v.created_at, v.updated_at, c.handle AS channel_handle, c.name AS channel_name`;
+  v.custom_thumbnail_key, v.chapters, v.downloads_allowed, v.download_height, v.download_file, v.download_bytes,
+  v.audio_file, v.audio_bytes, v.created_at, v.updated_at, c.handle AS channel_handle, c.name AS channel_name`;
 const FROM = 'videos v JOIN channels c ON c.id = v.channel_id';
 
 export async function insertVideo(
@@ -155,12 +165,23 @@ export async function listChannelVideosForTeam(db: Queryable, channelId: string)
 export async function updateMetadata(
   db: Queryable,
   id: string,
-  m: { title: string; description: string; tags: string[]; language: Locale | null; licence: string; visibility: Visibility; publishAt: Date | null; chapters: Chapter[] },
+  m: {
+    title: string;
+    description: string;
+    tags: string[];
+    language: Locale | null;
+    licence: string;
+    visibility: Visibility;
+    publishAt: Date | null;
+    chapters: Chapter[];
+    downloadsAllowed: boolean;
+    downloadHeight: number;
+  },
 ): Promise<void> {
   await db.query(
     `UPDATE videos SET title = $2, description = $3, tags = $4, language = $5, licence = $6, visibility = $7,
-            publish_at = $8, chapters = $9, updated_at = now() WHERE id = $1`,
-    [id, m.title, m.description, m.tags, m.language, m.licence, m.visibility, m.publishAt, JSON.stringify(m.chapters)],
+            publish_at = $8, chapters = $9, downloads_allowed = $10, download_height = $11, updated_at = now() WHERE id = $1`,
+    [id, m.title, m.description, m.tags, m.language, m.licence, m.visibility, m.publishAt, JSON.stringify(m.chapters), m.downloadsAllowed, m.downloadHeight],
   );
 }
 
@@ -171,12 +192,26 @@ export async function setCustomThumbnail(db: Queryable, id: string, key: string 
 export async function markTranscoded(
   db: Queryable,
   id: string,
-  out: { hlsPrefix: string; renditions: Rendition[]; posterKey: string | null; hasStoryboard: boolean; durationSeconds: number; width: number | null; height: number | null },
+  out: {
+    hlsPrefix: string;
+    renditions: Rendition[];
+    posterKey: string | null;
+    hasStoryboard: boolean;
+    durationSeconds: number;
+    width: number | null;
+    height: number | null;
+    download: { file: string; bytes: number } | null;
+    audio: { file: string; bytes: number } | null;
+  },
 ): Promise<void> {
   await db.query(
     `UPDATE videos SET status = 'ready', failure_message = NULL, hls_prefix = $2, renditions = $3, poster_key = $4,
-            has_storyboard = $5, duration_seconds = $6, width = $7, height = $8, updated_at = now() WHERE id = $1`,
-    [id, out.hlsPrefix, JSON.stringify(out.renditions), out.posterKey, out.hasStoryboard, out.durationSeconds, out.width, out.height],
+            has_storyboard = $5, duration_seconds = $6, width = $7, height = $8, download_file = $9, download_bytes = $10,
+            audio_file = $11, audio_bytes = $12, updated_at = now() WHERE id = $1`,
+    [
+      id, out.hlsPrefix, JSON.stringify(out.renditions), out.posterKey, out.hasStoryboard, out.durationSeconds, out.width, out.height,
+      out.download?.file ?? null, out.download?.bytes ?? null, out.audio?.file ?? null, out.audio?.bytes ?? null,
+    ],
   );
 }
 

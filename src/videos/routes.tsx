@@ -11,6 +11,7 @@ import { renderMarkdown } from './markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
+import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 
 const PAGE_SIZE = 24;
@@ -172,6 +173,8 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
 /** Maps a public media path to a storage key, or undefined for anything not part of this video. */
 async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Promise<string | undefined> {
   if (file === 'thumbnail') return video.custom_thumbnail_key ?? video.poster_key ?? undefined;
+  // The progressive files exist for every transcode, but fans get them only where the creator allows downloads.
+  if ((file === DOWNLOAD_MP4 || file === DOWNLOAD_M4A) && !video.downloads_allowed) return undefined;
   const caption = /^captions\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.vtt$/.exec(file);
   if (caption) return (await q.listCaptions(deps.db, video.id)).find((c) => c.language === caption[1])?.storage_key;
   // HLS files are a few short segments (`720p/segment_00042.m4s`): anything longer names nothing.

@@ -85,6 +85,9 @@ export const metadataSchema = z.object({
   visibility: z.enum(VISIBILITIES, 'video.visibility_invalid'),
   publish_at: z.string().trim().default(''),
   chapters: multiLineText().max(10000, 'video.chapters_invalid').default(''),
+  // A checkbox: present when ticked.
+  downloads: z.literal('on', 'video.downloads_invalid').optional(),
+  download_height: z.enum(['720', '1080'], 'video.download_height_invalid').default('720'),
 });
 
 export const captionSchema = z.object({

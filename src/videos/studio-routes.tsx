@@ -114,6 +114,8 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
         visibility: d.visibility,
         publishAt: publishAt ?? null,
         chapters: chapters!,
+        downloadsAllowed: d.downloads === 'on',
+        downloadHeight: Number(d.download_height),
       });
       const what = d.visibility !== video.visibility ? 'visibility' : (publishAt ?? null)?.getTime() !== video.publish_at?.getTime() ? 'publish-time' : 'metadata';
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what });

@@ -85,6 +85,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         outputDir: path.join(work, 'out'),
         binaries: ffmpegBinaries(deps.config),
         preset: deps.config.transcodePreset,
+        downloadHeight: video.download_height,
         // The last 5 % is the upload to storage.
         onProgress: (percent) => void reportProgress(Math.min(95, Math.floor(percent * 0.95))),
         signal,
@@ -101,6 +102,8 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         durationSeconds: result.summary.durationSeconds,
         width: display.displayWidth || null,
         height: display.displayHeight || null,
+        download: result.downloads.video ?? null,
+        audio: result.downloads.audio ?? null,
       });
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'renditions' }, `${video.id}:renditions:${prefix}`);
       });

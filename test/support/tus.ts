@@ -10,8 +10,8 @@ export function tusMetadata(meta: Record<string, string>): string {
 const TUS = { 'tus-resumable': '1.0.0' };
 
 /** Creates an upload (tus POST); returns the response and the upload's URL. */
-export async function tusCreate(client: TestClient, size: number, meta: Record<string, string>, extraHeaders: Record<string, string> = {}) {
-  const res = await client.request('/studio/uploads/', {
+export async function tusCreate(client: TestClient, size: number, meta: Record<string, string>, extraHeaders: Record<string, string> = {}, endpoint = '/studio/uploads/') {
+  const res = await client.request(endpoint, {
     method: 'POST',
     headers: { ...TUS, 'upload-length': String(size), 'upload-metadata': tusMetadata(meta), 'x-csrf-token': client.csrf, ...extraHeaders },
   });
@@ -35,8 +35,8 @@ export async function tusOffset(client: TestClient, location: string): Promise<n
 }
 
 /** A whole upload in one go; returns the final response (the server's verdict on the file). */
-export async function tusUpload(client: TestClient, bytes: Uint8Array, meta: Record<string, string>): Promise<Response> {
-  const { res, location } = await tusCreate(client, bytes.length, meta);
+export async function tusUpload(client: TestClient, bytes: Uint8Array, meta: Record<string, string>, endpoint = '/studio/uploads/'): Promise<Response> {
+  const { res, location } = await tusCreate(client, bytes.length, meta, {}, endpoint);
   if (res.status !== 201 || !location) return res;
   return tusPatch(client, location, 0, bytes);
 }

@@ -159,6 +159,23 @@ export function VideoEditPage(props: EditProps) {
               </label>
             ))}
           </fieldset>
+          <fieldset>
+            <legend>{t('video.downloads')}</legend>
+            <label class="choice">
+              <input type="checkbox" name="downloads" value="on" checked={state.values ? state.values['downloads'] === 'on' : video.downloads_allowed} /> {t('video.downloads_allowed')}
+            </label>
+            <label for="field-download_height">{t('video.download_height')}</label>
+            <select id="field-download_height" name="download_height" aria-describedby="download-height-hint">
+              {['720', '1080'].map((h) => (
+                <option value={h} selected={value('download_height', String(video.download_height)) === h}>
+                  {h}p
+                </option>
+              ))}
+            </select>
+            <p class="hint" id="download-height-hint">
+              {t('video.download_height_hint')}
+            </p>
+          </fieldset>
           <div class={state.errors?.['publish_at'] ? 'field field-error' : 'field'}>
             <label for="field-publish_at">{t('video.publish_at')}</label>
             <input

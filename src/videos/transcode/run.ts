@@ -8,6 +8,7 @@ import { planLadder, videoRenditions, type LadderOptions, type LadderPlan, type 
 import { buildMasterPlaylist, type Measurements } from './master-playlist.js';
 import { measureRenditions } from './measure.js';
 import { probeMedia, type MediaSummary } from './probe.js';
+import { writeDownloads, type DownloadFiles } from './downloads.js';
 import { createProgressParser } from './progress.js';
 import { buildStoryboardVtt, planStoryboard, type StoryboardOptions, type StoryboardPlan } from './storyboard.js';
 
@@ -33,6 +34,11 @@ export interface TranscodeOptions {
   onProgress?: (percent: number) => void;
   /** Minimum ms between progress reports; default 1000. */
   progressThrottleMs?: number;
+  /**
+   * Also write a progressive download.mp4 (the rendition of at most this many lines) and audio.m4a,
+   * remuxed from the HLS just encoded. Default: none.
+   */
+  downloadHeight?: number;
   /** Aborting kills ffmpeg and removes everything written so far. */
   signal?: AbortSignal;
 }
@@ -46,6 +52,8 @@ export interface TranscodeResult {
   measurements: Measurements;
   poster: 'poster.jpg' | undefined;
   storyboard: { image: 'storyboard.jpg'; vtt: 'storyboard.vtt'; plan: StoryboardPlan } | undefined;
+  /** The progressive files, when `downloadHeight` was given. */
+  downloads: DownloadFiles;
 }
 
 /**
@@ -83,6 +91,10 @@ export async function transcodeVideo(options: TranscodeOptions): Promise<Transco
       throw new TranscodeError('ffmpeg_failed', 'checking the HLS output', String(cause), { cause });
     });
     await writeFile(path.join(work, 'master.m3u8'), buildMasterPlaylist(plan.renditions, measurements));
+    const downloads =
+      options.downloadHeight === undefined
+        ? { video: undefined, audio: undefined }
+        : await writeDownloads(binaries.ffmpeg, work, plan, options.downloadHeight, options.signal);
     if (storyboardPlan) {
       await writeFile(path.join(work, 'storyboard.vtt'), buildStoryboardVtt(storyboardPlan, summary.durationSeconds, 'storyboard.jpg'));
     }
@@ -97,6 +109,7 @@ export async function transcodeVideo(options: TranscodeOptions): Promise<Transco
       measurements,
       poster,
       storyboard: storyboardPlan ? { image: 'storyboard.jpg', vtt: 'storyboard.vtt', plan: storyboardPlan } : undefined,
+      downloads,
     };
   } catch (error) {
     await rm(work, { recursive: true, force: true });

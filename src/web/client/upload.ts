@@ -33,7 +33,8 @@ form.addEventListener('submit', (event) => {
     chunkSize: 16 * 1024 * 1024,
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
     removeFingerprintOnSuccess: true,
-    metadata: { filename: file.name, filetype: file.type || 'application/octet-stream', channel: form.dataset.channel! },
+    // Video uploads name their channel; bundle files their bundle.
+    metadata: { filename: file.name, filetype: file.type || 'application/octet-stream', ...(form.dataset.channel ? { channel: form.dataset.channel } : {}), ...(form.dataset.bundle ? { bundle: form.dataset.bundle } : {}) },
     headers: { 'X-CSRF-Token': form.dataset.csrf! },
     onProgress(sent, total) {
       bar.max = total;

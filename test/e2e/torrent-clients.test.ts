@@ -1,0 +1,133 @@
+// Real BitTorrent clients (Debian's aria2c and transmission-cli) download what the site shares, from its web
+// seed alone: no tracker, no DHT, no other peer. The files they write must be the stored ones, byte for byte.
+import { serve } from '@hono/node-server';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runDueJobsOnce } from '../../src/core/jobs/index.js';
+import { ffmpegBinaries } from '../../src/videos/transcode-job.js';
+import { TestClient, setupFields } from '../support/client.js';
+import { createTestSite, type TestSite } from '../support/harness.js';
+import { makeTestSource, tempFolder } from '../support/media.js';
+import { freePort } from '../support/server.js';
+import { aria2Download, infoHashOf, requireTorrentClients, sha256File, transmissionDownload } from '../support/torrent-clients.js';
+import { confirmToken, createTestBundle, defaultBundleFiles } from '../support/bundles.js';
+import { readOutbox } from '../support/harness.js';
+import { tusUpload } from '../support/tus.js';
+import { createHash } from 'node:crypto';
+
+describe('real BitTorrent clients download from the web seed alone', () => {
+  let site: TestSite;
+  let server: ReturnType<typeof serve>;
+  let base: string;
+  let owner: TestClient;
+  let work: { dir: string; remove: () => Promise<void> };
+  let shortId = '';
+  let mp4Key = '';
+
+  const runJobs = async () => {
+    // The transcode publishes video.changed; its subscribers' jobs run in the next rounds.
+    for (let i = 0; i < 4; i++) await runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock });
+  };
+
+  before(async () => {
+    requireTorrentClients();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    site = await createTestSite({ env: { PUBLIC_URL: base, MAX_UPLOAD_MB: '50' } });
+    server = await new Promise((resolve) => {
+      const s = serve({ fetch: site.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    owner = new TestClient(site.app);
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+    await owner.get('/studio');
+    work = await tempFolder('torrent-clients');
+    const source = await makeTestSource(ffmpegBinaries(site.deps.config).ffmpeg, work.dir, 'clip.mp4', { width: 640, height: 360, seconds: 4, fps: 25 });
+    const res = await tusUpload(owner, new Uint8Array(readFileSync(source)), { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' });
+    const { videoId } = (await res.json()) as { videoId: string };
+    await runJobs();
+    const done = await owner.post(`/studio/videos/${videoId}`, { title: 'A clip: with/odd*chars', licence: 'cc_by', visibility: 'public', publish_at: '', downloads: 'on', download_height: '720' });
+    assert.equal(done.res.status, 303, done.html.slice(0, 500));
+    await runJobs();
+    const [row] = await site.deps.db.query<{ short_id: string; hls_prefix: string; download_file: string }>('SELECT short_id, hls_prefix, download_file FROM videos');
+    shortId = row!.short_id;
+    mp4Key = `${row!.hls_prefix}/${row!.download_file}`;
+  }, { timeout: 300_000 });
+
+  after(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
+    await work?.remove();
+  });
+
+  async function fetchTorrent(url: string, file: string): Promise<string> {
+    const res = await fetch(url);
+    assert.equal(res.status, 200, `${url}: ${res.status}`);
+    assert.equal(res.headers.get('content-type'), 'application/x-bittorrent');
+    const target = path.join(work.dir, file);
+    writeFileSync(target, new Uint8Array(await res.arrayBuffer()));
+    return target;
+  }
+
+  it('serves a public video’s torrent whose web seed answers Range requests', async () => {
+    const torrent = readFileSync(await fetchTorrent(`${base}/torrents/v/${shortId}.torrent`, 'video.torrent')).toString('latin1');
+    assert.match(torrent, new RegExp(`8:url-listl\\d+:${base.replace(/[.]/g, '\\.')}/media/v/${shortId}/download\\.mp4e`));
+    assert.match(torrent, /4:name\d+:A clip with odd chars \[/);
+    const ranged = await fetch(`${base}/media/v/${shortId}/download.mp4`, { headers: { range: 'bytes=10-19' } });
+    assert.equal(ranged.status, 206);
+    assert.equal((await ranged.arrayBuffer()).byteLength, 10);
+  });
+
+  for (const client of ['aria2c', 'transmission-cli'] as const) {
+    it(`${client} downloads the video’s MP4 through its torrent, byte for byte`, { timeout: 180_000 }, async () => {
+      const torrent = await fetchTorrent(`${base}/torrents/v/${shortId}.torrent`, `video-${client}.torrent`);
+      const dir = path.join(work.dir, `video-${client}`);
+      const port = await freePort();
+      const result = client === 'aria2c' ? await aria2Download(torrent, dir, { listenPort: port }) : await transmissionDownload(torrent, dir, { peerPort: port });
+      const file = path.join(dir, `A clip with odd chars [${shortId}].mp4`);
+      assert.equal(await sha256File(file), await sha256File(site.deps.storage.localPath!(mp4Key)), result.output);
+    });
+  }
+
+  describe('an unlocked bundle’s locked files', () => {
+    const files = defaultBundleFiles(400_000);
+    let bundle: Awaited<ReturnType<typeof createTestBundle>>;
+    const access: string[] = [];
+
+    before(async () => {
+      bundle = await createTestBundle(site, owner, { slug: 'torrent-album', files });
+      // Two fans unlock by e-mail: each gets an access page with their own signed links.
+      for (const email of ['ana@example.org', 'ben@example.org']) {
+        const fan = new TestClient(site.app);
+        await fan.get(`/b/${bundle.slug}`);
+        await fan.post(`/b/${bundle.slug}/unlock/email`, { email, consent: 'on' });
+        const confirmed = await fan.post('/b/confirm', { token: confirmToken(readOutbox(site.outboxDir), email) });
+        access.push((await fan.get(confirmed.res.headers.get('location')!)).html);
+      }
+    }, { timeout: 120_000 });
+
+    const lockedTorrentHref = (html: string) => [...html.matchAll(/href="(\/bundles\/torrents\/[^"]+\/locked\.torrent\?[^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))[0]!;
+
+    it('hands each fan a torrent with their own web seed and the same info hash', async () => {
+      const [ana, ben] = await Promise.all(access.map(async (html) => Buffer.from(await (await fetch(base + lockedTorrentHref(html))).arrayBuffer())));
+      assert.equal(infoHashOf(ana!), infoHashOf(ben!));
+      const seed = (t: Buffer) => /8:url-listl\d+:([^e]+?\/)e/.exec(t.toString('latin1'))?.[1];
+      assert.notEqual(seed(ana!), seed(ben!));
+      assert.equal((await fetch(`${base}/bundles/torrents/${bundle.id}/locked.torrent`)).status, 403, 'no torrent of locked files without a grant');
+    });
+
+    for (const client of ['aria2c', 'transmission-cli'] as const) {
+      it(`${client} downloads the locked files from the fan’s signed web seed, byte for byte`, { timeout: 180_000 }, async () => {
+        const torrent = await fetchTorrent(base + lockedTorrentHref(access[0]!), `bundle-${client}.torrent`);
+        const dir = path.join(work.dir, `bundle-${client}`);
+        const port = await freePort();
+        const result = client === 'aria2c' ? await aria2Download(torrent, dir, { listenPort: port }) : await transmissionDownload(torrent, dir, { peerPort: port });
+        for (const file of files.filter((f) => f.access === 'locked')) {
+          const expected = createHash('sha256').update(file.bytes).digest('hex');
+          assert.equal(await sha256File(path.join(dir, `${bundle.slug}-locked`, file.filename)), expected, `${file.filename}: ${result.output}`);
+        }
+      });
+    }
+  });
+});

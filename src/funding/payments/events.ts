@@ -16,6 +16,11 @@ export interface PaymentPurposeHandlers {
   failed?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
   /** A card was kept for later renewals. */
   methodSaved?(tx: Queryable, payment: q.PaymentRow, event: PaymentEvent): Promise<void>;
+  /**
+   * A method saved by a checkout in `setup` mode (nothing charged, no payment row): the event's
+   * metadata is what the purpose gave the checkout, with `purpose` naming it. Inside the event's transaction.
+   */
+  setupSaved?(tx: Queryable, event: PaymentEvent): Promise<void>;
   /** After commit: e-mails and the like, which must not run twice nor hold the transaction. */
   afterSucceeded?(payment: q.PaymentRow): Promise<void>;
 }
@@ -41,6 +46,8 @@ export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistr
     let succeeded: q.PaymentRow | undefined;
     await deps.db.transaction(async (tx) => {
       if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
+      const setupFor = setupPurpose(purposes, event);
+      if (setupFor) return setupFor.setupSaved!(tx, event);
       const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
       if (!payment) {
         deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
@@ -126,6 +133,13 @@ async function applyOne(deps: AppDeps, purposes: PurposeRegistry, tx: Queryable,
       await handlers.methodSaved?.(tx, payment, event);
       return undefined;
   }
+}
+
+/** The purpose a setup checkout's `payment_method.saved` is for (no payment row exists for it). */
+function setupPurpose(purposes: PurposeRegistry, event: PaymentEvent): PaymentPurposeHandlers | undefined {
+  if (event.type !== 'payment_method.saved' || event.metadata['paymentId'] || event.metadata['setup'] !== '1') return undefined;
+  const handlers = purposes[event.metadata['purpose'] as q.PaymentRow['purpose']];
+  return handlers?.setupSaved ? handlers : undefined;
 }
 
 /** An event that arrived before the one it depends on; the provider's retry will apply it. */

@@ -27,6 +27,12 @@ export interface CreateCheckoutInput extends Money {
   customerRef?: string;
   /** Keep the card for later off-session renewals; the saved method arrives as `payment_method.saved`. */
   savePaymentMethod?: boolean;
+  /**
+   * `setup`: save a payment method and charge nothing (Stripe's SetupIntent, a campaign pledge). The
+   * amount is only shown; the saved method arrives as `payment_method.saved`, with `providerRef` the
+   * checkout's id, and no payment event follows. Only on rails whose `capabilities.setupWithoutCharge`.
+   */
+  mode?: 'payment' | 'setup';
   /** Where the fan lands after paying. `{CHECKOUT_SESSION_ID}` is replaced by the checkout's providerRef. */
   successUrl: string;
   /** Where the fan lands when they give up. */
@@ -136,6 +142,14 @@ export interface ProviderCapabilities {
   savedPaymentMethods: boolean;
   /** `refund` works through the API. */
   refunds: boolean;
+  /** A checkout in `setup` mode saves a method without charging, and `detachPaymentMethod` works. */
+  setupWithoutCharge: boolean;
+}
+
+/** Forget a saved payment method at the provider (a campaign that failed or was cancelled). */
+export interface DetachPaymentMethodInput {
+  customerRef: string;
+  paymentMethodRef: string;
 }
 
 /**
@@ -153,6 +167,11 @@ export interface PaymentProvider {
   /** Charges a saved payment method without the fan present. */
   chargeSaved(input: ChargeSavedInput): Promise<ChargeResult>;
   refund(input: RefundInput): Promise<RefundResult>;
+  /**
+   * Detaches a saved method: later `chargeSaved` calls with it fail. Detaching twice is no error. Only
+   * on rails whose `capabilities.setupWithoutCharge`; others throw `UnsupportedOperationError`.
+   */
+  detachPaymentMethod(input: DetachPaymentMethodInput): Promise<void>;
   /**
    * Checks a webhook's signature against the RAW body (bytes exactly as received) and returns the
    * normalized events it carries: none for event kinds Fanfare ignores. Throws `WebhookSignatureError`

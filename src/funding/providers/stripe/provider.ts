@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import { parseCurrency } from '../../money.js';
-import { ProviderError, WebhookSignatureError, type WebhookSignatureFailure } from '../errors.js';
+import { ProviderError, UnsupportedOperationError, WebhookSignatureError, type WebhookSignatureFailure } from '../errors.js';
 import { checkChargeInput, checkCheckoutInput, checkRefundInput } from '../inputs.js';
 import type { ChargeResult, ChargeSavedInput, CheckoutSession, CreateCheckoutInput, PaymentProvider, RefundInput, RefundResult } from '../types.js';
 import { stripeError } from './errors.js';
@@ -68,6 +68,10 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
 
   async function createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession> {
     const request = checkCheckoutInput('stripe', input);
+    if (request.mode === 'setup') {
+      // Checkout in mode 'setup' (a SetupIntent) is not wired to the webhook mapping yet: refuse rather than charge.
+      throw new UnsupportedOperationError('stripe', 'setup', 'stripe: saving a card without a charge is not supported by this adapter yet');
+    }
     const save = request.savePaymentMethod === true;
     const params: Stripe.Checkout.SessionCreateParams = {
       mode: 'payment',
@@ -152,10 +156,13 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
   return {
     id: 'stripe',
     livemode: options.secretKey.startsWith('sk_live_') || options.secretKey.startsWith('rk_live_'),
-    capabilities: { savedPaymentMethods: true, refunds: true },
+    capabilities: { savedPaymentMethods: true, refunds: true, setupWithoutCharge: false },
     createCheckout,
     chargeSaved,
     refund,
+    async detachPaymentMethod() {
+      throw new UnsupportedOperationError('stripe', 'detachPaymentMethod', 'stripe: detaching is not supported by this adapter yet');
+    },
     verifyWebhook,
   };
 }

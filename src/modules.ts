@@ -10,6 +10,7 @@ import type { CapabilityManifest } from './core/module.js';
 import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
 import { feedsCapability } from './feeds/index.js';
+import { campaignsCapability } from './funding/campaigns/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
@@ -33,6 +34,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   paymentsCapability,
   tipsCapability,
   membershipsCapability,
+  campaignsCapability,
   fundingStudioCapability,
   recommendationsCapability,
 ];

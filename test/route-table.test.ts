@@ -15,6 +15,25 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'GET /c/:handle/campaigns/:slug': 'campaigns',
+  'POST /c/:handle/campaigns/:slug/pledge': 'campaigns',
+  'POST /c/:handle/campaigns/:slug/pledge/change': 'campaigns',
+  'POST /c/:handle/campaigns/:slug/pledge/cancel': 'campaigns',
+  'GET /c/:handle/campaigns/:slug/fix': 'campaigns',
+  'POST /c/:handle/campaigns/:slug/fix': 'campaigns',
+  'GET /account/pledges': 'campaigns',
+  'GET /studio/channels/:handle/campaigns': 'campaigns',
+  'POST /studio/channels/:handle/campaigns': 'campaigns',
+  'GET /studio/channels/:handle/campaigns/:id': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/launch': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/cancel': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/extend': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/rewards': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/rewards/:rewardId/delete': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/stretch-goals': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/videos': 'campaigns',
+  'POST /studio/channels/:handle/campaigns/:id/videos/:videoId/delete': 'campaigns',
 };
 
 describe('the route table', () => {

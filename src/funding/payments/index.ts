@@ -15,7 +15,8 @@ import { testWebhookJob, webhookRoutes } from './routes.js';
 import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 export { applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
-export type { PaymentPurpose } from './queries.js';
+export type { PaymentPurpose, PaymentRow, PaymentStatus } from './queries.js';
+export { findPayment, findPaymentByKey, insertPayment as createPaymentRow, setCheckoutRef as setPaymentCheckoutRef, setStatus as setPaymentStatus } from './queries.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 
 declare module '../../core/module.js' {

@@ -182,16 +182,16 @@ export async function chargePledge(ctx: SettlementContext, campaign: q.CampaignR
   const { deps } = ctx;
   const idempotencyKey = `campaign:${pledge.id}:${attempt}`;
   const provider = ctx.payments.get(pledge.provider);
-  let payment = await findPaymentByKey(deps.db, idempotencyKey);
-  if (!payment) {
-    const paymentId = newPaymentId();
+  // Only a pledge left `charging` (by a crash, or a pending answer) can have a payment under this key already.
+  const earlier = pledge.status === 'charging' ? await findPaymentByKey(deps.db, idempotencyKey) : undefined;
+  if (earlier?.status === 'succeeded') return; // recorded before a crash; the purpose marked the pledge collected
+  const payment = { id: earlier?.id ?? newPaymentId() };
+  if (!earlier) {
     await deps.db.transaction(async (tx) => {
-      await createPaymentRow(tx, { id: paymentId, purpose: 'campaign', channelId: campaign.channel_id, userId: pledge.user_id, amount: pledge.amount, currency: pledge.currency, provider: pledge.provider, idempotencyKey, email: null });
-      await tx.query(`UPDATE campaign_pledges SET status = 'charging', payment_id = $2, updated_at = now() WHERE id = $1`, [pledge.id, paymentId]);
+      await createPaymentRow(tx, { id: payment.id, purpose: 'campaign', channelId: campaign.channel_id, userId: pledge.user_id, amount: pledge.amount, currency: pledge.currency, provider: pledge.provider, idempotencyKey, email: null });
+      await tx.query(`UPDATE campaign_pledges SET status = 'charging', payment_id = $2, updated_at = now() WHERE id = $1`, [pledge.id, payment.id]);
     });
-    payment = (await findPaymentByKey(deps.db, idempotencyKey))!;
   }
-  if (payment.status === 'succeeded') return; // recorded before a crash; the purpose marked the pledge collected
   if (!provider || !pledge.customer_ref || !pledge.payment_method_ref) return failed(deps, campaign, pledge, payment.id, attempt, 'declined', 'no_payment_method');
   let result;
   try {

@@ -194,6 +194,7 @@ describe('campaigns: all-or-nothing, settled at the deadline', () => {
     assert.equal((await q.findSettlement(cs.site.deps.db, campaign.id))!.stage, 'charge', 'the stage did not advance');
     const first = await runSettlement(cs.settlement(), campaign.id);
     assert.equal(first.stage, 'grace');
+    assert.equal((await q.findSettlement(cs.site.deps.db, campaign.id))!.restarts, 1, 'the restart is counted');
     const snapshot = await ledgerSnapshot(cs);
     assert.equal(await runSettlement(cs.settlement(), campaign.id).then((r) => r.stage), 'grace');
     assert.deepEqual(await ledgerSnapshot(cs), snapshot, 'running it again changes nothing');

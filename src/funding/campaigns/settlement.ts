@@ -60,11 +60,11 @@ export function settleCampaignHandler(ctx: SettlementContext): JobHandler {
 /** Runs a campaign's settlement as far as it can go now; returns the stage it stopped at. */
 export async function runSettlement(ctx: SettlementContext, campaignId: string): Promise<{ stage: string; report?: q.SettlementReport }> {
   const { deps } = ctx;
-  let settlement = (await q.findSettlement(deps.db, campaignId)) ?? (await freeze(deps, campaignId));
+  const resumed = await q.findSettlement(deps.db, campaignId);
+  // Found mid-stage (not waiting, not done): an earlier run was interrupted; this one takes over.
+  if (resumed && resumed.stage !== 'done' && resumed.stage !== 'grace') await deps.db.query('UPDATE campaign_settlements SET restarts = restarts + 1 WHERE campaign_id = $1', [campaignId]);
+  let settlement = resumed ?? (await freeze(deps, campaignId));
   if (!settlement) return { stage: 'not-due' };
-  if (settlement.stage !== 'done' && settlement.stage !== 'grace') {
-    await deps.db.query('UPDATE campaign_settlements SET restarts = restarts + 1 WHERE campaign_id = $1 AND updated_at > started_at', [campaignId]);
-  }
   for (;;) {
     switch (settlement.stage) {
       case 'charge':

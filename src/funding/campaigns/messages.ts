@@ -128,6 +128,8 @@ export const en = {
   'campaign.provider_unavailable': 'The payment service is not answering. Try again in a moment.',
   'campaign.already_pledged': 'You already back this campaign: change your pledge instead.',
   'campaign.no_pledge': 'You have no pledge to change.',
+  'campaign.nothing_to_fix': 'Your pledge has no payment to fix.',
+  'campaign.stretch_below_goal': 'A stretch goal lies beyond the goal: enter a higher threshold.',
   'campaign.mail.fix_subject': 'Your pledge to “{title}” needs attention',
   'campaign.mail.fix_body':
     'We could not collect your pledge of {amount} to “{title}”.\n\nFix your payment here: {link}\n\nWe will try once more on {until}; if that fails too, your pledge will be dropped.',
@@ -276,6 +278,8 @@ export const fr: Record<keyof typeof en, string> = {
   'campaign.provider_unavailable': 'Le service de paiement ne répond pas. Réessayez dans un instant.',
   'campaign.already_pledged': 'Vous soutenez déjà cette campagne : modifiez plutôt votre contribution.',
   'campaign.no_pledge': 'Vous n’avez aucune contribution à modifier.',
+  'campaign.nothing_to_fix': 'Votre contribution n’a aucun paiement à régler.',
+  'campaign.stretch_below_goal': 'Un palier se situe au-delà de l’objectif : saisissez un seuil plus élevé.',
   'campaign.mail.fix_subject': 'Votre contribution à « {title} » demande votre attention',
   'campaign.mail.fix_body':
     'Nous n’avons pas pu prélever votre contribution de {amount} à « {title} ».\n\nRéglez votre paiement ici : {link}\n\nNous réessaierons une dernière fois le {until} ; si cela échoue aussi, votre contribution sera abandonnée.',

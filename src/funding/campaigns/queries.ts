@@ -322,8 +322,9 @@ export async function attachVideo(db: Queryable, campaignId: string, videoId: st
   await db.query('INSERT INTO campaign_videos (campaign_id, video_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [campaignId, videoId]);
 }
 
-export async function detachVideo(db: Queryable, campaignId: string, videoId: string): Promise<void> {
-  await db.query('DELETE FROM campaign_videos WHERE campaign_id = $1 AND video_id = $2', [campaignId, videoId]);
+/** False when the video was not attached. */
+export async function detachVideo(db: Queryable, campaignId: string, videoId: string): Promise<boolean> {
+  return (await db.query('DELETE FROM campaign_videos WHERE campaign_id = $1 AND video_id = $2 RETURNING video_id', [campaignId, videoId])).length > 0;
 }
 
 export async function attachedVideoIds(db: Queryable, campaignId: string): Promise<string[]> {

@@ -150,7 +150,7 @@ export function campaignPublicRoutes(deps: AppDeps, services: PaymentServices) {
     if (!user) throw new UnauthorizedError();
     const { campaign } = await load(c);
     const pledge = await q.findFanPledge(deps.db, campaign.id, user.id);
-    if (!pledge || !(await fixable(campaign, pledge))) return c.redirect(pageUrl(c), 303);
+    if (!pledge || !(await fixable(campaign, pledge))) throw new ConflictError('campaign.nothing_to_fix', 'nothing_to_fix');
     const provider = services.get(pledge.provider);
     if (!provider) throw new NotFoundError();
     const n = (await deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments WHERE idempotency_key LIKE $1`, [`campaign-fix:${pledge.id}:%`]))[0]!.n;
@@ -309,6 +309,7 @@ export function campaignStudioRoutes(deps: AppDeps) {
       const text = parsed.data.stretch_threshold;
       const threshold = campaign.goal_kind === 'backers' ? (/^\d{1,9}$/.test(text) ? Number(text) : 0) : parseAmount(text, campaign.currency, 'stretch_threshold');
       if (threshold <= 0) throw new ValidationError({ stretch_threshold: 'campaign.backers_invalid' });
+      if (threshold <= campaign.goal) throw new ValidationError({ stretch_threshold: 'campaign.stretch_below_goal' });
       await q.insertStretchGoal(deps.db, campaign.id, { kind: campaign.goal_kind, threshold, description: parsed.data.stretch_description });
     }),
   );
@@ -324,7 +325,13 @@ export function campaignStudioRoutes(deps: AppDeps) {
     }),
   );
 
-  app.post('/channels/:handle/campaigns/:id/videos/:videoId/delete', action(async (c, campaign) => void (q.isUuid(c.req.param('videoId')!) && (await q.detachVideo(deps.db, campaign.id, c.req.param('videoId')!)))));
+  app.post(
+    '/channels/:handle/campaigns/:id/videos/:videoId/delete',
+    action(async (c, campaign) => {
+      const videoId = c.req.param('videoId')!;
+      if (!q.isUuid(videoId) || !(await q.detachVideo(deps.db, campaign.id, videoId))) throw new NotFoundError('campaign.video_invalid');
+    }),
+  );
 
   return app;
 }

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { latestMagicToken } from '../support/harness.js';
-import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, signUpInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
@@ -78,15 +77,7 @@ describe('a fan backs a campaign in Chromium: pledge → deadline → charged �
 
   it('the fan signs up and pledges: the card is saved, nothing is charged', { timeout: 120_000 }, async () => {
     const { page } = fan;
-    await page.goto(`${server.url}/signup`);
-    await page.fill('#field-display_name', FAN.name);
-    await page.fill('#field-email', FAN.email);
-    await page.fill('#field-password', FAN.password);
-    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-    await page.waitForURL(/\/login\/sent$/);
-    await page.goto(`${server.url}/auth/magic?token=${latestMagicToken(path.join(server.dataDir, 'outbox'), FAN.email)}`);
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await page.waitForURL(/\/\?notice=logged_in$/);
+    await signUpInBrowser(page, server.url, path.join(server.dataDir, 'outbox'), FAN);
 
     assert.equal((await page.goto(`${server.url}${episode}`))?.status(), 404, 'the episode is for backers');
     await page.goto(campaignPage);

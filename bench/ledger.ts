@@ -32,7 +32,6 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 /** Goal: the ledger posts at least 2,000 payments per second on PostgreSQL. */
 const GOAL_PAYMENTS_PER_SECOND = 2000;
 
-
 /** One measured batch: how many jobs, wall seconds, each job's latency in ms. */
 interface Run {
   count: number;
@@ -100,7 +99,7 @@ async function fiftyConcurrentTips(db: Db, channelId: string) {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ? undefined : await startServer();
+  const server = process.env.DATABASE_URL ? undefined : await startServer(DURABLE);
   const database = await freshDatabase(process.env.DATABASE_URL ?? server!.url);
   const db = await openPostgres(database.url, { max: CONCURRENCY });
   try {

@@ -14,6 +14,7 @@ import { federationCapability } from './federation/index.js';
 import { recommendationsCapability } from './federation/recommendations/index.js';
 import { feedsCapability } from './feeds/index.js';
 import { fanBudgetCapability } from './funding/fan-budget/index.js';
+import { campaignsCapability } from './funding/campaigns/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
@@ -40,6 +41,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   bundlesCapability,
   membershipsCapability,
   fanBudgetCapability,
+  campaignsCapability,
   fundingStudioCapability,
   communityCapability,
   recommendationsCapability,

@@ -1,13 +1,10 @@
-// A throwaway PostgreSQL server for benchmarks (as scripts/test-postgres.sh starts one for the tests),
-// and fresh databases on it. DURABLE (BENCH_DURABLE=1) keeps fsync and synchronous_commit on.
+// A throwaway PostgreSQL for benchmarks (like scripts/test-postgres.sh) and a fresh database on it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './processes.js';
-
-const DURABLE = process.env.BENCH_DURABLE === '1';
 
 export interface Server {
   url: string;
@@ -16,7 +13,7 @@ export interface Server {
 }
 
 /** A throwaway PostgreSQL on a free port (as the postgres user when root), removed by stop(). */
-export async function startServer(): Promise<Server> {
+export async function startServer(durable = process.env.BENCH_DURABLE === '1'): Promise<Server> {
   execFileSync('bash', [path.join(import.meta.dirname, '..', '..', 'scripts', 'ensure-system-packages.sh'), 'postgresql'], { stdio: 'inherit' });
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
   const bin = `/usr/lib/postgresql/${versions.at(-1)}/bin`;
@@ -33,7 +30,7 @@ export async function startServer(): Promise<Server> {
     execFileSync(file!, rest, { stdio: ['ignore', 'ignore', 'inherit'] });
   };
   const port = await freePort();
-  const durability = DURABLE ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const durability = durable ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 ${durability}`.trim();
   run('initdb', ['-D', `${dir}/data`, '-U', 'fanfare', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   run('pg_ctl', ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-o', settings, 'start']);
@@ -72,3 +69,4 @@ export async function freshDatabase(url: string): Promise<{ url: string; drop: (
     },
   };
 }
+

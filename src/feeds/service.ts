@@ -161,7 +161,7 @@ export async function loadChapters(deps: AppDeps, viewerFor: ViewerLookup, user:
   const video = HANDLE.test(handle) ? await findVideoByShortId(deps.db, shortId) : undefined;
   if (!video || video.channel_handle !== handle.toLowerCase()) throw new NotFoundError('video.not_found');
   const now = deps.clock.now();
-  if (!canWatch(video, await viewerFor(deps.db, user, video.channel_id, now), now)) throw new NotFoundError('video.not_found');
+  if (!canWatch(video, await viewerFor(deps.db, user, video.channel_id, now, video.id), now)) throw new NotFoundError('video.not_found');
   return {
     chapters: {
       version: '1.2.0',

@@ -42,8 +42,12 @@ export interface ViewerGrant {
   earlyAccessDays: number;
 }
 
-/** Looks up what another capability grants a signed-in fan on a channel (memberships contributes one). */
-export type ViewerGrantLookup = (db: Queryable, userId: string, channelId: string, now: Date) => Promise<ViewerGrant>;
+/**
+ * Looks up what another capability grants a signed-in fan on a channel (memberships contributes one).
+ * `videoId`, when the question is about one video, lets a grant unlock that video alone (a campaign's
+ * backers watch the videos attached to it): `isMember` then means "may watch this members-only video".
+ */
+export type ViewerGrantLookup = (db: Queryable, userId: string, channelId: string, now: Date, videoId?: string) => Promise<ViewerGrant>;
 
 /** Public and unlisted videos may be cached by shared caches; everything else is private. */
 export function isPubliclyCacheable(video: Pick<VideoRow, 'visibility' | 'publish_at'>, now: Date): boolean {

@@ -35,7 +35,7 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
     const video = await q.findVideoByShortId(deps.db, shortId);
     if (!video) throw new NotFoundError('video.not_found');
     const now = deps.clock.now();
-    const viewer = await viewerFor(deps.db, c.var.user, video.channel_id, now);
+    const viewer = await viewerFor(deps.db, c.var.user, video.channel_id, now, video.id);
     if (!canWatch(video, viewer, now)) throw new NotFoundError('video.not_found');
     return { video, viewer };
   }

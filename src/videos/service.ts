@@ -19,7 +19,7 @@ export function newShortId(): string {
 }
 
 /** What a user is to a video's channel: its team, a member (and with what early access), or neither. */
-export type ViewerLookup = (db: Queryable, user: CurrentUser | null, channelId: string, now: Date) => Promise<Viewer>;
+export type ViewerLookup = (db: Queryable, user: CurrentUser | null, channelId: string, now: Date, videoId?: string) => Promise<Viewer>;
 
 /**
  * The viewer lookup of a site: the channel's team sees everything; for anyone else, what the
@@ -27,13 +27,13 @@ export type ViewerLookup = (db: Queryable, user: CurrentUser | null, channelId: 
  * `grants` is read on each call so it may be filled after this lookup is built.
  */
 export function viewerLookup(grants: () => readonly ViewerGrantLookup[]): ViewerLookup {
-  return async (db, user, channelId, now) => {
+  return async (db, user, channelId, now, videoId) => {
     const role = await roleOnChannel(db, user, channelId);
     if (role) return { isTeam: true, isMember: true, earlyAccessDays: 0 };
     const viewer: Viewer = { isTeam: false, isMember: false, earlyAccessDays: 0 };
     if (!user) return viewer;
     for (const grant of grants()) {
-      const granted = await grant(db, user.id, channelId, now);
+      const granted = await grant(db, user.id, channelId, now, videoId);
       viewer.isMember ||= granted.isMember;
       viewer.earlyAccessDays = Math.max(viewer.earlyAccessDays, granted.earlyAccessDays);
     }

@@ -50,6 +50,8 @@ export interface FixtureIds {
   recommendationId: string;
   editorUserId: string;
   uploadId: string;
+  campaignId: string;
+  rewardId: string;
   userIds: { owner: string; fan: string; otherAdmin: string };
 }
 
@@ -106,6 +108,8 @@ export async function createFixture(): Promise<Fixture> {
     recommendationId: '',
     editorUserId: await userId(site, 'editor@example.org'),
     uploadId: '',
+    campaignId: '',
+    rewardId: '',
     userIds: { owner: await userId(site, 'camille@example.org'), fan: await userId(site, 'fan@example.org'), otherAdmin: await userId(site, 'noe@example.org') },
   };
 
@@ -183,6 +187,11 @@ export async function createFixture(): Promise<Fixture> {
 
   async function restore(): Promise<void> {
     await ensureVideo();
+    if (ids.campaignId) {
+      // A case may have cancelled the campaign (an action form): live again, nothing settled.
+      await db.query('DELETE FROM campaign_settlements WHERE campaign_id = $1', [ids.campaignId]);
+      await db.query(`UPDATE campaigns SET state = 'live', final_amount = NULL, final_backers = NULL, ended_at = NULL WHERE id = $1`, [ids.campaignId]);
+    }
     await ensureTiers();
     await ensureRecommendation();
     await ensureFollowing();
@@ -222,8 +231,19 @@ export async function createFixture(): Promise<Fixture> {
   await fan.get(authPath);
   expectRedirect((await fan.post(authPath, { number: '4000002500003155', expiry: '12/34', cvc: '123' })).res, 'the 3155 card');
   await ensureUpload();
+  // A live campaign with a limited reward, so its pages and forms are probed past the lookup.
+  const deadline = new Date(Date.now() + 20 * 86_400_000);
+  ids.campaignId = (await db.query<{ id: string }>(
+    `INSERT INTO campaigns (channel_id, slug, title, goal_kind, goal, currency, min_pledge, deadline, time_zone, state, launched_at, original_deadline)
+     VALUES ($1, 'season-2', 'Season 2', 'amount', 100000, 'EUR', 500, $2, 'Europe/Paris', 'live', now(), $2) RETURNING id`,
+    [channelId, deadline],
+  ))[0]!.id;
+  ids.rewardId = (await db.query<{ id: string }>(`INSERT INTO campaign_rewards (campaign_id, title, price, quantity) VALUES ($1, 'Poster', 1500, 10) RETURNING id`, [ids.campaignId]))[0]!.id;
 
   const values: Record<string, () => string> = {
+    slug: () => 'season-2',
+    rewardId: () => ids.rewardId,
+    videoId: () => ids.videoId,
     handle: () => 'camille',
     shortId: () => ids.videoShortId,
     tierId: () => ids.tierId,
@@ -236,6 +256,7 @@ export async function createFixture(): Promise<Fixture> {
   /** `:id` and `*` mean different things under different prefixes. */
   const byPrefix: [RegExp, string, () => string][] = [
     [/^\/studio\/videos\//, 'id', () => ids.videoId],
+    [/\/campaigns\//, 'id', () => ids.campaignId],
     [/^\/memberships\//, 'id', () => ids.membershipId],
     [/\/recommendations\//, 'id', () => ids.recommendationId],
     [/^\/studio\/uploads\//, '*', () => ids.uploadId],

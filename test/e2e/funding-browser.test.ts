@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { latestMagicToken } from '../support/harness.js';
-import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
+import { makeClip, openBrowser, requireChromium, setUpSiteInBrowser, signUpInBrowser, screenshot as saveScreenshot, type Browser } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
@@ -126,15 +125,7 @@ describe('a fan tips a video and becomes a member in Chromium, and the creator s
 
   it('signs the fan up and takes a tip with a message through the test bank', { timeout: 120_000 }, async () => {
     const { page } = fan;
-    await page.goto(`${server.url}/signup`);
-    await page.fill('#field-display_name', FAN.name);
-    await page.fill('#field-email', FAN.email);
-    await page.fill('#field-password', FAN.password);
-    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-    await page.waitForURL(/\/login\/sent$/);
-    await page.goto(`${server.url}/auth/magic?token=${latestMagicToken(path.join(server.dataDir, 'outbox'), FAN.email)}`);
-    await page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await page.waitForURL(/\/\?notice=logged_in$/);
+    await signUpInBrowser(page, server.url, path.join(server.dataDir, 'outbox'), FAN);
 
     await page.goto(`${server.url}${watch.public}`);
     const widget = page.locator('section#tip');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { latestMagicToken } from './harness.js';
 import { REPO_ROOT } from './server.js';
 
 /** Debian's chromium; installed by scripts/ensure-system-packages.sh (npm test's pretest). */
@@ -72,4 +73,17 @@ export async function setUpSiteInBrowser(page: Page, baseUrl: string, owner: { n
   await page.fill('#field-handle', owner.handle);
   await page.getByRole('button', { name: 'Create my site' }).click();
   await page.waitForURL(/\/studio\?notice=setup_done$/);
+}
+
+/** Signs a fan up on `page` (the form, then the magic link from the outbox) and waits until they are logged in. */
+export async function signUpInBrowser(page: Page, baseUrl: string, outboxDir: string, fan: { name: string; email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/signup`);
+  await page.fill('#field-display_name', fan.name);
+  await page.fill('#field-email', fan.email);
+  await page.fill('#field-password', fan.password);
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.waitForURL(/\/login\/sent$/);
+  await page.goto(`${baseUrl}/auth/magic?token=${latestMagicToken(outboxDir, fan.email)}`);
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(/\/\?notice=logged_in$/);
 }

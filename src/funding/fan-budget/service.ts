@@ -46,7 +46,7 @@ export interface SetBudgetRequest {
 export async function setBudget(deps: AppDeps, services: PaymentServices, request: SetBudgetRequest): Promise<{ redirectUrl?: string }> {
   const budget = await q.saveBudget(deps.db, { userId: request.user.id, amount: request.amount.amount, currency: request.amount.currency, showName: request.showName });
   if (budget.status === 'active') return {};
-  const provider = services.enabled.map((id) => services.get(id)!).find((p) => p.capabilities.cardSetup);
+  const provider = services.enabled.map((id) => services.get(id)!).find((p) => p.capabilities.setupWithoutCharge);
   if (!provider) throw new ValidationError({ _form: 'fan_budget.provider_cannot_setup' });
   const t = translator(request.locale);
   try {
@@ -56,10 +56,10 @@ export async function setBudget(deps: AppDeps, services: PaymentServices, reques
       description: t('fan_budget.setup_description', { amount: formatMoney(request.amount, request.locale) }),
       idempotencyKey: `fan-budget-setup:${request.user.id}:${randomUUID()}`,
       customerEmail: request.user.email,
-      setupOnly: true,
+      mode: 'setup',
       successUrl: `${deps.config.publicUrl}/account/budget?notice=budget_saved`,
       cancelUrl: `${deps.config.publicUrl}/account/budget`,
-      metadata: { purpose: 'fan_budget', userId: request.user.id },
+      metadata: { setup: '1', purpose: 'fan_budget', userId: request.user.id },
     });
     return { redirectUrl: checkout.redirectUrl };
   } catch (error) {

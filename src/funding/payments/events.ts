@@ -24,8 +24,9 @@ export interface PaymentPurposeHandlers {
    */
   shares?(tx: Queryable, payment: q.PaymentRow): Promise<PaymentShare[]>;
   /**
-   * A card saved by a setup checkout, which took no payment (the fan budget's setup): there is no payment
-   * row, so the handler of the purpose named in the event's metadata receives it.
+   * A method saved by a checkout in `setup` mode (nothing charged, no payment row): the event's
+   * metadata is what the purpose gave the checkout, with `purpose` naming it and `setup: '1'`. Inside
+   * the event's transaction. (The fan budget's card, a campaign pledge.)
    */
   setupSaved?(tx: Queryable, event: PaymentEvent): Promise<void>;
   /** After commit: e-mails and the like, which must not run twice nor hold the transaction. */
@@ -64,12 +65,9 @@ export async function applyPaymentEvents(deps: AppDeps, purposes: PurposeRegistr
     try {
       await deps.db.transaction(async (tx) => {
         if (!(await q.recordProviderEvent(tx, { provider: event.provider, eventId: event.eventId, type: event.type, payload: event }))) return;
+        const setupFor = setupPurpose(purposes, event);
+        if (setupFor) return setupFor.setupSaved!(tx, event);
         const payment = await q.findPaymentForEvent(tx, event.provider, { paymentId: event.metadata['paymentId'], providerRef: event.providerRef, checkoutRef: event.checkoutRef });
-        const setup = event.type === 'payment_method.saved' ? purposes[event.metadata['purpose'] as q.PaymentPurpose]?.setupSaved : undefined;
-        if (!payment && setup && event.metadata['setup'] === 'true') {
-          await setup(tx, event);
-          return;
-        }
         if (!payment) {
           deps.log.warn({ provider: event.provider, type: event.type, ref: event.providerRef }, 'payment event about no known payment; ignored');
           return;
@@ -204,6 +202,13 @@ export async function applyChargeResult(
 /** A verified event that contradicts what the site recorded (another amount or currency): never applied. */
 export class PaymentEventRefusedError extends Error {
   override name = 'PaymentEventRefusedError';
+}
+
+/** The purpose a setup checkout's `payment_method.saved` is for (no payment row exists for it). */
+function setupPurpose(purposes: PurposeRegistry, event: PaymentEvent): PaymentPurposeHandlers | undefined {
+  if (event.type !== 'payment_method.saved' || event.metadata['paymentId'] || event.metadata['setup'] !== '1') return undefined;
+  const handlers = purposes[event.metadata['purpose'] as q.PaymentRow['purpose']];
+  return handlers?.setupSaved ? handlers : undefined;
 }
 
 /** An event that arrived before the one it depends on; the provider's retry will apply it. */

@@ -16,9 +16,9 @@ import { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from '.
 import { UNDELIVERABLE_REFUND_JOB, undeliverableRefundJob } from './refunds.js';
 
 export { applyChargeResult, applyPaymentEvents, type PaymentPurposeHandlers, type PurposeRegistry, type Undeliverable } from './events.js';
-export type { PaymentPurpose, PaymentRow } from './queries.js';
-/** Payment rows, for the funding models that start charges themselves (renewals, the fan budget). */
-export { findPayment, insertPayment, setStatus as setPaymentStatus } from './queries.js';
+export type { PaymentPurpose, PaymentRow, PaymentStatus } from './queries.js';
+/** Payment rows, for the funding models that start charges themselves (renewals, the fan budget, campaigns). */
+export { findPayment, findPaymentByKey, insertPayment, setCheckoutRef as setPaymentCheckoutRef, setStatus as setPaymentStatus } from './queries.js';
 export { PaymentNotices, paymentNoticesFor } from './notices.js';
 export { UNDELIVERABLE_REFUND_JOB } from './refunds.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';

@@ -52,6 +52,11 @@ export async function findPayment(q: Queryable, id: string, lock = false): Promi
   return (await q.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]))[0];
 }
 
+/** The payment recorded under this idempotency key (a money job's attempt), if any. */
+export async function findPaymentByKey(q: Queryable, idempotencyKey: string): Promise<PaymentRow | undefined> {
+  return (await q.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE idempotency_key = $1`, [idempotencyKey]))[0];
+}
+
 /** The payment an event is about: by our id in its metadata, else by the provider's references. */
 export async function findPaymentForEvent(q: Queryable, provider: string, ids: { paymentId?: string; providerRef?: string; checkoutRef?: string }): Promise<PaymentRow | undefined> {
   if (ids.paymentId) {

@@ -53,7 +53,7 @@ export class ProviderError extends Error {
 export class UnsupportedOperationError extends ProviderError {
   constructor(
     provider: ProviderId,
-    readonly operation: 'chargeSaved' | 'refund' | 'savePaymentMethod',
+    readonly operation: 'chargeSaved' | 'refund' | 'savePaymentMethod' | 'setup' | 'detachPaymentMethod',
     message: string,
   ) {
     super({ provider, code: 'not_supported', message });

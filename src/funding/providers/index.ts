@@ -8,6 +8,7 @@ export type {
   ChargeSavedInput,
   CheckoutSession,
   CreateCheckoutInput,
+  DetachPaymentMethodInput,
   Money,
   PaymentEvent,
   PaymentEventType,

@@ -30,7 +30,7 @@ const checkoutSchema = z.object({
   customerEmail: z.email().max(254).optional(),
   customerRef: ref.optional(),
   savePaymentMethod: z.boolean().optional(),
-  setupOnly: z.boolean().optional(),
+  mode: z.enum(['payment', 'setup']).optional(),
   successUrl: webUrl,
   cancelUrl: webUrl,
   metadata,

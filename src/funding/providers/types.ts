@@ -28,11 +28,11 @@ export interface CreateCheckoutInput extends Money {
   /** Keep the card for later off-session renewals; the saved method arrives as `payment_method.saved`. */
   savePaymentMethod?: boolean;
   /**
-   * Take no payment now, only save the card (Stripe's "setup" mode; needs `capabilities.cardSetup`):
-   * the amount is what the page announces as the expected charge. Only `payment_method.saved` follows,
-   * with `setup: 'true'` added to the metadata.
+   * `setup`: save a payment method and charge nothing (Stripe's SetupIntent, a campaign pledge). The
+   * amount is only shown; the saved method arrives as `payment_method.saved`, with `providerRef` the
+   * checkout's id, and no payment event follows. Only on rails whose `capabilities.setupWithoutCharge`.
    */
-  setupOnly?: boolean;
+  mode?: 'payment' | 'setup';
   /** Where the fan lands after paying. `{CHECKOUT_SESSION_ID}` is replaced by the checkout's providerRef. */
   successUrl: string;
   /** Where the fan lands when they give up. */
@@ -142,8 +142,14 @@ export interface ProviderCapabilities {
   savedPaymentMethods: boolean;
   /** `refund` works through the API. */
   refunds: boolean;
-  /** `createCheckout({ setupOnly: true })` saves a card without a payment (the monthly fan budget). */
-  cardSetup: boolean;
+  /** A checkout in `setup` mode saves a method without charging, and `detachPaymentMethod` works. */
+  setupWithoutCharge: boolean;
+}
+
+/** Forget a saved payment method at the provider (a campaign that failed or was cancelled). */
+export interface DetachPaymentMethodInput {
+  customerRef: string;
+  paymentMethodRef: string;
 }
 
 /**
@@ -161,6 +167,11 @@ export interface PaymentProvider {
   /** Charges a saved payment method without the fan present. */
   chargeSaved(input: ChargeSavedInput): Promise<ChargeResult>;
   refund(input: RefundInput): Promise<RefundResult>;
+  /**
+   * Detaches a saved method: later `chargeSaved` calls with it fail. Detaching twice is no error. Only
+   * on rails whose `capabilities.setupWithoutCharge`; others throw `UnsupportedOperationError`.
+   */
+  detachPaymentMethod(input: DetachPaymentMethodInput): Promise<void>;
   /**
    * Checks a webhook's signature against the RAW body (bytes exactly as received) and returns the
    * normalized events it carries: none for event kinds Fanfare ignores. Throws `WebhookSignatureError`

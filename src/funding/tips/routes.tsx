@@ -39,7 +39,7 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: V
   app.post('/v/:shortId/tip', async (c) => {
     const video = await findVideoByShortId(deps.db, c.req.param('shortId'));
     const now = deps.clock.now();
-    if (!video || !canWatch(video, await viewerFor(deps.db, c.var.user, video.channel_id, now), now)) throw new NotFoundError('video.not_found');
+    if (!video || !canWatch(video, await viewerFor(deps.db, c.var.user, video.channel_id, now, video.id), now)) throw new NotFoundError('video.not_found');
     const form = await readForm(c);
     const reshow = async (errors: ValidationError['fields']) =>
       c.html(

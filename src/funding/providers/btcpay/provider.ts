@@ -50,6 +50,9 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
 
   async function createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession> {
     const request = checkCheckoutInput('btcpay', input);
+    if (request.mode === 'setup') {
+      throw new UnsupportedOperationError('btcpay', 'setup', 'btcpay: bitcoin cannot be pre-authorized; nothing can be saved to charge later');
+    }
     if (request.savePaymentMethod) {
       throw new UnsupportedOperationError('btcpay', 'savePaymentMethod', 'btcpay: bitcoin payments are pushed by the payer; nothing can be saved for renewals');
     }
@@ -117,8 +120,11 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
   return {
     id: 'btcpay',
     livemode: options.livemode ?? true,
-    capabilities: { savedPaymentMethods: false, refunds: false, cardSetup: false },
+    capabilities: { savedPaymentMethods: false, refunds: false, setupWithoutCharge: false },
     createCheckout,
+    async detachPaymentMethod() {
+      throw new UnsupportedOperationError('btcpay', 'detachPaymentMethod', 'btcpay: no payment method is ever saved');
+    },
     async chargeSaved() {
       throw new UnsupportedOperationError('btcpay', 'chargeSaved', 'btcpay: bitcoin cannot be pulled from a payer; ask the fan to pay a new invoice');
     },

@@ -1,8 +1,8 @@
 import type { Currency } from '../../money.js';
 import { ProviderError } from '../errors.js';
 import { checkCheckoutInput } from '../inputs.js';
-import type { CheckoutSession, CreateCheckoutInput, PaymentEvent } from '../types.js';
-import { emit, feesFor, fingerprint, insertOnce, newId, newPaymentEvents, type Bank } from './bank.js';
+import type { CheckoutSession, CreateCheckoutInput } from '../types.js';
+import { emit, feesFor, fingerprint, insertOnce, newId, newPaymentEvents, type Bank, type Outgoing } from './bank.js';
 import { checkCard, needsAuthentication, onSessionDecline, type CardField, type StoredCard } from './cards.js';
 import { processingFee } from './fees.js';
 import { load, parseRecord, updateWith, type CheckoutData, type PaymentData } from './records.js';
@@ -17,8 +17,8 @@ export interface TestCheckoutView {
   currency: Currency;
   description: string;
   savePaymentMethod: boolean;
-  /** Saves the card, takes no payment. */
-  setupOnly: boolean;
+  /** `setup`: the page saves the card and charges nothing. */
+  mode: 'payment' | 'setup';
   status: 'open' | 'requires_action' | 'paid' | 'expired';
   /** The card waiting for the "Authenticate" step. */
   pendingCardLast4?: string;
@@ -58,9 +58,9 @@ export async function createTestCheckout(bank: Bank, checkoutBaseUrl: string, in
     currency: request.currency,
     description: request.description,
     customerEmail: request.customerEmail,
-    customerRef: request.customerRef ?? (request.savePaymentMethod || request.setupOnly ? newId('cus_test') : undefined),
-    savePaymentMethod: request.savePaymentMethod ?? false,
-    setupOnly: request.setupOnly,
+    customerRef: request.customerRef ?? (request.savePaymentMethod || request.mode === 'setup' ? newId('cus_test') : undefined),
+    savePaymentMethod: request.mode === 'setup' || (request.savePaymentMethod ?? false),
+    mode: request.mode ?? 'payment',
     successUrl: request.successUrl,
     cancelUrl: request.cancelUrl,
     metadata: request.metadata,
@@ -84,7 +84,7 @@ export async function viewTestCheckout(bank: Bank, id: string): Promise<TestChec
     currency: data.currency,
     description: data.description,
     savePaymentMethod: data.savePaymentMethod,
-    setupOnly: data.setupOnly ?? false,
+    mode: data.mode ?? 'payment',
     status,
     pendingCardLast4: data.pendingCard?.last4,
     successUrl: successUrlOf(id, data),
@@ -138,9 +138,9 @@ export async function authenticateTestCheckout(bank: Bank, id: string, outcome: 
  */
 async function completeCheckout(bank: Bank, id: string, card: StoredCard): Promise<CheckoutOutcome> {
   const checkout = await payableCheckout(bank, id);
-  const once = { scope: 'checkout', value: id, fingerprint: id };
-  if (checkout.setupOnly && checkout.customerRef) return completeSetup(bank, id, checkout, card, once);
+  if (checkout.mode === 'setup') return completeSetup(bank, id, checkout, card);
   const fees = feesFor(bank, checkout.amount, checkout.currency);
+  const once = { scope: 'checkout', value: id, fingerprint: id };
   let paymentMethodRef: string | undefined;
   if (checkout.savePaymentMethod && checkout.customerRef) {
     const method = await insertOnce(bank, 'payment_method', once, newId('pm_test'), { customerRef: checkout.customerRef, card });
@@ -169,31 +169,54 @@ async function completeCheckout(bank: Bank, id: string, card: StoredCard): Promi
   return { status: 'succeeded', redirectUrl: successUrlOf(id, paid) };
 }
 
-/** A setup checkout: the card is saved, nothing is charged, and only `payment_method.saved` is announced. */
-async function completeSetup(bank: Bank, id: string, checkout: CheckoutData, card: StoredCard, once: { scope: string; value: string; fingerprint: string }): Promise<CheckoutOutcome> {
-  const method = await insertOnce(bank, 'payment_method', once, newId('pm_test'), { customerRef: checkout.customerRef!, card });
-  const paid = await updateWith(bank.store, 'checkout', id, (data) => (data.status === 'paid' ? undefined : { ...data, status: 'paid', pendingCard: undefined }));
-  await emit(bank, [setupEvent(id, checkout, method.loaded.id, bank.clock.now())]);
-  return { status: 'succeeded', redirectUrl: successUrlOf(id, paid) };
-}
-
-function setupEvent(id: string, checkout: CheckoutData, paymentMethodRef: string, at: Date) {
-  const event: PaymentEvent = {
-    provider: 'test', eventId: `evt_${id}_setup`, type: 'payment_method.saved', providerRef: paymentMethodRef, checkoutRef: id,
-    amount: checkout.amount, currency: checkout.currency, occurredAt: at, metadata: { ...checkout.metadata, setup: 'true' },
-    customerRef: checkout.customerRef, paymentMethodRef, livemode: false,
-  };
-  return { event, notBefore: at };
-}
-
 /**
  * A paid checkout submitted again (a double click, or a retry after `deliver` failed): nothing is
  * charged, and its events are sent again so none is lost. Receivers dedupe on eventId.
  */
 async function announceAgain(bank: Bank, id: string, checkout: CheckoutData): Promise<CheckoutOutcome> {
+  if (checkout.mode === 'setup') {
+    await emit(bank, [setupEvent(bank, id, checkout)]);
+    return { status: 'succeeded', redirectUrl: successUrlOf(id, checkout) };
+  }
   if (checkout.paymentRef) {
     const payment = await load(bank.store, 'payment', checkout.paymentRef);
     await emit(bank, newPaymentEvents(bank, payment.id, payment.data, payment.data.paymentMethodRef !== undefined));
   }
   return { status: 'succeeded', redirectUrl: successUrlOf(id, checkout) };
+}
+
+/**
+ * A setup checkout (Stripe's SetupIntent): the card is checked and saved, nothing is charged, and one
+ * `payment_method.saved` event about the checkout announces it. Keyed by the checkout, like a payment.
+ */
+async function completeSetup(bank: Bank, id: string, checkout: CheckoutData, card: StoredCard): Promise<CheckoutOutcome> {
+  const once = { scope: 'checkout', value: id, fingerprint: id };
+  const customerRef = checkout.customerRef ?? newId('cus_test');
+  const method = await insertOnce(bank, 'payment_method', once, newId('pm_test'), { customerRef, card });
+  const saved = await updateWith(bank.store, 'checkout', id, (data) =>
+    data.status === 'paid' ? undefined : { ...data, status: 'paid', pendingCard: undefined, customerRef, paymentMethodRef: method.loaded.id },
+  );
+  await emit(bank, [setupEvent(bank, id, saved)]);
+  return { status: 'succeeded', redirectUrl: successUrlOf(id, saved) };
+}
+
+function setupEvent(bank: Bank, id: string, checkout: CheckoutData): Outgoing {
+  const occurredAt = bank.clock.now();
+  return {
+    event: {
+      provider: 'test',
+      eventId: `evt_${id}_payment_method_saved`,
+      type: 'payment_method.saved',
+      providerRef: id,
+      checkoutRef: id,
+      amount: checkout.amount,
+      currency: checkout.currency,
+      occurredAt,
+      metadata: checkout.metadata,
+      customerRef: checkout.customerRef,
+      paymentMethodRef: checkout.paymentMethodRef,
+      livemode: false,
+    },
+    notBefore: occurredAt,
+  };
 }

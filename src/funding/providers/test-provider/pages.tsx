@@ -121,8 +121,8 @@ export function CardFormPage(props: CheckoutPageProps & { state: CardFormState }
         <CardInputField tc={tc} name="number" label="pay_test.card_number" autocomplete="cc-number" maxlength={23} invalid={invalid.has('number')} />
         <CardInputField tc={tc} name="expiry" label="pay_test.expiry" autocomplete="cc-exp" maxlength={7} invalid={invalid.has('expiry')} value={state.expiry} />
         <CardInputField tc={tc} name="cvc" label="pay_test.cvc" hint="pay_test.cvc_hint" autocomplete="cc-csc" maxlength={4} invalid={invalid.has('cvc')} />
-        {view.setupOnly ? <p>{tc('pay_test.setup_notice', { amount: price(props) })}</p> : view.savePaymentMethod && <p>{tc('pay_test.save_notice')}</p>}
-        <button type="submit">{view.setupOnly ? tc('pay_test.setup') : tc('pay_test.pay', { amount: price(props) })}</button>
+        {view.mode === 'setup' ? <p>{tc('pay_test.setup_notice', { amount: price(props) })}</p> : view.savePaymentMethod && <p>{tc('pay_test.save_notice')}</p>}
+        <button type="submit">{view.mode === 'setup' ? tc('pay_test.save_card') : tc('pay_test.pay', { amount: price(props) })}</button>
       </form>
       <p>
         <a href={view.cancelUrl}>{tc('pay_test.cancel')}</a>

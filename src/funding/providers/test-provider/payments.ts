@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors.js';
 import { checkChargeInput, checkRefundInput } from '../inputs.js';
-import type { ChargeResult, ChargeSavedInput, RefundInput, RefundResult } from '../types.js';
+import type { ChargeResult, ChargeSavedInput, DetachPaymentMethodInput, RefundInput, RefundResult } from '../types.js';
 import { assertSameRequest, emit, feesFor, fingerprint, idFromKey, insertOnce, newId, newPaymentEvents, paymentEvent, type Bank } from './bank.js';
 import { offSessionOutcome } from './cards.js';
 import { processingFee } from './fees.js';
@@ -16,6 +16,9 @@ export async function chargeSavedTestCard(bank: Bank, input: ChargeSavedInput): 
   const method = await load(bank.store, 'payment_method', request.paymentMethodRef);
   if (method.data.customerRef !== request.customerRef) {
     throw new ProviderError({ provider: 'test', code: 'not_found', message: 'this payment method does not belong to this customer', statusCode: 404 });
+  }
+  if (method.data.detached) {
+    throw new ProviderError({ provider: 'test', code: 'not_found', message: 'this payment method was detached', statusCode: 404 });
   }
   const outcome = offSessionOutcome(method.data.card.behavior);
   const payment: PaymentData = {
@@ -115,4 +118,14 @@ export async function resolveTestDispute(bank: Bank, paymentRef: string, outcome
     return { ...data, dispute: outcome };
   });
   await emit(bank, [paymentEvent(paymentRef, after, outcome === 'won' ? 'dispute.won' : 'dispute.lost', { fee: 0, occurredAt: closedAt })]);
+}
+
+/** Forgets a saved card (as Stripe's detach does): later charges with it fail. Detaching twice is fine. */
+export async function detachTestPaymentMethod(bank: Bank, input: DetachPaymentMethodInput): Promise<void> {
+  await updateWith(bank.store, 'payment_method', input.paymentMethodRef, (data) => {
+    if (data.customerRef !== input.customerRef) {
+      throw new ProviderError({ provider: 'test', code: 'not_found', message: 'this payment method does not belong to this customer', statusCode: 404 });
+    }
+    return data.detached ? undefined : { ...data, detached: true };
+  });
 }

@@ -11,7 +11,7 @@ import {
   type TestCheckoutView,
 } from './checkout.js';
 import { DEFAULT_FEES, type FeeSchedule } from './fees.js';
-import { chargeSavedTestCard, refundTestPayment, resolveTestDispute } from './payments.js';
+import { chargeSavedTestCard, detachTestPaymentMethod, refundTestPayment, resolveTestDispute } from './payments.js';
 import type { TestBankStore } from './store.js';
 import { verifyTestWebhook, type DeliverWebhook } from './webhooks.js';
 
@@ -81,10 +81,11 @@ export function createTestProvider(options: CreateTestProviderOptions): TestProv
   return {
     id: 'test',
     livemode: false,
-    capabilities: { savedPaymentMethods: true, refunds: true, cardSetup: true },
+    capabilities: { savedPaymentMethods: true, refunds: true, setupWithoutCharge: true },
     createCheckout: (input) => createTestCheckout(bank, base, input),
     chargeSaved: (input) => chargeSavedTestCard(bank, input),
     refund: (input) => refundTestPayment(bank, input),
+    detachPaymentMethod: (input) => detachTestPaymentMethod(bank, input),
     async verifyWebhook(rawBody, headers) {
       const secret = options.webhookSecret;
       return [verifyTestWebhook(rawBody, headers, { secret, now: bank.clock.now(), toleranceSeconds: options.webhookToleranceSeconds })];

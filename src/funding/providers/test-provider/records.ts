@@ -25,8 +25,10 @@ export const checkoutData = z.object({
   /** Set at creation when the card is to be saved, so the customer exists before the payment. */
   customerRef: z.string().optional(),
   savePaymentMethod: z.boolean(),
-  /** Saves the card and takes no payment (a setup). */
-  setupOnly: z.boolean().optional(),
+  /** `setup`: save the card, charge nothing (a SetupIntent). Older records have no mode: payment. */
+  mode: z.enum(['payment', 'setup']).optional(),
+  /** The card a setup checkout saved. */
+  paymentMethodRef: z.string().optional(),
   successUrl: z.string(),
   cancelUrl: z.string(),
   metadata,
@@ -55,7 +57,7 @@ export const paymentData = z.object({
 });
 
 /** A saved card and the customer it belongs to. */
-export const paymentMethodData = z.object({ customerRef: z.string(), card: storedCard });
+export const paymentMethodData = z.object({ customerRef: z.string(), card: storedCard, detached: z.boolean().optional() });
 
 /** A refund; `failed` when a concurrent refund took what was left (replays then fail the same way). */
 export const refundData = z.object({ ...money, paymentRef: z.string(), status: z.enum(['succeeded', 'failed']), occurredAt: z.iso.datetime() });

@@ -99,7 +99,7 @@ async function fiftyConcurrentTips(db: Db, channelId: string) {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ? undefined : await startServer(DURABLE);
+  const server = process.env.DATABASE_URL ? undefined : await startServer();
   const database = await freshDatabase(process.env.DATABASE_URL ?? server!.url);
   const db = await openPostgres(database.url, { max: CONCURRENCY });
   try {

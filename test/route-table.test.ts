@@ -15,6 +15,8 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'GET /team-invitations/:token': 'channels',
+  'POST /team-invitations/:token': 'channels',
 };
 
 describe('the route table', () => {

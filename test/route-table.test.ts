@@ -59,6 +59,8 @@ const ADDED: Record<string, string> = {
   'POST /studio/channels/:handle/campaigns/:id/stretch-goals': 'campaigns',
   'POST /studio/channels/:handle/campaigns/:id/videos': 'campaigns',
   'POST /studio/channels/:handle/campaigns/:id/videos/:videoId/delete': 'campaigns',
+  'GET /team-invitations/:token': 'channels',
+  'POST /team-invitations/:token': 'channels',
 };
 
 describe('the route table', () => {

@@ -27,14 +27,19 @@ export {
 } from './service.js';
 // Creating and editing channels and teams (first-run setup and the Studio's channel pages).
 export {
+  acceptTeamInvitation,
   addTeamMember,
   createChannel,
+  findTeamInvitation,
+  inviteTeamMember,
+  listTeamInvitations,
   insertChannelWithAdmin,
   listTeam,
   removeTeamMember,
   updateChannelSettings,
   withAvatar,
   type NewChannel,
+  type TeamInvitationRow,
   type TeamMemberRow,
 } from './service.js';
 export { channelFields, channelSettingsSchema, newChannelSchema, teamMemberSchema } from './schema.js';
@@ -62,5 +67,6 @@ export const channelsCapability = defineCapability({
   tables: {
     channels: { export: 'rows', scope: 'channel' },
     channel_roles: { export: 'rows', scope: 'channel' },
+    team_invitations: { export: 'none', why: 'pending invitations expire in a week; the new site invites again' },
   },
 });

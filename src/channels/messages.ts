@@ -30,6 +30,13 @@ export const en = {
   'channel.role_invalid': 'Choose admin or editor.',
   'channel.team_no_account': 'No account uses this address. Ask them to sign up first.',
   'channel.team_last_admin': 'A channel keeps at least one admin.',
+  'channel.invitation_subject': 'You are invited to the team of {channel}',
+  'channel.invitation_body': 'Hello,\n\nYou are invited to join the team of the channel {channel} as {role, select, admin {admin} other {editor}}. Open this link, signed in with this e-mail address (or create an account with it first), to accept:\n\n{link}\n\nThe invitation expires in {days, plural, one {# day} other {# days}}. If you do not expect it, ignore this e-mail.\n',
+  'channel.invitation_title': 'Join the team of {channel}',
+  'channel.invitation_intro': 'You are invited to join the team of {channel} as {role, select, admin {admin} other {editor}}.',
+  'channel.invitation_accept': 'Accept the invitation',
+  'channel.invitation_invalid': 'This invitation is no longer valid. Ask the channel’s admin to send a new one.',
+  'channel.invitation_other_address': 'This invitation was sent to another e-mail address. Sign in with that address to accept it.',
   "channel.tab_membership": "Membership",
 } as const;
 
@@ -60,6 +67,13 @@ export const fr: Record<keyof typeof en, string> = {
   'channel.role_invalid': 'Choisissez admin ou éditeur·rice.',
   'channel.team_no_account': "Aucun compte n'utilise cette adresse. Demandez-lui d'abord de créer un compte.",
   'channel.team_last_admin': 'Une chaîne garde au moins un·e admin.',
+  'channel.invitation_subject': 'Vous êtes invité·e dans l’équipe de {channel}',
+  'channel.invitation_body': 'Bonjour,\n\nVous êtes invité·e à rejoindre l’équipe de la chaîne {channel} comme {role, select, admin {admin} other {éditeur·rice}}. Ouvrez ce lien en étant connecté·e avec cette adresse e-mail (ou créez d’abord un compte avec elle) pour accepter :\n\n{link}\n\nL’invitation expire dans {days, plural, one {# jour} other {# jours}}. Si vous ne l’attendiez pas, ignorez cet e-mail.\n',
+  'channel.invitation_title': 'Rejoindre l’équipe de {channel}',
+  'channel.invitation_intro': 'Vous êtes invité·e à rejoindre l’équipe de {channel} comme {role, select, admin {admin} other {éditeur·rice}}.',
+  'channel.invitation_accept': 'Accepter l’invitation',
+  'channel.invitation_invalid': 'Cette invitation n’est plus valable. Demandez-en une nouvelle à l’admin de la chaîne.',
+  'channel.invitation_other_address': 'Cette invitation a été envoyée à une autre adresse e-mail. Connectez-vous avec cette adresse pour l’accepter.',
   "channel.tab_membership": "Abonnement",
 };
 

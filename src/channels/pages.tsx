@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
-import { Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
-import type { ChannelRow } from './queries.js';
+import type { ChannelRow, TeamInvitationRow } from './queries.js';
 
 /** The two sizes avatars are shown at; the placeholder's size is a class, since the CSP forbids inline styles. */
 type AvatarSize = 96 | 48;
@@ -99,6 +99,21 @@ export function ChannelListPage({ env, channels, notice }: { env: PageEnv; chann
           </li>
         ))}
       </ul>
+    </Layout>
+  );
+}
+
+/** A team invitation, opened from its e-mail: a button to accept (a link alone must not change anything). */
+export function TeamInvitationPage({ env, channel, invitation, token }: { env: PageEnv; channel: ChannelRow; invitation: TeamInvitationRow; token: string }) {
+  const { t } = env;
+  return (
+    <Layout env={env} title={t('channel.invitation_title', { channel: channel.name })}>
+      <h1>{t('channel.invitation_title', { channel: channel.name })}</h1>
+      <p>{t('channel.invitation_intro', { channel: channel.name, role: invitation.role })}</p>
+      <form method="post" action={`/team-invitations/${token}`}>
+        <CsrfField env={env} />
+        <button type="submit">{t('channel.invitation_accept')}</button>
+      </form>
     </Layout>
   );
 }

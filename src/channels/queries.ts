@@ -109,3 +109,42 @@ export async function listTeam(db: Queryable, channelId: string): Promise<TeamMe
     [channelId],
   );
 }
+
+export interface TeamInvitationRow {
+  channel_id: string;
+  email: string;
+  role: ChannelRole;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export async function insertInvitation(db: Queryable, i: { tokenHash: string; channelId: string; email: string; role: ChannelRole; now: Date; expiresAt: Date }): Promise<void> {
+  await db.query(
+    'INSERT INTO team_invitations (token_hash, channel_id, email, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [i.tokenHash, i.channelId, i.email, i.role, i.now, i.expiresAt],
+  );
+}
+
+/** A pending, unexpired invitation by its token's hash. */
+export async function findInvitation(db: Queryable, tokenHash: string, now: Date): Promise<TeamInvitationRow | undefined> {
+  const rows = await db.query<TeamInvitationRow>(
+    'SELECT channel_id, email, role, created_at, expires_at FROM team_invitations WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2',
+    [tokenHash, now],
+  );
+  return rows[0];
+}
+
+/** Marks an invitation accepted, once; false when it was already (or is no longer valid). */
+export async function acceptInvitation(db: Queryable, tokenHash: string, now: Date): Promise<boolean> {
+  const rows = await db.query('UPDATE team_invitations SET accepted_at = $2 WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2 RETURNING token_hash', [tokenHash, now]);
+  return rows.length > 0;
+}
+
+/** A channel's pending invitations, newest first, one per address (the latest). */
+export async function listInvitations(db: Queryable, channelId: string, now: Date): Promise<TeamInvitationRow[]> {
+  return db.query<TeamInvitationRow>(
+    `SELECT DISTINCT ON (email) channel_id, email, role, created_at, expires_at FROM team_invitations
+      WHERE channel_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY email, created_at DESC LIMIT 200`,
+    [channelId, now],
+  );
+}

@@ -5,8 +5,8 @@ import type { AppContext, AppEnv } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import { AVATAR_TYPES } from './avatar.js';
-import { ChannelAboutPage, ChannelHomePage, ChannelListPage } from './pages.js';
-import { findChannelByHandle, listChannels, type ChannelRow } from './service.js';
+import { ChannelAboutPage, ChannelHomePage, ChannelListPage, TeamInvitationPage } from './pages.js';
+import { acceptTeamInvitation, findChannelByHandle, findTeamInvitation, listChannels, type ChannelRow } from './service.js';
 
 /** Renders a section of a channel's home page (its videos, its recommendations); contributed by other capabilities. */
 export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow, page: number) => Promise<Child>;
@@ -47,6 +47,20 @@ export function channelRoutes(
   const headOf = (channel: ChannelRow) => head().map((render) => render(channel));
 
   app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));
+
+  // A team invitation: signed in with the invited address, the invitee accepts with a button.
+  const signInFirst = (c: AppContext) => c.redirect(`/login?back=${encodeURIComponent(c.req.path)}`, 303);
+  app.get('/team-invitations/:token', async (c) => {
+    if (!c.var.user) return signInFirst(c);
+    const found = await findTeamInvitation(deps, c.req.param('token'));
+    if (!found) throw new NotFoundError('channel.invitation_invalid');
+    return c.html(<TeamInvitationPage env={await env(c)} channel={found.channel} invitation={found.invitation} token={c.req.param('token')} />);
+  });
+  app.post('/team-invitations/:token', async (c) => {
+    if (!c.var.user) return signInFirst(c);
+    await acceptTeamInvitation(deps, c.req.param('token'), c.var.user);
+    return c.redirect('/studio', 303);
+  });
 
   app.get('/c/:handle/about', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));

@@ -2,11 +2,12 @@ import type { AppDeps } from '../core/deps.js';
 import { isUniqueViolation, type Queryable } from '../core/db/index.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
-import type { Locale } from '../core/i18n/index.js';
+import { hashToken, randomToken } from '../core/crypto.js';
+import { isLocale, translator, type Locale } from '../core/i18n/index.js';
 import type { AvatarCheck } from './avatar.js';
 import * as q from './queries.js';
 
-export type { ChannelRow, ChannelRole, TeamMemberRow } from './queries.js';
+export type { ChannelRow, ChannelRole, TeamInvitationRow, TeamMemberRow } from './queries.js';
 export { countChannels, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, listTeam } from './queries.js';
 
 /** The user's right on a channel: the site owner is admin everywhere. */
@@ -83,7 +84,51 @@ export async function updateChannelSettings(
   if (fields.avatar && channel.avatar_key) await deps.storage.delete(channel.avatar_key);
 }
 
-/** Gives an existing account a role on the channel. */
+/** How long a team invitation can be accepted. */
+const INVITATION_TTL_MS = 7 * 86_400_000;
+
+/**
+ * Invites an address onto the team: the same e-mail, the same answer and the same pending line on the
+ * team page whether or not the address has an account, so the form tells the admin nothing about who
+ * is registered. The role is given when the address's owner accepts, signed in with that address.
+ */
+export async function inviteTeamMember(deps: AppDeps, channel: q.ChannelRow, email: string, role: q.ChannelRole): Promise<void> {
+  const token = randomToken();
+  const now = deps.clock.now();
+  await q.insertInvitation(deps.db, { tokenHash: hashToken(token), channelId: channel.id, email, role, now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) });
+  const language = (await deps.db.query<{ language: Locale | null }>('SELECT language FROM users WHERE email = $1', [email]))[0]?.language ?? channel.language;
+  const t = translator(isLocale(language) ? language : deps.config.defaultLanguage);
+  await deps.mailer.send({
+    to: email,
+    subject: t('channel.invitation_subject', { channel: channel.name }),
+    text: t('channel.invitation_body', { channel: channel.name, role, link: `${deps.config.publicUrl}/team-invitations/${token}`, days: INVITATION_TTL_MS / 86_400_000 }),
+  });
+}
+
+/** A pending invitation by its token, with its channel; undefined when unknown, used or expired. */
+export async function findTeamInvitation(deps: AppDeps, token: string): Promise<{ invitation: q.TeamInvitationRow; channel: q.ChannelRow } | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const invitation = await q.findInvitation(deps.db, hashToken(token), deps.clock.now());
+  const channel = invitation ? await q.findChannelById(deps.db, invitation.channel_id) : undefined;
+  return invitation && channel ? { invitation, channel } : undefined;
+}
+
+/** Accepts an invitation for the signed-in user, whose address must be the invited one. */
+export async function acceptTeamInvitation(deps: AppDeps, token: string, user: CurrentUser): Promise<q.ChannelRow> {
+  const found = await findTeamInvitation(deps, token);
+  if (!found) throw new NotFoundError('channel.invitation_invalid');
+  if (found.invitation.email !== user.email.toLowerCase()) throw new ForbiddenError('channel.invitation_other_address');
+  await deps.db.transaction(async (tx) => {
+    if (!(await q.acceptInvitation(tx, hashToken(token), deps.clock.now()))) throw new NotFoundError('channel.invitation_invalid');
+    await q.upsertRole(tx, found.channel.id, user.id, found.invitation.role);
+  });
+  return found.channel;
+}
+
+/** The invitations of a channel still waiting for an answer. */
+export const listTeamInvitations = (deps: AppDeps, channelId: string) => q.listInvitations(deps.db, channelId, deps.clock.now());
+
+/** Gives an existing account a role on the channel (first-run setup and scripts; the Studio invites). */
 export async function addTeamMember(db: Queryable, channelId: string, email: string, role: q.ChannelRole): Promise<void> {
   const rows = await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
   const user = rows[0];

@@ -1,4 +1,4 @@
-import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/index.js';
+import type { ChannelRole, ChannelRow, TeamInvitationRow, TeamMemberRow } from '../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from './layout.js';
@@ -121,7 +121,7 @@ export function ChannelSettingsPage({ env, channel, state, notice }: { env: Page
   );
 }
 
-export function TeamPage({ env, channel, team, state, notice }: { env: PageEnv; channel: ChannelRow; team: TeamMemberRow[]; state: FieldState; notice?: MessageKey }) {
+export function TeamPage({ env, channel, team, invitations, state, notice }: { env: PageEnv; channel: ChannelRow; team: TeamMemberRow[]; invitations: TeamInvitationRow[]; state: FieldState; notice?: MessageKey }) {
   const { t } = env;
   const role = state.values?.['role'] ?? 'editor';
   return (
@@ -143,6 +143,16 @@ export function TeamPage({ env, channel, team, state, notice }: { env: PageEnv; 
           </li>
         ))}
       </ul>
+      {invitations.length > 0 && (
+        <>
+          <h2>{t('studio.invitations_pending')}</h2>
+          <ul class="team invitations">
+            {invitations.map((i) => (
+              <li>{t('studio.invitation_line', { email: i.email, role: i.role, date: new Intl.DateTimeFormat(env.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(i.created_at) })}</li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t('studio.add_member')}</h2>
       <p>{t('studio.add_member_explain')}</p>
       <FormErrors env={env} state={state} />

@@ -81,26 +81,22 @@ export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly Stu
     return c.redirect(`/studio/channels/${channel.handle}?notice=saved`, 303);
   });
 
-  app.get('/channels/:handle/team', async (c) => {
-    const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
-    const team = await channels.listTeam(deps.db, channel.id);
-    return c.html(<TeamPage env={env(c)} channel={channel} team={team} state={{}} notice={noticeFrom(c)} />);
-  });
+  const teamPage = async (c: AppContext, channel: channels.ChannelRow, state: Parameters<typeof TeamPage>[0]['state'] = {}, status: 200 | 422 = 200) =>
+    c.html(
+      <TeamPage env={env(c)} channel={channel} team={await channels.listTeam(deps.db, channel.id)} invitations={await channels.listTeamInvitations(deps, channel.id)} state={state} notice={status === 200 ? noticeFrom(c) : undefined} />,
+      status,
+    );
 
+  app.get('/channels/:handle/team', async (c) => teamPage(c, await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'))));
+
+  // Every address is invited, with or without an account: the answer tells the admin nothing about who is registered.
   app.post('/channels/:handle/team', async (c) => {
     const channel = await channels.channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
     const form = await readForm(c);
     const parsed = validateForm(teamMemberSchema, form);
-    const reshow = async (errors: ValidationError['fields']) =>
-      c.html(<TeamPage env={env(c)} channel={channel} team={await channels.listTeam(deps.db, channel.id)} state={{ errors, values: textFields(form) }} />, 422);
-    if (!parsed.ok) return reshow(parsed.errors);
-    try {
-      await channels.addTeamMember(deps.db, channel.id, parsed.data.email, parsed.data.role);
-    } catch (error) {
-      if (error instanceof ValidationError) return reshow(error.fields);
-      throw error;
-    }
-    return c.redirect(`/studio/channels/${channel.handle}/team?notice=member_added`, 303);
+    if (!parsed.ok) return teamPage(c, channel, { errors: parsed.errors, values: textFields(form) }, 422);
+    await channels.inviteTeamMember(deps, channel, parsed.data.email, parsed.data.role);
+    return c.redirect(`/studio/channels/${channel.handle}/team?notice=member_invited`, 303);
   });
 
   app.post('/channels/:handle/team/:userId/remove', async (c) => {

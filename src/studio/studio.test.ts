@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient, setupFields } from '../../test/support/client.js';
-import { createTestSite, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { addToTeam, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 describe('studio and channels (a collective with several channels)', () => {
   let site: TestSite;
@@ -52,8 +52,7 @@ describe('studio and channels (a collective with several channels)', () => {
 
   it('gives a channel its own admin, who manages that channel only', async () => {
     const noeUser = await signUpFan(site, 'noe@example.org');
-    const added = await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' });
-    assert.equal(added.res.status, 303);
+    await addToTeam(site, owner, 'noe', noeUser, 'noe@example.org', 'admin');
     const studio = await noeUser.get('/studio');
     assert.equal(studio.res.status, 200);
     assert.match(studio.html, /\/studio\/channels\/noe"/);
@@ -69,16 +68,13 @@ describe('studio and channels (a collective with several channels)', () => {
 
   it('lets an editor into the Studio but not into channel settings', async () => {
     const editor = await signUpFan(site, 'ed@example.org');
-    await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'editor' });
+    await addToTeam(site, owner, 'noe', editor, 'ed@example.org', 'editor');
     assert.equal((await editor.get('/studio')).res.status, 200);
     assert.equal((await editor.get('/studio/channels/noe')).res.status, 403);
     assert.equal((await editor.get('/studio/channels/noe/team')).res.status, 403);
   });
 
   it('refuses team changes that make no sense', async () => {
-    const unknown = await owner.post('/studio/channels/noe/team', { email: 'nobody@example.org', role: 'editor' });
-    assert.equal(unknown.res.status, 422);
-    assert.match(unknown.html, /No account uses this address/);
     const badRole = await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'king' });
     assert.equal(badRole.res.status, 422);
     const adminsOfNoe = () =>
@@ -97,6 +93,34 @@ describe('studio and channels (a collective with several channels)', () => {
     assert.equal(garbage.res.status, 404);
     const noChannel = await owner.post('/studio/channels/nope/team', { email: 'ed@example.org', role: 'editor' });
     assert.equal(noChannel.res.status, 404);
+  });
+
+  // Issue 9: the form said "No account uses this address" for an unknown one, so it told an admin who
+  // is registered. Every address is now invited, and the answers and the team page are the same.
+  it('answers the team form alike whether or not the address has an account', async () => {
+    await signUpFan(site, 'known@example.org');
+    const known = await owner.post('/studio/channels/noe/team', { email: 'known@example.org', role: 'editor' });
+    const unknown = await owner.post('/studio/channels/noe/team', { email: 'unknown@example.org', role: 'editor' });
+    assert.deepEqual([known.res.status, known.res.headers.get('location')], [unknown.res.status, unknown.res.headers.get('location')]);
+    const page = await owner.get('/studio/channels/noe/team');
+    const line = (email: string) => new RegExp(`${email.replace('.', '\\.')} — editor, invited on`);
+    assert.match(page.html, line('known@example.org'));
+    assert.match(page.html, line('unknown@example.org'));
+    for (const email of ['known@example.org', 'unknown@example.org']) assert.ok(readOutbox(site.outboxDir).some((m) => m.includes(`To: ${email}`) && m.replace(/=\r?\n/g, '').includes('team-invitations/')), email);
+  });
+
+  it('gives the invited role only to the invited address, once, signed in', async () => {
+    const invitee = await signUpFan(site, 'invitee@example.org');
+    const intruder = await signUpFan(site, 'intruder@example.org');
+    await owner.post('/studio/channels/noe/team', { email: 'invitee@example.org', role: 'editor' });
+    const mail = readOutbox(site.outboxDir).filter((m) => m.includes('To: invitee@example.org')).at(-1)!.replace(/=\r?\n/g, '');
+    const path = /\/team-invitations\/[A-Za-z0-9_-]+/.exec(mail)![0];
+    assert.equal((await new TestClient(site.app).get(path)).res.status, 303, 'visitors sign in first');
+    assert.equal((await intruder.post(path, {})).res.status, 403, 'another account cannot take it');
+    assert.equal((await invitee.get(path)).res.status, 200);
+    assert.equal((await invitee.post(path, {})).res.status, 303);
+    assert.equal((await invitee.get('/studio')).res.status, 200);
+    assert.equal((await invitee.post(path, {})).res.status, 404, 'used once');
   });
 
   it('answers unknown channels with a translated 404', async () => {

@@ -11,7 +11,7 @@ import { hashToken } from '../../src/core/crypto.js';
 import { cookiePolicy } from '../../src/core/http/cookies.js';
 import { runDueJobsOnce } from '../../src/core/jobs/index.js';
 import { TestClient, setupFields } from '../support/client.js';
-import { createTestSite, latestMagicToken, type TestSite } from '../support/harness.js';
+import { addToTeam, createTestSite, latestMagicToken, type TestSite } from '../support/harness.js';
 import { tusMetadata } from '../support/tus.js';
 
 export interface Fixture {
@@ -89,7 +89,7 @@ export async function createFixture(): Promise<Fixture> {
   const fan = await signUp(site, 'fan@example.org');
   const otherAdmin = await signUp(site, 'noe@example.org');
   await signUp(site, 'editor@example.org');
-  expectRedirect((await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' })).res, 'noe admin');
+  await addToTeam(site, owner, 'noe', otherAdmin, 'noe@example.org', 'admin');
   const anonymous = new TestClient(site.app, { 'accept-language': 'en' });
   await anonymous.loadCsrf();
 

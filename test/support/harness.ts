@@ -48,6 +48,20 @@ export async function signUpFan(site: TestSite, email: string): Promise<TestClie
 
 export { createManualClock };
 
+/**
+ * Puts a signed-in account on a channel's team as the Studio does it: an admin (`admin`) invites the
+ * address, and its owner (`member`) accepts the invitation e-mailed to it.
+ */
+export async function addToTeam(site: TestSite, admin: TestClient, handle: string, member: TestClient, email: string, role: 'admin' | 'editor'): Promise<void> {
+  const invited = await admin.post(`/studio/channels/${handle}/team`, { email, role });
+  if (invited.res.status !== 303) throw new Error(`inviting ${email} to ${handle}: ${invited.res.status}`);
+  const mail = readOutbox(site.outboxDir).filter((m) => m.includes(`To: ${email}`)).at(-1)!.replace(/=\r?\n/g, '');
+  const token = /\/team-invitations\/([A-Za-z0-9_-]+)/.exec(mail)?.[1];
+  if (!token) throw new Error(`no invitation e-mailed to ${email}`);
+  const accepted = await member.post(`/team-invitations/${token}`, {});
+  if (accepted.res.status !== 303) throw new Error(`accepting the invitation of ${email}: ${accepted.res.status}`);
+}
+
 /** E-mails written to the outbox, oldest first, as raw text. */
 export function readOutbox(outboxDir: string): string[] {
   let files: string[];

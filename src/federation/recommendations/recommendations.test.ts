@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { translator } from '../../core/i18n/index.js';
 import type { PageEnv } from '../../core/http/layout.js';
 import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createTestSite, signUpFan, type TestSite } from '../../../test/support/harness.js';
+import { addToTeam, createTestSite, signUpFan, type TestSite } from '../../../test/support/harness.js';
 import { channelRecommendationShelf, type WellKnownRecommendation } from './public-routes.js';
 import type { RecommendationRow } from './queries.js';
 import { listRecommendations, recordIncomingRecommendation, removeIncomingRecommendation } from './service.js';
@@ -63,7 +63,7 @@ describe('recommendations in the Studio and on public pages', () => {
     assert.equal((await someFan.get(PAGE)).res.status, 403);
     assert.equal((await someFan.post(PAGE, { url: `${sites.url}/og-video` })).res.status, 403);
     const editor = await signUpFan(site, 'ed@example.org');
-    await owner.post('/studio/channels/camille/team', { email: 'ed@example.org', role: 'editor' });
+    await addToTeam(site, owner, 'camille', editor, 'ed@example.org', 'editor');
     assert.equal((await editor.get(PAGE)).res.status, 403);
     assert.equal((await owner.get('/studio/channels/nope/recommendations')).res.status, 404);
     const page = await owner.get(PAGE);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { hmac } from '../../core/crypto.js';
-import { runDueJobsOnce } from '../../core/jobs/index.js';
+import { enqueue, runDueJobsOnce } from '../../core/jobs/index.js';
 import { defineCapability } from '../../core/module.js';
 import { MODULES } from '../../modules.js';
 import { TestClient, setupFields } from '../../../test/support/client.js';
@@ -156,6 +156,21 @@ describe('payments that cannot be delivered are refunded, never kept', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { received: 0, refused: 1 });
     assert.equal((await site.deps.db.query(`SELECT 1 FROM payment_notices WHERE channel_id IS NULL AND kind = 'webhook_refused'`)).length, 1);
+  });
+
+  it('leaves a notice asking for a refund by hand when the rail cannot refund (BTCPay)', async () => {
+    const paymentId = randomUUID();
+    await site.deps.db.query(
+      `INSERT INTO payments (id, purpose, channel_id, amount, currency, provider, provider_ref, status, idempotency_key, undeliverable_reason)
+       VALUES ($1, 'bundle', $2, 1200, 'EUR', 'btcpay', $3, 'succeeded', $4, 'sold_out')`,
+      [paymentId, channelId, `inv_${paymentId}`, `bundle:${paymentId}`],
+    );
+    await enqueue(site.deps.db, { type: UNDELIVERABLE_REFUND_JOB, payload: { paymentId } }, clock);
+    const summary = await runJobs();
+    assert.equal(summary.failed, 1, 'given up at once: retrying cannot help');
+    const [notice] = await site.deps.db.query<{ kind: string; detail: string }>('SELECT kind, detail FROM payment_notices WHERE payment_id = $1', [paymentId]);
+    assert.equal(notice!.kind, 'auto_refund_failed');
+    assert.match((await owner.get('/studio/channels/camille/revenue')).html, /could not be refunded automatically/);
   });
 
   it('refuses test-bank webhooks signed longer ago, or further ahead, than the tolerance', async () => {

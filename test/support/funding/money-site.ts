@@ -1,7 +1,7 @@
 // Helpers for the money pages' route tests: a whole test site at a fixed instant, and one browser per
 // role on the channel "camille" (owner, channel admin, editor, fan), plus the admin of another channel.
 import { TestClient, setupFields } from '../client.js';
-import { createManualClock, createTestSite, signUpFan, type TestSite } from '../harness.js';
+import { addToTeam, createManualClock, createTestSite, signUpFan, type TestSite } from '../harness.js';
 import { fundingStudioRoutes } from '../../../src/funding/studio/routes.js';
 
 /** The tests' "now": 21 November 2026, noon UTC. */
@@ -40,9 +40,9 @@ export async function createMoneySite(): Promise<MoneySite> {
   const editor = await signUpFan(site, 'editor@example.org');
   const fan = await signUpFan(site, 'fan@example.org');
   const otherAdmin = await signUpFan(site, 'noe@example.org');
-  await owner.post('/studio/channels/camille/team', { email: 'admin@example.org', role: 'admin' });
-  await owner.post('/studio/channels/camille/team', { email: 'editor@example.org', role: 'editor' });
-  await owner.post('/studio/channels/noe/team', { email: 'noe@example.org', role: 'admin' });
+  await addToTeam(site, owner, 'camille', admin, 'admin@example.org', 'admin');
+  await addToTeam(site, owner, 'camille', editor, 'editor@example.org', 'editor');
+  await addToTeam(site, owner, 'noe', otherAdmin, 'noe@example.org', 'admin');
   const anonymous = new TestClient(site.app);
   await anonymous.loadCsrf();
   const [channel] = await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`);

@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
@@ -11,6 +12,7 @@ import { buildSite, configFragments, subscriberIndex } from './site.js';
 import { clientAssets } from './web/bundle.js';
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+const LISTEN_BACKLOG = 4096;
 
 async function main(): Promise<void> {
   // Every setting (each capability's too) is checked before the database is opened.
@@ -29,7 +31,11 @@ async function main(): Promise<void> {
   worker?.start();
   await site.scheduleRecurring();
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = createAdaptorServer({ fetch: app.fetch });
+  // A deep accept queue (the kernel caps it at net.core.somaxconn): a burst of new connections while the
+  // process is busy waits in the queue instead of having its handshake dropped and retried seconds later.
+  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
+    const info = server.address() as AddressInfo;
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');
   });
   if (!(await isSetUp(db))) log.info(`First run: open ${config.publicUrl}/setup to create the owner account and first channel.`);

@@ -114,13 +114,25 @@ function securityHeaders(publicUrl: string) {
   });
 }
 
-/** Loads the site row; until the site is set up, every page leads to /setup. */
+/** How long a process trusts the site row it read (the row is written once, at setup). */
+const SITE_ROW_TTL_MS = 10_000;
+
+/**
+ * Loads the site row; until the site is set up, every page leads to /setup. Once set up, the row is
+ * kept for a few seconds rather than read on every request: every segment of every viewer passes here,
+ * and on the embedded engine each query waits its turn on the one connection.
+ */
 function setupGate(deps: AppDeps) {
+  let known: { site: { name: string }; until: number } | undefined;
   return createMiddleware<AppEnv>(async (c, next) => {
-    const rows = await deps.db.query<{ name: string }>('SELECT name FROM site');
-    c.set('site', rows[0] ?? null);
+    const now = performance.now();
+    if (!known || known.until < now) {
+      const rows = await deps.db.query<{ name: string }>('SELECT name FROM site');
+      known = rows[0] ? { site: rows[0], until: now + SITE_ROW_TTL_MS } : undefined;
+    }
+    c.set('site', known?.site ?? null);
     const path = new URL(c.req.url).pathname;
-    if (rows.length === 0 && !OPEN_BEFORE_SETUP.test(path)) return c.redirect('/setup', 303);
+    if (!known && !OPEN_BEFORE_SETUP.test(path)) return c.redirect('/setup', 303);
     await next();
   });
 }

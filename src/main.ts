@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
@@ -21,6 +22,7 @@ const MIN_NODE_MAJOR = 22;
  */
 const KEEP_ALIVE_TIMEOUT_MS = 70_000;
 const HEADERS_TIMEOUT_MS = 75_000;
+const LISTEN_BACKLOG = 4096;
 
 async function main(): Promise<void> {
   if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
@@ -42,7 +44,11 @@ async function main(): Promise<void> {
   worker?.start();
   await site.scheduleRecurring();
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = createAdaptorServer({ fetch: app.fetch });
+  // A deep accept queue (the kernel caps it at net.core.somaxconn): a burst of new connections while the
+  // process is busy waits in the queue instead of having its handshake dropped and retried seconds later.
+  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
+    const info = server.address() as AddressInfo;
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind, node: process.version }, 'Fanfare is listening');
   });
   if ('keepAliveTimeout' in server) {

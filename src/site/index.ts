@@ -1,12 +1,23 @@
 /** Probes and static assets: what load balancers and browsers fetch outside any other capability. */
 import { defineCapability } from '../core/module.js';
+import { diskSpace, type DiskSpace } from '../core/storage/disk-space.js';
 import { en, fr } from './messages.js';
 import { siteRoutes } from './routes.js';
+
+export type { DiskSpace } from '../core/storage/disk-space.js';
+
+declare module '../core/module.js' {
+  interface SiteServices {
+    /** Free space of the disk holding the data folder (uploads, the embedded database, local media). */
+    diskSpace(): Promise<DiskSpace | undefined>;
+  }
+}
 
 export const siteCapability = defineCapability({
   name: 'site',
   messages: { en, fr },
-  routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps) }],
+  services: (ctx) => ({ diskSpace: () => diskSpace(ctx.deps.config.dataDir) }),
+  routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps, () => ctx.services.diskSpace()) }],
   tables: {
     site: { export: 'rows', scope: 'site' },
     instance_secrets: { export: 'none', why: 'signing secrets belong to this server; the new site makes its own' },

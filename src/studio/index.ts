@@ -23,7 +23,7 @@ declare module '../core/module.js' {
 export const studioCapability = defineCapability({
   name: 'studio',
   messages: { en, fr },
-  routes: [{ area: 'studio', path: '/studio', build: (ctx) => studioRoutes(ctx.deps, { channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order), site: () => ctx.fill('studio.site-menu').flat() }) }],
+  routes: [{ area: 'studio', path: '/studio', build: (ctx) => studioRoutes(ctx.deps, { channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order), site: () => ctx.fill('studio.site-menu').flat() }, () => ctx.services.diskSpace()) }],
   contributes: {
     'studio.channel-menu': () => [
       { href: (h) => `/studio/channels/${h}`, label: 'studio.settings', role: 'admin', order: 20 },

@@ -12,6 +12,7 @@ export function StudioHomePage({
   menu,
   siteLinks,
   notice,
+  diskWarning,
 }: {
   env: PageEnv;
   channels: (ChannelRow & { role: ChannelRole })[];
@@ -21,12 +22,19 @@ export function StudioHomePage({
   /** Site-wide pages, for the owner. */
   siteLinks: readonly StudioSiteLink[];
   notice?: MessageKey;
+  /** Said to the owner when the data folder's disk runs low. */
+  diskWarning?: string;
 }) {
   const { t } = env;
   return (
     <StudioLayout env={env} title={t('studio.title')}>
       <h1>{t('studio.title')}</h1>
       <Notice env={env} messageKey={notice} />
+      {diskWarning ? (
+        <p class="notice notice-error" role="alert">
+          {diskWarning}
+        </p>
+      ) : null}
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">{t('studio.your_channels')}</h2>
         <table>

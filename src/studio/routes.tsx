@@ -4,14 +4,15 @@ import { channelSettingsSchema, checkAvatar, newChannelSchema, teamMemberSchema 
 import * as channels from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { ForbiddenError, ValidationError } from '../core/http/errors.js';
+import { ForbiddenError, ValidationError, formatBytes } from '../core/http/errors.js';
+import type { DiskSpace } from '../site/index.js';
 import { readForm, textFields, validateForm } from '../core/http/form.js';
 import { noticeFrom, pageEnv } from '../core/http/layout.js';
 import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
 
 /** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
-export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[] }) {
+export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[] }, disk: () => Promise<DiskSpace | undefined>) {
   const app = new Hono<AppEnv>();
   const env = (c: AppContext) => pageEnv(c, true);
 
@@ -25,7 +26,10 @@ export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly Stu
       user.siteRole === 'owner'
         ? (await channels.listChannels(deps.db)).map((ch) => ({ ...ch, role: 'admin' as const }))
         : await channels.listChannelsForUser(deps.db, user.id);
-    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} />);
+    // The owner is told when the disk runs low, before uploads and sign-ups start failing.
+    const space = user.siteRole === 'owner' ? await disk() : undefined;
+    const diskWarning = space?.low ? c.var.t('studio.disk_low', { free: formatBytes(space.freeBytes) }) : undefined;
+    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} diskWarning={diskWarning} />);
   });
 
   app.get('/channels/new', (c) => {

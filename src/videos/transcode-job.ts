@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +14,7 @@ import { resolveBinaries, type FfmpegBinaries } from './transcode/binaries.js';
 import { ProbeError, TranscodeError } from './transcode/errors.js';
 import { AAC_LC_CODEC } from './transcode/master-playlist.js';
 import { transcodeVideo, type TranscodeResult } from './transcode/run.js';
+import { scratchFolder, sweepStaleScratchFolders } from './transcode/scratch.js';
 
 const resolved = new Map<string, FfmpegBinaries>();
 
@@ -71,13 +71,19 @@ function describeRenditions(result: TranscodeResult): q.Rendition[] {
  * A source ffprobe refuses fails at once; other errors are retried, and the last one is shown to the creator.
  */
 export function transcodeVideoHandler(deps: AppDeps): JobHandler {
+  // At start: what killed workers left in the temp folder goes.
+  void sweepStaleScratchFolders().then(
+    (removed) => removed.length && deps.log.info({ removed }, 'removed the scratch folders of transcodes whose worker is gone'),
+    (err: unknown) => deps.log.warn({ err }, 'sweeping stale transcode folders failed'),
+  );
   return async ({ job, signal, reportProgress }) => {
     const payload = payloadSchema.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid payload for video.transcode');
     const video = await q.findVideoById(deps.db, payload.data.videoId);
     if (!video) return { skipped: 'video deleted' };
     if (!video.source_key) throw new PermanentJobError('video has no source file');
-    const work = await mkdtemp(path.join(tmpdir(), 'fanfare-transcode-'));
+    const work = await scratchFolder();
+    let uploading: string | undefined;
     try {
       const input = await localCopy(deps.storage, video.source_key, work);
       const result = await transcodeVideo({
@@ -91,6 +97,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         signal,
       });
       const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
+      uploading = prefix;
       await deps.storage.putDirectory(prefix, result.outputDir);
       const display = result.plan;
       await deps.db.transaction(async (tx) => {
@@ -107,10 +114,13 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       });
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'renditions' }, `${video.id}:renditions:${prefix}`);
       });
+      uploading = undefined;
       if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
       await reportProgress(100);
       return { prefix };
     } catch (error) {
+      // An attempt that failed after starting its upload leaves no partial renditions in storage.
+      if (uploading) await deps.storage.deletePrefix(`${uploading}/`).catch((err: unknown) => deps.log.warn({ err, prefix: uploading }, 'removing a failed attempt\'s output failed'));
       const final = error instanceof ProbeError || job.attempts >= job.maxAttempts;
       if (final && !signal.aborted) {
         const message = error instanceof TranscodeError ? error.message : error instanceof Error ? error.message : String(error);

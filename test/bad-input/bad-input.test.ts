@@ -36,7 +36,12 @@ interface Sent {
   body: string;
 }
 
+/** Every hostile request this suite sends, counted for the summary printed at the end. */
+let tried = 0;
+after(() => console.log(`bad-input: ${tried} hostile requests tried (a 5xx or a stack trace in any answer fails its test)`));
+
 async function send(client: TestClient, method: string, path: string, init: { body?: string | URLSearchParams; type?: string; headers?: Record<string, string> } = {}): Promise<Sent> {
+  tried++;
   const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
   if (!SAFE.has(method) && client.csrf) headers['x-csrf-token'] ??= client.csrf;
   if (init.type) headers['content-type'] = init.type;
@@ -190,7 +195,12 @@ function badCases(fields: FormField[], junk: boolean): BadCase[] {
   }
   if (numbers.length) {
     const bad = new Set(numbers);
-    cases.push({ name: 'with text in the number fields', bad: numbers.map((x) => x.name), fill: (b) => (withGood(fields, b, (x) => bad.has(x)), numbers.forEach((x) => b.append(x.name, 'not a number'))) });
+    const numbersAre = (value: string) => (b: URLSearchParams) => (withGood(fields, b, (x) => bad.has(x)), numbers.forEach((x) => b.append(x.name, value)));
+    cases.push({ name: 'with text in the number fields', bad: numbers.map((x) => x.name), fill: numbersAre('not a number') });
+    cases.push({ name: 'with huge numbers in the number fields (1e400, 30 nines)', bad: numbers.map((x) => x.name), fill: (b) => (withGood(fields, b, (x) => bad.has(x)), numbers.forEach((x, i) => b.append(x.name, i % 2 ? '1e400' : '9'.repeat(30)))) });
+    cases.push({ name: 'with negative numbers in the number fields', mayPass: true, bad: numbers.map((x) => x.name), fill: numbersAre('-5') });
+    // Arabic-Indic and full-width digits: a page may read them as numbers or refuse them, never fail.
+    cases.push({ name: 'with unicode digits in the number fields (٣, ５)', mayPass: true, bad: numbers.map((x) => x.name), fill: numbersAre('٣５') });
   }
   for (const field of fields) {
     cases.push({ name: `with control characters and NUL in ${field.name}`, bad: [field.name], fill: (b) => (withGood(fields, b, (x) => x === field), b.append(field.name, CONTROL)) });
@@ -282,6 +292,70 @@ describe('path parameters: malformed values name nothing', () => {
         );
         const { res } = await checked(what, route.method, () => bareRequest(client, route, path, accept));
         assert.ok(res.status >= 300, `${path.slice(0, 80)}: answered ${res.status}`);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 5. The address itself: hostile query strings and over-long paths on every route that reads one.
+
+const HOSTILE_QUERIES: [string, string][] = [
+  ['NUL and other controls in the usual parameters', '?q=a%00b&page=1%0b&back=/%09/evil.example&notice=%1b[31m&token=%00'],
+  ['unicode digits and huge numbers', `?page=%D9%A3%EF%BC%95&q=x&month=2026-%D9%A1%D9%A2&maxwidth=${'9'.repeat(40)}&page=1e400`],
+  ['a 5,000-character value', `?q=${'x'.repeat(5000)}`],
+  ['malformed escapes', '?q=%E0%A4%A&back=%'],
+];
+
+describe('every route: hostile query strings and over-long paths', () => {
+  for (const route of f.routes.filter((r) => r.method === 'GET')) {
+    const client = route.area === 'studio' ? f.owner : ['federation', 'webhook', 'feed', 'media'].includes(route.area) ? new TestClient(f.site.app) : f.fan;
+    it(`${label(route)} with ${HOSTILE_QUERIES.map(([what]) => what).join(', ')} → no 5xx`, async () => {
+      for (const [what, query] of HOSTILE_QUERIES) {
+        const { res } = await checked(what, 'GET', () => send(client, 'GET', `${f.concretePath(route)}${query}`));
+        if (/%00|%0b|%09|%1b/.test(query)) assert.equal(res.status, 400, `${what}: answered ${res.status}`);
+      }
+    });
+    if (!/[:*]/.test(route.path)) continue;
+    it(`${label(route)} with every parameter 5,000 characters long → 404, no 5xx`, async () => {
+      const path = route.path.replace(/:\w+(\{[^}]*\})?|\*/g, () => 'a'.repeat(5000));
+      const { res } = await checked('over-long path', 'GET', () => send(client, 'GET', path));
+      assert.equal(res.status, 404);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 6. JSON bodies with escaped control characters (`\u0000` gets past byte-level checks).
+
+describe('API, webhook and federation routes: escaped NUL in JSON', () => {
+  for (const route of f.routes.filter((r) => ['api', 'webhook', 'federation'].includes(r.area) && !SAFE.has(r.method))) {
+    const client = route.area === 'api' ? f.fan : new TestClient(f.site.app);
+    it(`${label(route)} with \\u0000 in every string → no 5xx`, async () => {
+      const body = JSON.stringify({ type: 'Follow\u0000', id: 'x\u0000', actor: 'https://a.example/\u0000', position: 1, data: { object: { id: '\u0000' } } });
+      await checked('escaped NUL in JSON', route.method, () => send(client, route.method, f.concretePath(route), { body, type: 'application/json', headers: { accept: 'application/json' } }));
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 7. The same form sent twice at once (a double click, two tabs): neither copy fails.
+
+describe('forms: duplicate and concurrent submissions', () => {
+  for (const route of f.routes.filter((r) => r.method === 'POST' && ['public', 'account', 'studio'].includes(r.area))) {
+    const studio = AREA_POLICIES[route.area].guard === 'studio';
+    const client = studio ? f.owner : f.fan;
+    const form = formForRoute(forms, route, f.concretePath(route));
+    if (!form) continue;
+    it(`${label(route)} sent 3 times at once with the page's values → no 5xx, no stack trace`, async () => {
+      if (dirty) await f.restore();
+      dirty = true;
+      const body = new URLSearchParams({ _csrf: client.csrf });
+      withGood(form.fields, body, () => false);
+      const answers = await Promise.all([0, 1, 2].map(() => send(client, 'POST', form.action, { body: new URLSearchParams(body), type: FORM_TYPE })));
+      for (const { res, body: html } of answers) {
+        assert.ok(res.status < 500, `answered ${res.status}\n${html.slice(0, 300)}`);
+        assert.ok(!leaksInternals(html), html.slice(0, 1000));
       }
     });
   }

@@ -63,7 +63,7 @@ describe('the real server process', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     const body = (await res.json()) as { status: string; database: string };
-    assert.equal(body.status, 'ok');
+    assert.match(body.status, /^(ok|low_disk)$/, 'low_disk only on a machine short of space');
     assert.equal(body.database, process.env.DATABASE_URL ? 'postgres' : 'pglite');
   });
 

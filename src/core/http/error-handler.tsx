@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from '../log.js';
 import { negotiateLocale, translator, type MessageKey } from '../i18n/index.js';
 import type { AppEnv } from './context.js';
-import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError, UnauthorizedError } from './errors.js';
+import { isDiskFull } from '../storage/disk-space.js';
+import { AppError, NotFoundError, PayloadTooLargeError, RateLimitedError, StorageFullError, UnauthorizedError } from './errors.js';
 import { Layout, pageEnv } from './layout.js';
 import { pathForLog } from './url-guard.js';
 
@@ -30,6 +31,7 @@ function toAppError(error: unknown, maxBodyBytes: number): AppError | undefined 
   if (error instanceof Error && error.name === 'BodyLimitError') return new PayloadTooLargeError(maxBodyBytes);
   if (error instanceof HTTPException && error.status === 413) return new PayloadTooLargeError(maxBodyBytes);
   if (error instanceof HTTPException && error.status === 404) return new NotFoundError();
+  if (isDiskFull(error)) return new StorageFullError({ cause: error });
   return undefined;
 }
 
@@ -46,6 +48,7 @@ export function createErrorHandler(options: { log: Logger; defaultLocale: 'en' |
     const key: MessageKey = known?.messageKey ?? 'error.internal';
     const message = c.var.t(key, known?.vars);
     if (!known) options.log.error({ err: error, path: pathForLog(c.req.url) }, 'unhandled error');
+    if (known instanceof StorageFullError) options.log.error({ err: error, path: pathForLog(c.req.url) }, 'the disk is full: a write failed');
     if (known instanceof RateLimitedError) c.header('Retry-After', String(known.retryAfterSeconds));
     if (known instanceof UnauthorizedError && c.req.method === 'GET' && !wantsJson(c)) {
       const url = new URL(c.req.url);

@@ -9,7 +9,7 @@ type Vars = Record<string, string | number>;
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 507,
     readonly code: string,
     readonly messageKey: MessageKey,
     readonly vars?: Vars,
@@ -72,6 +72,16 @@ export class UnsupportedMediaTypeError extends AppError {
 export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'rate_limited', 'error.rate_limited', { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+  }
+}
+
+/**
+ * The server's disk is full (ENOSPC): 507 Insufficient Storage, never a 500. Nothing the user did was
+ * wrong and nothing was half-written they must fix; the error is logged for the site owner.
+ */
+export class StorageFullError extends AppError {
+  constructor(options?: { cause?: unknown }) {
+    super(507, 'storage_full', 'error.storage_full', undefined, options);
   }
 }
 

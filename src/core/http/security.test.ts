@@ -10,7 +10,8 @@ import { createErrorHandler } from './error-handler.js';
 describe('HTTP security', () => {
   let site: TestSite;
   before(async () => {
-    site = await createTestSite({ env: { PUBLIC_URL: 'https://videos.example.org' } });
+    // Plenty of disk, whatever the machine running the tests has.
+    site = await createTestSite({ env: { PUBLIC_URL: 'https://videos.example.org' }, services: { diskSpace: async () => ({ freeBytes: 50 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, low: false }) } });
     await new TestClient(site.app).post('/setup', setupFields());
   });
   after(() => site.close());
@@ -82,7 +83,7 @@ describe('HTTP security', () => {
   it('reports the health of the database on /healthz', async () => {
     const res = await site.app.request('/healthz');
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ok', database: site.deps.db.engine });
+    assert.deepEqual(await res.json(), { status: 'ok', database: site.deps.db.engine, disk: { freeBytes: 50 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, low: false } });
   });
 
   it('answers a malformed multipart body with 400, not 500', async () => {

@@ -7,6 +7,7 @@ import type { Config } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { formatBytes } from '../../core/http/errors.js';
+import { isDiskFull } from '../../core/storage/disk-space.js';
 import type { MessageKey, Translate } from '../../core/i18n/index.js';
 import { createVideoFromUpload } from '../service.js';
 import { ProbeError } from '../transcode/errors.js';
@@ -76,6 +77,10 @@ export function createUploadServer(deps: AppDeps, binaries: (config: Config) => 
     // tus's own refusals (size, offset, unknown upload) become our JSON error shape, in the user's language.
     onResponseError(req, error) {
       const context = contexts.get(req as unknown as Request);
+      if (context && isDiskFull(error)) {
+        deps.log.error({ err: error }, 'the disk is full: an upload could not be written');
+        return refuse(507, 'storage_full', context.t, 'error.storage_full');
+      }
       const status = 'status_code' in error ? error.status_code : 500;
       const ours = 'body' in error && typeof error.body === 'string' && error.body.startsWith('{');
       if (!context || ours) return undefined;

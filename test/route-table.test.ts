@@ -15,6 +15,9 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'GET /ap/:kind{c|a}/:name/outbox': 'federation',
+  'GET /api/v1/videos/:uuid/description': 'federation',
+  'OPTIONS /media/v/:shortId/:path{.+}': 'videos',
 };
 
 describe('the route table', () => {

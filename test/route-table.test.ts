@@ -61,6 +61,9 @@ const ADDED: Record<string, string> = {
   'POST /studio/channels/:handle/campaigns/:id/videos/:videoId/delete': 'campaigns',
   'GET /team-invitations/:token': 'channels',
   'POST /team-invitations/:token': 'channels',
+  'GET /ap/:kind{c|a}/:name/outbox': 'federation',
+  'GET /api/v1/videos/:uuid/description': 'federation',
+  'OPTIONS /media/v/:shortId/:path{.+}': 'videos',
 };
 
 describe('the route table', () => {

@@ -114,10 +114,13 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
         attribution: ctx.getActorUri(OWNER_IDENTIFIER),
       });
     })
+    // WebFinger resolves every actor (D12): channels by handle, and the owner's Person as `owner` unless a
+    // channel has that handle.
     .mapHandle(async (_ctx, username) => {
       const handle = username.toLowerCase();
       if (!/^[a-z0-9_]{2,30}$/.test(handle)) return null;
-      return (await findChannelByHandle(deps.db, handle)) ? channelIdentifier(handle) : null;
+      if (await findChannelByHandle(deps.db, handle)) return channelIdentifier(handle);
+      return handle === 'owner' && (await findLocalActor(deps.db, OWNER_IDENTIFIER)) ? OWNER_IDENTIFIER : null;
     })
     .setKeyPairsDispatcher(async (_ctx, identifier) => {
       const actor = await findLocalActor(deps.db, identifier);

@@ -17,7 +17,7 @@ import type { InboxContext, Federation } from '@fedify/fedify';
 import type { DocumentLoader } from '@fedify/vocab-runtime';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
-import { findVideoByShortId, isListed, type VideoRow } from '../videos/index.js';
+import { findVideoByShortId, isListed, renderMarkdown, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
@@ -155,9 +155,27 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
 
   async function onReaction(ctx: Ctx, activity: Like | Announce, kind: q.ReactionKind) {
     const video = await listedVideo(activity.objectId);
-    if (!video) return;
+    if (!video) {
+      if (activity instanceof Announce) await storeAnnouncedVideo(ctx, activity);
+      return;
+    }
     await q.insertReaction(db, { videoId: video.id, actorUri: activity.actorId!.href, kind, activityUri: activity.id!.href });
     if (activity instanceof Announce) await recordRecommendation(ctx, activity, video);
+  }
+
+  /**
+   * An Announce by a followed actor of a remote video (how a PeerTube channel tells its followers of a new
+   * video): the object is fetched from its own origin, through our loader, and stored like a Create.
+   */
+  async function storeAnnouncedVideo(ctx: Ctx, announce: Announce) {
+    const actor = announce.actorId!;
+    if (!announce.objectId || !(await q.isFollowedLocally(db, actor.href))) return;
+    const loader = await ctx.getDocumentLoader({ identifier: OWNER_IDENTIFIER });
+    const object = await announce.getObject({ documentLoader: loader, contextLoader: ctx.contextLoader }).catch(() => null);
+    // Only what the object's own server says (its id is the URL it was fetched from); filed under the
+    // announcer when it is on the video's host, as a PeerTube channel is (storeRemoteVideo checks).
+    if (!(object instanceof Video) || !object.id || object.id.href !== announce.objectId.href) return;
+    await storeRemoteVideo(object, actor);
   }
 
   /** An Announce of one of our videos, from anyone: listed in the Studio under "Who recommends your videos". */
@@ -203,19 +221,33 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     const video = await listedVideo(note.replyTargetId);
     if (!video) return;
     const content = note.content?.toString() ?? '';
+    // PeerTube sends replies as Markdown (`mediaType: text/markdown`): rendered, then sanitized like HTML.
+    const html = note.mediaType === 'text/markdown' ? renderMarkdown(content) : content;
     await q.upsertComment(db, {
       noteUri: note.id!.href,
       videoId: video.id,
       actorUri: actor.href,
       url: note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null),
-      contentHtml: sanitizeComment(content),
+      contentHtml: sanitizeComment(html),
       publishedAt: dateOf(note.published),
     });
   }
 
+  /**
+   * The followed actor a remote video is filed under, or undefined when no local channel follows any of
+   * its actors: nobody else gets to fill the "from the fediverse" list. PeerTube sends Create/Update from
+   * the account and only an Announce from the channel, so any followed actor among the activity's actor
+   * and the video's `attributedTo` (on the video's host) counts.
+   */
+  async function followedActorOf(video: Video, actor: URL): Promise<string | undefined> {
+    const candidates = [actor, ...video.attributionIds].filter((a) => sameOrigin(a, video.id!));
+    for (const candidate of candidates) if (await q.isFollowedLocally(db, candidate.href)) return candidate.href;
+    return undefined;
+  }
+
   async function storeRemoteVideo(video: Video, actor: URL) {
-    // Only from actors a local channel follows: nobody else gets to fill the "from the fediverse" list.
-    if (!(await q.isFollowedLocally(db, actor.href))) return;
+    const followed = await followedActorOf(video, actor);
+    if (!followed) return;
     const links = video.urls.map((u) => (u instanceof URL ? { href: u.href, mediaType: null } : { href: u.href?.href ?? null, mediaType: u.mediaType }));
     const watch = links.find((l) => l.mediaType === 'text/html') ?? links.find((l) => l.href);
     const icon = await video.getIcon({ documentLoader: embeddedOnly }).catch(() => null);
@@ -223,7 +255,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     const duration = video.duration ? Math.round(video.duration.total({ unit: 'second' })) : null;
     await q.upsertRemoteVideo(db, {
       objectUri: video.id!.href,
-      actorUri: actor.href,
+      actorUri: followed,
       name: (video.name?.toString() ?? video.id!.href).slice(0, 500) || video.id!.href.slice(0, 500),
       watchUrl: watch?.href && /^https?:\/\//.test(watch.href) ? watch.href : null,
       thumbnailUrl: iconUrl && /^https?:\/\//.test(iconUrl) ? iconUrl : null,

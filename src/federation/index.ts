@@ -17,13 +17,15 @@ import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
 import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
-import { decideComment, listComments } from './queries.js';
+import { listComments } from './queries.js';
+import { decideRemoteReply } from './replies.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
 export { federationStudioRoutes } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
+export { decideRemoteReply } from './replies.js';
 export { recommendationFederationHooks } from './recommend.js';
 // For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
 export { parseHandle, remoteFollowUrl } from './remote-follow.js';
@@ -77,7 +79,8 @@ export const federationCapability = defineCapability({
       label: 'moderation.remote_replies',
       held: async (channelId) =>
         (await listComments(ctx.deps.db, channelId, 'held')).map((c) => ({ id: c.note_uri, author: c.actor_uri, authorUrl: c.url ?? c.note_uri, text: c.content_html, html: true, about: c.video_title, receivedAt: c.received_at })),
-      decide: (channelId, id, decision) => decideComment(ctx.deps.db, channelId, id, decision),
+      // Deciding also tells the author's server (ApproveReply / RejectReply), as PeerTube expects.
+      decide: (channelId, id, decision) => decideRemoteReply(ctx.deps, ctx.services.federation, channelId, id, decision),
     }),
   },
   tables: {

@@ -111,7 +111,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
       const activity = videoActivity('Delete', `${objectUri}#delete-${state!.version.getTime()}`, urls, videoTombstone(objectUri, now), now);
       // Everyone who got the video hears of its removal, followers or not any more.
       const inboxes = [...new Set([...(await q.followerInboxes(tx, state!.channel_id)), ...(await q.videoRecipients(tx, videoId))])];
-      await deliverTo(deps, tx, state!.channel_id, inboxes, activity);
+      await deliverTo(deps, tx, state!.channel_id, inboxes, activity, { as: 'owner' });
       await q.saveVideoState(tx, { videoId, channelId: state!.channel_id, shortId: state!.short_id, state: 'deleted', version: state!.version, at: now });
       return outcome;
     }

@@ -252,8 +252,18 @@ export async function upsertRemoteVideo(
   );
 }
 
+/**
+ * Deletes a remote video when `actorUri` sent it or is among its `attributedTo` (PeerTube and Fanfare send a
+ * video's Delete from the account owning the channel, its Create from the account or the channel).
+ */
 export async function deleteRemoteVideo(db: Queryable, objectUri: string, actorUri: string): Promise<number> {
-  const rows = await db.query('DELETE FROM federation_remote_videos WHERE object_uri = $1 AND actor_uri = $2 RETURNING object_uri', [objectUri, actorUri]);
+  const rows = await db.query(
+    `DELETE FROM federation_remote_videos WHERE object_uri = $1 AND (actor_uri = $2
+       OR object->'attributedTo' @> to_jsonb($2::text)
+       OR object->'attributedTo' @> jsonb_build_array(jsonb_build_object('id', $2::text)))
+     RETURNING object_uri`,
+    [objectUri, actorUri],
+  );
   return rows.length;
 }
 

@@ -103,6 +103,8 @@ const payloadSchema = z.object({
   channelId: z.uuid(),
   actor: z.url().max(2048),
   activity: z.record(z.string(), z.unknown()),
+  /** Whose key signs the delivery (reply decisions are the owner's). */
+  as: z.enum(['channel', 'owner']).default('channel'),
 });
 
 /**
@@ -114,7 +116,7 @@ export function deliverToActorHandler(deps: AppDeps, fed: FederationServices): J
   return async ({ job }) => {
     const payload = payloadSchema.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid payload for federation.deliver-to-actor');
-    const { channelId, actor, activity } = payload.data;
+    const { channelId, actor, activity, as } = payload.data;
     const handle = await channelHandle(deps, channelId);
     if (!handle) throw new PermanentJobError('the channel no longer exists');
     const documentLoader = await fed.context().getDocumentLoader({ identifier: channelIdentifier(handle) });
@@ -126,7 +128,7 @@ export function deliverToActorHandler(deps: AppDeps, fed: FederationServices): J
     if (!isActor(found) || !found.id || !found.inboxId) throw new PermanentJobError(`${actor} is not an actor with an inbox`);
     if (found.id.href !== actor) throw new PermanentJobError(`${actor} answered as another actor`);
     const inbox = (found.endpoints?.sharedInbox ?? found.inboxId).href;
-    await deliverTo(deps, deps.db, channelId, [inbox], activity);
+    await deliverTo(deps, deps.db, channelId, [inbox], activity, { as });
     return { inbox };
   };
 }

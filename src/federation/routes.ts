@@ -1,7 +1,7 @@
 import { Hono, type Next } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { findVideoByShortId, isListed, listCaptions, listPublicVideos } from '../videos/index.js';
+import { findVideoById, findVideoByShortId, isListed, listCaptions, listPublicVideos } from '../videos/index.js';
 import { findChannelByHandle } from '../channels/index.js';
 import { completeChannelActor, findLocalActor, handleOfIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
@@ -56,7 +56,11 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
         return new Response(null, { status: 406 });
       },
     });
-    if (fallthrough) return next();
+    if (fallthrough) {
+      // WebFinger answers an unknown resource in JSON, not with the site's HTML page (PeerTube parses it).
+      if (new URL(request.url).pathname === '/.well-known/webfinger') return refused(404, 'not_found', 'No such resource.');
+      return next();
+    }
     return completeActorResponse(request, response);
   };
 
@@ -143,6 +147,15 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
       ...(page < pages ? { next: `${id}?page=${page + 1}` } : {}),
       orderedItems: items.map(({ '@context': _context, ...activity }) => activity),
     });
+  });
+
+  // PeerTube fetches a remote video's long description from its origin's REST API, and answers 500 when
+  // that fails (D14): the Markdown description of a listed video, by its uuid (the object's `uuid`).
+  app.get('/api/v1/videos/:uuid/description', async (c) => {
+    const uuid = c.req.param('uuid');
+    const video = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid) ? await findVideoById(deps.db, uuid.toLowerCase()) : undefined;
+    if (!video || !isListed(video, deps.clock.now())) return refused(404, 'not_found', 'No such video.');
+    return c.json({ description: video.description });
   });
 
   // Content negotiation: ActivityPub clients asking for a channel or watch page get its object.

@@ -1,4 +1,5 @@
-import { mediaPath, thumbnailPath, type CaptionRow, type Rendition, type VideoWithChannel } from '../videos/index.js';
+import { mediaPath, type CaptionRow, type Rendition, type VideoWithChannel } from '../videos/index.js';
+import { paymentLinks } from './actors.js';
 
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
@@ -90,12 +91,6 @@ export function isoDuration(seconds: number | null): string {
   return `PT${Math.max(0, Math.round(seconds ?? 0))}S`;
 }
 
-function imageType(key: string | null): string {
-  if (key?.endsWith('.png')) return 'image/png';
-  if (key?.endsWith('.webp')) return 'image/webp';
-  return 'image/jpeg';
-}
-
 /** The poster is written at the size of the rendition closest to 720p (videos/transcode/run.ts). */
 function posterSize(renditions: Rendition[]): { width: number; height: number } | undefined {
   const videos = renditions.filter((r) => r.kind === 'video' && r.width && r.height);
@@ -104,11 +99,47 @@ function posterSize(renditions: Rendition[]): { width: number; height: number } 
   return best ? { width: best.width!, height: best.height! } : undefined;
 }
 
+/**
+ * The video's icon as PeerTube keeps it: setValidRemoteIcon (activitypub/misc.ts) drops icons without an
+ * integer `width` and `height` or of a type it does not know, and sanitizeAndCheckVideoTorrentObject
+ * (activitypub/videos.ts) drops the whole video when none remains — freezing it there. So the icon is
+ * always the poster transcoding wrote (a JPEG whose size is known), never a custom thumbnail of unknown
+ * size and type; its URL carries the video's version because PeerTube downloads a remote thumbnail again
+ * only when its URL changes.
+ */
 function icons(video: VideoWithChannel, abs: (p: string) => string): unknown[] {
-  const path = thumbnailPath(video);
-  if (!path) return [];
-  if (video.custom_thumbnail_key) return [{ type: 'Image', url: abs(path), mediaType: imageType(video.custom_thumbnail_key) }];
-  return [{ type: 'Image', url: abs(path), mediaType: 'image/jpeg', ...posterSize(video.renditions) }];
+  const size = posterSize(video.renditions);
+  const prefix = video.hls_prefix ? `${video.hls_prefix}/` : undefined;
+  if (!size || !prefix || !video.poster_key?.startsWith(prefix)) return [];
+  const file = video.poster_key.slice(prefix.length);
+  return [{ type: 'Image', url: abs(`${mediaPath(video, file)}?v=${video.updated_at.getTime()}`), mediaType: 'image/jpeg', ...size }];
+}
+
+/** Code points, as PeerTube's validator counts a title's length. */
+const length = (text: string) => Array.from(text).length;
+
+/**
+ * The title as PeerTube accepts it: isVideoNameValid (custom-validators/videos.ts, CONSTRAINTS_FIELDS
+ * .VIDEOS.NAME) wants 3 to 120 characters and drops the video otherwise, while Fanfare allows 1 to 200.
+ * A longer title is cut at 119 characters plus "…"; a shorter one is followed by the channel's name
+ * ("Hi · Camille"), which reads as a title still.
+ */
+export function peerTubeName(title: string, channelName: string): string {
+  const trimmed = title.trim();
+  let name = length(trimmed) >= 3 ? trimmed : `${trimmed} · ${channelName}`;
+  while (length(name) < 3) name += '.';
+  return length(name) > 120 ? `${Array.from(name).slice(0, 119).join('')}…` : name;
+}
+
+/**
+ * The description as PeerTube accepts it: isRemoteVideoContentValid (activitypub/videos.ts) drops the whole
+ * Create/Update when `content` is present but not 3 to 10,000 characters (isVideoDescriptionValid), so a
+ * shorter description is left out with its `mediaType`; a longer one is cut.
+ */
+export function peerTubeContent(description: string): Record<string, unknown> {
+  const text = description.trim();
+  if (length(text) < 3) return {};
+  return { mediaType: 'text/markdown', content: length(text) > 10_000 ? `${Array.from(text).slice(0, 9_999).join('')}…` : text };
 }
 
 function playlistLinks(video: VideoWithChannel, abs: (p: string) => string): unknown[] {
@@ -134,7 +165,7 @@ export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[]
   return {
     type: 'Video',
     id,
-    name: video.title,
+    name: peerTubeName(video.title, video.channel_name),
     duration: isoDuration(video.duration_seconds),
     uuid: video.id,
     tag: video.tags.map((name) => ({ type: 'Hashtag', name })),
@@ -152,8 +183,7 @@ export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[]
     originallyPublishedAt: null,
     uploadDate: video.created_at.toISOString(),
     updated: video.updated_at.toISOString(),
-    mediaType: 'text/markdown',
-    content: video.description,
+    ...peerTubeContent(video.description),
     support: `Support ${video.channel_name}: ${abs(`/c/${video.channel_handle}/membership`)}`,
     subtitleLanguage: captions.map((c) => ({ identifier: c.language, name: c.label, url: abs(mediaPath(video, `captions/${c.language}.vtt`)) })),
     icon: icons(video, abs),
@@ -168,6 +198,10 @@ export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[]
       { type: 'Group', id: urls.channelActor },
       { type: 'Person', id: urls.ownerActor },
     ],
+    // FEP-1b12: group-aware software files the video under its channel.
+    audience: urls.channelActor,
+    // FEP-0ea0 payment links; PeerTube reads `support` above.
+    attachment: paymentLinks(urls.base, video.channel_handle),
     to: [AS_PUBLIC],
     cc: [urls.channelFollowers],
     isLiveBroadcast: false,
@@ -182,11 +216,15 @@ export function videoDocument(object: Record<string, unknown>): Record<string, u
   return { '@context': VIDEO_JSONLD_CONTEXT, ...object };
 }
 
-/** Create, Update or Delete of a local video, from its channel, addressed like the video. */
+/**
+ * Create, Update or Delete of a local video, addressed like the video. Create and Update come from the
+ * channel; a Delete from the owner's Person: PeerTube's process-delete.ts accepts a video's Delete only from
+ * the account owning its channel ("Account … does not own video channel") and ignores one from the channel.
+ */
 export function videoActivity(
   kind: 'Create' | 'Update' | 'Delete',
   id: string,
-  urls: Pick<VideoObjectUrls, 'channelActor' | 'channelFollowers'>,
+  urls: Pick<VideoObjectUrls, 'channelActor' | 'channelFollowers' | 'ownerActor'>,
   object: Record<string, unknown>,
   at: Date,
 ): Record<string, unknown> {
@@ -194,7 +232,7 @@ export function videoActivity(
     '@context': VIDEO_JSONLD_CONTEXT,
     id,
     type: kind,
-    actor: urls.channelActor,
+    actor: kind === 'Delete' ? urls.ownerActor : urls.channelActor,
     published: at.toISOString(),
     to: [AS_PUBLIC],
     cc: [urls.channelFollowers],

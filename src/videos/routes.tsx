@@ -6,7 +6,7 @@ import type { AppContext, AppEnv } from '../core/http/context.js';
 import { BadRequestError, NotFoundError } from '../core/http/errors.js';
 import { pageEnv } from '../core/http/layout.js';
 import { serveStoredFile } from '../core/storage/serve.js';
-import { canWatch, isPubliclyCacheable } from './access.js';
+import { canWatch, isListed, isPubliclyCacheable } from './access.js';
 import { renderMarkdown } from './markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
@@ -153,7 +153,18 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
     const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
     const shared = isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
     const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
-    return serveStoredFile(c, deps.storage, key, { cacheControl });
+    const response = await serveStoredFile(c, deps.storage, key, { cacheControl });
+    // Players on other sites (PeerTube's hls.js) load the media of publicly listed videos; members-only,
+    // unlisted and draft media keep their entitlement check and get no CORS.
+    if (isListed(video, deps.clock.now())) for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
+    return response;
+  });
+
+  // CORS preflight for the same files: answered for publicly listed videos only.
+  media.on('OPTIONS', '/media/v/:shortId/:path{.+}', async (c) => {
+    const video = await q.findVideoByShortId(deps.db, c.req.param('shortId'));
+    if (!video || !isListed(video, deps.clock.now())) throw new NotFoundError();
+    return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': '86400' } });
   });
 
   const positionBody = z.object({ position: z.number().finite().min(0).max(7 * 24 * 3600) });
@@ -169,6 +180,14 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
 
   return { pages: app, embed, media, api };
 }
+
+/** CORS headers of the media of publicly listed videos (hls.js asks for ranges). */
+const MEDIA_CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers': 'range',
+  'access-control-expose-headers': 'content-length, content-range',
+};
 
 /** Maps a public media path to a storage key, or undefined for anything not part of this video. */
 async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Promise<string | undefined> {

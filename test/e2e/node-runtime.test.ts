@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../support/server.js';
 
 const IDLE_MS = 30_000;
 
-describe('a real server on the supported Node', { timeout: 240_000 }, () => {
+describe('a real server on the supported Node', { timeout: 600_000 }, () => {
   let server: RunningServer;
   let remote: RemoteServer;
 

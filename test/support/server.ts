@@ -9,7 +9,8 @@ import pg from 'pg';
 /** The repository root: the real server is started from here, as `npm start` would. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const READY_TIMEOUT_MS = 90_000;
+// Generous: a cold start (tsx compiling every module) takes over a minute on a loaded 2-core machine.
+const READY_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 /**

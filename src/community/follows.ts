@@ -3,6 +3,7 @@
  * alone (double opt-in: explicit consent, then a confirm link), or a fediverse account (remote follow,
  * sent to the fan's own instance; the follower then lives in federation's list).
  */
+import { contactsOf } from '../accounts/index.js';
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
@@ -72,6 +73,7 @@ export async function unsubscribeFollowerById(deps: AppDeps, followerId: string)
 /** A member who does not follow stops members' e-mails: recorded as an account follow that was left. */
 export async function unsubscribeMember(deps: AppDeps, channelId: string, userId: string): Promise<void> {
   const now = deps.clock.now();
+  if ((await contactsOf(deps.db, [userId])).length === 0) return; // the account is gone: nothing is sent to it anyway
   await deps.db.transaction(async (tx) => {
     const { row } = await fq.upsertAccountFollower(tx, { channelId, userId, language: 'en', now });
     await fq.unsubscribeFollower(tx, row.id, now);

@@ -7,6 +7,7 @@
  * followers who want them (subscribed to `video.changed`). Publishes `comment.created`, `comment.held` and
  * `post.published`; `follower.added` / `follower.removed` for accounts and e-mail addresses.
  */
+import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
 import { listPosts } from './post-queries.js';
 import { countLocalComments, heldComments } from './comment-queries.js';
@@ -48,8 +49,11 @@ export const communityCapability = defineCapability({
     'moderation.sources': (ctx) => ({
       kind: 'comment',
       label: 'community.held_comments',
-      held: async (channelId) =>
-        (await heldComments(ctx.deps.db, channelId)).map((c) => ({ id: c.id, author: null, authorUrl: null, text: c.body_html, html: true, about: c.video_title, receivedAt: c.created_at })),
+      held: async (channelId) => {
+        const held = await heldComments(ctx.deps.db, channelId);
+        const names = new Map((await contactsOf(ctx.deps.db, held.map((c) => c.author_id))).map((u) => [u.id, u.display_name]));
+        return held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.video_title, receivedAt: c.created_at }));
+      },
       decide: (channelId, id, decision) => decideComment(ctx.deps, channelId, id, decision),
     }),
   },

@@ -110,9 +110,11 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
     if (!content) return { sent: 0, reason: 'subject gone' };
     const gap = mailRatePerSecond > 0 ? 1000 / mailRatePerSecond : 0;
     let sent = 0;
-    for (let next = Date.now(); !signal.aborted; ) {
-      const row = await dq.claimNextDelivery(deps.db, mailing.id);
-      if (!row) break;
+    let justSent: string | null = null;
+    for (let next = Date.now(); ; ) {
+      const row = await dq.settleAndClaimNext(deps.db, mailing.id, justSent, deps.clock.now());
+      justSent = null;
+      if (!row || signal.aborted) break; // an aborted attempt leaves its claimed row `sending`: resent next time
       const unsubscribe = row.follower_id
         ? signLink(deps.signingSecret, { purpose: 'unsubscribe', followerId: row.follower_id })
         : signLink(deps.signingSecret, { purpose: 'unsubscribe-member', channelId: mailing.channel_id, userId: row.user_id ?? '00000000-0000-0000-0000-000000000000' });
@@ -123,7 +125,7 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
       });
       try {
         await deps.mailer.send(message);
-        await dq.settleDelivery(deps.db, mailing.id, row.email, { status: 'sent', at: deps.clock.now() });
+        justSent = row.email;
         sent += 1;
       } catch (error) {
         const bounced = isBounce(error);

@@ -101,6 +101,12 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
   );
 }
 
+/** A `?notice=community.…` of the page's address (the watch page shows no notices of its own). */
+function communityNotice(pathWithQuery: string): MessageKey | undefined {
+  const key = new URLSearchParams(pathWithQuery.split('?')[1] ?? '').get('notice');
+  return key && /^community\.comment_(posted|held|removed)$/.test(key) ? (key as MessageKey) : undefined;
+}
+
 /** The comment thread under a video, and the form to write one. */
 export function CommentsSection({ env, shortId, thread, count, policy, state }: { env: PageEnv; shortId: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
   const { t } = env;
@@ -109,6 +115,7 @@ export function CommentsSection({ env, shortId, thread, count, policy, state }: 
   return (
     <section class="comments" aria-labelledby="comments-heading" id="comments">
       <h2 id="comments-heading">{t('community.comments_count', { count })}</h2>
+      <Notice env={env} messageKey={communityNotice(env.path)} />
       {thread.length === 0 ? <p class="empty">{t('community.no_comments')}</p> : (
         <ol class="comment-thread">
           {thread.map((e) => (
@@ -177,10 +184,11 @@ export function PostPage({ env, handle, channelName, post, locked }: { env: Page
 }
 
 /** A one-message page with an optional single-button form (confirm, unsubscribe, remote follow). */
-export function MessagePage({ env, title, text, action, button, extra }: { env: PageEnv; title: MessageKey; text: string; action?: string; button?: MessageKey; extra?: Child }) {
+export function MessagePage({ env, title, text, action, button, extra, notice }: { env: PageEnv; title: MessageKey; text: string; action?: string; button?: MessageKey; extra?: Child; notice?: MessageKey }) {
   const { t } = env;
   return (
     <Layout env={env} title={t(title)}>
+      <Notice env={env} messageKey={notice} />
       <h1>{t(title)}</h1>
       <p role="status">{text}</p>
       {action && button && (

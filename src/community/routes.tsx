@@ -95,7 +95,12 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const target = services.context().getActorUri(channelIdentifier(channel.handle)).href;
     const url = await remoteFollowUrl(services, handle, target).catch(() => undefined);
     if (!url) return followFormAgain(c, channel, { handle: 'community.handle_unknown' }, { handle: parsed.data.handle });
-    return c.redirect(url, 303);
+    // A link, not a redirect: the site's CSP (form-action 'self') stops a form post redirected to another site.
+    const e = await env(c);
+    return c.html(
+      <MessagePage env={e} title="community.remote_continue_title" text={c.var.t('community.remote_continue_text', { host: handle.host })}
+        extra={<p><a href={url} rel="noopener">{c.var.t('community.remote_continue', { host: handle.host })}</a></p>} />,
+    );
   });
 
   // The confirm link of the double opt-in: a page with one button (mail scanners that open links confirm nothing).
@@ -117,7 +122,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const e = await env(c);
     const channel = await findChannelById(deps.db, row.channel_id);
     return c.html(
-      <MessagePage env={e} title="community.choices_title" text={c.var.t(row.status === 'active' ? 'community.following' : 'community.not_following', { channel: channel?.name ?? '' })}
+      <MessagePage env={e} notice={noticeFrom(c)} title="community.choices_title" text={c.var.t(row.status === 'active' ? 'community.following' : 'community.not_following', { channel: channel?.name ?? '' })}
         extra={<>
           <ChoicesForm env={e} action={c.req.path} choices={{ videos: row.wants_videos, posts: row.wants_posts, campaigns: row.wants_campaigns, members: row.wants_members }} />
           <p><a href={`/unsubscribe/${c.req.param('token')}`}>{c.var.t('community.unsubscribe')}</a></p>

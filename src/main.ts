@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
+import { startSiteTracker } from './downloads/index.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/index.js';
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind }, 'Fanfare is listening');
   });
+  // The embedded BitTorrent tracker, when EMBEDDED_TRACKER is set (off by default).
+  const tracker = await startSiteTracker(site.ctx);
+  if (tracker) log.info({ port: tracker.port }, 'embedded BitTorrent tracker listening');
   if (!(await isSetUp(db))) log.info(`First run: open ${config.publicUrl}/setup to create the owner account and first channel.`);
 
   const maintenance = setInterval(() => {
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     clearInterval(maintenance);
     // Stop accepting connections; the callback runs once in-flight requests are done.
     server.close(async () => {
+      await tracker?.close();
       await worker?.stop().catch((err) => log.error({ err }, 'stopping the worker failed'));
       await db.close().catch((err) => log.error({ err }, 'closing the database failed'));
       deps.mailer.close();

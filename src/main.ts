@@ -3,6 +3,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
+import { startSiteTracker } from './downloads/index.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/index.js';
@@ -55,6 +56,9 @@ async function main(): Promise<void> {
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.headersTimeout = HEADERS_TIMEOUT_MS;
   }
+  // The embedded BitTorrent tracker, when EMBEDDED_TRACKER is set (off by default).
+  const tracker = await startSiteTracker(site.ctx);
+  if (tracker) log.info({ port: tracker.port }, 'embedded BitTorrent tracker listening');
   if (!(await isSetUp(db))) log.info(`First run: open ${config.publicUrl}/setup to create the owner account and first channel.`);
 
   const maintenance = setInterval(() => {
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     clearInterval(maintenance);
     // Stop accepting connections; the callback runs once in-flight requests are done.
     server.close(async () => {
+      await tracker?.close();
       await worker?.stop().catch((err) => log.error({ err }, 'stopping the worker failed'));
       await db.close().catch((err) => log.error({ err }, 'closing the database failed'));
       deps.mailer.close();

@@ -36,3 +36,7 @@ export async function saveVideoTorrent(db: Queryable, row: Omit<VideoTorrentRow,
 export async function deleteVideoTorrent(db: Queryable, videoId: string): Promise<void> {
   await db.query('DELETE FROM video_torrents WHERE video_id = $1', [videoId]);
 }
+
+export async function videoTorrentExists(db: Queryable, infoHash: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM video_torrents WHERE info_hash = $1', [infoHash])).length > 0;
+}

@@ -1,7 +1,8 @@
+import type { Config } from '../core/config.js';
 import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
 import { findVideoById, isPubliclyCacheable, mediaPath, type VideoRow } from '../videos/index.js';
-import { downloadsConfig } from './config.js';
+import { announceUrls, downloadsConfig } from './config.js';
 import * as q from './queries.js';
 import { buildTorrentInfo, magnetUri, torrentFile } from './torrent.js';
 
@@ -77,7 +78,7 @@ export async function videoTorrentFor(deps: AppDeps, video: VideoRow): Promise<S
   if (!eligible(video) || !isPubliclyCacheable(video, deps.clock.now())) return undefined;
   const row = await q.findVideoTorrent(deps.db, video.id);
   if (!row) return undefined;
-  const { trackers } = configSection(deps.config, downloadsConfig);
+  const trackers = siteTrackers(deps.config);
   const webSeed = deps.config.publicUrl + mediaPath(video, video.download_file);
   const name = videoTorrentName(video);
   return {
@@ -86,4 +87,9 @@ export async function videoTorrentFor(deps: AppDeps, video: VideoRow): Promise<S
     infoHash: row.info_hash,
     fileName: `${video.short_id}.torrent`,
   };
+}
+
+/** The announce URLs of this site's torrents (external trackers, then the embedded one when it runs). */
+export function siteTrackers(config: Config): string[] {
+  return announceUrls(configSection(config, downloadsConfig), config.publicUrl);
 }

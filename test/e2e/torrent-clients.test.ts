@@ -11,11 +11,13 @@ import { TestClient, setupFields } from '../support/client.js';
 import { createTestSite, type TestSite } from '../support/harness.js';
 import { makeTestSource, tempFolder } from '../support/media.js';
 import { freePort } from '../support/server.js';
-import { aria2Download, infoHashOf, requireTorrentClients, sha256File, transmissionDownload } from '../support/torrent-clients.js';
+import { aria2Download, infoBytesOf, infoHashOf, requireTorrentClients, sha256File, transmissionDownload } from '../support/torrent-clients.js';
 import { confirmToken, createTestBundle, defaultBundleFiles } from '../support/bundles.js';
 import { readOutbox } from '../support/harness.js';
 import { tusUpload } from '../support/tus.js';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { startSiteTracker, torrentFile } from '../../src/downloads/index.js';
 
 describe('real BitTorrent clients download from the web seed alone', () => {
   let site: TestSite;
@@ -112,7 +114,12 @@ describe('real BitTorrent clients download from the web seed alone', () => {
     it('hands each fan a torrent with their own web seed and the same info hash', async () => {
       const [ana, ben] = await Promise.all(access.map(async (html) => Buffer.from(await (await fetch(base + lockedTorrentHref(html))).arrayBuffer())));
       assert.equal(infoHashOf(ana!), infoHashOf(ben!));
-      const seed = (t: Buffer) => /8:url-listl\d+:([^e]+?\/)e/.exec(t.toString('latin1'))?.[1];
+      const seed = (t: Buffer) => {
+        const text = t.toString('latin1');
+        const m = /8:url-listl(\d+):/.exec(text);
+        return m ? text.slice(m.index + m[0].length, m.index + m[0].length + Number(m[1])) : undefined;
+      };
+      assert.match(seed(ana!)!, /\/bundles\/seed\/.+\/locked\/.+\/$/);
       assert.notEqual(seed(ana!), seed(ben!));
       assert.equal((await fetch(`${base}/bundles/torrents/${bundle.id}/locked.torrent`)).status, 403, 'no torrent of locked files without a grant');
     });
@@ -128,6 +135,39 @@ describe('real BitTorrent clients download from the web seed alone', () => {
           assert.equal(await sha256File(path.join(dir, `${bundle.slug}-locked`, file.filename)), expected, `${file.filename}: ${result.output}`);
         }
       });
+    }
+  });
+
+  it('two clients at once exchange pieces through the embedded tracker on loopback', { timeout: 240_000 }, async () => {
+    const tracker = await startSiteTracker(site.site.ctx, { port: 0, force: true });
+    try {
+      const announce = `http://127.0.0.1:${tracker!.port}/announce`;
+      const served = readFileSync(await fetchTorrent(`${base}/torrents/v/${shortId}.torrent`, 'swarm-source.torrent'));
+      const info = infoBytesOf(served);
+      const webSeed = `${base}/media/v/${shortId}/download.mp4`;
+      // aria2c has the web seed and the tracker; transmission-cli only the tracker (same info hash): every
+      // byte it gets comes from aria2c.
+      const seeder = path.join(work.dir, 'swarm-seeder.torrent');
+      const leecher = path.join(work.dir, 'swarm-leecher.torrent');
+      writeFileSync(seeder, new Uint8Array(torrentFile(info, { webSeeds: [webSeed], trackers: [announce] })));
+      writeFileSync(leecher, new Uint8Array(torrentFile(info, { webSeeds: [], trackers: [announce] })));
+      assert.equal(infoHashOf(readFileSync(seeder)), infoHashOf(readFileSync(leecher)));
+      const leecherDir = path.join(work.dir, 'swarm-transmission');
+      const file = path.join(leecherDir, `A clip with odd chars [${shortId}].mp4`);
+      let leecherDone = false;
+      const seeding = aria2Download(seeder, path.join(work.dir, 'swarm-aria2'), { listenPort: await freePort(), seedSeconds: 180, timeoutMs: 200_000, until: () => leecherDone });
+      const leeching = transmissionDownload(leecher, leecherDir, { peerPort: await freePort(), timeoutMs: 200_000 }).finally(() => {
+        leecherDone = true;
+      });
+      const started = Date.now();
+      const [seedRun, leechRun] = await Promise.all([seeding, leeching]);
+      console.log(`swarm: transmission-cli finished after ${Math.round((Date.now() - started) / 1000)} s`);
+      assert.ok(existsSync(file), `transmission-cli got nothing from its peer.\naria2c: ${seedRun.output.slice(-2000)}\ntransmission: ${leechRun.output.slice(-2000)}`);
+      assert.equal(await sha256File(file), await sha256File(site.deps.storage.localPath!(mp4Key)));
+      const unknown = await fetch(`http://127.0.0.1:${tracker!.port}/announce?info_hash=${'%01'.repeat(20)}&peer_id=${'%02'.repeat(20)}&port=1&uploaded=0&downloaded=0&left=0&compact=1`);
+      assert.match(await unknown.text(), /only tracks the site/, 'the tracker refuses torrents the site did not share');
+    } finally {
+      await tracker?.close();
     }
   });
 });

@@ -53,7 +53,7 @@ function run(bin: string, args: string[], options: { timeoutMs: number; until?: 
  * aria2c downloads `torrent` into `dir` and exits when done (no seeding). `listenPort` is its BitTorrent
  * port; `seedSeconds` keeps it seeding that long after finishing (for the swarm test).
  */
-export function aria2Download(torrent: string, dir: string, options: { listenPort: number; seedSeconds?: number; timeoutMs?: number }): Promise<ClientRun> {
+export function aria2Download(torrent: string, dir: string, options: { listenPort: number; seedSeconds?: number; timeoutMs?: number; until?: () => boolean }): Promise<ClientRun> {
   return run(
     'aria2c',
     [
@@ -63,7 +63,8 @@ export function aria2Download(torrent: string, dir: string, options: { listenPor
       '--bt-enable-lpd=false',
       '--enable-peer-exchange=false',
       `--listen-port=${options.listenPort}`,
-      `--seed-time=${options.seedSeconds ?? 0}`,
+      `--seed-time=${(options.seedSeconds ?? 0) / 60}`,
+      '--seed-ratio=0.0',
       '--bt-stop-timeout=120',
       '--check-certificate=false',
       '--console-log-level=warn',
@@ -72,7 +73,7 @@ export function aria2Download(torrent: string, dir: string, options: { listenPor
       '--auto-file-renaming=false',
       torrent,
     ],
-    { timeoutMs: options.timeoutMs ?? 120_000 },
+    { timeoutMs: options.timeoutMs ?? 120_000, until: options.until },
   );
 }
 
@@ -122,6 +123,19 @@ export function infoHashOf(torrent: Buffer): string {
     const key = torrent.subarray(torrent.indexOf(':', p) + 1, keyEnd).toString();
     const end = valueEnd(torrent, keyEnd);
     if (key === 'info') return createHash('sha1').update(torrent.subarray(keyEnd, end)).digest('hex');
+    p = end;
+  }
+  throw new Error('no info dictionary');
+}
+
+/** The exact bytes of a .torrent's info dictionary (to write another .torrent of the same swarm). */
+export function infoBytesOf(torrent: Buffer): Buffer {
+  let p = 1;
+  while (torrent[p] !== 0x65) {
+    const keyEnd = valueEnd(torrent, p);
+    const key = torrent.subarray(torrent.indexOf(':', p) + 1, keyEnd).toString();
+    const end = valueEnd(torrent, keyEnd);
+    if (key === 'info') return torrent.subarray(keyEnd, end);
     p = end;
   }
   throw new Error('no info dictionary');

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { configSection } from '../../core/config.js';
 import type { AppDeps } from '../../core/deps.js';
-import { buildTorrentInfo, downloadsConfig, magnetUri, torrentFile } from '../../downloads/index.js';
+import { buildTorrentInfo, magnetUri, siteTrackers, torrentFile } from '../../downloads/index.js';
 import * as q from './queries.js';
 import type { ResolvedFile } from './service.js';
 import { expiryFrom, SEED_SECONDS, sign } from './signing.js';
@@ -52,7 +51,7 @@ export function seedUrl(deps: AppDeps, bundleId: string, access: q.FileAccess, u
 
 /** The .torrent and magnet link of one access level for one fan (or anyone, for the free files). */
 export function bundleTorrentFor(deps: AppDeps, bundle: q.BundleRow, row: q.BundleTorrentRow, unlockId: string | undefined): { torrent: Buffer; magnet: string } {
-  const { trackers } = configSection(deps.config, downloadsConfig);
+  const trackers = siteTrackers(deps.config);
   const webSeed = seedUrl(deps, bundle.id, row.access, unlockId);
   return {
     torrent: torrentFile(Buffer.from(row.info), { webSeeds: [webSeed], trackers, createdBy: 'Fanfare', comment: `${deps.config.publicUrl}/b/${bundle.slug}` }),

@@ -7,6 +7,7 @@
  */
 import { defineCapability, oncePerSite } from '../../core/module.js';
 import { en, fr } from './messages.js';
+import { bundleTorrentExists } from './queries.js';
 import { bundleRoutes } from './routes.js';
 import { bundlePurpose } from './service.js';
 import { bundleStudioRoutes } from './studio.js';
@@ -28,6 +29,7 @@ export const bundlesCapability = defineCapability({
   ],
   contributes: {
     'payments.purposes': (ctx) => ({ bundle: bundlePurpose(ctx.deps) }),
+    'downloads.known-torrents': () => bundleTorrentExists,
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/bundles`, label: 'bundle.studio_title', role: 'admin', order: 75 }],
   },
   tables: {

@@ -53,6 +53,10 @@ export interface UnlockRow {
   unlocked_at: Date | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids come from URLs: anything else is "no such row", never a database error. */
+export const isUuid = (id: string) => UUID.test(id);
+
 const BUNDLE = `id, channel_id, slug, title, description, cover_key, published, unlock_by_email, unlock_by_payment, currency,
   minimum_amount, suggested_amount, bonus_above_average, created_at, updated_at`;
 const FILE = 'id, bundle_id, position, access, filename, content_type, storage_key, bytes, video_id';
@@ -94,7 +98,7 @@ export async function setCover(db: Queryable, id: string, key: string | null): P
 }
 
 export async function findBundle(db: Queryable, id: string): Promise<BundleRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return (await db.query<BundleRow>(`SELECT ${BUNDLE} FROM bundles WHERE id = $1`, [id]))[0];
 }
 
@@ -111,7 +115,7 @@ export async function listFiles(db: Queryable, bundleId: string): Promise<Bundle
 }
 
 export async function findFile(db: Queryable, id: string): Promise<BundleFileRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return (await db.query<BundleFileRow>(`SELECT ${FILE} FROM bundle_files WHERE id = $1`, [id]))[0];
 }
 
@@ -145,7 +149,7 @@ export async function insertUnlock(
 }
 
 export async function findUnlock(db: Queryable, id: string): Promise<UnlockRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return (await db.query<UnlockRow>(`SELECT ${UNLOCK} FROM bundle_unlocks WHERE id = $1`, [id]))[0];
 }
 
@@ -215,4 +219,8 @@ export async function saveBundleTorrent(db: Queryable, row: BundleTorrentRow): P
 /** The channel's currency (set in its funding settings, as tips read it): new bundles are priced in it. */
 export async function channelCurrency(db: Queryable, channelId: string): Promise<string> {
   return (await db.query<{ currency: string }>('SELECT currency FROM channels WHERE id = $1', [channelId]))[0]?.currency ?? 'EUR';
+}
+
+export async function bundleTorrentExists(db: Queryable, infoHash: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM bundle_torrents WHERE info_hash = $1', [infoHash])).length > 0;
 }

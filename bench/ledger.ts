@@ -14,18 +14,15 @@
 // BENCH_DURABLE=1 keeps fsync and synchronous_commit on for the throwaway server (default: the test
 // settings of scripts/test-postgres.sh, fsync=off, so the figures measure CPU, not this disk).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { migrate, type Db } from '../src/core/db/index.js';
 import { openPostgres } from '../src/core/db/postgres.js';
 import { accounts, balanceOf, checkLedgerInvariants, recordPayment } from '../src/funding/ledger/index.js';
 import { money } from '../src/funding/money.js';
 import { machineInfo, median } from './lib/measure.js';
-import { freePort } from './lib/processes.js';
+import { freshDatabase, startPostgres } from './lib/postgres.js';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -35,70 +32,6 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const DURABLE = process.env.BENCH_DURABLE === '1';
 /** Goal: the ledger posts at least 2,000 payments per second on PostgreSQL. */
 const GOAL_PAYMENTS_PER_SECOND = 2000;
-
-interface Server {
-  url: string;
-  settings: string;
-  stop(): void;
-}
-
-/** A throwaway PostgreSQL on a free port (as the postgres user when root), removed by stop(). */
-async function startServer(): Promise<Server> {
-  execFileSync('bash', [path.join(import.meta.dirname, '..', 'scripts', 'ensure-system-packages.sh'), 'postgresql'], { stdio: 'inherit' });
-  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
-  const bin = `/usr/lib/postgresql/${versions.at(-1)}/bin`;
-  const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-bench-pg-'));
-  const runAs: string[] = [];
-  if (process.getuid?.() === 0) {
-    if (spawnSync('id', ['postgres'], { stdio: 'ignore' }).status !== 0) execFileSync('useradd', ['--system', '--home-dir', '/var/lib/postgresql', 'postgres']);
-    execFileSync('chown', ['postgres', dir]);
-    chmodSync(dir, 0o700);
-    runAs.push('runuser', '-u', 'postgres', '--');
-  }
-  const run = (cmd: string, args: string[]) => {
-    const [file, ...rest] = [...runAs, `${bin}/${cmd}`, ...args];
-    execFileSync(file!, rest, { stdio: ['ignore', 'ignore', 'inherit'] });
-  };
-  const port = await freePort();
-  const durability = DURABLE ? '' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 ${durability}`.trim();
-  run('initdb', ['-D', `${dir}/data`, '-U', 'fanfare', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-  run('pg_ctl', ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-o', settings, 'start']);
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      run('pg_ctl', ['-D', `${dir}/data`, '-m', 'immediate', 'stop']);
-    } catch {
-      // Already gone.
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', stop);
-  return { url: `postgres://fanfare@127.0.0.1:${port}/postgres`, settings: durability || 'fsync=on, synchronous_commit=on', stop };
-}
-
-/** A fresh database on the server at `url`, dropped by the returned function. */
-async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `fanfare_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  return {
-    url: dbUrl.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 /** One measured batch: how many jobs, wall seconds, each job's latency in ms. */
 interface Run {
@@ -167,7 +100,7 @@ async function fiftyConcurrentTips(db: Db, channelId: string) {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ? undefined : await startServer();
+  const server = process.env.DATABASE_URL ? undefined : await startPostgres(DURABLE);
   const database = await freshDatabase(process.env.DATABASE_URL ?? server!.url);
   const db = await openPostgres(database.url, { max: CONCURRENCY });
   try {

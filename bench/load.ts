@@ -236,7 +236,7 @@ async function main() {
     settings: { ...settings, segments: `${SEGMENTS} × ${SEGMENT_BYTES} B`, viewer: 'a new client (own keep-alive connections) per visit: watch page, master and media playlists, 4 segments 1 s apart, 0–1 s pause', tip: 'watch page, POST tip, test bank page, POST card (4 requests, kind "tip")', warmupSeconds: settings.warmupSeconds },
     machine: { ...machineInfo(), note: 'a 2-core VM shared with other work: see loadAverage in each run' },
     versions: { node: process.version, nginx: versionOf('nginx') },
-    runs: { ...Object.fromEntries(Object.entries(engines).map(([k, v]) => [k, { postgresVersion: v.postgresVersion, ...v.result }])), nginx },
+    runs: { ...Object.fromEntries(Object.entries(engines).map(([k, v]) => [k, { postgresSettings: v.postgresSettings, ...v.result }])), nginx },
   };
   await mkdir(path.dirname(args.output!), { recursive: true });
   await writeFile(args.output!, `${JSON.stringify(output, null, 2)}\n`);

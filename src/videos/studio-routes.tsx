@@ -56,6 +56,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
       video.failure_message = job.lastError ?? 'transcoding failed';
       video.status = 'failed';
       await q.markFailed(deps.db, video.id, video.failure_message);
+      deps.log.error({ videoId: video.id, failure: video.failure_message }, 'transcoding failed: its job gave up');
     }
     const text =
       job.status === 'queued'
@@ -88,7 +89,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
   app.get('/videos/:id/status', async (c) => {
     const video = await videoForTeam(deps.db, c.var.user, c.req.param('id'));
     const job = await jobText(c, video);
-    const text = video.status === 'failed' ? (video.failure_message ?? '') : video.status === 'ready' ? c.var.t('video.ready') : (job?.text ?? '');
+    const text = video.status === 'failed' ? `${c.var.t('video.failed_intro')} ${c.var.t('video.failed_details', { id: video.id })}` : video.status === 'ready' ? c.var.t('video.ready') : (job?.text ?? '');
     return c.json({ status: video.status, progress: video.status === 'ready' ? 100 : (job?.progress ?? null), text });
   });
 

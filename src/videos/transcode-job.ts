@@ -125,6 +125,8 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       if (final && !signal.aborted) {
         const message = error instanceof TranscodeError ? error.message : error instanceof Error ? error.message : String(error);
         await q.markFailed(deps.db, video.id, message);
+        // The Studio shows a translated message; the details (paths, ffmpeg's output) are for the log.
+        deps.log.error({ err: error, videoId: video.id }, 'transcoding failed for good');
       }
       if (error instanceof ProbeError) throw new PermanentJobError(`source refused: ${error.reason}`, { cause: error });
       throw error;

@@ -93,7 +93,8 @@ function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>)
     return (
       <div class="notice notice-error" role="alert">
         <p>{t('video.failed_intro')}</p>
-        <pre class="failure">{video.failure_message}</pre>
+        {/* The raw failure (ffmpeg's output, file paths of the server) stays in the log. */}
+        <p>{t('video.failed_details', { id: video.id })}</p>
         <form method="post" action={`/studio/videos/${video.id}/retry`}>
           <CsrfField env={env} />
           <button type="submit">{t('video.retry')}</button>

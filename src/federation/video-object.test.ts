@@ -106,10 +106,11 @@ describe('the Video object', () => {
     assert.ok(tags.every((t) => t.type === 'Link' && t.mediaType === 'application/x-mpegURL'));
   });
 
-  it('has the poster as icon, with its size (the rendition nearest 720p)', () => {
-    assert.deepEqual(object.icon, [{ type: 'Image', url: 'https://fanfare.test/media/v/Ab3dEf6hIj/thumbnail', mediaType: 'image/jpeg', width: 1280, height: 720 }]);
+  it('has the poster as icon, with its size (the rendition nearest 720p) and the version in its URL, custom thumbnail or not', () => {
+    const poster = [{ type: 'Image', url: `https://fanfare.test/media/v/Ab3dEf6hIj/poster.jpg?v=${video.updated_at.getTime()}`, mediaType: 'image/jpeg', width: 1280, height: 720 }];
+    assert.deepEqual(object.icon, poster);
     const custom = buildVideoObject({ ...video, custom_thumbnail_key: 'videos/x/thumbnail-1.png' }, [], URLS);
-    assert.deepEqual(custom.icon, [{ type: 'Image', url: 'https://fanfare.test/media/v/Ab3dEf6hIj/thumbnail', mediaType: 'image/png' }]);
+    assert.deepEqual(custom.icon, poster, 'a PNG of unknown size would make PeerTube drop the video');
   });
 
   it('leaves out the licence when all rights are reserved (PeerTube has no number for it)', () => {

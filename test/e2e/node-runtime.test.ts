@@ -13,7 +13,8 @@ describe('a real server on the supported Node', { timeout: 600_000 }, () => {
   let remote: RemoteServer;
 
   before(async () => {
-    server = await startServer({ env: FEDERATION_ENV });
+    // info level: the start-up line says which Node runs the server.
+    server = await startServer({ env: { ...FEDERATION_ENV, LOG_LEVEL: 'info' } });
     await setUpSite(server, 'keepalive', 'Kim');
     remote = await startRemoteServer();
   });

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { Field, FormErrors, type FieldState } from '../core/http/fields.js';
 import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
-import type { MessageKey } from '../core/i18n/index.js';
+import { isMessageKey, type MessageKey } from '../core/i18n/index.js';
 import { StudioLayout } from '../studio/index.js';
 import type { CommunitySettingsRow } from './comment-queries.js';
 import type { ThreadEntry } from './comments.js';
@@ -18,6 +18,7 @@ export function FollowBox({ env, channel, following, state, showEmail }: { env: 
   return (
     <section class="follow-box" aria-labelledby={`follow-${channel.handle}`}>
       <h2 id={`follow-${channel.handle}`}>{t('community.follow_heading', { channel: channel.name })}</h2>
+      <Notice env={env} messageKey={communityNotice(env.path)} />
       {env.user && !showEmail ? (
         <form method="post" action={`${base}/follow`}>
           <CsrfField env={env} />
@@ -101,10 +102,11 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
   );
 }
 
-/** A `?notice=community.…` of the page's address (the watch page shows no notices of its own). */
-function communityNotice(pathWithQuery: string): MessageKey | undefined {
-  const key = new URLSearchParams(pathWithQuery.split('?')[1] ?? '').get('notice');
-  return key && /^community\.comment_(posted|held|removed)$/.test(key) ? (key as MessageKey) : undefined;
+/** The community's notice named by `?notice=<name>` in an address (`community.<name>`), if it is one. */
+export function communityNotice(pathWithQuery: string): MessageKey | undefined {
+  const name = new URLSearchParams(pathWithQuery.split('?')[1]?.split('#')[0] ?? '').get('notice');
+  const key = name && /^[a-z_]{1,40}$/.test(name) ? `community.${name}` : undefined;
+  return key && isMessageKey(key) ? key : undefined;
 }
 
 /** The comment thread under a video, and the form to write one. */

@@ -6,7 +6,7 @@ import { clientIp } from '../core/http/client-ip.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { BadRequestError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { readForm, textFields, validateForm, type FormData } from '../core/http/form.js';
-import { Layout, noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
+import { Layout, pageEnv, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle, remoteFollowUrl, type FederationServices } from '../federation/index.js';
 import { liveMembers, listTiers } from '../funding/memberships/index.js';
@@ -16,7 +16,7 @@ import { deleteComment, editComment, postComment, videoThread } from './comments
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
-import { ChoicesForm, CommentsSection, CommunityStudioPage, FollowBox, MessagePage, PostPage } from './pages.js';
+import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostPage } from './pages.js';
 import * as pq from './post-queries.js';
 import { publishPost } from './posts.js';
 import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
@@ -74,10 +74,10 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const user = requireUser(c);
     if ((await readSingleForm(c)).stop === '1') {
       await unfollowAsAccount(deps, channel, user);
-      return c.redirect(`/c/${channel.handle}?notice=community.unfollowed`, 303);
+      return c.redirect(`/c/${channel.handle}?notice=unfollowed`, 303);
     }
     await followAsAccount(deps, channel, user, c.var.locale);
-    return c.redirect(`/c/${channel.handle}?notice=community.followed`, 303);
+    return c.redirect(`/c/${channel.handle}?notice=followed`, 303);
   });
   app.post('/c/:handle/follow/email', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));
@@ -113,7 +113,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const link = readLink(deps.signingSecret, c.req.param('token'));
     const row = link?.purpose === 'confirm' ? await confirmEmailFollower(deps, link.followerId) : undefined;
     if (!row || row.status !== 'active') throw new NotFoundError('community.link_invalid');
-    return c.redirect(`/follow/choices/${signLink(deps.signingSecret, { purpose: 'unsubscribe', followerId: row.id })}?notice=community.confirmed`, 303);
+    return c.redirect(`/follow/choices/${signLink(deps.signingSecret, { purpose: 'unsubscribe', followerId: row.id })}?notice=confirmed`, 303);
   });
 
   // What a follower receives: the page behind every e-mail's link (the same token as the unsubscribe link).
@@ -122,7 +122,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const e = await env(c);
     const channel = await findChannelById(deps.db, row.channel_id);
     return c.html(
-      <MessagePage env={e} notice={noticeFrom(c)} title="community.choices_title" text={c.var.t(row.status === 'active' ? 'community.following' : 'community.not_following', { channel: channel?.name ?? '' })}
+      <MessagePage env={e} notice={communityNotice(c.req.url)} title="community.choices_title" text={c.var.t(row.status === 'active' ? 'community.following' : 'community.not_following', { channel: channel?.name ?? '' })}
         extra={<>
           <ChoicesForm env={e} action={c.req.path} choices={{ videos: row.wants_videos, posts: row.wants_posts, campaigns: row.wants_campaigns, members: row.wants_members }} />
           <p><a href={`/unsubscribe/${c.req.param('token')}`}>{c.var.t('community.unsubscribe')}</a></p>
@@ -134,7 +134,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(choicesSchema, await readSingleForm(c));
     if (!parsed.ok) throw new BadRequestError('error.bad_request');
     await fq.saveChoices(deps.db, row.id, parsed.data, deps.clock.now());
-    return c.redirect(`${c.req.path}?notice=community.choices_saved`, 303);
+    return c.redirect(`${c.req.path}?notice=choices_saved`, 303);
   });
   async function followerOfLink(token: string) {
     const link = readLink(deps.signingSecret, token);
@@ -174,7 +174,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
       return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, video, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
     }
     const row = await postComment(deps, video, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
-    return c.redirect(`/v/${video.short_id}?notice=${row.status === 'held' ? 'community.comment_held' : 'community.comment_posted'}#comment-${row.id}`, 303);
+    return c.redirect(`/v/${video.short_id}?notice=${row.status === 'held' ? 'comment_held' : 'comment_posted'}#comment-${row.id}`, 303);
   });
   app.post('/comments/:id/edit', async (c) => {
     const user = requireUser(c);
@@ -185,7 +185,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   });
   app.post('/comments/:id/delete', async (c) => {
     const row = await deleteComment(deps, c.req.param('id'), requireUser(c));
-    return c.redirect(`${await videoPath(row.video_id)}?notice=community.comment_removed#comments`, 303);
+    return c.redirect(`${await videoPath(row.video_id)}?notice=comment_removed#comments`, 303);
   });
   async function videoPath(videoId: string): Promise<string> {
     const [row] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [videoId]);
@@ -238,7 +238,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     ]);
     const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id) })));
     return c.html(
-      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} state={state} notice={noticeFrom(c)} />,
+      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} state={state} notice={communityNotice(c.req.url)} />,
       status as 200,
     );
   };
@@ -248,7 +248,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(settingsSchema, await readSingleForm(c));
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
     await cq.saveChannelSettings(deps.db, channel.id, parsed.data, deps.clock.now());
-    return c.redirect(`/studio/channels/${channel.handle}/community?notice=community.settings_saved`, 303);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=settings_saved`, 303);
   });
   studio.post('/channels/:handle/posts', async (c) => {
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
@@ -262,7 +262,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
       if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: textFields(form) }, 422);
       throw error;
     }
-    return c.redirect(`/studio/channels/${channel.handle}/community?notice=community.post_published`, 303);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_published`, 303);
   });
 
   return { public: app, account, oneClick, studio };

@@ -28,7 +28,8 @@ export async function remoteFollowUrl(fed: FederationServices, handle: { user: s
       if (!response.ok) return undefined;
       jrd = JSON.parse(new TextDecoder().decode(body)) as typeof jrd;
     } catch (error) {
-      if (error instanceof RemoteFetchError && error.reason === 'network') continue;
+      // Local test instances speak plain http: any failure of the https attempt moves on to http there.
+      if (error instanceof RemoteFetchError && scheme === 'https' && schemes.length > 1) continue;
       if (error instanceof SyntaxError) return undefined;
       throw error;
     }

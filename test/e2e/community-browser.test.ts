@@ -119,7 +119,7 @@ describe('a creator’s community in Chromium: follows from three places, one th
     await owner.page.goto(`${a.url}/studio/channels/camille/community`);
     await owner.page.getByLabel('Anyone, after my approval').check();
     await owner.page.getByRole('button', { name: 'Save' }).click();
-    await owner.page.waitForURL(/notice=community.settings_saved/);
+    await owner.page.waitForURL(/notice=settings_saved/);
 
     // The fan signs up, joins the tier through the test bank, and comments.
     const { page } = fan;
@@ -184,7 +184,7 @@ describe('a creator’s community in Chromium: follows from three places, one th
       await owner.page.getByLabel(/Members only \(of the tiers ticked/).check();
       await owner.page.getByLabel('Supporter').check();
       await owner.page.getByRole('button', { name: 'Publish and send', exact: true }).click();
-      await owner.page.waitForURL(/notice=community.post_published/);
+      await owner.page.waitForURL(/notice=post_published/);
     };
     await sendPost('Backstage notes');
     const toFan = await eventually('the post e-mailed to the member', async () => mailsTo(a, 'sacha@example.org').find((m) => m.includes('Backstage notes')));

@@ -18,7 +18,7 @@ import { syncVideoTorrent } from './video-torrents.js';
 
 export { bencode, type Bencodable } from './bencode.js';
 export { announceUrls, downloadsConfig, type DownloadsSettings } from './config.js';
-export { TORRENT_TYPE } from './routes.js';
+export { humanSize, TORRENT_TYPE } from './routes.js';
 export { buildTorrentInfo, magnetUri, pieceLengthFor, PieceHasher, torrentFile, type TorrentFile, type TorrentInfo } from './torrent.js';
 export { siteTrackers, syncVideoTorrent, videoTorrentFor, videoTorrentName, videoTorrentPath } from './video-torrents.js';
 export { startEmbeddedTracker, type EmbeddedTracker } from './tracker.js';

@@ -30,7 +30,8 @@ export function torrentRoutes(deps: AppDeps) {
   return media;
 }
 
-function humanSize(bytes: number, locale: string): string {
+/** A byte count for people: "1.4 MB", in the reader's number format (decimal units, as file managers show). */
+export function humanSize(bytes: number, locale: string): string {
   const units = ['B', 'kB', 'MB', 'GB'];
   let value = bytes;
   let unit = 0;

@@ -81,6 +81,23 @@ describe('real BitTorrent clients download from the web seed alone', () => {
     assert.equal((await ranged.arrayBuffer()).byteLength, 10);
   });
 
+  it('makes the podcast enclosures the MP4 and the M4A with their real lengths; HLS and the torrent are alternates', async () => {
+    const [row] = await site.deps.db.query<{ download_bytes: number; audio_bytes: number }>('SELECT download_bytes, audio_bytes FROM videos');
+    const size = async (url: string) => (await fetch(url)).arrayBuffer().then((b) => b.byteLength);
+    const video = await (await fetch(`${base}/c/camille/podcast.rss`)).text();
+    const enclosure = /<enclosure url="([^"]+)" length="(\d+)" type="([^"]+)"/.exec(video)!;
+    assert.equal(enclosure[1], `${base}/media/v/${shortId}/download.mp4`);
+    assert.equal(enclosure[3], 'video/mp4');
+    assert.equal(Number(enclosure[2]), row!.download_bytes);
+    assert.equal(await size(enclosure[1]!), row!.download_bytes, 'the length is the real size of the file served');
+    assert.match(video, /<podcast:alternateEnclosure type="application\/x-mpegURL"/);
+    assert.match(video, new RegExp(`<podcast:alternateEnclosure type="application/x-bittorrent"[^>]*>\\s*<podcast:source uri="${base.replace(/[.]/g, '\\.')}/torrents/v/${shortId}\\.torrent"`));
+    const audio = await (await fetch(`${base}/c/camille/podcast-audio.rss`)).text();
+    const m4a = /<enclosure url="([^"]+)" length="(\d+)" type="([^"]+)"/.exec(audio)!;
+    assert.deepEqual([m4a[1], Number(m4a[2]), m4a[3]], [`${base}/media/v/${shortId}/audio.m4a`, row!.audio_bytes, 'audio/mp4']);
+    assert.equal(await size(m4a[1]!), row!.audio_bytes);
+  });
+
   for (const client of ['aria2c', 'transmission-cli'] as const) {
     it(`${client} downloads the video’s MP4 through its torrent, byte for byte`, { timeout: 180_000 }, async () => {
       const torrent = await fetchTorrent(`${base}/torrents/v/${shortId}.torrent`, `video-${client}.torrent`);

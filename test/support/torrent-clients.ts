@@ -117,15 +117,7 @@ function valueEnd(bytes: Buffer, at: number): number {
 
 /** The v1 info hash of a .torrent file: SHA-1 of its info dictionary's exact bytes. */
 export function infoHashOf(torrent: Buffer): string {
-  let p = 1;
-  while (torrent[p] !== 0x65) {
-    const keyEnd = valueEnd(torrent, p);
-    const key = torrent.subarray(torrent.indexOf(':', p) + 1, keyEnd).toString();
-    const end = valueEnd(torrent, keyEnd);
-    if (key === 'info') return createHash('sha1').update(torrent.subarray(keyEnd, end)).digest('hex');
-    p = end;
-  }
-  throw new Error('no info dictionary');
+  return createHash('sha1').update(infoBytesOf(torrent)).digest('hex');
 }
 
 /** The exact bytes of a .torrent's info dictionary (to write another .torrent of the same swarm). */

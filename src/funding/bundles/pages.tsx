@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import { Field, FormErrors, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Layout, type PageEnv } from '../../core/http/layout.js';
 import type { MessageKey } from '../../core/i18n/index.js';
+import { humanSize } from '../../downloads/index.js';
 import { renderMarkdown } from '../../videos/index.js';
 import { formatMoney, formatMoneyInput, money } from '../money.js';
 import type { BundleFileRow, BundleRow, FileAccess } from './queries.js';
@@ -16,17 +17,6 @@ export interface TorrentLink {
   access: FileAccess;
   href: string;
   magnet: string;
-}
-
-export function humanSize(bytes: number, locale: string): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
 }
 
 const ACCESS_LABEL: Record<FileAccess, MessageKey> = { free: 'bundle.access_free', locked: 'bundle.access_locked', bonus: 'bundle.access_bonus' };

@@ -13,7 +13,7 @@ import { StudioLayout } from '../../studio/index.js';
 import { findVideoById, listPublicAndMembersVideos } from '../../videos/index.js';
 import { formatMoneyInput, isCurrency, money, MoneyInputError, parseMoneyInput } from '../money.js';
 import { safeFilename } from './file-types.js';
-import { humanSize } from './pages.js';
+import { humanSize } from '../../downloads/index.js';
 import * as q from './queries.js';
 import { createBundleUploadServer, BUNDLE_UPLOAD_PATH } from './uploads.js';
 

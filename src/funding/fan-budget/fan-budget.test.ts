@@ -47,6 +47,7 @@ describe('the monthly fan budget on a whole site', () => {
   it('refuses a budget below the minimum, in the fan’s language, without saving it', async () => {
     const fan = await signUpFan(site, 'small@example.org');
     const res = await fan.post('/account/budget', { choice: '', other: '1' });
+    assert.equal((await fan.post('/account/budget', {})).res.status, 422, 'no amount at all');
     assert.equal(res.res.status, 422);
     assert.match(res.html, /below the smallest monthly budget/);
     assert.equal((await site.deps.db.query('SELECT 1 FROM fan_budgets f JOIN users u ON u.id = f.user_id WHERE u.email = $1', ['small@example.org'])).length, 0);

@@ -93,6 +93,7 @@ export function BudgetPage({ env, config, preview, history, state = {}, notice }
       {budget && budget.status !== 'stopped' && (
         <form method="post" action="/account/budget/stop">
           <CsrfField env={env} />
+          <input type="hidden" name="stop" value="yes" />
           <button type="submit" class="secondary">{t('fan_budget.stop')}</button>
         </form>
       )}

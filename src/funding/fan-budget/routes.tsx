@@ -20,6 +20,7 @@ const budgetSchema = z.object({
   other: z.string().trim().max(20, 'fan_budget.amount_invalid').default(''),
   show_name: z.string().optional().transform((v) => v === 'on'),
 });
+const stopSchema = z.object({ stop: z.literal('yes', 'fan_budget.amount_invalid') });
 const undoSchema = z.object({ channel: z.uuid(), video: z.union([z.literal(''), z.uuid()]).default('') });
 
 /** The Support button with this month's preview, for the watch page and the channel page. */
@@ -81,7 +82,10 @@ export function fanBudgetRoutes(deps: AppDeps, services: PaymentServices, config
   });
 
   account.post('/account/budget/stop', async (c) => {
-    await q.stopBudget(deps.db, requireUser(c).id);
+    const user = requireUser(c);
+    const parsed = validateForm(stopSchema, await readForm(c));
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    await q.stopBudget(deps.db, user.id);
     return c.redirect('/account/budget?notice=budget_stopped', 303);
   });
 

@@ -38,7 +38,7 @@ describe('the fan-budget rules at the close', () => {
     await support('split@example.org', '1000', ['CamilleV01', 'NoeVideo01']);
     await support('only-noe@example.org', '500', ['NoeVideo01']);
     const stopper = await support('stopper@example.org', '500', ['CamilleV01']);
-    await stopper.post('/account/budget/stop', {});
+    await stopper.post('/account/budget/stop', { stop: 'yes' });
     await support('idle@example.org', '500', []);
     // The channel noe goes before the close (it has no money history yet, so it can be deleted).
     await site.deps.db.query('DELETE FROM channels WHERE id = $1', [ids['noe']]);

@@ -18,9 +18,13 @@ export const MAX_BUDGET_MINOR = 100_000;
 
 /** Reads the chosen or typed budget, in the site currency, between the minimum and the maximum. */
 export function parseBudgetAmount(config: FanBudgetConfig, choice: string, other: string): Money {
+  // A choice is one of the offered amounts, never anything else a request may carry.
+  const chosen = config.choices.find((c) => String(c) === choice);
+  if (choice && chosen === undefined) throw new ValidationError({ other: 'fan_budget.amount_invalid' });
+  if (!other.trim() && chosen === undefined) throw new ValidationError({ other: 'fan_budget.amount_invalid' });
   let amount: Money;
   try {
-    amount = other.trim() ? parseMoneyInput(other, config.currency) : money(Number.parseInt(choice, 10), config.currency);
+    amount = other.trim() ? parseMoneyInput(other, config.currency) : money(chosen!, config.currency);
   } catch (error) {
     if (error instanceof MoneyInputError || error instanceof RangeError || error instanceof TypeError) throw new ValidationError({ other: 'fan_budget.amount_invalid' });
     throw error;

@@ -47,6 +47,7 @@ const video: VideoWithChannel = {
   has_storyboard: true,
   poster_key: 'videos/x/hls-1-1/poster.jpg',
   custom_thumbnail_key: null,
+  paywall_poster: 'blurred',
   chapters: [],
   created_at: new Date('2025-05-01T10:00:00Z'),
   updated_at: new Date('2025-05-01T12:00:00Z'),

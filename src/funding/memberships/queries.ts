@@ -111,13 +111,13 @@ export interface MemberListRow extends MembershipRow {
   currency: string;
 }
 
-/** Everyone who is or was a member, newest first, with what they pay. */
+/** Everyone who is or was a member (had a paid period: abandoned checkouts never were), newest first, with what they pay. */
 export async function listMembers(db: Queryable, channelId: string): Promise<MemberListRow[]> {
   const rows = await db.query<Omit<MemberListRow, 'price'> & Pick<TierRow, 'monthly_price' | 'yearly_price'>>(
     `SELECT ${MEMBERSHIP_COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}, u.email, u.display_name, t.name AS tier_name,
             t.monthly_price, t.yearly_price, t.currency
        FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id
-      WHERE m.channel_id = $1 AND m.status <> 'incomplete'
+      WHERE m.channel_id = $1 AND m.current_period_start IS NOT NULL
       ORDER BY m.created_at DESC LIMIT 5000`,
     [channelId],
   );

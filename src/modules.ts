@@ -12,6 +12,7 @@ import { recommendationsCapability } from './federation/recommendations/index.js
 import { feedsCapability } from './feeds/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
+import { notificationsCapability } from './notifications/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
 import { fundingStudioCapability } from './funding/studio/index.js';
 import { tipsCapability } from './funding/tips/index.js';
@@ -35,4 +36,5 @@ export const MODULES: readonly CapabilityManifest[] = [
   membershipsCapability,
   fundingStudioCapability,
   recommendationsCapability,
+  notificationsCapability,
 ];

@@ -15,6 +15,8 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
+  'GET /studio/notifications': 'notifications',
+  'POST /studio/notifications/settings': 'notifications',
 };
 
 describe('the route table', () => {

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { ChannelRole, ChannelRow, TeamMemberRow } from '../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
@@ -12,8 +13,11 @@ export function StudioHomePage({
   menu,
   siteLinks,
   notice,
+  header,
 }: {
   env: PageEnv;
+  /** What capabilities put at the top (the notifications' bell). */
+  header?: Child;
   channels: (ChannelRow & { role: ChannelRole })[];
   canCreateChannel: boolean;
   /** Each channel's Studio pages, contributed by the capabilities (see studio/index.ts). */
@@ -26,6 +30,7 @@ export function StudioHomePage({
   return (
     <StudioLayout env={env} title={t('studio.title')}>
       <h1>{t('studio.title')}</h1>
+      {header}
       <Notice env={env} messageKey={notice} />
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">{t('studio.your_channels')}</h2>

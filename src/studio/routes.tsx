@@ -6,12 +6,16 @@ import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { ForbiddenError, ValidationError } from '../core/http/errors.js';
 import { readForm, textFields, validateForm } from '../core/http/form.js';
-import { noticeFrom, pageEnv } from '../core/http/layout.js';
+import type { Child } from 'hono/jsx';
+import { noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
 import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
 
 /** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
-export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[] }) {
+export function studioRoutes(
+  deps: AppDeps,
+  menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[]; header?: () => readonly ((env: PageEnv) => Promise<Child>)[] },
+) {
   const app = new Hono<AppEnv>();
   const env = (c: AppContext) => pageEnv(c, true);
 
@@ -25,7 +29,9 @@ export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly Stu
       user.siteRole === 'owner'
         ? (await channels.listChannels(deps.db)).map((ch) => ({ ...ch, role: 'admin' as const }))
         : await channels.listChannelsForUser(deps.db, user.id);
-    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} />);
+    const e = env(c);
+    const header = await Promise.all((menus.header?.() ?? []).map((render) => render(e)));
+    return c.html(<StudioHomePage env={e} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} header={header} />);
   });
 
   app.get('/channels/new', (c) => {

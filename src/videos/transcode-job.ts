@@ -103,6 +103,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         height: display.displayHeight || null,
       });
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'renditions' }, `${video.id}:renditions:${prefix}`);
+      await deps.events.publish(tx, 'video.transcoded', { videoId: video.id, channelId: video.channel_id, outcome: 'ready' }, `${video.id}:transcoded:${prefix}`);
       });
       if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
       await reportProgress(100);
@@ -111,7 +112,10 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       const final = error instanceof ProbeError || job.attempts >= job.maxAttempts;
       if (final && !signal.aborted) {
         const message = error instanceof TranscodeError ? error.message : error instanceof Error ? error.message : String(error);
-        await q.markFailed(deps.db, video.id, message);
+        await deps.db.transaction(async (tx) => {
+          await q.markFailed(tx, video.id, message);
+          await deps.events.publish(tx, 'video.transcoded', { videoId: video.id, channelId: video.channel_id, outcome: 'failed' }, `${video.id}:transcoded-failed:${job.id}`);
+        });
       }
       if (error instanceof ProbeError) throw new PermanentJobError(`source refused: ${error.reason}`, { cause: error });
       throw error;

@@ -8,6 +8,9 @@ import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
 
+/** What notifications (and other readers) may learn of a membership, by id. */
+export { findMembershipSummary, type MembershipSummary } from './queries.js';
+
 export const membershipsCapability = defineCapability({
   name: 'memberships',
   messages: { en, fr },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
+import { sendDigests } from './service.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 
@@ -140,12 +141,16 @@ describe(`a non-member finds a members-only video, joins from its paywall, and t
     const tip = await fan.post('/v/PublicVid1/tip', { amount: '3,00', provider: 'test' });
     await payOnTestBank(fan, tip.res.headers.get('location')!);
     await runJobs();
-    await runJobs();
+    assert.equal(readOutbox(site.outboxDir).length, before + 1, 'only the fan’s receipt: the creator waits for the digest');
+    // The recurring job (hourly) runs this; called here as a worker would.
+    assert.equal(await sendDigests(site.deps), 1);
+    assert.equal(await sendDigests(site.deps), 0, 'nothing twice');
     const digests = readOutbox(site.outboxDir).slice(before).filter((mail) => mail.includes('To: camille@example.org'));
     assert.equal(digests.length, 1, digests.join('\n---\n'));
-    assert.match(digests[0]!, /New tip: €3.00 from /);
+    assert.match(digests[0]!, /New tip: (€|=E2=82=AC)3\.00 from /);
     clock.advance(3_600_000);
     await runJobs();
+    assert.equal(await sendDigests(site.deps), 0);
     assert.equal(readOutbox(site.outboxDir).slice(before).filter((mail) => mail.includes('To: camille@example.org')).length, 1);
   });
 });

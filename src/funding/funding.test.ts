@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
+import { payOnTestBank } from '../../test/support/funding/pay.js';
 import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 import { checkLedgerInvariants, channelBalances } from './ledger/index.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const DAY = 86_400_000;
 
-/** Pays on the test bank's page with `card`; returns where the bank sends the fan. */
-async function payOnTestBank(client: TestClient, checkoutUrl: string, card: string): Promise<string> {
-  const path = new URL(checkoutUrl).pathname;
-  await client.get(path);
-  const paid = await client.post(path, { number: card, expiry: '12/34', cvc: '123' });
-  assert.equal(paid.res.status, 303, paid.html);
-  return paid.res.headers.get('location')!;
-}
 
 describe('funding: tips and memberships with the test provider', () => {
   let site: TestSite;

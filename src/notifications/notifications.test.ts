@@ -3,18 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { sendDigests } from './service.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
+import { payOnTestBank } from '../../test/support/funding/pay.js';
 import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
-async function payOnTestBank(client: TestClient, checkoutUrl: string, card = '4242424242424242'): Promise<string> {
-  const path = new URL(checkoutUrl).pathname;
-  await client.get(path);
-  const paid = await client.post(path, { number: card, expiry: '12/34', cvc: '123' });
-  assert.equal(paid.res.status, 303, paid.html);
-  return paid.res.headers.get('location')!;
-}
 
 describe(`a non-member finds a members-only video, joins from its paywall, and the creator is told (${ENGINE})`, () => {
   let site: TestSite;

@@ -95,6 +95,8 @@ const ADDED: Record<string, string> = {
   'POST /studio/bundles/:id/files/:fileId/delete': 'bundles',
   'POST /studio/bundles/:id/videos': 'bundles',
   'POST /studio/channels/:handle/bundles': 'bundles',
+  'GET /studio/notifications': 'notifications',
+  'POST /studio/notifications/settings': 'notifications',
 };
 
 describe('the route table', () => {

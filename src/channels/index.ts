@@ -8,10 +8,10 @@
  */
 import { defineCapability } from '../core/module.js';
 import { en, fr } from './messages.js';
-import { channelMediaRoutes, channelRoutes, type ChannelHeadRenderer, type ChannelSectionRenderer } from './routes.js';
+import { channelMediaRoutes, channelRoutes, type ChannelActionRenderer, type ChannelHeadRenderer, type ChannelSectionRenderer } from './routes.js';
 import { canUseStudio } from './service.js';
 
-export type { ChannelHeadRenderer, ChannelSectionRenderer } from './routes.js';
+export type { ChannelActionRenderer, ChannelHeadRenderer, ChannelSectionRenderer } from './routes.js';
 // Looking channels up, and who may do what on them.
 export {
   canUseStudio,
@@ -51,6 +51,8 @@ declare module '../core/module.js' {
     'channel.sections': ChannelSectionRenderer;
     /** Tags in the `<head>` of every public channel page (the feeds' discovery links). */
     'channel.head': ChannelHeadRenderer;
+    /** Calls to action in a channel's header, in list order (the membership's Join button). */
+    'channel.actions': ChannelActionRenderer;
   }
 }
 
@@ -58,7 +60,7 @@ export const channelsCapability = defineCapability({
   name: 'channels',
   messages: { en, fr },
   routes: [
-    { area: 'public', path: '/', build: (ctx) => channelRoutes(ctx.deps, ctx.studioAccess, () => ctx.fill('channel.sections'), () => ctx.fill('channel.head')) },
+    { area: 'public', path: '/', build: (ctx) => channelRoutes(ctx.deps, ctx.studioAccess, () => ctx.fill('channel.sections'), () => ctx.fill('channel.head'), () => ctx.fill('channel.actions')) },
     { area: 'media', path: '/', build: (ctx) => channelMediaRoutes(ctx.deps) },
   ],
   contributes: {

@@ -17,7 +17,7 @@ function Avatar({ channel, size = 96 }: { channel: ChannelRow; size?: AvatarSize
   return <img class="avatar" src={`/media/${channel.avatar_key}`} alt="" width={size} height={size} />;
 }
 
-function ChannelHeader({ env, channel, current }: { env: PageEnv; channel: ChannelRow; current: 'home' | 'about' }) {
+function ChannelHeader({ env, channel, current, actions }: { env: PageEnv; channel: ChannelRow; current: 'home' | 'about'; actions?: Child }) {
   const { t } = env;
   return (
     <header class="channel-header">
@@ -26,6 +26,7 @@ function ChannelHeader({ env, channel, current }: { env: PageEnv; channel: Chann
         <h1>{channel.name}</h1>
         <p class="handle">@{channel.handle}</p>
       </div>
+      {actions && <div class="channel-actions">{actions}</div>}
       <nav aria-label={t('channel.nav_label')} class="tabs">
         <a href={`/c/${channel.handle}`} aria-current={current === 'home' ? 'page' : undefined}>
           {t('channel.tab_home')}
@@ -44,12 +45,12 @@ function excerpt(text: string): string {
   return text.split(/\n\s*\n/)[0]!.slice(0, 400);
 }
 
-export function ChannelHomePage({ env, channel, head, notice, videos, extras }: { env: PageEnv; channel: ChannelRow; head?: Child; notice?: MessageKey; videos: Child; extras?: Child }) {
+export function ChannelHomePage({ env, channel, head, notice, videos, extras, actions }: { env: PageEnv; channel: ChannelRow; head?: Child; notice?: MessageKey; videos: Child; extras?: Child; actions?: Child }) {
   const { t } = env;
   return (
     <Layout env={env} title={channel.name} head={head}>
       <Notice env={env} messageKey={notice} />
-      <ChannelHeader env={env} channel={channel} current="home" />
+      <ChannelHeader env={env} channel={channel} current="home" actions={actions} />
       {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
       <section aria-labelledby="videos-heading">
         <h2 id="videos-heading">{t('channel.videos')}</h2>
@@ -60,12 +61,12 @@ export function ChannelHomePage({ env, channel, head, notice, videos, extras }: 
   );
 }
 
-export function ChannelAboutPage({ env, channel, head }: { env: PageEnv; channel: ChannelRow; head?: Child }) {
+export function ChannelAboutPage({ env, channel, head, actions }: { env: PageEnv; channel: ChannelRow; head?: Child; actions?: Child }) {
   const { t } = env;
   const since = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' }).format(channel.created_at);
   return (
     <Layout env={env} title={`${t('channel.tab_about')} · ${channel.name}`} head={head}>
-      <ChannelHeader env={env} channel={channel} current="about" />
+      <ChannelHeader env={env} channel={channel} current="about" actions={actions} />
       <section aria-labelledby="about-heading">
         <h2 id="about-heading">{t('channel.about_heading', { name: channel.name })}</h2>
         <div class="description" lang={channel.language}>

@@ -14,12 +14,16 @@ export type ChannelSectionRenderer = (env: ReturnType<typeof pageEnv>, channel: 
 /** Renders tags for the `<head>` of a channel's pages (the feeds' discovery links); contributed by other capabilities. */
 export type ChannelHeadRenderer = (channel: Pick<ChannelRow, 'handle' | 'name'>) => Child;
 
-/** Public channel pages; `sections` fill the home page in order, `head` the head of every channel page. */
+/** Renders a call to action in a channel's header (the membership's Join button); contributed by other capabilities. */
+export type ChannelActionRenderer = (env: ReturnType<typeof pageEnv>, channel: ChannelRow) => Promise<Child>;
+
+/** Public channel pages; `sections` fill the home page in order, `head` the head of every channel page, `actions` its header. */
 export function channelRoutes(
   deps: AppDeps,
   studioAccess: (c: AppContext) => Promise<boolean>,
   sections: () => readonly ChannelSectionRenderer[],
   head: () => readonly ChannelHeadRenderer[],
+  actions: () => readonly ChannelActionRenderer[] = () => [],
 ) {
   const app = new Hono<AppEnv>();
   const env = async (c: AppContext) => pageEnv(c, await studioAccess(c));
@@ -42,9 +46,12 @@ export function channelRoutes(
     const e = await env(c);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rendered = await Promise.all(sections().map((render) => render(e, channel, page)));
-    return c.html(<ChannelHomePage env={e} channel={channel} head={headOf(channel)} notice={noticeFrom(c)} videos={rendered[0] ?? null} extras={rendered.slice(1)} />);
+    return c.html(
+      <ChannelHomePage env={e} channel={channel} head={headOf(channel)} notice={noticeFrom(c)} videos={rendered[0] ?? null} extras={rendered.slice(1)} actions={await actionsOf(e, channel)} />,
+    );
   }
   const headOf = (channel: ChannelRow) => head().map((render) => render(channel));
+  const actionsOf = (e: ReturnType<typeof pageEnv>, channel: ChannelRow) => Promise.all(actions().map((render) => render(e, channel)));
 
   app.get('/c/:handle', async (c) => home(c, await channelOr404(c.req.param('handle'))));
 
@@ -64,7 +71,8 @@ export function channelRoutes(
 
   app.get('/c/:handle/about', async (c) => {
     const channel = await channelOr404(c.req.param('handle'));
-    return c.html(<ChannelAboutPage env={await env(c)} channel={channel} head={headOf(channel)} />);
+    const e = await env(c);
+    return c.html(<ChannelAboutPage env={e} channel={channel} head={headOf(channel)} actions={await actionsOf(e, channel)} />);
   });
 
   return app;

@@ -48,6 +48,7 @@ const video: VideoWithChannel = {
   has_storyboard: true,
   poster_key: 'videos/x/hls-1-1/poster.jpg',
   custom_thumbnail_key: null,
+  paywall_poster: 'blurred',
   chapters: [],
   downloads_allowed: true,
   download_height: 720,

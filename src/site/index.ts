@@ -1,6 +1,9 @@
-/** Probes and static assets: what load balancers and browsers fetch outside any other capability. */
+/** Probes, static assets and the canonical address: what load balancers and browsers meet outside any other capability. */
+import { configSection } from '../core/config.js';
 import { defineCapability } from '../core/module.js';
 import { diskSpace, type DiskSpace } from '../core/storage/disk-space.js';
+import { canonicalHost } from './canonical-host.js';
+import { siteConfig } from './config.js';
 import { en, fr } from './messages.js';
 import { siteRoutes } from './routes.js';
 
@@ -16,7 +19,10 @@ declare module '../core/module.js' {
 export const siteCapability = defineCapability({
   name: 'site',
   messages: { en, fr },
+  config: siteConfig,
   services: (ctx) => ({ diskSpace: () => diskSpace(ctx.deps.config.dataDir) }),
+  // First of all middleware (this capability is first in the list): one address per site.
+  middleware: (ctx) => (configSection(ctx.deps.config, siteConfig).canonicalRedirect ? canonicalHost(ctx.deps.config) : async (_c, next) => next()),
   routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps, () => ctx.services.diskSpace()) }],
   tables: {
     site: { export: 'rows', scope: 'site' },

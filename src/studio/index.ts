@@ -3,6 +3,8 @@
  * channel with the links other capabilities contribute) and channel settings and teams; every other
  * Studio page belongs to its own capability, mounted in the `studio` area (which checks who may enter).
  */
+import type { Child } from 'hono/jsx';
+import type { PageEnv } from '../core/http/layout.js';
 import { defineCapability } from '../core/module.js';
 import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { en, fr } from './messages.js';
@@ -17,13 +19,26 @@ declare module '../core/module.js' {
     'studio.channel-menu': readonly StudioMenuEntry[];
     /** A site-wide Studio page, listed for the owner. */
     'studio.site-menu': readonly StudioSiteLink[];
+    /** At the top of the Studio home, in list order (the notifications' bell). */
+    'studio.header': (env: PageEnv) => Promise<Child>;
   }
 }
 
 export const studioCapability = defineCapability({
   name: 'studio',
   messages: { en, fr },
-  routes: [{ area: 'studio', path: '/studio', build: (ctx) => studioRoutes(ctx.deps, { channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order), site: () => ctx.fill('studio.site-menu').flat() }, () => ctx.services.diskSpace()) }],
+  routes: [
+    {
+      area: 'studio',
+      path: '/studio',
+      build: (ctx) =>
+        studioRoutes(ctx.deps, {
+          channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order),
+          site: () => ctx.fill('studio.site-menu').flat(),
+          header: () => ctx.fill('studio.header'),
+        }, () => ctx.services.diskSpace()),
+    },
+  ],
   contributes: {
     'studio.channel-menu': () => [
       { href: (h) => `/studio/channels/${h}`, label: 'studio.settings', role: 'admin', order: 20 },

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { ChannelRole, ChannelRow, TeamInvitationRow, TeamMemberRow } from '../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
@@ -13,8 +14,11 @@ export function StudioHomePage({
   siteLinks,
   notice,
   diskWarning,
+  header,
 }: {
   env: PageEnv;
+  /** What capabilities put at the top (the notifications' bell). */
+  header?: Child;
   channels: (ChannelRow & { role: ChannelRole })[];
   canCreateChannel: boolean;
   /** Each channel's Studio pages, contributed by the capabilities (see studio/index.ts). */
@@ -29,6 +33,7 @@ export function StudioHomePage({
   return (
     <StudioLayout env={env} title={t('studio.title')}>
       <h1>{t('studio.title')}</h1>
+      {header}
       <Notice env={env} messageKey={notice} />
       {diskWarning ? (
         <p class="notice notice-error" role="alert">

@@ -7,12 +7,17 @@ import type { AppContext, AppEnv } from '../core/http/context.js';
 import { ForbiddenError, ValidationError, formatBytes } from '../core/http/errors.js';
 import type { DiskSpace } from '../site/index.js';
 import { readForm, textFields, validateForm } from '../core/http/form.js';
-import { noticeFrom, pageEnv } from '../core/http/layout.js';
+import type { Child } from 'hono/jsx';
+import { noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
 import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
 
 /** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
-export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[] }, disk: () => Promise<DiskSpace | undefined>) {
+export function studioRoutes(
+  deps: AppDeps,
+  menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[]; header?: () => readonly ((env: PageEnv) => Promise<Child>)[] },
+  disk: () => Promise<DiskSpace | undefined>,
+) {
   const app = new Hono<AppEnv>();
   const env = (c: AppContext) => pageEnv(c, true);
 
@@ -29,7 +34,9 @@ export function studioRoutes(deps: AppDeps, menus: { channel: () => readonly Stu
     // The owner is told when the disk runs low, before uploads and sign-ups start failing.
     const space = user.siteRole === 'owner' ? await disk() : undefined;
     const diskWarning = space?.low ? c.var.t('studio.disk_low', { free: formatBytes(space.freeBytes) }) : undefined;
-    return c.html(<StudioHomePage env={env(c)} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} diskWarning={diskWarning} />);
+    const e = env(c);
+    const header = await Promise.all((menus.header?.() ?? []).map((render) => render(e)));
+    return c.html(<StudioHomePage env={e} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} header={header} diskWarning={diskWarning} />);
   });
 
   app.get('/channels/new', (c) => {

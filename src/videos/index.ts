@@ -14,6 +14,7 @@ import { defineCapability, oncePerSite } from '../core/module.js';
 import { en, fr } from './messages.js';
 import { videosConfig } from './config.js';
 import type { ViewerGrantLookup } from './access.js';
+import { offersFrom, type WatchOfferLookup } from './offers.js';
 import { ChannelVideosSection } from './pages/listing.js';
 import type { VideoWithChannel } from './queries.js';
 import { publicChannelVideos, videoRoutes } from './routes.js';
@@ -26,8 +27,9 @@ import { createUploadServer } from './upload/tus.js';
 export type { CaptionRow, Chapter, Rendition, VideoRow, VideoStatus, VideoWithChannel, Visibility } from './queries.js';
 export { canWatch, isListed, isPubliclyCacheable, type Viewer, type ViewerGrant, type ViewerGrantLookup } from './access.js';
 export type { ViewerLookup } from './service.js';
+export type { WatchOffer, WatchOfferLookup } from './offers.js';
 // Reading videos (the SQL stays here: others call these rather than query the videos tables).
-export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, listedVideoCondition, listPublicAndMembersVideos, listPublicVideos } from './queries.js';
+export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, listedVideoCondition, listPublicAndMembersVideos, onShowCondition, listPublicVideos } from './queries.js';
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from './markdown.js';
@@ -38,16 +40,26 @@ declare module '../core/module.js' {
     'watch.below-player': (env: PageEnv, video: VideoWithChannel) => Promise<Child>;
     /** What a signed-in fan's standing with a channel lets them watch (memberships contributes it). */
     'videos.viewer-grants': ViewerGrantLookup;
+    /** What a fan could buy to watch more of a channel (memberships contributes its tiers): paywalls and locks. */
+    'videos.offers': WatchOfferLookup;
   }
   interface SiteServices {
     /** Who a user is to a channel's videos (team, member, passer-by): ask it before `canWatch`. */
     viewers: ViewerLookup;
+    /** Every offer of a channel (from the `videos.offers` contributions), in the viewer's language. */
+    watchOffers: WatchOfferLookup;
   }
 }
 
 /** The fan-facing routes, built once per site and mounted as four area groups. */
 const fanRoutes = oncePerSite((ctx) =>
-  videoRoutes(ctx.deps, ctx.services.viewers, ctx.studioAccess, async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video)))),
+  videoRoutes(
+    ctx.deps,
+    ctx.services.viewers,
+    ctx.studioAccess,
+    async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video))),
+    ctx.services.watchOffers,
+  ),
 );
 const teamRoutes = oncePerSite((ctx) => {
   let uploads: ReturnType<typeof createUploadServer> | undefined;
@@ -58,7 +70,7 @@ export const videosCapability = defineCapability({
   name: 'videos',
   messages: { en, fr },
   config: videosConfig,
-  services: (ctx) => ({ viewers: viewerLookup(() => ctx.fill('videos.viewer-grants')) }),
+  services: (ctx) => ({ viewers: viewerLookup(() => ctx.fill('videos.viewer-grants')), watchOffers: offersFrom(() => ctx.fill('videos.offers')) }),
   routes: [
     { area: 'public', path: '/', build: (ctx) => fanRoutes(ctx).pages },
     { area: 'embed', path: '/', build: (ctx) => fanRoutes(ctx).embed },
@@ -70,7 +82,8 @@ export const videosCapability = defineCapability({
   jobs: (ctx) => ({ [TRANSCODE_JOB]: transcodeVideoHandler(ctx.deps) }),
   contributes: {
     'channel.sections': (ctx) => async (env, channel, page) => {
-      const { videos, pageCount } = await publicChannelVideos(ctx.deps, channel.id, page);
+      const who = { viewerFor: ctx.services.viewers, offers: ctx.services.watchOffers, user: env.user, locale: env.locale };
+      const { videos, pageCount } = await publicChannelVideos(ctx.deps, who, channel.id, page);
       return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
     },
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/videos`, label: 'studio.videos', role: 'editor', order: 10 }],

@@ -45,6 +45,8 @@ export interface VideoRow {
   has_storyboard: boolean;
   poster_key: string | null;
   custom_thumbnail_key: string | null;
+  /** On the paywall of a members-only video: the poster as is, or blurred (the creator's choice). */
+  paywall_poster: 'shown' | 'blurred';
   chapters: Chapter[];
   /** The creator lets fans download the MP4 / M4A (and the torrent). */
   downloads_allowed: boolean;
@@ -68,7 +70,7 @@ export interface VideoWithChannel extends VideoRow {
 const COLUMNS = `v.id, v.short_id, v.channel_id, v.uploader_id, v.title, v.description, v.tags, v.language, v.licence,
   v.visibility, v.publish_at, v.status, v.failure_message, v.transcode_job_id, v.original_filename, v.source_key,
   v.source_bytes, v.duration_seconds, v.width, v.height, v.hls_prefix, v.renditions, v.has_storyboard, v.poster_key,
-  v.custom_thumbnail_key, v.chapters, v.downloads_allowed, v.download_height, v.download_file, v.download_bytes,
+  v.custom_thumbnail_key, v.paywall_poster, v.chapters, v.downloads_allowed, v.download_height, v.download_file, v.download_bytes,
   v.audio_file, v.audio_bytes, v.created_at, v.updated_at, c.handle AS channel_handle, c.name AS channel_name`;
 const FROM = 'videos v JOIN channels c ON c.id = v.channel_id';
 
@@ -114,6 +116,16 @@ export function listedVideoCondition(alias: string, nowParam: string): string {
 }
 const LISTED = (nowParam: string) => listedVideoCondition('v', nowParam);
 
+/**
+ * On show: listed, or members-only and past its publish time — what channel pages and search show,
+ * members-only ones with a lock for those who may not watch them (`isOnShow` in access.ts). Feeds, the
+ * fediverse and NodeInfo keep to listed videos.
+ */
+export function onShowCondition(alias: string, nowParam: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(alias) || !/^\$\d+$/.test(nowParam)) throw new Error(`bad alias or parameter: ${alias} ${nowParam}`);
+  return `${alias}.status = 'ready' AND ${alias}.visibility IN ('public', 'members') AND (${alias}.publish_at IS NULL OR ${alias}.publish_at <= ${nowParam})`;
+}
+
 /** How many videos are listed on the whole site (NodeInfo's count). */
 export async function countListedVideos(db: Queryable, now: Date): Promise<number> {
   const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos v WHERE ${LISTED('$1')}`, [now]);
@@ -130,16 +142,41 @@ export async function listPublicVideos(db: Queryable, channelId: string, now: Da
   return { rows, total: count[0]!.n };
 }
 
-/** Full-text search over titles (weighted first) and descriptions of listed videos. */
-export async function searchPublicVideos(db: Queryable, query: string, now: Date, limit: number, offset: number): Promise<{ rows: VideoWithChannel[]; total: number }> {
+/**
+ * A channel's videos on show, newest first: listed ones, members-only ones, and — when `earlyUntil` is
+ * later than `now` — public or members-only ones scheduled before it (early access: the card says when
+ * they become public).
+ */
+export async function listChannelVideosOnShow(db: Queryable, channelId: string, now: Date, earlyUntil: Date, limit: number, offset: number): Promise<{ rows: VideoWithChannel[]; total: number }> {
+  const where = `v.channel_id = $1 AND (${onShowCondition('v', '$2')}
+    OR (v.status = 'ready' AND v.visibility IN ('public', 'members') AND v.publish_at <= $3))`;
   const rows = await db.query<VideoWithChannel>(
-    `SELECT ${COLUMNS} FROM ${FROM}, websearch_to_tsquery('simple', $1) q
-      WHERE v.search @@ q AND ${LISTED('$2')}
-      ORDER BY ts_rank(v.search, q) DESC, v.created_at DESC LIMIT $3 OFFSET $4`,
+    `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY COALESCE(v.publish_at, v.created_at) DESC, v.id LIMIT $4 OFFSET $5`,
+    [channelId, now, earlyUntil, limit, offset],
+  );
+  const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos v WHERE ${where}`, [channelId, now, earlyUntil]);
+  return { rows, total: count[0]!.n };
+}
+
+/**
+ * The search query in every language a video may be indexed in (migration 018): French and English
+ * stemming, and the plain words, all without accents. A video matches when any reading of the query does.
+ */
+const SEARCH_QUERY = `(SELECT websearch_to_tsquery('fanfare_fr', $1) || websearch_to_tsquery('fanfare_en', $1) || websearch_to_tsquery('fanfare_simple', $1) AS q) AS query`;
+
+/**
+ * Full-text search over titles (weighted first), tags and descriptions of the videos anyone may find:
+ * listed ones and, with a lock, members-only ones (`onShowCondition`).
+ */
+export async function searchVideos(db: Queryable, query: string, now: Date, limit: number, offset: number): Promise<{ rows: VideoWithChannel[]; total: number }> {
+  const rows = await db.query<VideoWithChannel>(
+    `SELECT ${COLUMNS} FROM ${FROM}, ${SEARCH_QUERY}
+      WHERE v.search @@ query.q AND ${onShowCondition('v', '$2')}
+      ORDER BY ts_rank(v.search, query.q) DESC, v.created_at DESC LIMIT $3 OFFSET $4`,
     [query, now, limit, offset],
   );
   const count = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM videos v, websearch_to_tsquery('simple', $1) q WHERE v.search @@ q AND ${LISTED('$2')}`,
+    `SELECT count(*)::int AS n FROM videos v, ${SEARCH_QUERY} WHERE v.search @@ query.q AND ${onShowCondition('v', '$2')}`,
     [query, now],
   );
   return { rows, total: count[0]!.n };

@@ -6,7 +6,10 @@ import type { AppContext, AppEnv } from '../core/http/context.js';
 import { BadRequestError, NotFoundError } from '../core/http/errors.js';
 import { pageEnv } from '../core/http/layout.js';
 import { serveStoredFile } from '../core/storage/serve.js';
-import { canWatch, isListed, isPubliclyCacheable } from './access.js';
+import { canWatch, isListed, isPubliclyCacheable, type Viewer } from './access.js';
+import { cardsFor, type CardViewer } from './cards.js';
+import { cheapestOfferFor, earlyAccessHorizon, type WatchOffer, type WatchOfferLookup } from './offers.js';
+import { PaywallPage } from './pages/paywall.js';
 import { renderMarkdown } from './markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
@@ -23,7 +26,13 @@ export type VideoExtrasRenderer = (env: ReturnType<typeof pageEnv>, video: q.Vid
  * Watch, embed, oEmbed, search, media files and the resume position: the fan-facing video routes, one
  * group per area (pages, the framable embed, stored media, the JSON endpoints).
  */
-export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess: (c: AppContext) => Promise<boolean>, renderExtras: VideoExtrasRenderer = async () => null) {
+export function videoRoutes(
+  deps: AppDeps,
+  viewerFor: ViewerLookup,
+  studioAccess: (c: AppContext) => Promise<boolean>,
+  renderExtras: VideoExtrasRenderer = async () => null,
+  offers: WatchOfferLookup = async () => [],
+) {
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
   const media = new Hono<AppEnv>();
@@ -32,12 +41,24 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
 
   /** The video if this visitor may watch it; otherwise the same 404 whether it exists or not. */
   async function watchable(c: AppContext, shortId: string) {
+    const found = await watchableOrOffered(c, shortId);
+    if (found.offer) throw new NotFoundError('video.not_found');
+    return found;
+  }
+
+  /**
+   * The video if this visitor may watch it, or — when an offer would let them (a members-only video,
+   * early access) — the video with the cheapest such offer, for its paywall. Anything else is a 404.
+   */
+  async function watchableOrOffered(c: AppContext, shortId: string): Promise<{ video: q.VideoWithChannel; viewer: Viewer; offer?: WatchOffer }> {
     const video = await q.findVideoByShortId(deps.db, shortId);
     if (!video) throw new NotFoundError('video.not_found');
     const now = deps.clock.now();
     const viewer = await viewerFor(deps.db, c.var.user, video.channel_id, now, video.id);
-    if (!canWatch(video, viewer, now)) throw new NotFoundError('video.not_found');
-    return { video, viewer };
+    if (canWatch(video, viewer, now)) return { video, viewer };
+    const offer = video.visibility === 'draft' ? undefined : cheapestOfferFor(video, await offers(deps.db, video.channel_id, c.var.locale), now);
+    if (!offer) throw new NotFoundError('video.not_found');
+    return { video, viewer, offer };
   }
 
   async function playerProps(c: AppContext, video: q.VideoWithChannel, withPosition: boolean): Promise<WatchPageProps['player']> {
@@ -54,9 +75,13 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
   }
 
   app.get('/v/:shortId', async (c) => {
-    const { video, viewer } = await watchable(c, c.req.param('shortId'));
-    if (video.status !== 'ready') return c.redirect(`/studio/videos/${video.id}`, 303);
+    const { video, viewer, offer } = await watchableOrOffered(c, c.req.param('shortId'));
     const now = deps.clock.now();
+    if (offer) {
+      const poster = video.paywall_poster === 'shown' ? thumbnailPath(video) : undefined;
+      return c.html(<PaywallPage env={pageEnv(c, await studioAccess(c))} video={video} offer={offer} posterUrl={poster} descriptionHtml={renderMarkdown(video.description)} now={now} />);
+    }
+    if (video.status !== 'ready') return c.redirect(`/studio/videos/${video.id}`, 303);
     const teamNotice =
       viewer.isTeam && video.visibility === 'draft'
         ? 'draft'
@@ -135,8 +160,8 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
   app.get('/search', async (c) => {
     const query = (c.req.query('q') ?? '').trim().slice(0, 200);
     const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const result = query ? await q.searchPublicVideos(deps.db, query, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE) : { rows: [], total: 0 };
-    const videos = result.rows.map((v) => ({ ...v, thumbnailUrl: thumbnailPath(v) }));
+    const result = query ? await q.searchVideos(deps.db, query, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE) : { rows: [], total: 0 };
+    const videos = await cardsFor(deps, { viewerFor, offers, user: c.var.user, locale: c.var.locale }, result.rows);
     return c.html(
       <SearchPage env={pageEnv(c, await studioAccess(c))} query={query} videos={videos} page={page} pageCount={Math.ceil(result.total / PAGE_SIZE)} total={result.total} />,
     );
@@ -144,14 +169,16 @@ export function videoRoutes(deps: AppDeps, viewerFor: ViewerLookup, studioAccess
 
   // Every media file goes through the same access check as the watch page: knowing a segment's URL is not enough.
   media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
-    const { video } = await watchable(c, c.req.param('shortId'));
     const file = c.req.param('path');
+    // A paywall shows the poster when the creator chose to; every other file needs the right to watch.
+    const { video, offer } = await watchableOrOffered(c, c.req.param('shortId'));
+    if (offer && !(file === 'thumbnail' && video.paywall_poster === 'shown')) throw new NotFoundError('video.not_found');
     const key = await storageKeyFor(deps, video, file);
     if (!key) throw new NotFoundError();
     // Each transcode writes to a new prefix, so segments never change under a URL; playlists, the thumbnail and
     // captions are looked up per request and may change, so they get a short lifetime.
     const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
-    const shared = isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
+    const shared = !offer && isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
     const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
     const response = await serveStoredFile(c, deps.storage, key, { cacheControl });
     // Players on other sites (PeerTube's hls.js) load the media of publicly listed videos; members-only,
@@ -201,8 +228,10 @@ async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Pr
   return `${video.hls_prefix}/${file}`;
 }
 
-/** The channel page's video list, for the channels capability to show. */
-export async function publicChannelVideos(deps: AppDeps, channelId: string, page: number) {
-  const result = await q.listPublicVideos(deps.db, channelId, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE);
-  return { videos: result.rows.map((v) => ({ ...v, thumbnailUrl: thumbnailPath(v) })), pageCount: Math.ceil(result.total / PAGE_SIZE) };
+/** The channel page's video list as this viewer sees it: listed, members-only (locked or not) and early access. */
+export async function publicChannelVideos(deps: AppDeps, who: CardViewer, channelId: string, page: number) {
+  const now = deps.clock.now();
+  const earlyUntil = earlyAccessHorizon(await who.offers(deps.db, channelId, who.locale), now);
+  const result = await q.listChannelVideosOnShow(deps.db, channelId, now, earlyUntil, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+  return { videos: await cardsFor(deps, who, result.rows), pageCount: Math.ceil(result.total / PAGE_SIZE) };
 }

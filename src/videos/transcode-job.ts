@@ -113,6 +113,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         audio: result.downloads.audio ?? null,
       });
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'renditions' }, `${video.id}:renditions:${prefix}`);
+      await deps.events.publish(tx, 'video.transcoded', { videoId: video.id, channelId: video.channel_id, outcome: 'ready' }, `${video.id}:transcoded:${prefix}`);
       });
       uploading = undefined;
       if (video.hls_prefix && video.hls_prefix !== prefix) await deps.storage.deletePrefix(`${video.hls_prefix}/`);
@@ -124,7 +125,10 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       const final = error instanceof ProbeError || job.attempts >= job.maxAttempts;
       if (final && !signal.aborted) {
         const message = error instanceof TranscodeError ? error.message : error instanceof Error ? error.message : String(error);
-        await q.markFailed(deps.db, video.id, message);
+        await deps.db.transaction(async (tx) => {
+          await q.markFailed(tx, video.id, message);
+          await deps.events.publish(tx, 'video.transcoded', { videoId: video.id, channelId: video.channel_id, outcome: 'failed' }, `${video.id}:transcoded-failed:${job.id}`);
+        });
         // The Studio shows a translated message; the details (paths, ffmpeg's output) are for the log.
         deps.log.error({ err: error, videoId: video.id }, 'transcoding failed for good');
       }

@@ -148,8 +148,9 @@ describe('a fan tips a video and becomes a member in Chromium, and the creator s
   it('hides the members-only video, then opens it once the fan joins the tier', { timeout: 120_000 }, async () => {
     const { page } = fan;
     const hidden = await page.goto(`${server.url}${watch.members}`);
-    assert.equal(hidden?.status(), 404);
-    await page.getByText('There is no video here.').waitFor();
+    assert.equal(hidden?.status(), 200, 'a paywall, not a 404');
+    await page.getByRole('heading', { name: 'This video is for members' }).waitFor();
+    assert.equal(await page.locator('video').count(), 0, 'no player on the paywall');
     await screenshot(page, 'members-video-hidden');
 
     await page.goto(`${server.url}/c/${OWNER.handle}/membership`);

@@ -13,6 +13,8 @@ export interface DomainEvents {
    * renditions (transcoding finished), visibility or publish time. Published in the writer's transaction.
    */
   'video.changed': { videoId: string; what: VideoChange };
+  /** A transcode ended: the video is ready to watch, or failed for good (no retry left). Published once per outcome. */
+  'video.transcoded': { videoId: string; channelId: string; outcome: 'ready' | 'failed' };
   /** The video is gone (its row is deleted or marked deleted); subscribers withdraw what they published of it. */
   'video.deleted': { videoId: string; channelId: string };
   /**

@@ -47,6 +47,12 @@ function LanguageSwitch({ env }: { env: PageEnv }) {
   );
 }
 
+/** On the search page, the header's box keeps the query that was searched. */
+function searchedQuery(path: string): string | undefined {
+  const url = new URL(path, 'http://x');
+  return url.pathname === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined;
+}
+
 function Header({ env }: { env: PageEnv }) {
   const { t, user } = env;
   return (
@@ -58,7 +64,7 @@ function Header({ env }: { env: PageEnv }) {
         <label for="header-search" class="visually-hidden">
           {t('search.label')}
         </label>
-        <input id="header-search" type="search" name="q" maxlength={200} placeholder={t('search.placeholder')} />
+        <input id="header-search" type="search" name="q" maxlength={200} value={searchedQuery(env.path)} placeholder={t('search.placeholder')} />
       </form>
       <nav aria-label={t('nav.label')}>
         <ul>

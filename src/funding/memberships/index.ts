@@ -2,6 +2,8 @@
 import { defineCapability } from '../../core/module.js';
 import { en, fr } from './messages.js';
 import { membershipAccess } from './access.js';
+import { membershipOffers } from './offers.js';
+import { joinButton, watchJoinButton } from './join-button.js';
 import { renewMembershipHandler } from './renewals.js';
 import { membershipRoutes } from './routes.js';
 import { membershipPurposes, RENEW_JOB } from './service.js';
@@ -12,6 +14,8 @@ export { RETRY_AFTER_DAYS } from './periods.js';
 export { liveMembers, type LiveMember } from './access.js';
 /** A channel's tiers (for choosing who a members-only post is for). */
 export { listTiers, type TierRow } from './queries.js';
+/** What notifications (and other readers) may learn of a membership, by id. */
+export { findMembershipSummary, type MembershipSummary } from './queries.js';
 
 export const membershipsCapability = defineCapability({
   name: 'memberships',
@@ -22,6 +26,11 @@ export const membershipsCapability = defineCapability({
     'payments.purposes': (ctx) => membershipPurposes(ctx.deps),
     // A paid-up member watches members-only videos, and scheduled ones early if the tier says so.
     'videos.viewer-grants': () => membershipAccess,
+    // Paywalls and locks name the cheapest tier that opens a video.
+    'videos.offers': () => membershipOffers,
+    // Join, in the channel's header and under each of its videos, for fans who are not members.
+    'channel.actions': (ctx) => (env, channel) => joinButton(ctx.deps.db, env, channel),
+    'watch.below-player': (ctx) => (env, video) => watchJoinButton(ctx.deps.db, env, video),
   },
   tables: {
     membership_tiers: { export: 'rows', scope: 'channel' },

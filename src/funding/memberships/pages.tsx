@@ -17,7 +17,20 @@ function Benefits({ env, tier }: { env: PageEnv; tier: TierRow }) {
   );
 }
 
-export function MembershipPage({ env, channel, tiers, current, providers, error }: { env: PageEnv; channel: { name: string; handle: string }; tiers: TierRow[]; current?: MembershipRow; providers: string[]; error?: MessageKey }) {
+export interface MembershipPageProps {
+  env: PageEnv;
+  channel: { name: string; handle: string };
+  tiers: TierRow[];
+  current?: MembershipRow;
+  providers: string[];
+  error?: MessageKey;
+  /** When a membership started now would first renew, per billing interval. */
+  renewals: { month: Date; year: Date };
+  /** The video to go back to once paid (joined from its paywall). */
+  back?: string;
+}
+
+export function MembershipPage({ env, channel, tiers, current, providers, error, renewals, back }: MembershipPageProps) {
   const { t } = env;
   return (
     <Layout env={env} title={t('membership.title', { channel: channel.name })}>
@@ -43,17 +56,21 @@ export function MembershipPage({ env, channel, tiers, current, providers, error 
               <form method="post" action={`/c/${channel.handle}/membership/join`} class="stack">
                 <CsrfField env={env} />
                 <input type="hidden" name="tier" value={tier.id} />
+                {back && <input type="hidden" name="back" value={back} />}
                 <fieldset>
                   <legend>{t('membership.interval')}</legend>
                   <label class="choice">
-                    <input type="radio" name="interval" value="month" checked /> {t('membership.monthly')}
+                    <input type="radio" name="interval" value="month" checked /> {t('membership.monthly')} —{' '}
+                    {t('membership.terms', { price: t('membership.per_month', { price: fmt(env, tier.monthly_price, tier.currency) }), date: date(env, renewals.month) })}
                   </label>
                   {tier.yearly_price && (
                     <label class="choice">
-                      <input type="radio" name="interval" value="year" /> {t('membership.yearly')}
+                      <input type="radio" name="interval" value="year" /> {t('membership.yearly')} —{' '}
+                      {t('membership.terms', { price: t('membership.per_year', { price: fmt(env, tier.yearly_price, tier.currency) }), date: date(env, renewals.year) })}
                     </label>
                   )}
                 </fieldset>
+                <p class="hint">{t('membership.cancel_any_time')}</p>
                 {providers.length > 1 ? (
                   <fieldset>
                     <legend>{t('payment.provider')}</legend>
@@ -83,7 +100,7 @@ export type WelcomeState = 'waiting' | 'active' | 'refunding' | 'ended' | 'not_c
  * After the checkout. Never says "nothing was charged" when something was: a payment that could not
  * become a membership (the fan was already a member) is said to be refunded.
  */
-export function WelcomePage({ env, state, channelHandle }: { env: PageEnv; state: WelcomeState; channelHandle: string }) {
+export function WelcomePage({ env, state, channelHandle, tierName, renewsOn }: { env: PageEnv; state: WelcomeState; channelHandle: string; tierName: string; renewsOn?: Date }) {
   const { t } = env;
   const waiting = state === 'waiting';
   const message = { waiting: 'membership.welcome_pending', active: 'membership.welcome_done', refunding: 'membership.welcome_refunded', ended: 'membership.welcome_ended', not_charged: 'membership.welcome_problem' } as const;
@@ -91,6 +108,11 @@ export function WelcomePage({ env, state, channelHandle }: { env: PageEnv; state
     <Layout env={env} title={t('membership.welcome_title')} head={waiting ? <meta http-equiv="refresh" content="3" /> : undefined}>
       <h1>{t('membership.welcome_title')}</h1>
       <p role="status">{t(message[state])}</p>
+      {state === 'active' && renewsOn && (
+        <p>
+          {t('membership.welcome_details', { tier: tierName, date: date(env, renewsOn) })} <a href="/account/memberships">{t('membership.manage')}</a>
+        </p>
+      )}
       <p>
         <a href={`/c/${channelHandle}`}>{t('membership.back_to_channel')}</a>
       </p>

@@ -119,15 +119,35 @@ export interface MemberListRow extends MembershipRow {
   currency: string;
 }
 
-/** Everyone who is or was a member, newest first, with what they pay. */
+/** Everyone who is or was a member (had a paid period: abandoned checkouts never were), newest first, with what they pay. */
 export async function listMembers(db: Queryable, channelId: string): Promise<MemberListRow[]> {
   const rows = await db.query<Omit<MemberListRow, 'price'> & Pick<TierRow, 'monthly_price' | 'yearly_price'>>(
     `SELECT ${MEMBERSHIP_COLUMNS.split(',').map((c) => `m.${c.trim()}`).join(', ')}, u.email, u.display_name, t.name AS tier_name,
             t.monthly_price, t.yearly_price, t.currency
        FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id
-      WHERE m.channel_id = $1 AND m.status <> 'incomplete'
+      WHERE m.channel_id = $1 AND m.current_period_start IS NOT NULL
       ORDER BY m.created_at DESC LIMIT 5000`,
     [channelId],
   );
   return rows.map(({ monthly_price, yearly_price, ...row }) => ({ ...row, price: priceOf({ monthly_price, yearly_price }, row.billing_interval) ?? null }));
+}
+
+/** A membership as a notification tells it: who, which tier, and whether it ever had a paid period. */
+export interface MembershipSummary {
+  status: MembershipStatus;
+  fan: string;
+  tier: string;
+  /** False for a checkout never paid: it never was a membership. */
+  paid: boolean;
+  currentPeriodEnd: Date | null;
+}
+
+export async function findMembershipSummary(db: Queryable, id: string): Promise<MembershipSummary | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  const rows = await db.query<MembershipSummary>(
+    `SELECT m.status, u.display_name AS fan, t.name AS tier, m.current_period_start IS NOT NULL AS paid, m.current_period_end AS "currentPeriodEnd"
+       FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id WHERE m.id = $1`,
+    [id],
+  );
+  return rows[0];
 }

@@ -13,10 +13,13 @@ export async function countLiveMembershipsOfTier(db: Queryable, tierId: string):
   return rows[0]?.count ?? 0;
 }
 
-/** How many memberships of the channel are in each status (incomplete checkouts left out). */
+/**
+ * How many memberships of the channel are in each status. Checkouts never paid count nowhere, even once
+ * a new checkout closed them as expired: a membership is one once it had a paid period.
+ */
 export async function countMembershipsByStatus(db: Queryable, channelId: string): Promise<Record<string, number>> {
   const rows = await db.query<{ status: string; count: number }>(
-    `SELECT status, count(*)::int AS count FROM memberships WHERE channel_id = $1 AND status <> 'incomplete' GROUP BY status`,
+    `SELECT status, count(*)::int AS count FROM memberships WHERE channel_id = $1 AND current_period_start IS NOT NULL GROUP BY status`,
     [channelId],
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.count]));

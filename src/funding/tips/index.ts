@@ -7,6 +7,9 @@ import { tipPurpose } from './service.js';
 
 const routes = oncePerSite((ctx) => tipRoutes(ctx.deps, ctx.services.payments, ctx.services.viewers));
 
+/** What notifications (and other readers) may learn of a paid tip, by its payment id. */
+export { findTipSummary, type TipSummary } from './queries.js';
+
 export const tipsCapability = defineCapability({
   name: 'tips',
   messages: { en, fr },

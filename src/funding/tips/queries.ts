@@ -76,3 +76,24 @@ export async function moderateMessage(q: Queryable, channelId: string, paymentId
   );
   return rows.length > 0;
 }
+
+/** A paid tip as a notification tells it: how much, from whom (unless anonymous), whether its message waits for moderation. */
+export interface TipSummary {
+  amount: number;
+  currency: string;
+  /** The name the fan gave, or null when anonymous or unnamed. */
+  from: string | null;
+  messageHeld: boolean;
+  videoTitle: string | null;
+}
+
+export async function findTipSummary(q: Queryable, paymentId: string): Promise<TipSummary | undefined> {
+  const rows = await q.query<TipSummary>(
+    `SELECT p.amount, p.currency, CASE WHEN t.anonymous THEN NULL ELSE t.display_name END AS "from",
+            t.message_status = 'held' AS "messageHeld", v.title AS "videoTitle"
+       FROM tips t JOIN payments p ON p.id = t.payment_id LEFT JOIN videos v ON v.id = t.video_id
+      WHERE t.payment_id = $1`,
+    [paymentId],
+  );
+  return rows[0];
+}

@@ -2,12 +2,23 @@ import { Layout, type PageEnv } from '../../core/http/layout.js';
 import type { VideoWithChannel } from '../queries.js';
 import { formatTimestamp } from '../schema.js';
 
-/** A grid of video cards; thumbnails come from /media, titles link to the watch page. */
-export function VideoGrid({ env, videos, showChannel = false }: { env: PageEnv; videos: (VideoWithChannel & { thumbnailUrl?: string })[]; showChannel?: boolean }) {
+/** A video as a card shows it to one viewer: playable or locked (with the cheapest offer), coming on a date. */
+export type VideoCard = VideoWithChannel & {
+  thumbnailUrl?: string;
+  /** The viewer may not watch it yet: the lock, and what opens it when something does. */
+  locked?: { priceLabel?: string; tierName?: string };
+  /** Scheduled: public (or open to all members) on this date; shown to members with early access sooner. */
+  publicOn?: Date;
+};
+
+/** A grid of video cards; thumbnails come from /media, titles link to the watch page (or its paywall). */
+export function VideoGrid({ env, videos, showChannel = false }: { env: PageEnv; videos: VideoCard[]; showChannel?: boolean }) {
+  const { t } = env;
+  const date = new Intl.DateTimeFormat(env.locale, { dateStyle: 'long' });
   return (
     <ul class="video-grid">
       {videos.map((v) => (
-        <li>
+        <li class={v.locked ? 'locked' : undefined}>
           <a href={`/v/${v.short_id}`} class="video-card">
             <span class="thumb">
               {v.thumbnailUrl ? <img src={v.thumbnailUrl} alt="" loading="lazy" width={320} height={180} /> : <span class="thumb-placeholder" />}
@@ -15,6 +26,19 @@ export function VideoGrid({ env, videos, showChannel = false }: { env: PageEnv; 
             </span>
             <span class="video-title">{v.title}</span>
           </a>
+          {v.visibility === 'members' || v.locked ? (
+            <span class="video-access">
+              {v.locked ? (
+                <>
+                  <span aria-hidden="true">🔒 </span>
+                  {v.locked.priceLabel ? t('video.card_locked_from', { price: v.locked.priceLabel, tier: v.locked.tierName ?? '' }) : t('video.card_locked')}
+                </>
+              ) : (
+                t('video.card_members')
+              )}
+            </span>
+          ) : null}
+          {v.publicOn && <span class="video-access">{t('video.card_public_on', { date: date.format(v.publicOn) })}</span>}
           {showChannel && (
             <a class="video-channel" href={`/c/${v.channel_handle}`}>
               {v.channel_name}
@@ -69,7 +93,7 @@ export function SearchPage({
 }: {
   env: PageEnv;
   query: string;
-  videos: (VideoWithChannel & { thumbnailUrl?: string })[];
+  videos: VideoCard[];
   page: number;
   pageCount: number;
   total: number;
@@ -87,7 +111,7 @@ export function SearchPage({
 }
 
 /** The video list on a channel's home page, with its pagination. */
-export function ChannelVideosSection({ env, handle, videos, page, pageCount }: { env: PageEnv; handle: string; videos: (VideoWithChannel & { thumbnailUrl?: string })[]; page: number; pageCount: number }) {
+export function ChannelVideosSection({ env, handle, videos, page, pageCount }: { env: PageEnv; handle: string; videos: VideoCard[]; page: number; pageCount: number }) {
   if (videos.length === 0) return <p class="empty">{env.t('channel.no_videos')}</p>;
   return (
     <>

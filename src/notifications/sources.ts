@@ -1,0 +1,63 @@
+import { findChannelById } from '../channels/index.js';
+import type { AppDeps } from '../core/deps.js';
+import type { DomainEvents } from '../core/events/index.js';
+import { findMembershipSummary } from '../funding/memberships/index.js';
+import { findTipSummary } from '../funding/tips/index.js';
+import { findVideoById } from '../videos/index.js';
+import { notify } from './service.js';
+
+type Meta = { key: string };
+const studio = async (deps: AppDeps, channelId: string, page: string) => {
+  const channel = await findChannelById(deps.db, channelId);
+  return channel ? `/studio/channels/${channel.handle}/${page}` : null;
+};
+
+/** A paid tip: its amount and who sent it; when its message waits for moderation, the notice says so. */
+export async function tipPaid(deps: AppDeps, { paymentId, purpose, channelId }: DomainEvents['payment.succeeded']): Promise<void> {
+  if (purpose !== 'tip') return;
+  const tip = await findTipSummary(deps.db, paymentId);
+  if (!tip) return;
+  await notify(deps, {
+    channelId,
+    kind: tip.messageHeld ? 'tip_held' : 'tip',
+    params: { amount: tip.amount, currency: tip.currency, from: tip.from, video: tip.videoTitle },
+    link: await studio(deps, channelId, tip.messageHeld ? 'moderation' : 'tips'),
+    dedupeKey: `tip:${paymentId}`,
+  });
+}
+
+/**
+ * A membership changed: a new member (once per membership, so renewals and upgrades say nothing), a
+ * cancellation, a failed renewal (once per period), an end. A checkout never paid was never a member.
+ */
+export async function membershipChanged(deps: AppDeps, { membershipId, channelId, status }: DomainEvents['membership.changed']): Promise<void> {
+  const m = await findMembershipSummary(deps.db, membershipId);
+  if (!m || !m.paid) return;
+  const params = { fan: m.fan, tier: m.tier };
+  const link = await studio(deps, channelId, 'members');
+  const period = m.currentPeriodEnd?.toISOString() ?? '';
+  const kinds = {
+    active: { kind: 'member_joined', key: `member_joined:${membershipId}` },
+    cancelled: { kind: 'member_cancelled', key: `member_cancelled:${membershipId}` },
+    past_due: { kind: 'member_past_due', key: `member_past_due:${membershipId}:${period}` },
+    expired: { kind: 'member_ended', key: `member_ended:${membershipId}` },
+  } as const;
+  const which = kinds[status as keyof typeof kinds];
+  if (which) await notify(deps, { channelId, kind: which.kind, params, link, dedupeKey: which.key });
+}
+
+export async function followerAdded(deps: AppDeps, { channelId, follower }: DomainEvents['follower.added'], meta: Meta): Promise<void> {
+  await notify(deps, { channelId, kind: 'follower', params: { follower }, link: null, dedupeKey: `follower:${meta.key}` });
+}
+
+export async function videoTranscoded(deps: AppDeps, { videoId, channelId, outcome }: DomainEvents['video.transcoded'], meta: Meta): Promise<void> {
+  const video = await findVideoById(deps.db, videoId);
+  if (!video) return;
+  await notify(deps, {
+    channelId,
+    kind: outcome === 'ready' ? 'video_ready' : 'video_failed',
+    params: { title: video.title },
+    link: `/studio/videos/${videoId}`,
+    dedupeKey: `video_${outcome}:${meta.key}`,
+  });
+}

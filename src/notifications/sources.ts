@@ -14,7 +14,8 @@ const studio = async (deps: AppDeps, channelId: string, page: string) => {
 
 /** A paid tip: its amount and who sent it; when its message waits for moderation, the notice says so. */
 export async function tipPaid(deps: AppDeps, { paymentId, purpose, channelId }: DomainEvents['payment.succeeded']): Promise<void> {
-  if (purpose !== 'tip') return;
+  // A tip always names its channel (only fan-budget charges, split among creators, name none).
+  if (purpose !== 'tip' || !channelId) return;
   const tip = await findTipSummary(deps.db, paymentId);
   if (!tip) return;
   await notify(deps, {

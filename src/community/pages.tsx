@@ -18,7 +18,7 @@ export function FollowBox({ env, channel, following, state, showEmail }: { env: 
   return (
     <section class="follow-box" aria-labelledby={`follow-${channel.handle}`}>
       <h2 id={`follow-${channel.handle}`}>{t('community.follow_heading', { channel: channel.name })}</h2>
-      <Notice env={env} messageKey={communityNotice(env.path)} />
+      <Notice env={env} messageKey={[communityNotice(env.path)].find((k) => k === 'community.followed' || k === 'community.unfollowed')} />
       {env.user && !showEmail ? (
         <form method="post" action={`${base}/follow`}>
           <CsrfField env={env} />

@@ -90,6 +90,14 @@ describe('a creator’s community in Chromium: follows from three places, one th
     await page.fill('#field-handle', `@bob@${new URL(b.url).host}`);
     await page.getByRole('button', { name: 'Follow from my instance', exact: true }).click();
     await page.getByRole('link', { name: `Continue on ${new URL(b.url).host}` }).click();
+    // Both test sites live on 127.0.0.1, so their session cookies collide: B asks Bob to log in again,
+    // and its login page brings him back to the follow page.
+    await page.waitForURL(new RegExp(`^${b.url}/(login\\?back=|authorize_interaction)`));
+    if (page.url().includes('/login')) {
+      await page.fill('#field-email', 'bob@example.org');
+      await page.fill('#field-password', PASSWORD);
+      await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    }
     await page.waitForURL(new RegExp(`^${b.url}/authorize_interaction\\?uri=`)).catch(async (error: unknown) => {
       throw new Error(`not sent to B's follow page (at ${page.url()}): ${String(error)}\n${(await page.content()).slice(0, 3000)}`);
     });

@@ -9,7 +9,7 @@ import { defineCapability } from '../core/module.js';
 import { en, fr } from './messages.js';
 import { notificationRoutes, studioBell } from './routes.js';
 import { DIGEST_JOB, EMAIL_JOB, sendDigests, sendNotificationEmail } from './service.js';
-import { followerAdded, membershipChanged, tipPaid, videoTranscoded } from './sources.js';
+import { campaignEnded, commentHeld, followerAdded, membershipChanged, tipPaid, videoTranscoded } from './sources.js';
 
 export { notify, type NewNotification } from './service.js';
 
@@ -28,6 +28,8 @@ export const notificationsCapability = defineCapability({
     'membership.changed': (ctx) => (event) => membershipChanged(ctx.deps, event),
     'follower.added': (ctx) => (event, meta) => followerAdded(ctx.deps, event, meta),
     'video.transcoded': (ctx) => (event, meta) => videoTranscoded(ctx.deps, event, meta),
+    'comment.held': (ctx) => (event) => commentHeld(ctx.deps, event),
+    'campaign.ended': (ctx) => (event) => campaignEnded(ctx.deps, event),
   },
   contributes: {
     'studio.header': (ctx) => (env) => studioBell(ctx.deps, env),

@@ -62,3 +62,14 @@ export async function videoTranscoded(deps: AppDeps, { videoId, channelId, outco
     dedupeKey: `video_${outcome}:${meta.key}`,
   });
 }
+
+/** A comment waits for the team (the channel's policy or a watched word held it). */
+export async function commentHeld(deps: AppDeps, { commentId, videoId, channelId }: DomainEvents['comment.held']): Promise<void> {
+  const video = await findVideoById(deps.db, videoId);
+  await notify(deps, { channelId, kind: 'comment_held', params: { title: video?.title ?? '' }, link: await studio(deps, channelId, 'moderation'), dedupeKey: `comment_held:${commentId}` });
+}
+
+/** A campaign ended: reached its goal (charges start), missed it, or was cancelled. */
+export async function campaignEnded(deps: AppDeps, { campaignId, channelId, outcome }: DomainEvents['campaign.ended']): Promise<void> {
+  await notify(deps, { channelId, kind: `campaign_${outcome}`, params: {}, link: await studio(deps, channelId, 'campaigns'), dedupeKey: `campaign_ended:${campaignId}` });
+}

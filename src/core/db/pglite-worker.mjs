@@ -5,6 +5,7 @@
 // inherit the TypeScript loader in every way Fanfare is started (tsx CLI, node --import tsx, tests).
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 
 const ERROR_FIELDS = ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'position', 'dataType', 'where'];
 
@@ -19,7 +20,8 @@ function serializeError(error) {
 class RollbackRequested extends Error {}
 
 const port = parentPort;
-const pg = await PGlite.create(workerData.dataDir);
+// The same extensions as the in-process engine (pglite.ts): unaccent for search (migration 018).
+const pg = await PGlite.create({ dataDir: workerData.dataDir, extensions: { unaccent } });
 /** Open transactions by id: each waits for its end message. */
 const open = new Map();
 let nextTx = 1;

@@ -46,7 +46,7 @@ async function setFiveEuroBudget(page: Page, server: RunningServer, card: string
   await page.fill('#field-number', card);
   await page.fill('#field-expiry', '12/34');
   await page.fill('#field-cvc', '123');
-  await page.getByRole('button', { name: 'Save my card' }).click();
+  await page.getByRole('button', { name: 'Save card' }).click();
   await page.waitForURL(/\/account\/budget\?notice=budget_saved$/);
   const deadline = Date.now() + CONFIRM_TIMEOUT_MS;
   while (!(await page.locator('#budget-status').textContent())?.includes('Active')) {
@@ -62,12 +62,7 @@ async function support(page: Page, server: RunningServer, shortId: string): Prom
   await page.locator('.fan-budget-support').getByRole('button', { name: 'Supported this month — undo' }).waitFor();
 }
 
-// Not yet seen passing whole: on the development VM (load average 35–49 from parallel work) the server
-// did not answer /healthz within the helper's 90 s in the last runs; an earlier run passed setup, the
-// declined card, the CLI settlement and the e-mail. Run it with FAN_BUDGET_E2E=1 until it is confirmed.
-const unconfirmed = process.env.FAN_BUDGET_E2E ? {} : { skip: 'unconfirmed on the loaded development VM: run with FAN_BUDGET_E2E=1' };
-
-describe('a fan gives €5 a month in Chromium, the month is closed by the CLI, and both creators see their exact shares', unconfirmed, () => {
+describe('a fan gives €5 a month in Chromium, the month is closed by the CLI, and both creators see their exact shares', () => {
   let data: ServerData;
   let server: RunningServer;
   let owner: Browser;
@@ -154,7 +149,10 @@ describe('a fan gives €5 a month in Chromium, the month is closed by the CLI, 
     const { page } = owner;
     await page.goto(`${server.url}/studio/channels/camille/fan-budget`);
     const rows = await page.locator('#fan-budget-income tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    assert.deepEqual(rows.map((r) => [r[1], r[3]]).sort(), [['Video CamilleV01', eur(v1!)], ['Video CamilleV02', eur(v2!)]].sort());
+    // Which of the two videos gets the odd cent follows the items' order (channel id, video id: random
+    // uuids here), so the amounts are compared as a set.
+    assert.deepEqual(rows.map((r) => r[1]).sort(), ['Video CamilleV01', 'Video CamilleV02']);
+    assert.deepEqual(rows.map((r) => r[3]).sort(), [eur(v1!), eur(v2!)].sort());
     await page.goto(`${server.url}/studio/channels/noe/fan-budget`);
     const noeRows = await page.locator('#fan-budget-income tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     assert.deepEqual(noeRows.map((r) => [r[1], r[3]]), [['Video NoeVideo01', eur(byHandle.get('noe')!.net.amount)]], 'only the paid fan’s share: the declined card credited nothing');

@@ -115,11 +115,12 @@ describe('campaigns: collecting pledges after the deadline (errored, authenticat
     assert.equal((await q.findFanPledge(cs.site.deps.db, campaignId, dropper.id))!.status, 'dropped', 'the one automatic retry failed too');
     assert.equal(mailsTo(readOutbox(cs.site.outboxDir), dropper.email, /It was dropped/).length, 1);
     assert.equal(reminders(), 4, 'no reminder after the 7 days');
-    // The late payment goes through at the bank, but the pledge stays dropped (the purpose answers "undeliverable").
+    // The late payment goes through at the bank, but the pledge stays dropped: the purpose answers
+    // "undeliverable" and the payments capability refunds it (the fan is told), never keeping it.
     await onTestBank(dropper.client, lateCheckout, CARDS.good);
     await cs.runJobs();
     const late = await cs.site.deps.db.query<{ status: string }>(`SELECT status FROM payments WHERE idempotency_key LIKE 'campaign-fix:%' AND user_id = $1`, [dropper.id]);
-    assert.deepEqual(late.map((p) => p.status), ['succeeded'], 'the bank took the late payment (the payments capability refunds what is undeliverable)');
+    assert.deepEqual(late.map((p) => p.status), ['refunded'], 'the late payment was refunded automatically');
     assert.equal((await q.findFanPledge(cs.site.deps.db, campaignId, dropper.id))!.status, 'dropped');
 
     const settlement = (await q.findSettlement(cs.site.deps.db, campaignId))!;

@@ -65,7 +65,7 @@ export function testWebhookJob(deps: AppDeps, payments: PaymentServices, purpose
     const bank = payments.providers.test;
     if (!bank) throw new PermanentJobError('the test provider is disabled');
     try {
-      const events = await bank.verifyWebhook(delivery.body, new Headers(delivery.headers));
+      const events = await bank.verifyQueuedWebhook(delivery.body, new Headers(delivery.headers));
       await applyPaymentEvents(deps, purposes, events);
     } catch (err) {
       if (err instanceof WebhookSignatureError) throw new PermanentJobError(`test webhook refused: ${err.reason}`, { cause: err });

@@ -59,7 +59,8 @@ describe('payments that cannot be delivered are refunded, never kept', () => {
     btcpay = await startFakeBtcpay();
     site = await createTestSite({
       clock,
-      modules: [...MODULES, soldOutBundles],
+      // Without campaigns: a campaign payment here has no purpose handler (see the last test).
+      modules: [...MODULES.filter((m) => m.name !== 'campaigns'), soldOutBundles],
       env: { BTCPAY_URL: btcpay.url, BTCPAY_API_KEY: btcpay.apiKey, BTCPAY_STORE_ID: btcpay.storeId, BTCPAY_WEBHOOK_SECRET: btcpay.webhookSecret, PAYMENTS_TEST_PROVIDER: 'true' },
     });
     owner = new TestClient(site.app, { 'accept-language': 'en' });

@@ -38,7 +38,7 @@ describe('payment providers registry', () => {
     const providers = createProviders({ ...base, config });
     assert.deepEqual(Object.keys(providers).sort(), ['btcpay', 'stripe']);
     assert.equal(providers.stripe?.livemode, false, 'an sk_test_ key moves no real money');
-    assert.deepEqual(providers.btcpay?.capabilities, { savedPaymentMethods: false, refunds: false, cardSetup: false });
+    assert.deepEqual(providers.btcpay?.capabilities, { savedPaymentMethods: false, refunds: false, setupWithoutCharge: false });
   });
 
   // What a bad or half-set variable does is tested with the fragment, in config.test.ts.

@@ -58,7 +58,7 @@ describe('BTCPay invoices', () => {
     const charge: ChargeSavedInput = { customerRef: 'c', paymentMethodRef: 'p', amount: 500, currency: 'EUR', idempotencyKey: 'k', metadata: {} };
     await assert.rejects(btcpay.chargeSaved(charge), (e) => e instanceof UnsupportedOperationError && e.operation === 'chargeSaved' && e.code === 'not_supported');
     await assert.rejects(btcpay.refund({ providerRef: 'x', idempotencyKey: 'k' }), (e) => e instanceof UnsupportedOperationError && e.operation === 'refund' && /BTCPay Server/.test(e.message));
-    assert.deepEqual(btcpay.capabilities, { savedPaymentMethods: false, refunds: false });
+    assert.deepEqual(btcpay.capabilities, { savedPaymentMethods: false, refunds: false, setupWithoutCharge: false });
   });
 
   it('reports a wrong API key as authentication_failed, and a server down as retryable', async () => {

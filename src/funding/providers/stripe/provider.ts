@@ -146,6 +146,9 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
     } catch (error) {
       throw new WebhookSignatureError('stripe', signatureFailure(error), { cause: error });
     }
+    // The SDK only refuses signatures that are too old; one dated in the future is as suspect (a replay
+    // prepared in advance, or a skewed clock) and is refused with the same tolerance.
+    if (signedInFuture(signature, clock.now(), options.webhookToleranceSeconds ?? 300)) throw new WebhookSignatureError('stripe', 'expired');
     try {
       return await mapStripeEvent(event, lookup);
     } catch (error) {
@@ -165,4 +168,10 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
     },
     verifyWebhook,
   };
+}
+
+/** True when the `t=` of a Stripe-Signature header is more than `toleranceSeconds` ahead of `now`. */
+export function signedInFuture(header: string, now: Date, toleranceSeconds: number): boolean {
+  const timestamp = Number(/(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(header)?.[1]);
+  return Number.isFinite(timestamp) && timestamp - now.getTime() / 1000 > toleranceSeconds;
 }

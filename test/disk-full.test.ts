@@ -21,6 +21,7 @@ describe('a full disk', () => {
     site = await createTestSite({ services: { diskSpace: async () => ({ freeBytes: free, totalBytes: 100 * 1024 ** 3, low: free < 2 * 1024 ** 3 }) } });
     owner = new TestClient(site.app, { 'accept-language': 'fr' });
     await owner.post('/setup', setupFields());
+    await owner.get('/studio'); // the CSRF token of the new session (login rotates it)
   });
   after(() => site.close());
 

@@ -155,7 +155,7 @@ describe('a fan tips a video and becomes a member in Chromium, and the creator s
 
     await page.goto(`${server.url}/c/${OWNER.handle}/membership`);
     const tier = page.locator('li.tier', { has: page.getByRole('heading', { name: 'Supporter' }) });
-    await tier.getByText('€3.00 per month').waitFor();
+    await tier.getByText('€3.00 per month', { exact: true }).waitFor();
     await tier.getByLabel('Monthly').check();
     await tier.getByRole('button', { name: 'Join “Supporter”', exact: true }).click();
     await payOnTestBank(page, 'Membership “Supporter” — Camille fait des films', '€3.00', 'membership-bank');

@@ -224,6 +224,9 @@ export async function startPledge(deps: AppDeps, services: PaymentServices, camp
   if (!provider.capabilities.setupWithoutCharge) throw new ValidationError({ provider: 'campaign.provider_cannot_preauthorize' });
   const pledgeId = await deps.db.transaction(async (tx) => {
     const open = await lockOpenCampaign(deps, tx, campaign.id);
+    // The campaign is only share-locked (pledges of different fans run side by side); the same fan's
+    // pledges (a double click, two tabs) wait for each other here, so the second sees the first.
+    await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
     const existing = await q.findFanPledge(tx, open.id, userId, true);
     if (existing && existing.status !== 'pending') throw new ConflictError('campaign.already_pledged', 'already_pledged');
     if (existing) await abandon(tx, existing);

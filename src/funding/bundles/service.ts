@@ -8,6 +8,7 @@ import { translator, type Locale, type MessageKey } from '../../core/i18n/index.
 import { findVideoById } from '../../videos/index.js';
 import { formatMoney, isCurrency, money, MoneyInputError, parseMoneyInput, type Money } from '../money.js';
 import type { PurposeRegistry } from '../payments/events.js';
+import { openPaymentCheckout } from '../payments/checkout.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
@@ -164,24 +165,17 @@ export async function startBundlePayment(deps: AppDeps, services: PaymentService
     await q.insertUnlock(tx, { bundleId: bundle.id, method: 'payment', email, userId: request.user?.id ?? null, locale: request.locale, consent: false, tokenHash: null, tokenExpiresAt: null, paymentId, amount: amount.amount });
   });
   const base = deps.config.publicUrl;
-  try {
-    const checkout = await provider.createCheckout({
-      amount: amount.amount,
-      currency: amount.currency,
-      description: translator(request.locale)('bundle.checkout_description', { title: bundle.title }),
-      idempotencyKey,
-      customerEmail: email ?? undefined,
-      successUrl: `${base}/b/${bundle.slug}/paid/${paymentId}`,
-      cancelUrl: `${base}/b/${bundle.slug}`,
-      metadata: { paymentId, purpose: 'bundle' },
-    });
-    await payments.setCheckoutRef(deps.db, paymentId, checkout.providerRef);
-    return { redirectUrl: checkout.redirectUrl, paymentId };
-  } catch (error) {
-    await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-    if (error instanceof ProviderError) throw new ValidationError({ _form: 'payment.provider_unavailable' });
-    throw error;
-  }
+  const checkout = await openPaymentCheckout(deps, provider, paymentId, {
+    amount: amount.amount,
+    currency: amount.currency,
+    description: translator(request.locale)('bundle.checkout_description', { title: bundle.title }),
+    idempotencyKey,
+    customerEmail: email ?? undefined,
+    successUrl: `${base}/b/${bundle.slug}/paid/${paymentId}`,
+    cancelUrl: `${base}/b/${bundle.slug}`,
+    metadata: { paymentId, purpose: 'bundle' },
+  });
+  return { redirectUrl: checkout.redirectUrl, paymentId };
 }
 
 /** The fan's access page: every file with its own signed link, the ZIP and the torrents. */

@@ -19,24 +19,3 @@ export const campaignsConfig = defineConfig<CampaignSettings>(
     })
     .transform((e) => ({ chargesPerSecond: e.CAMPAIGN_CHARGES_PER_SECOND, concurrency: e.CAMPAIGN_CHARGE_CONCURRENCY })),
 );
-
-/**
- * Paces calls to at most `perSecond` (0: unpaced), in real time: a provider's rate limit is about wall
- * seconds, whatever the site's clock says. Each `take()` waits for its slot.
- */
-export function createPacer(
-  perSecond: number,
-  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-  clock: () => number = () => performance.now(),
-): { take(): Promise<void> } {
-  let next = 0;
-  return {
-    async take() {
-      if (perSecond <= 0) return;
-      const now = clock();
-      const slot = Math.max(now, next);
-      next = slot + 1000 / perSecond;
-      if (slot > now) await sleep(slot - now);
-    },
-  };
-}

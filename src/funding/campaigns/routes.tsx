@@ -7,7 +7,7 @@ import { readForm, textFields, validateForm } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
 import { findVideoById, findVideoByShortId, renderMarkdown } from '../../videos/index.js';
 import { isCurrency, MoneyInputError, parseMoneyInput, type Currency } from '../money.js';
-import { insertPayment, findPaymentByKey, setPaymentCheckoutRef, setPaymentStatus, type PaymentServices } from '../payments/index.js';
+import { insertPayment, findPaymentByKey, openPaymentCheckout, type PaymentServices } from '../payments/index.js';
 import { ProviderError } from '../providers/index.js';
 import { CampaignPage, FixPaymentPage, MyPledgesPage, StudioCampaignPage, StudioCampaignsPage } from './pages.js';
 import * as q from './queries.js';
@@ -159,7 +159,7 @@ export function campaignPublicRoutes(deps: AppDeps, services: PaymentServices) {
     await insertPayment(deps.db, { id: paymentId, purpose: 'campaign', channelId: campaign.channel_id, userId: user.id, amount: pledge.amount, currency: pledge.currency, provider: provider.id, idempotencyKey, email: null });
     const url = `${deps.config.publicUrl}${pageUrl(c)}`;
     try {
-      const checkout = await provider.createCheckout({
+      const checkout = await openPaymentCheckout(deps, provider, paymentId, {
         amount: pledge.amount,
         currency: pledge.currency as Currency,
         description: c.var.t('campaign.checkout_description', { title: campaign.title }),
@@ -167,12 +167,10 @@ export function campaignPublicRoutes(deps: AppDeps, services: PaymentServices) {
         successUrl: `${url}?notice=campaign_fixed#pledge`,
         cancelUrl: url,
         metadata: { paymentId, purpose: 'campaign', pledgeId: pledge.id },
-      });
-      await setPaymentCheckoutRef(deps.db, paymentId, checkout.providerRef);
+      }, 'campaign.provider_unavailable');
       return c.redirect(checkout.redirectUrl, 303);
     } catch (error) {
-      await setPaymentStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-      if (error instanceof ProviderError) return page(c, { state: { errors: { _form: 'campaign.provider_unavailable' } }, status: 422 });
+      if (error instanceof ValidationError) return page(c, { state: { errors: error.fields }, status: 422 });
       throw error;
     }
   });

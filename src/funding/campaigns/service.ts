@@ -4,6 +4,7 @@
  * Words: ../CONTEXT.md, "Campaigns".
  */
 import { randomUUID } from 'node:crypto';
+import { findChannelById } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/http/errors.js';
@@ -236,7 +237,7 @@ export async function startPledge(deps: AppDeps, services: PaymentServices, camp
   });
   const t = translator(locale);
   const base = deps.config.publicUrl;
-  const handle = (await deps.db.query<{ handle: string }>('SELECT handle FROM channels WHERE id = $1', [campaign.channel_id]))[0]!.handle;
+  const handle = (await findChannelById(deps.db, campaign.channel_id))!.handle;
   const page = `${base}/c/${handle}/campaigns/${campaign.slug}`;
   const pledge = (await q.findPledge(deps.db, pledgeId))!;
   try {

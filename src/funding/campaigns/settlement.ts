@@ -25,7 +25,8 @@ import { runLedgerSelfCheck } from '../ledger/index.js';
 import { formatMoney, money, type Currency } from '../money.js';
 import { applyPaymentEvents, insertPayment, findPaymentByKey, setPaymentStatus, type PaymentServices, type PurposeRegistry } from '../payments/index.js';
 import { ProviderError } from '../providers/index.js';
-import { campaignsConfig, createPacer } from './config.js';
+import { createPacer, forEachPaced } from '../pacing.js';
+import { campaignsConfig } from './config.js';
 import * as q from './queries.js';
 import { detachMethod, goalReached, newPaymentId, SETTLE_JOB } from './service.js';
 import { wallTimeIn } from './zones.js';
@@ -165,15 +166,7 @@ async function chargeAll(ctx: SettlementContext, campaignId: string, attempt: 0 
     const batch = await q.pledgeBatch(ctx.deps.db, campaignId, statuses, after, BATCH);
     if (batch.length === 0) return;
     after = batch[batch.length - 1]!.id;
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) {
-        const pledge = batch[next++]!;
-        await pacer.take();
-        await chargePledge(ctx, campaign, pledge, attempt);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, batch.length) }, worker));
+    await forEachPaced(batch, { concurrency: settings.concurrency, pacer }, (pledge) => chargePledge(ctx, campaign, pledge, attempt));
   }
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPacer } from './config.js';
 import { instantOfWallTime, isTimeZone, wallTimeIn } from './zones.js';
 
 describe('deadlines in an explicit time zone', () => {
@@ -27,18 +26,5 @@ describe('deadlines in an explicit time zone', () => {
     assert.equal(isTimeZone('Europe/Paris'), true);
     assert.equal(isTimeZone('Mars/Olympus'), false);
     assert.equal(isTimeZone('Europe/Paris\u0000'), false);
-  });
-});
-
-describe('the provider rate limit', () => {
-  it('spaces calls 1/rate apart and lets them through unpaced at 0', async () => {
-    // A clock that only moves when the pacer sleeps: the waits are exactly the pacing.
-    let now = 1000;
-    const waits: number[] = [];
-    const pacer = createPacer(100, async (ms) => void (waits.push(ms), (now += ms)), () => now);
-    for (let i = 0; i < 5; i++) await pacer.take();
-    assert.deepEqual(waits, [10, 10, 10, 10], 'the first call goes at once, then one every 10 ms');
-    const free = createPacer(0, async () => assert.fail('no wait at rate 0'));
-    for (let i = 0; i < 5; i++) await free.take();
   });
 });

@@ -3,8 +3,11 @@
 // and started again finishes the month with exactly the ledger one uninterrupted run would have written,
 // and a run on a settled month posts nothing.
 import { z } from 'zod';
+import { configSection } from '../../core/config.js';
 import { PermanentJobError, enqueue, type JobHandler } from '../../core/jobs/index.js';
 import { runLedgerSelfCheck, withLedgerSelfCheck } from '../ledger/index.js';
+import { createPacer, forEachPaced } from '../pacing.js';
+import { fanBudgetConfig } from './config.js';
 import { attemptCharge, RETRY_JOB, type ChargeContext } from './charges.js';
 import { isMonthKey, lastClosedMonth, monthEnd, monthOf, type MonthKey } from './months.js';
 import * as q from './queries.js';
@@ -59,17 +62,20 @@ const STAGES: Record<Exclude<q.Stage, 'done'>, (c: ChargeContext, month: MonthKe
       await q.advanceStage(tx, month, 'plan', 'charge');
     });
   },
-  // One charge at a time, each recorded before and after the provider is asked (charges.ts).
+  // A few charges in flight at once, paced to the provider's limit; each recorded before and after the
+  // provider is asked (charges.ts), so a run that dies mid-batch resumes with the charges not yet done.
   async charge(c, month, hooks) {
+    const settings = configSection(c.deps.config, fanBudgetConfig);
+    const run = { concurrency: settings.chargeConcurrency, pacer: createPacer(settings.chargesPerSecond) };
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const batch = await q.chargesToRun(c.deps.db, month, after, BATCH);
       if (batch.length === 0) break;
-      for (const charge of batch) {
+      after = batch[batch.length - 1]!.id;
+      await forEachPaced(batch, run, async (charge) => {
         const status = await attemptCharge(c, charge, charge.status === 'planned' ? 0 : charge.attempts - 1, hooks.answered);
         await hooks.charged?.(charge.id, status);
-        after = charge.id;
-      }
+      });
     }
     await q.advanceStage(c.deps.db, month, 'charge', 'check');
   },

@@ -7,6 +7,7 @@ import { enqueue } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { formatMoney, money, type Money } from '../money.js';
 import { applyChargeResult, type PurposeRegistry } from '../payments/events.js';
+import { openPaymentCheckout } from '../payments/checkout.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
@@ -59,25 +60,18 @@ export async function joinTier(deps: AppDeps, services: PaymentServices, request
     await payments.insertPayment(tx, { id: paymentId, purpose: 'membership', channelId: request.channel.id, userId: request.user.id, amount: price.amount, currency: price.currency, provider: provider.id, idempotencyKey: `membership:${paymentId}`, email: request.user.email, membershipId });
   });
   const t = translator(request.locale);
-  try {
-    const checkout = await provider.createCheckout({
-      amount: price.amount,
-      currency: price.currency,
-      description: t('membership.checkout_description', { tier: tier.name, channel: request.channel.name }),
-      idempotencyKey: `membership:${paymentId}`,
-      customerEmail: request.user.email,
-      savePaymentMethod: true,
-      successUrl: `${deps.config.publicUrl}/memberships/${membershipId}/welcome`,
-      cancelUrl: `${deps.config.publicUrl}/c/${request.channel.handle}/membership`,
-      metadata: { paymentId, purpose: 'membership', membershipId },
-    });
-    await payments.setCheckoutRef(deps.db, paymentId, checkout.providerRef);
-    return checkout.redirectUrl;
-  } catch (error) {
-    await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-    if (error instanceof ProviderError) throw new ValidationError({ _form: 'payment.provider_unavailable' });
-    throw error;
-  }
+  const checkout = await openPaymentCheckout(deps, provider, paymentId, {
+    amount: price.amount,
+    currency: price.currency,
+    description: t('membership.checkout_description', { tier: tier.name, channel: request.channel.name }),
+    idempotencyKey: `membership:${paymentId}`,
+    customerEmail: request.user.email,
+    savePaymentMethod: true,
+    successUrl: `${deps.config.publicUrl}/memberships/${membershipId}/welcome`,
+    cancelUrl: `${deps.config.publicUrl}/c/${request.channel.handle}/membership`,
+    metadata: { paymentId, purpose: 'membership', membershipId },
+  });
+  return checkout.redirectUrl;
 }
 
 /** Cancelling keeps access to the end of the paid period; no renewal is attempted after that. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contactsOf } from '../../accounts/index.js';
 import { findChannelById } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { CurrentUser } from '../../core/http/context.js';
@@ -6,6 +7,7 @@ import { ValidationError } from '../../core/http/errors.js';
 import { translator, type Locale, type MessageKey } from '../../core/i18n/index.js';
 import { formatMoney, isCurrency, money, MoneyInputError, parseMoneyInput, type Money } from '../money.js';
 import type { PurposeRegistry } from '../payments/events.js';
+import { openPaymentCheckout } from '../payments/checkout.js';
 import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { ProviderError } from '../providers/index.js';
@@ -74,24 +76,17 @@ export async function startTip(deps: AppDeps, services: PaymentServices, request
   });
   const t = translator(request.locale);
   const base = deps.config.publicUrl;
-  try {
-    const checkout = await provider.createCheckout({
-      amount: amount.amount,
-      currency: amount.currency,
-      description: t('tip.checkout_description', { title: request.video.title }),
-      idempotencyKey,
-      customerEmail: email ?? undefined,
-      successUrl: `${base}/tips/${paymentId}/thanks`,
-      cancelUrl: `${base}/v/${request.video.shortId}`,
-      metadata: { paymentId, purpose: 'tip' },
-    });
-    await payments.setCheckoutRef(deps.db, paymentId, checkout.providerRef);
-    return { redirectUrl: checkout.redirectUrl, paymentId };
-  } catch (error) {
-    await payments.setStatus(deps.db, paymentId, 'failed', error instanceof ProviderError ? error.code : 'checkout_failed');
-    if (error instanceof ProviderError) throw new ValidationError({ _form: 'payment.provider_unavailable' });
-    throw error;
-  }
+  const checkout = await openPaymentCheckout(deps, provider, paymentId, {
+    amount: amount.amount,
+    currency: amount.currency,
+    description: t('tip.checkout_description', { title: request.video.title }),
+    idempotencyKey,
+    customerEmail: email ?? undefined,
+    successUrl: `${base}/tips/${paymentId}/thanks`,
+    cancelUrl: `${base}/v/${request.video.shortId}`,
+    metadata: { paymentId, purpose: 'tip' },
+  });
+  return { redirectUrl: checkout.redirectUrl, paymentId };
 }
 
 /** What tips do when their payment succeeds: hold the message for moderation, then send the receipt. */
@@ -104,8 +99,8 @@ export function tipPurpose(deps: AppDeps): PurposeRegistry['tip'] {
     },
     async afterSucceeded(payment) {
       if (!payment.email) return;
-      const user = payment.user_id ? await deps.db.query<{ language: Locale | null }>('SELECT language FROM users WHERE id = $1', [payment.user_id]) : [];
-      const locale = user[0]?.language ?? deps.config.defaultLanguage;
+      const [fan] = payment.user_id ? await contactsOf(deps.db, [payment.user_id]) : [];
+      const locale = fan?.language ?? deps.config.defaultLanguage;
       const t = translator(locale);
       const amount = formatMoney(money(payment.amount, payment.currency), locale);
       const site = (payment.channel_id ? await findChannelById(deps.db, payment.channel_id) : undefined)?.name ?? '';

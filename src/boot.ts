@@ -4,6 +4,7 @@ import type { Config } from './core/config.js';
 import { migrate, openDb } from './core/db/index.js';
 import type { AppDeps } from './core/deps.js';
 import { createEventBus, type SubscriberIndex } from './core/events/index.js';
+import { invalidatingEventBus } from './core/http/page-cache.js';
 import { createLogger, type Logger } from './core/log.js';
 import { createMailer } from './core/mail/index.js';
 import { loadSigningSecret } from './core/secrets.js';
@@ -22,7 +23,8 @@ export async function boot(config: Config, options: { subscribers: SubscriberInd
     db,
     log,
     clock,
-    events: createEventBus(options.subscribers, clock),
+    // Every event also tells the page caches of every process that what visitors see may have changed.
+    events: invalidatingEventBus(createEventBus(options.subscribers, clock)),
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'outbox'), log }),
     storage: await createStorage(config.storage),
     signingSecret: await loadSigningSecret(db, config.secret),

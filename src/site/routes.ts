@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
+import { etagMatches } from '../core/http/compression.js';
 import { NotFoundError } from '../core/http/errors.js';
 import type { DiskSpace } from '../core/storage/disk-space.js';
 import { clientAssets } from '../web/bundle.js';
@@ -33,7 +34,7 @@ export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefi
   });
 
   app.get('/assets/style.css', (c) => {
-    if (c.req.header('if-none-match') === cssEtag) return c.body(null, 304);
+    if (etagMatches(c.req.header('if-none-match'), cssEtag)) return c.body(null, 304);
     return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', ETag: cssEtag, 'Cache-Control': 'public, max-age=3600' });
   });
 
@@ -41,7 +42,7 @@ export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefi
   app.get('/assets/:name{[a-z-]+\\.js}', async (c) => {
     const asset = (await clientAssets()).get(c.req.param('name'));
     if (!asset) throw new NotFoundError();
-    if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
+    if (etagMatches(c.req.header('if-none-match'), asset.etag)) return c.body(null, 304);
     return c.body(asset.body, 200, { 'Content-Type': 'text/javascript; charset=utf-8', ETag: asset.etag, 'Cache-Control': 'public, max-age=300' });
   });
 

@@ -66,8 +66,8 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     entries.clear();
   };
 
-  const poll = (): Promise<void> => {
-    if (now() - polledAt < POLL_MS) return Promise.resolve();
+  const poll = (force = false): Promise<void> => {
+    if (!force && now() - polledAt < POLL_MS) return Promise.resolve();
     polling ??= (async () => {
       try {
         const rows = await options.db.query<{ last_value: string | number; is_called: boolean }>('SELECT last_value, is_called FROM page_cache_generation');
@@ -131,6 +131,9 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     if (SAFE_METHODS.has(c.req.method) || c.res.status >= 400) return;
     clear();
     await bumpPageGeneration(options.db);
+    // Read our own bump now, so the next poll does not take it for another process's write.
+    await (polling ?? Promise.resolve());
+    await poll(true);
   });
 
   return { middleware, invalidateOnWrite, clear, stats: () => ({ hits, misses, entries: entries.size }) };

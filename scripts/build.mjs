@@ -46,7 +46,7 @@ export function clientBuildOptions(esbuildOutdir) {
     target: ['es2020'],
     outdir: esbuildOutdir,
     entryNames: '[name]-[hash]',
-    chunkNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     sourcemap: false,
     logLevel: 'silent',
     metafile: true,

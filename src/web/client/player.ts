@@ -177,6 +177,13 @@ function setupPlayer(root: HTMLElement): void {
     });
   };
   video.addEventListener('play', start);
+  // A script asking to play (keyboard shortcuts, other scripts) starts the engine too, whether or not
+  // the browser fires 'play' on a video that has no source yet.
+  const nativePlay = video.play.bind(video);
+  video.play = () => {
+    start();
+    return nativePlay();
+  };
   setupKeyboard(root, video);
   setupChapters(root, video);
   void setupSeekPreview(root, video);

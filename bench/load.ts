@@ -3,26 +3,21 @@
 // PostgreSQL; then the same static requests (playlists, segments) against nginx serving the same files.
 // Loopback only, bounded (each request gives up after 60 s). Writes bench/results/load.json.
 //   npx tsx bench/load.ts [--duration 60] [--viewers 200] [--tips 20] [--engines pglite,postgres] [--nginx-duration 20]
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boot } from '../src/boot.js';
-import { loadConfig } from '../src/core/config.js';
-import { MODULES } from '../src/modules.js';
-import { performSetup } from '../src/setup/index.js';
-import { configFragments, subscriberIndex } from '../src/site.js';
+import { ensureBuilt, SEGMENT_BYTES, SEGMENTS, SHORT_ID, seedSite, startFanfare } from './lib/fanfare.js';
 import { LoadClient, Recorder, summarize } from './lib/load-client.js';
 import { machineInfo } from './lib/measure.js';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { startServer as startThrowawayPostgres } from './lib/postgres.js';
-import { freePort, waitForHttp } from './lib/processes.js';
+import { freePort } from './lib/processes.js';
 import { ensureDebianPackages, versionOf } from './lib/system-tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const root = path.join(here, '..');
 const GOAL = { errors: 0, slowOver5s: 0, p99WatchMsPostgres: 1000 };
 
 const { values: args } = parseArgs({
@@ -45,63 +40,7 @@ const settings = {
   nginxSeconds: Number(args['nginx-duration']),
 };
 
-const SHORT_ID = 'LoadTest0001';
-const SEGMENTS = 30;
-const SEGMENT_BYTES = 250_000; // about 4 s of 480p
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A site set up with one channel and one ready public video whose HLS files are on local disk. */
-async function seed(dataDir: string, databaseUrl?: string): Promise<void> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, { fragments: configFragments(MODULES) });
-  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
-  try {
-    await performSetup(deps, {
-      displayName: 'Camille',
-      language: 'en',
-      email: 'camille@example.org',
-      password: '',
-      channel: { handle: 'camille', name: 'Camille fait des films', description: 'Load test', language: 'en' },
-    });
-    const [channel] = await deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`);
-    const prefix = `videos/${SHORT_ID}/hls`;
-    await deps.db.query(
-      `INSERT INTO videos (id, short_id, channel_id, title, description, status, visibility, hls_prefix, duration_seconds, width, height) VALUES ($1, $2, $3, 'A film under load', 'Watched by many.', 'ready', 'public', $4, $5, 854, 480)`,
-      [randomUUID(), SHORT_ID, channel!.id, prefix, SEGMENTS * 4],
-    );
-    const playlist = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
-    for (let i = 0; i < SEGMENTS; i++) playlist.push('#EXTINF:4.000000,', `seg-${i}.m4s`);
-    playlist.push('#EXT-X-ENDLIST', '');
-    await deps.storage.put(`${prefix}/480p/index.m3u8`, new TextEncoder().encode(playlist.join('\n')));
-    await deps.storage.put(`${prefix}/480p/init.mp4`, randomBytes(1200));
-    for (let i = 0; i < SEGMENTS; i++) await deps.storage.put(`${prefix}/480p/seg-${i}.m4s`, randomBytes(SEGMENT_BYTES));
-    await deps.storage.put(`${prefix}/master.m3u8`, new TextEncoder().encode('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=854x480\n480p/index.m3u8\n'));
-  } finally {
-    deps.mailer.close();
-    await deps.db.close();
-  }
-}
-
-async function startFanfare(dataDir: string, port: number, databaseUrl?: string): Promise<ChildProcess> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    // Starting PGlite (compiling its WebAssembly) takes seconds, minutes on a machine this busy.
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, child, 300_000);
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return child;
-}
 
 /** One viewer after another in each slot: opens the watch page (unless `staticOnly`), the playlists, then four segments a second apart. */
 async function viewerSlot(base: string, recorder: Recorder, until: () => boolean, staticOnly: boolean, mediaPrefix: string): Promise<void> {
@@ -166,7 +105,7 @@ async function runEngine(engine: 'pglite' | 'postgres') {
   const pg = engine === 'postgres' ? await startThrowawayPostgres() : undefined;
   let server: ChildProcess | undefined;
   try {
-    await seed(dataDir, pg?.url);
+    await seedSite(dataDir, pg?.url);
     const port = await freePort();
     server = await startFanfare(dataDir, port, pg?.url);
     console.error(`${engine}: ${settings.viewers} viewers + ${settings.tipsPerSecond} tips/s for ${settings.durationSeconds} s…`);
@@ -203,6 +142,7 @@ async function runNginx() {
 }
 
 async function main() {
+  ensureBuilt();
   const engines: Record<string, Awaited<ReturnType<typeof runEngine>>> = {};
   for (const engine of settings.engines) engines[engine] = await runEngine(engine);
   const nginx = await runNginx();

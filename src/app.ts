@@ -8,7 +8,9 @@ import type { Area } from './core/module.js';
 import { cookiePolicy } from './core/http/cookies.js';
 import { csrfProtection, existingCsrfToken } from './core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './core/http/error-handler.js';
+import { compression } from './core/http/compression.js';
 import { localeMiddleware } from './core/http/locale.js';
+import { createPageCache, type PageCache } from './core/http/page-cache.js';
 import { pathForLog, urlGuard } from './core/http/url-guard.js';
 import type { Site } from './site.js';
 
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     // Path only: query strings can hold tokens (magic links).
     deps.log.info({ method: c.req.method, path: pathForLog(c.req.url), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use('*', compression());
   app.use('*', securityHeaders(deps.config.publicUrl));
   for (const m of site.modules) {
     const middleware = m.middleware?.(site.ctx);
@@ -48,12 +51,15 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
   app.use('*', urlGuard());
   app.use('*', setupGate(deps));
+  const pageCache = createPageCache({ db: deps.db, cookies, ttlSeconds: deps.config.pageCacheSeconds });
+  pageCaches.set(app, pageCache);
+  app.use('*', pageCache.invalidateOnWrite);
 
   const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
   const table: MountedRoute[] = [];
   for (const m of site.modules) {
     for (const mount of m.routes ?? []) {
-      const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, studioAccess: site.ctx.studioAccess });
+      const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, pageCache: pageCache.middleware, studioAccess: site.ctx.studioAccess });
       const sub = mount.build(site.ctx);
       mountWithChain(app, mount.path, sub, chain);
       const jsonErrors = AREA_POLICIES[mount.area].jsonErrors || mount.jsonErrors === true;
@@ -78,6 +84,12 @@ export interface MountedRoute {
 }
 
 const routeTables = new WeakMap<Hono<AppEnv>, readonly MountedRoute[]>();
+const pageCaches = new WeakMap<Hono<AppEnv>, PageCache>();
+
+/** The anonymous page cache of an app built by `createApp` (tests and benchmarks read its counters). */
+export function pageCacheOf(app: Hono<AppEnv>): PageCache | undefined {
+  return pageCaches.get(app);
+}
 
 /** The routes `createApp` mounted, in order: for the route-table and bad-input tests, and for reading. */
 export function mountedRoutes(app: Hono<AppEnv>): readonly MountedRoute[] {

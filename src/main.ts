@@ -5,6 +5,7 @@ import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
 import { startSiteTracker } from './downloads/index.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { invalidatingJobHandlers } from './core/http/page-cache.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
 import { isSetUp } from './setup/index.js';
 import { createWorker } from './core/jobs/index.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   // By default the web process also runs background jobs, so one command runs the whole site.
   const worker =
     config.workerConcurrency > 0
-      ? createWorker({ db, handlers: site.jobHandlers(), log, clock: deps.clock, concurrency: config.workerConcurrency })
+      ? createWorker({ db, handlers: invalidatingJobHandlers(site.jobHandlers(), db), log, clock: deps.clock, concurrency: config.workerConcurrency })
       : undefined;
   worker?.start();
   await site.scheduleRecurring();

@@ -1,5 +1,6 @@
 import { boot } from './boot.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { invalidatingJobHandlers } from './core/http/page-cache.js';
 import { createWorker } from './core/jobs/index.js';
 import { MODULES } from './modules.js';
 import { buildSite, configFragments, subscriberIndex } from './site.js';
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
   const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
   const site = buildSite(deps, MODULES);
-  const worker = createWorker({ db: deps.db, handlers: site.jobHandlers(), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
+  const worker = createWorker({ db: deps.db, handlers: invalidatingJobHandlers(site.jobHandlers(), deps.db), log: deps.log, clock: deps.clock, concurrency: Math.max(1, config.workerConcurrency) });
   worker.start();
   await site.scheduleRecurring();
   deps.log.info({ workerId: worker.id }, 'worker started');

@@ -13,6 +13,7 @@ import { createTestSite, type TestSite } from './support/harness.js';
 const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.txt', import.meta.url), 'utf8').trim().split('\n');
 /** Routes added since, each by the capability that brings it. */
 const ADDED: Record<string, string> = {
+  'GET /assets/:name{[A-Za-z0-9_-]+\\.(js|css)}': 'site',
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
   'POST /v/:shortId/support': 'fan-budget',

@@ -123,6 +123,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
   MEDIA_PUBLIC_URL: z.url().optional(),
+  // How long an anonymous visitor's page may be served from memory (writes and domain events clear it sooner); 0 turns it off.
+  PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   TRANSCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
 });
 
@@ -147,6 +149,8 @@ export interface Config {
   defaultLanguage: 'en' | 'fr';
   trustProxy: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Seconds an anonymous page stays in the memory cache at most (0: no cache). */
+  pageCacheSeconds: number;
   /** Attempts allowed per client and per e-mail address in a 15-minute window on login/sign-up/magic-link. */
   loginRateLimit: number;
   magicLinkTtlMinutes: number;
@@ -240,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     siteTimeZone: e.SITE_TIMEZONE ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
     workerConcurrency: e.WORKER_CONCURRENCY,
     transcodePreset: e.TRANSCODE_PRESET,
+    pageCacheSeconds: e.PAGE_CACHE_SECONDS,
     platformFeeBps: e.PLATFORM_FEE_BPS,
     storage,
     [CONFIG_SOURCE]: { env: read, sections },

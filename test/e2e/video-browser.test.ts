@@ -121,6 +121,15 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     assert.equal(new URL(page.url()).pathname, watchPath, 'the fan is not redirected: the video is public');
     await page.getByRole('navigation').getByRole('link', { name: 'Log in', exact: true }).waitFor();
 
+    // Before play the page fetched no playlist, no segment and not hls.js (loaded on play).
+    const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.deepEqual(before.filter((url) => /\.m3u8|\.m4s|\.ts$|hls/.test(url)), [], `fetched before play: ${before.join(', ')}`);
+    // Muted, so Chromium's autoplay policy lets a script start playback.
+    await page.evaluate(async () => {
+      const video = document.querySelector('video')!;
+      video.muted = true;
+      await video.play().catch(() => undefined);
+    });
     // The quality menu is filled once hls.js has parsed the master playlist.
     await page.waitForFunction(() => ((window as unknown as { fanfareHls?: { levels?: unknown[] } }).fanfareHls?.levels?.length ?? 0) > 0);
     const levels = await page.evaluate(() => (window as unknown as { fanfareHls: { levels: { height: number }[] } }).fanfareHls.levels.map((l) => l.height));
@@ -130,12 +139,6 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     assert.ok(heights.every((h) => parseInt(h, 10) <= 360), `no rendition is taller than the 360p source: ${heights.join(', ')}`);
     assert.equal(await page.locator('[data-quality-wrap]').isHidden(), levels.length < 2, 'the menu shows only when there is a choice');
 
-    // Muted, so Chromium's autoplay policy lets a script start playback.
-    await page.evaluate(async () => {
-      const video = document.querySelector('video')!;
-      video.muted = true;
-      await video.play();
-    });
     await page.waitForFunction(() => document.querySelector('video')!.currentTime > 1.5, undefined, { timeout: 30_000 });
     const state = await page.evaluate(() => {
       const video = document.querySelector('video')!;

@@ -30,7 +30,7 @@ export interface TestDeps {
  */
 export async function createTestDeps(options: { env?: Record<string, string>; clock?: Clock; subscribers?: SubscriberIndex } = {}): Promise<TestDeps> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fanfare-test-'));
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PAGE_CACHE_SECONDS: '0', ...options.env });
   const { db, drop } = await openTestDb();
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const outboxDir = path.join(dir, 'outbox');

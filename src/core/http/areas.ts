@@ -14,23 +14,27 @@ export interface AreaPolicy {
   framable: boolean;
   /** Errors are answered as `{error:{code,message}}` rather than a page. */
   jsonErrors: boolean;
+  /** What anonymous visitors see here may be served from the page cache (core/http/page-cache.ts). */
+  pageCache: boolean;
 }
 
 export const AREA_POLICIES: Readonly<Record<Area, AreaPolicy>> = {
-  public: { csrf: true, guard: 'none', framable: false, jsonErrors: false },
-  account: { csrf: true, guard: 'user', framable: false, jsonErrors: false },
-  studio: { csrf: true, guard: 'studio', framable: false, jsonErrors: false },
-  api: { csrf: true, guard: 'none', framable: false, jsonErrors: true },
-  federation: { csrf: false, guard: 'none', framable: false, jsonErrors: true },
-  webhook: { csrf: false, guard: 'none', framable: false, jsonErrors: true },
-  feed: { csrf: false, guard: 'none', framable: true, jsonErrors: false },
-  embed: { csrf: true, guard: 'none', framable: true, jsonErrors: false },
-  media: { csrf: false, guard: 'none', framable: true, jsonErrors: false },
+  public: { csrf: true, guard: 'none', framable: false, jsonErrors: false, pageCache: true },
+  account: { csrf: true, guard: 'user', framable: false, jsonErrors: false, pageCache: false },
+  studio: { csrf: true, guard: 'studio', framable: false, jsonErrors: false, pageCache: false },
+  api: { csrf: true, guard: 'none', framable: false, jsonErrors: true, pageCache: false },
+  federation: { csrf: false, guard: 'none', framable: false, jsonErrors: true, pageCache: false },
+  webhook: { csrf: false, guard: 'none', framable: false, jsonErrors: true, pageCache: false },
+  feed: { csrf: false, guard: 'none', framable: true, jsonErrors: false, pageCache: false },
+  embed: { csrf: true, guard: 'none', framable: true, jsonErrors: false, pageCache: true },
+  media: { csrf: false, guard: 'none', framable: true, jsonErrors: false, pageCache: false },
 };
 
 export interface AreaMiddlewareOptions {
   maxFormBytes: number;
   csrf: MiddlewareHandler<AppEnv>;
+  /** Serves anonymous pages from memory (areas whose policy allows it). */
+  pageCache?: MiddlewareHandler<AppEnv>;
   studioAccess(c: AppContext): Promise<boolean>;
 }
 
@@ -56,6 +60,7 @@ export function areaMiddleware(mount: RouteMount, options: AreaMiddlewareOptions
     );
   }
   if (policy.csrf) chain.push(options.csrf);
+  if (policy.pageCache && options.pageCache) chain.push(options.pageCache);
   if (policy.guard !== 'none') {
     chain.push(async (c, next) => {
       if (!c.var.user) throw new UnauthorizedError();
@@ -86,7 +91,8 @@ export function mountWithChain(app: Hono<AppEnv>, path: string, sub: Hono<AppEnv
           out = await dispatch(i + 1);
           if (out instanceof Response) c.res = out;
         });
-        return early instanceof Response ? early : out;
+        // What the chain left in c.res: a middleware may have replaced the answer after its handler ran.
+        return early instanceof Response ? early : out === undefined ? out : c.res;
       };
       return dispatch(0);
     };

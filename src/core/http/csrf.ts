@@ -29,7 +29,8 @@ export function rotateCsrfNonce(c: Context, cookies: CookiePolicy): void {
 }
 
 /**
- * CSRF protection on every state-changing request: a random nonce in an HttpOnly cookie, and a token
+ * CSRF protection on every state-changing request: a random nonce in an HttpOnly cookie (set with the first
+ * HTML page, never on assets or API answers), and a token
  * that is its HMAC under the site secret together with the session, sent back as the `_csrf` form field
  * or the `X-CSRF-Token` header. A cookie planted by a sibling domain is useless without the secret; a
  * token is worth nothing in another session, and login and logout rotate the nonce. A cross-site Origin
@@ -40,10 +41,7 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
   return createMiddleware<AppEnv>(async (c, next) => {
     let nonce = getCookie(c, options.cookies.csrf);
     const fresh = !nonce || !NONCE.test(nonce);
-    if (fresh) {
-      nonce = randomToken();
-      setCookie(c, options.cookies.csrf, nonce, options.cookies.options(60 * 60 * 24 * 365));
-    }
+    if (fresh) nonce = randomToken();
     const expected = tokenFor(c, options, nonce!);
     c.set('csrfToken', expected);
     if (!SAFE_METHODS.has(c.req.method)) {
@@ -62,7 +60,14 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
       if (!provided || !safeEqual(provided, expected)) throw new ForbiddenError('error.csrf', 'csrf_failed');
     }
     await next();
+    // The nonce cookie goes only with a page (every page carries a form: at least the language switch);
+    // scripts, styles, JSON and redirects stay free of Set-Cookie, so caches and CDNs may keep them.
+    if (fresh && rendersPage(c.res)) setCookie(c, options.cookies.csrf, nonce!, options.cookies.options(60 * 60 * 24 * 365));
   });
+}
+
+function rendersPage(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').startsWith('text/html');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { isMessageKey, type MessageKey } from '../i18n/index.js';
+import { assetPath } from './asset-paths.js';
 import type { AppContext } from './context.js';
 
 /** What every page needs from the request: language, translator, user, CSRF token. */
@@ -124,7 +125,7 @@ export function HtmlDocument({ locale, title, head, bodyClass, children }: { loc
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{title}</title>
-          <link rel="stylesheet" href="/assets/style.css" />
+          <link rel="stylesheet" href={assetPath('style.css')} />
           {head}
         </head>
         <body class={bodyClass}>{children}</body>

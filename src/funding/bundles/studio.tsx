@@ -1,3 +1,4 @@
+import { assetPath } from '../../core/http/asset-paths.js';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -206,7 +207,7 @@ export function bundleStudioRoutes(deps: AppDeps) {
         </form>
         <progress data-upload-progress hidden max={100} value={0} aria-label={t('upload.progress')} />
         <p data-upload-status role="status" aria-live="polite" />
-        <script type="module" src="/assets/upload.js" />
+        <script type="module" src={assetPath('upload.js')} />
       </StudioLayout>,
       status,
     );

@@ -1,3 +1,4 @@
+import { assetPath } from '../../core/http/asset-paths.js';
 import type { PageEnv } from '../../core/http/layout.js';
 import type { CaptionRow } from '../queries.js';
 
@@ -34,7 +35,7 @@ export function Player(props: PlayerProps) {
       aria-label={t('video.player_label', { title: props.title })}
       aria-keyshortcuts="k j l m f c ArrowLeft ArrowRight"
     >
-      <video controls playsinline preload="metadata" poster={props.posterUrl}>
+      <video controls playsinline preload="none" poster={props.posterUrl}>
         <source src={props.masterUrl} type="application/vnd.apple.mpegurl" />
         {props.captions.map((c) => (
           <track kind="subtitles" src={c.url} srclang={c.language} label={c.label} />
@@ -54,7 +55,7 @@ export function Player(props: PlayerProps) {
         </label>
       </div>
       <p class="hint keyboard-hint">{t('video.keyboard_hint')}</p>
-      <script type="module" src="/assets/player.js" />
+      <script type="module" src={assetPath('player.js')} />
     </div>
   );
 }

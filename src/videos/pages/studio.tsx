@@ -1,3 +1,4 @@
+import { assetPath } from '../../core/http/asset-paths.js';
 import type { ChannelRow } from '../../channels/index.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../../core/http/fields.js';
 import { CsrfField, Notice, type PageEnv } from '../../core/http/layout.js';
@@ -70,7 +71,7 @@ export function UploadPage({ env, channel, maxBytesLabel }: { env: PageEnv; chan
       </form>
       <progress data-upload-progress hidden max={100} value={0} aria-label={t('upload.progress')} />
       <p data-upload-status role="status" aria-live="polite" />
-      <script type="module" src="/assets/upload.js" />
+      <script type="module" src={assetPath('upload.js')} />
     </StudioLayout>
   );
 }
@@ -110,7 +111,7 @@ function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>)
         <p data-job-text role="status" aria-live="polite">
           {job?.text ?? t('video.queued')}
         </p>
-        <script type="module" src="/assets/studio-video.js" />
+        <script type="module" src={assetPath('studio-video.js')} />
       </div>
     );
   }

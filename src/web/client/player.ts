@@ -1,6 +1,15 @@
 // Watch and embed pages: adaptive playback with hls.js (or the browser's own HLS), a quality menu,
 // keyboard controls, chapters, seek previews from the storyboard, and resume where the fan stopped.
-import Hls from 'hls.js';
+// Before play the page costs the poster alone: hls.js (its own chunk), the playlists and the storyboard
+// load when the viewer starts the video (or points at the seek bar, for the storyboard).
+import type Hls from 'hls.js';
+
+type HlsClass = typeof Hls;
+
+/** hls.js, fetched on first play. The one place that loads the playback engine: extend it here (e.g. a P2P loader). */
+function loadHls(): Promise<HlsClass> {
+  return import('hls.js').then((m) => m.default);
+}
 
 interface Cue {
   start: number;
@@ -22,7 +31,7 @@ function parseStoryboard(vtt: string, base: string): Cue[] {
   return cues;
 }
 
-function setupQualityMenu(root: HTMLElement, hls: Hls): void {
+function setupQualityMenu(root: HTMLElement, hls: Hls, Hls: HlsClass): void {
   const select = root.querySelector<HTMLSelectElement>('select[data-quality]');
   if (!select) return;
   hls.on(Hls.Events.MANIFEST_PARSED, () => {
@@ -91,7 +100,11 @@ async function setupSeekPreview(root: HTMLElement, video: HTMLVideoElement): Pro
   });
   bar.addEventListener('input', () => (video.currentTime = Number(bar.value)));
   if (!url) return;
-  const cues = parseStoryboard(await (await fetch(url)).text(), new URL(url, location.href).href);
+  let cues: Cue[] = [];
+  let loading: Promise<void> | undefined;
+  const load = () => (loading ??= fetch(url).then(async (res) => void (cues = parseStoryboard(await res.text(), new URL(url, location.href).href))).catch(() => undefined));
+  bar.addEventListener('pointerenter', () => void load(), { once: true });
+  video.addEventListener('play', () => void load(), { once: true });
   const show = (seconds: number, clientX: number) => {
     const cue = cues.find((c) => seconds >= c.start && seconds < c.end);
     if (!cue) return;
@@ -129,19 +142,48 @@ function setupResume(root: HTMLElement, video: HTMLVideoElement): void {
   addEventListener('pagehide', send);
 }
 
+function mediaSourceSupported(): boolean {
+  const w = window as unknown as { ManagedMediaSource?: unknown; MediaSource?: { isTypeSupported?(type: string): boolean } };
+  return Boolean(w.ManagedMediaSource) || Boolean(w.MediaSource?.isTypeSupported?.('video/mp4; codecs="avc1.42E01E,mp4a.40.2"'));
+}
+
+/**
+ * Starts playback the first time the viewer asks for it: hls.js where Media Source Extensions exist
+ * (consistent quality menu), else the browser's own HLS (iOS Safari). Until then the video has no
+ * source, so nothing but the poster is fetched.
+ */
 function setupPlayer(root: HTMLElement): void {
   const video = root.querySelector('video')!;
   const src = root.dataset.hls!;
-  // Prefer hls.js where Media Source Extensions exist (consistent quality menu); else native HLS (iOS Safari).
-  if (Hls.isSupported()) {
-    const hls = new Hls({ capLevelToPlayerSize: true });
-    hls.loadSource(src);
-    hls.attachMedia(video);
-    setupQualityMenu(root, hls);
-    (window as unknown as { fanfareHls?: Hls }).fanfareHls = hls;
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = src;
-  }
+  const useHls = mediaSourceSupported();
+  if (useHls) video.querySelector('source')?.remove();
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    if (!useHls) return;
+    void loadHls().then((Hls) => {
+      if (!Hls.isSupported()) {
+        video.src = src;
+        void video.play().catch(() => undefined);
+        return;
+      }
+      const hls = new Hls({ capLevelToPlayerSize: true });
+      hls.loadSource(src);
+      hls.attachMedia(video);
+      setupQualityMenu(root, hls, Hls);
+      (window as unknown as { fanfareHls?: Hls }).fanfareHls = hls;
+      hls.once(Hls.Events.MANIFEST_PARSED, () => void video.play().catch(() => undefined));
+    });
+  };
+  video.addEventListener('play', start);
+  // A script asking to play (keyboard shortcuts, other scripts) starts the engine too, whether or not
+  // the browser fires 'play' on a video that has no source yet.
+  const nativePlay = video.play.bind(video);
+  video.play = () => {
+    start();
+    return nativePlay();
+  };
   setupKeyboard(root, video);
   setupChapters(root, video);
   void setupSeekPreview(root, video);

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Queryable } from '../db/index.js';
+import type { EventBus } from '../events/index.js';
+import type { JobHandler, JobHandlers } from '../jobs/index.js';
+import type { AppEnv } from './context.js';
+import type { CookiePolicy } from './cookies.js';
+
+/** How often a process asks the database whether another process wrote (one tiny query at most that often). */
+const POLL_MS = 1000;
+const MAX_ENTRIES = 1000;
+/** Pages larger than this are rendered each time (a long comment thread is rare and changes often). */
+const MAX_ENTRY_CHARS = 512 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Takes the next generation: every process drops its cached pages within a second. Runs in `q`'s transaction. */
+export async function bumpPageGeneration(q: Queryable): Promise<void> {
+  await q.query("SELECT nextval('page_cache_generation')");
+}
+
+interface Entry {
+  /** The HTML cut where the CSRF token goes: the only part of an anonymous page that differs per visitor. */
+  parts: string[];
+  status: number;
+  headers: [string, string][];
+  generation: number;
+  until: number;
+}
+
+export interface PageCache {
+  /** Serves an anonymous visitor's GET from memory, or renders it once and keeps it (public and embed areas). */
+  middleware: MiddlewareHandler<AppEnv>;
+  /** After a successful unsafe request: this process forgets at once, the others at their next poll. */
+  invalidateOnWrite: MiddlewareHandler<AppEnv>;
+  /** Drops every page of this process now. */
+  clear(): void;
+  stats(): { hits: number; misses: number; entries: number };
+}
+
+/**
+ * The memory cache of what anonymous visitors see, per URL and language (the response says
+ * `Vary: Accept-Language, Cookie`). Only a visitor with no session and no other cookie than the CSRF nonce
+ * and the language choice is served from it; the page is rendered with a marker where the CSRF token goes,
+ * and each visitor gets their own token spliced in. What invalidates it: every unsafe request that did not
+ * fail, every domain event published and every job that finished (each takes the next value of the
+ * `page_cache_generation` sequence, which every process polls at most once a second), and the TTL as a
+ * backstop for writes made outside the site (a CLI command on the database). A hit takes no database
+ * connection.
+ */
+export function createPageCache(options: { db: Queryable; cookies: CookiePolicy; ttlSeconds: number; now?: () => number }): PageCache {
+  const now = options.now ?? (() => performance.now());
+  const ttlMs = options.ttlSeconds * 1000;
+  const marker = `csrf-${randomBytes(18).toString('base64url')}`;
+  const allowedCookies = new Set([options.cookies.csrf, options.cookies.language]);
+  const entries = new Map<string, Entry>();
+  let generation = 0;
+  let seen: string | undefined;
+  let polledAt = -Infinity;
+  let polling: Promise<void> | undefined;
+  let hits = 0;
+  let misses = 0;
+
+  const clear = () => {
+    generation++;
+    entries.clear();
+  };
+
+  const poll = (force = false): Promise<void> => {
+    if (!force && now() - polledAt < POLL_MS) return Promise.resolve();
+    polling ??= (async () => {
+      try {
+        const rows = await options.db.query<{ last_value: string | number; is_called: boolean }>('SELECT last_value, is_called FROM page_cache_generation');
+        const value = rows[0] ? `${rows[0].last_value}:${rows[0].is_called}` : '';
+        if (seen !== undefined && value !== seen) clear();
+        seen = value;
+        polledAt = now();
+      } finally {
+        polling = undefined;
+      }
+    })();
+    return polling;
+  };
+
+  const anonymous = (cookieHeader: string | undefined): boolean => {
+    if (!cookieHeader) return true;
+    for (const pair of cookieHeader.split(';')) {
+      const name = pair.split('=', 1)[0]!.trim();
+      if (name && !allowedCookies.has(name)) return false;
+    }
+    return true;
+  };
+
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
+    if (ttlMs === 0 || c.req.method !== 'GET' || c.var.user || !c.var.csrfToken || !anonymous(c.req.header('cookie'))) return next();
+    await poll();
+    const key = `${c.var.locale}\n${c.req.url}`;
+    const token = c.var.csrfToken;
+    const found = entries.get(key);
+    if (found && found.generation === generation && found.until > now()) {
+      hits++;
+      entries.delete(key);
+      entries.set(key, found); // most recently used last
+      c.res = new Response(found.parts.join(token), { status: found.status, headers: found.headers });
+      return;
+    }
+    misses++;
+    const startedAt = generation;
+    c.set('csrfToken', marker);
+    try {
+      await next();
+    } finally {
+      c.set('csrfToken', token);
+    }
+    const res = c.res;
+    if (!(res.headers.get('content-type') ?? '').startsWith('text/html') || !res.body) return;
+    const html = await res.text();
+    const parts = html.split(marker);
+    const headers = [...res.headers.entries()].filter(([name]) => name !== 'content-length');
+    c.res = new Response(parts.join(token), { status: res.status, headers: res.headers });
+    const cacheControl = res.headers.get('cache-control') ?? '';
+    const storable =
+      res.status === 200 && !res.headers.has('set-cookie') && !/private|no-store/.test(cacheControl) && html.length <= MAX_ENTRY_CHARS && startedAt === generation;
+    if (!storable) return;
+    entries.set(key, { parts, status: res.status, headers, generation, until: now() + ttlMs });
+    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  });
+
+  const invalidateOnWrite = createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    if (SAFE_METHODS.has(c.req.method) || c.res.status >= 400) return;
+    clear();
+    await bumpPageGeneration(options.db);
+    // Read our own bump now, so the next poll does not take it for another process's write.
+    await (polling ?? Promise.resolve());
+    await poll(true);
+  });
+
+  return { middleware, invalidateOnWrite, clear, stats: () => ({ hits, misses, entries: entries.size }) };
+}
+
+/** The bus, publishing as before and taking the next page generation in the same transaction. */
+export function invalidatingEventBus(inner: EventBus): EventBus {
+  return {
+    async publish(q, event, payload, key) {
+      await inner.publish(q, event, payload, key);
+      await bumpPageGeneration(q);
+    },
+  };
+}
+
+/** The handlers, each taking the next page generation once its job succeeded (a job may change what pages show). */
+export function invalidatingJobHandlers(handlers: JobHandlers, db: Queryable): JobHandlers {
+  const out: Record<string, JobHandler> = {};
+  for (const [type, handler] of Object.entries(handlers)) {
+    out[type] = async (context) => {
+      const result = await handler(context);
+      await bumpPageGeneration(db);
+      return result;
+    };
+  }
+  return out;
+}

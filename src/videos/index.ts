@@ -32,7 +32,7 @@ export type { WatchOffer, WatchOfferLookup } from './offers.js';
 export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, listedVideoCondition, listPublicAndMembersVideos, onShowCondition, listPublicVideos } from './queries.js';
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
-export { renderMarkdown } from './markdown.js';
+export { renderMarkdown } from '../core/markdown.js';
 
 declare module '../core/module.js' {
   interface Slots {

@@ -10,7 +10,7 @@ import { canWatch, isListed, isPubliclyCacheable, type Viewer } from './access.j
 import { cardsFor, type CardViewer } from './cards.js';
 import { cheapestOfferFor, earlyAccessHorizon, type WatchOffer, type WatchOfferLookup } from './offers.js';
 import { PaywallPage } from './pages/paywall.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../core/markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';

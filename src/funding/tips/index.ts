@@ -16,6 +16,7 @@ export const tipsCapability = defineCapability({
   routes: [
     { area: 'public', path: '/', build: (ctx) => routes(ctx).public },
     { area: 'studio', path: '/studio', build: (ctx) => routes(ctx).studio },
+    { area: 'account', path: '/', build: (ctx) => routes(ctx).account },
   ],
   contributes: {
     'payments.purposes': (ctx) => ({ tip: tipPurpose(ctx.deps) }),

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runDueJobsOnce } from '../core/jobs/index.js';
+import { TestClient, setupFields } from '../../test/support/client.js';
+import { payOnTestBank } from '../../test/support/funding/pay.js';
+import { createManualClock, createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
+
+const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
+const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+/** Issue 11's remaining paths: where a fan finds what they paid for, what the page itself offers, what the Studio shows. */
+describe(`fans find what they paid for; the site and the Studio guide them (${ENGINE})`, () => {
+  let site: TestSite;
+  let owner: TestClient;
+  let fan: TestClient;
+  let channelId = '';
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
+
+  before(async () => {
+    site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });
+    owner = new TestClient(site.app);
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+    channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+    await site.deps.db.query(`UPDATE channels SET description = $2 WHERE id = $1`, [channelId, 'Pots made **by hand**, see [my shop](https://shop.example).\n\nSecond _paragraph_.']);
+    await site.deps.db.query(
+      `INSERT INTO videos (short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds, language, description, poster_key)
+       VALUES ('PublicVid1', $1, 'Un bol en grès', 'ready', 'public', 'videos/PublicVid1/hls', 83, 'fr', 'Tournage.', 'videos/PublicVid1/hls/poster.jpg')`,
+      [channelId],
+    );
+    await site.deps.storage.put('videos/PublicVid1/hls/master.m3u8', new TextEncoder().encode('#EXTM3U\n'));
+    fan = new TestClient(site.app);
+    await fan.post('/signup', { email: 'fan@example.org', display_name: 'Lou' });
+    await fan.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'fan@example.org') });
+    await fan.get('/');
+  });
+  after(() => site.close());
+
+  it('should put My memberships, My tips and My fan budget in the header menu and on the account page, in both languages', async () => {
+    const home = await fan.get('/');
+    const menu = /<details class="account-menu">[\s\S]*?<\/details>/.exec(home.html)?.[0] ?? '';
+    for (const [href, label] of [['/account/memberships', 'My memberships'], ['/account/tips', 'My tips'], ['/account/budget', 'My fan budget']]) {
+      assert.match(menu, new RegExp(`href="${href}">${label}<`), `${label} in the header menu`);
+    }
+    assert.match(menu, /Log out/);
+    const account = await fan.get('/account');
+    assert.match(account.html, /What you support/);
+    assert.match(account.html, /href="\/account\/tips">My tips</);
+    await fan.post('/language', { lang: 'fr', back: '/account' });
+    const fr = await fan.get('/account');
+    assert.match(fr.html, /href="\/account\/memberships">Mes abonnements</);
+    assert.match(fr.html, /Ce que vous soutenez/);
+    await fan.post('/language', { lang: 'en', back: '/' });
+    assert.doesNotMatch((await new TestClient(site.app).get('/')).html, /account-menu/, 'visitors get Log in / Sign up');
+  });
+
+  it('should list a fan’s paid tips on My tips, and refuse the page to visitors', async () => {
+    assert.match((await fan.get('/account/tips')).html, /You have not tipped anyone yet/);
+    const tip = await fan.post('/v/PublicVid1/tip', { amount: '3,00', provider: 'test' });
+    await payOnTestBank(fan, tip.res.headers.get('location')!);
+    await runJobs();
+    const mine = await fan.get('/account/tips');
+    assert.equal(mine.res.status, 200);
+    assert.match(mine.html, /href="\/v\/PublicVid1">Un bol en grès</);
+    assert.match(mine.html, /€3\.00/);
+    const visitor = await new TestClient(site.app).get('/account/tips');
+    assert.equal(visitor.res.status, 303, 'visitors are sent to log in');
+  });
+
+  it('should render the channel description as Markdown on its pages, never raw', async () => {
+    const about = await fan.get('/c/camille/about');
+    assert.match(about.html, /<strong>by hand<\/strong>/);
+    assert.match(about.html, /<a href="https:\/\/shop\.example" rel="nofollow ugc noopener">my shop<\/a>/);
+    assert.match(about.html, /<em>paragraph<\/em>/);
+    assert.doesNotMatch(about.html, /\*\*by hand\*\*/);
+    const home = await fan.get('/c/camille');
+    assert.match(home.html, /<strong>by hand<\/strong>/, 'the first paragraph on the channel home');
+    assert.doesNotMatch(home.html, /Second/, 'only the first paragraph there');
+  });
+
+  it('should serve a favicon and a web app manifest named after the site, linked from every page', async () => {
+    const page = await new TestClient(site.app).get('/c/camille');
+    assert.match(page.html, /<link rel="icon" href="\/assets\/icon.svg" type="image\/svg\+xml"\/?>/);
+    assert.match(page.html, /<link rel="manifest" href="\/manifest.webmanifest"\/?>/);
+    const icon = await site.app.request('/favicon.ico');
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+    assert.match(await icon.text(), /^<svg /);
+    const manifest = await site.app.request('/manifest.webmanifest');
+    assert.equal(manifest.status, 200);
+    assert.match(manifest.headers.get('content-type') ?? '', /^application\/manifest\+json/);
+    const body = (await manifest.json()) as { name: string; start_url: string; display: string; icons: { src: string }[] };
+    const siteName = (await site.deps.db.query<{ name: string }>('SELECT name FROM site'))[0]!.name;
+    assert.equal(body.name, siteName);
+    assert.equal(body.start_url, '/');
+    assert.equal(body.display, 'standalone');
+    assert.equal(body.icons[0]!.src, '/assets/icon.svg');
+  });
+});

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { payOnTestBank } from '../../test/support/funding/pay.js';
-import { createManualClock, createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -28,6 +28,13 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
       [channelId],
     );
     await site.deps.storage.put('videos/PublicVid1/hls/master.m3u8', new TextEncoder().encode('#EXTM3U\n'));
+    await site.deps.db.query(
+      `INSERT INTO videos (short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds, language, description, poster_key)
+       VALUES ('MembersV01', $1, 'Secret glaze', 'ready', 'members', 'videos/MembersV01/hls', 83, 'en', 'Only for members.', 'videos/MembersV01/hls/poster.jpg')`,
+      [channelId],
+    );
+    await site.deps.storage.put('videos/MembersV01/hls/poster.jpg', new Uint8Array(10));
+    await site.deps.db.query(`INSERT INTO membership_tiers (channel_id, name, currency, monthly_price, members_only_videos) VALUES ($1, 'Supporter', 'EUR', 500, true)`, [channelId]);
     fan = new TestClient(site.app);
     await fan.post('/signup', { email: 'fan@example.org', display_name: 'Lou' });
     await fan.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'fan@example.org') });
@@ -94,5 +101,37 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     assert.equal(body.start_url, '/');
     assert.equal(body.display, 'standalone');
     assert.equal(body.icons[0]!.src, '/assets/icon.svg');
+  });
+
+  it('should let the creator choose, in the Studio, whether the paywall shows the poster or a blurred placeholder', async () => {
+    const videoId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM videos WHERE short_id = 'MembersV01'`))[0]!.id;
+    const edit = await owner.get(`/studio/videos/${videoId}`);
+    assert.match(edit.html, /Poster behind the paywall/);
+    assert.match(edit.html, /name="paywall_poster" value="blurred" checked/);
+    assert.match((await fan.get('/v/MembersV01')).html, /paywall-poster blurred/);
+    assert.equal((await fan.request('/media/v/MembersV01/thumbnail')).status, 404);
+    const fields = { title: 'Secret glaze', licence: 'all_rights_reserved', visibility: 'members', publish_at: '' };
+    assert.equal((await owner.post(`/studio/videos/${videoId}`, { ...fields, paywall_poster: 'nonsense' })).res.status, 422);
+    assert.equal((await owner.post(`/studio/videos/${videoId}`, { ...fields, paywall_poster: 'shown' })).res.status, 303);
+    assert.match((await owner.get(`/studio/videos/${videoId}`)).html, /name="paywall_poster" value="shown" checked/);
+    assert.doesNotMatch((await fan.get('/v/MembersV01')).html, /paywall-poster blurred/);
+    assert.equal((await fan.request('/media/v/MembersV01/thumbnail')).status, 200, 'the creator chose to show it');
+    assert.equal((await owner.post(`/studio/videos/${videoId}`, fields)).res.status, 303);
+    assert.match((await owner.get(`/studio/videos/${videoId}`)).html, /name="paywall_poster" value="shown" checked/, 'a form without the choice keeps it');
+  });
+
+  it('should name the tier, the next renewal and the link to manage it in the welcome e-mail', async () => {
+    const tiers = await fan.get('/c/camille/membership');
+    const tierId = /name="tier" value="([0-9a-f-]+)"/.exec(tiers.html)![1]!;
+    const join = await fan.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'test' });
+    assert.equal(join.res.status, 303, join.html);
+    await payOnTestBank(fan, join.res.headers.get('location')!);
+    await runJobs();
+    const mail = readOutbox(site.outboxDir).filter((m) => m.includes('To: fan@example.org') && /Your membership of/.test(m)).at(-1) ?? '';
+    const text = mail.replace(/=\r?\n/g, '').replace(/=E2=80=99/g, '’');
+    assert.match(text, /Tier: Supporter/);
+    assert.match(text, /Next renewal: December 21, 2026/);
+    assert.match(text, /Manage or cancel any time/);
+    assert.match(text, /\/account\/memberships/);
   });
 });

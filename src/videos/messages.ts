@@ -4,6 +4,15 @@
  * arguments and plurals). Messages are ICU MessageFormat: `{name}`, `{count, plural, one {# …} other {# …}}`.
  */
 export const en = {
+  "video.paywall_poster": "Poster behind the paywall",
+  "video.paywall_poster_blurred": "Blurred: non-members see a blurred placeholder",
+  "video.paywall_poster_shown": "Shown: non-members see the poster",
+  "video.paywall_poster_hint": "For members-only and early-access videos: what people who cannot watch yet see on the paywall and in listings.",
+  "video.paywall_poster_invalid": "Choose blurred or shown.",
+  "video.draft_kept": "The details you typed are not saved yet: they are kept below. Press Save to save them.",
+  "notice.thumbnail_saved": "Thumbnail saved.",
+  "notice.captions_saved": "Captions saved.",
+  "notice.captions_removed": "Captions removed.",
   "video.downloads": "Downloads",
   "video.downloads_allowed": "Fans may download this video (MP4, audio M4A, torrent)",
   "video.downloads_invalid": "Tick the box or leave it empty.",
@@ -146,6 +155,15 @@ export const en = {
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
+  "video.paywall_poster": "Affiche montrée aux non-membres",
+  "video.paywall_poster_blurred": "Floutée : les non-membres voient une image floue",
+  "video.paywall_poster_shown": "Visible : les non-membres voient l’affiche",
+  "video.paywall_poster_hint": "Pour les vidéos réservées aux membres ou en avant-première : ce que voient, sur le paywall et dans les listes, les personnes qui ne peuvent pas encore la regarder.",
+  "video.paywall_poster_invalid": "Choisissez floutée ou visible.",
+  "video.draft_kept": "Les informations que vous avez saisies ne sont pas encore enregistrées : elles sont conservées ci-dessous. Cliquez sur Enregistrer pour les enregistrer.",
+  "notice.thumbnail_saved": "Miniature enregistrée.",
+  "notice.captions_saved": "Sous-titres enregistrés.",
+  "notice.captions_removed": "Sous-titres supprimés.",
   "video.downloads": "Téléchargements",
   "video.downloads_allowed": "Les fans peuvent télécharger cette vidéo (MP4, audio M4A, torrent)",
   "video.downloads_invalid": "Cochez la case ou laissez-la vide.",

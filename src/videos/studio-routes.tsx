@@ -117,6 +117,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
         chapters: chapters!,
         downloadsAllowed: d.downloads === 'on',
         downloadHeight: Number(d.download_height),
+        paywallPoster: d.paywall_poster ?? video.paywall_poster,
       });
       const what = d.visibility !== video.visibility ? 'visibility' : (publishAt ?? null)?.getTime() !== video.publish_at?.getTime() ? 'publish-time' : 'metadata';
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what });
@@ -135,7 +136,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'thumbnail' });
     });
     if (video.custom_thumbnail_key) await deps.storage.delete(video.custom_thumbnail_key);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=thumbnail_saved`, 303);
   });
 
   app.post('/videos/:id/captions', async (c) => {
@@ -156,7 +157,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
       return previous;
     });
     if (replaced) await deps.storage.delete(replaced);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=captions_saved`, 303);
   });
 
   app.post('/videos/:id/captions/:language/delete', async (c) => {
@@ -170,7 +171,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
     });
     if (!key) throw new NotFoundError();
     await deps.storage.delete(key);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=captions_removed`, 303);
   });
 
   app.post('/videos/:id/retry', async (c) => {

@@ -110,7 +110,6 @@ function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>)
         <p data-job-text role="status" aria-live="polite">
           {job?.text ?? t('video.queued')}
         </p>
-        <script type="module" src="/assets/studio-video.js" />
       </div>
     );
   }
@@ -128,7 +127,7 @@ export function VideoEditPage(props: EditProps) {
   const visibility = value('visibility', video.visibility);
   const licence = value('licence', video.licence);
   return (
-    <StudioLayout env={env} title={video.title}>
+    <StudioLayout env={env} title={video.title} channel={video.channel_handle}>
       <h1>{video.title}</h1>
       <Notice env={env} messageKey={props.notice} />
       <JobPanel env={env} video={video} job={props.job} />
@@ -136,7 +135,10 @@ export function VideoEditPage(props: EditProps) {
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">{t('video.details')}</h2>
         <FormErrors env={env} state={state} />
-        <form method="post" action={`/studio/videos/${video.id}`} class="stack">
+        <p class="notice notice-error" role="alert" data-draft-notice hidden>
+          {t('video.draft_kept')}
+        </p>
+        <form method="post" action={`/studio/videos/${video.id}`} class="stack" data-details>
           <CsrfField env={env} />
           <Field env={env} state={state} name="title" label="video.title" required initial={video.title} maxlength={200} />
           <Field env={env} state={state} name="description" label="video.description" hint="video.description_hint" multiline initial={video.description} maxlength={10000} />
@@ -159,6 +161,15 @@ export function VideoEditPage(props: EditProps) {
                 <input type="radio" name="visibility" value={v} checked={visibility === v} /> {t(`visibility.${v}`)} — <span class="hint">{t(`visibility.${v}_hint`)}</span>
               </label>
             ))}
+          </fieldset>
+          <fieldset>
+            <legend>{t('video.paywall_poster')}</legend>
+            {(['blurred', 'shown'] as const).map((choice) => (
+              <label class="choice">
+                <input type="radio" name="paywall_poster" value={choice} checked={value('paywall_poster', video.paywall_poster) === choice} /> {t(`video.paywall_poster_${choice}`)}
+              </label>
+            ))}
+            <p class="hint">{t('video.paywall_poster_hint')}</p>
           </fieldset>
           <fieldset>
             <legend>{t('video.downloads')}</legend>
@@ -240,6 +251,7 @@ export function VideoEditPage(props: EditProps) {
           </button>
         </form>
       </section>
+      <script type="module" src="/assets/studio-video.js" />
     </StudioLayout>
   );
 }

@@ -87,6 +87,7 @@ export const videosCapability = defineCapability({
       return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
     },
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/videos`, label: 'studio.videos', role: 'editor', order: 10 }],
+    'studio.first-steps': (ctx) => [{ label: 'studio.step_upload', href: (h) => `/studio/channels/${h}/videos`, order: 10, done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM videos WHERE channel_id = $1 LIMIT 1`, [channelId])).length > 0 }],
   },
   tables: {
     videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage' },

@@ -134,4 +134,31 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     assert.match(text, /Manage or cancel any time/);
     assert.match(text, /\/account\/memberships/);
   });
+
+  it('should guide the creator in the Studio: a sidebar with every section, and a first-run checklist that ticks itself', async () => {
+    const tips = await owner.get('/studio/channels/camille/tips');
+    const nav = /<nav aria-label="Studio" class="studio-nav">[\s\S]*?<\/nav>/.exec(tips.html)?.[0] ?? '';
+    for (const section of ['videos', 'revenue', 'tiers', 'members', 'tips', 'recommendations', 'fediverse', 'community']) {
+      assert.match(nav, new RegExp(`href="/studio/channels/camille/${section}"`), `${section} in the sidebar`);
+    }
+    assert.match(nav, /href="\/studio\/channels\/camille"[^>]*>Settings</);
+    assert.match(nav, /href="\/studio\/channels\/camille\/tips" aria-current="page"/);
+    const videoId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM videos WHERE short_id = 'PublicVid1'`))[0]!.id;
+    assert.match((await owner.get(`/studio/videos/${videoId}`)).html, /class="studio-nav">[\s\S]*href="\/studio\/channels\/camille\/tiers"/, 'a video page shows its channel’s sections');
+
+    const before = await owner.get('/studio');
+    assert.match(before.html, /First steps for [^<]+ \(3 of 5 done\)/);
+    assert.match(before.html, /<a href="\/studio\/channels\/camille\/tips">Set a tip minimum<\/a>/, 'a step to do links to its page');
+    assert.match(before.html, /<li class="done">[\s\S]*?Upload a video<\/li>/, 'a video exists: ticked');
+    assert.match(before.html, /<li class="done">[\s\S]*?Create a membership tier<\/li>/);
+    assert.match(before.html, /Connect a payment provider/, 'only the test bank here');
+    const saved = await owner.post('/studio/channels/camille/tips/settings', { currency: 'EUR', minimum: '2,00', lightning_address: '' });
+    assert.equal(saved.res.status, 303, saved.html);
+    const after = await owner.get('/studio');
+    assert.match(after.html, /\(4 of 5 done\)/);
+    assert.match(after.html, /<li class="done">[\s\S]*?Set a tip minimum<\/li>/);
+    await owner.post('/language', { lang: 'fr', back: '/studio' });
+    assert.match((await owner.get('/studio')).html, /Premiers pas pour [^<]+ \(4 sur 5 faits\)/);
+    await owner.post('/language', { lang: 'en', back: '/studio' });
+  });
 });

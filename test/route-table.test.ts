@@ -101,6 +101,7 @@ const ADDED: Record<string, string> = {
   'GET /assets/icon.svg': 'site',
   'GET /favicon.ico': 'site',
   'GET /manifest.webmanifest': 'site',
+  'GET /share': 'site',
 };
 
 describe('the route table', () => {

@@ -161,4 +161,54 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     assert.match((await owner.get('/studio')).html, /Premiers pas pour [^<]+ \(4 sur 5 faits\)/);
     await owner.post('/language', { lang: 'en', back: '/studio' });
   });
+
+  it('should offer a share menu: the link, the link at a time, the fan’s fediverse server, the embed code', async () => {
+    const page = await fan.get('/v/PublicVid1');
+    assert.match(page.html, /<input id="share-link" type="url" readonly="" value="http[^"]+\/v\/PublicVid1"/);
+    assert.match(page.html, /<form method="get" action="\/share" target="_blank"/);
+    assert.match(page.html, /name="text" value="Un bol en grès http[^"]+\/v\/PublicVid1"/);
+    assert.match(page.html, /&lt;iframe src=&quot;http[^&]+\/embed\/PublicVid1&quot;/);
+    assert.match(page.html, /<script type="module" src="\/assets\/watch.js"><\/script>/);
+    assert.match((await fan.get('/v/PublicVid1?t=90')).html, /data-start-at="90"/, 'a link at a time starts there');
+    assert.equal((await fan.get('/v/PublicVid1?t=-5')).res.status, 200, 'a bad time is ignored');
+
+    const share = await fan.get(`/share?instance=${encodeURIComponent('https://Piaille.fr/')}&text=${encodeURIComponent('Un bol http://x/v/PublicVid1')}`);
+    assert.equal(share.res.status, 200);
+    assert.match(share.html, /href="https:\/\/piaille\.fr\/share\?text=Un%20bol%20http%3A%2F%2Fx%2Fv%2FPublicVid1"/);
+    assert.match(share.html, /Continue to piaille\.fr to post it/);
+    for (const bad of ['', 'localhost', 'javascript:alert(1)', 'evil.example/../x', 'a b.example']) {
+      const refused = await fan.get(`/share?instance=${encodeURIComponent(bad)}&text=x`);
+      assert.equal(refused.res.status, 400, bad);
+      assert.match(refused.html, /Give the address of your server/);
+    }
+
+    const embed = await new TestClient(site.app).get('/embed/PublicVid1');
+    assert.match(embed.html, /<a href="http[^"]+\/v\/PublicVid1" target="_blank" rel="noopener" class="embed-title" lang="fr">Un bol en grès<\/a>/, 'the embed names the video and links back');
+    assert.match(embed.html, /href="http[^"]+\/v\/PublicVid1#tip"[^>]*>Tip the creator</);
+  });
+
+  it('should count a view once per viewer per hour, without a cookie, and show views per day in the Studio', async () => {
+    const visitor = new TestClient(site.app);
+    const page = await visitor.get('/v/PublicVid1');
+    assert.match(page.html, /data-view-url="\/api\/videos\/PublicVid1\/view"/);
+    const csrf = /data-csrf="([^"]+)"/.exec(page.html)![1]!;
+    const report = () => visitor.request('/api/videos/PublicVid1/view', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' });
+    const first = await report();
+    assert.equal(first.status, 200);
+    assert.deepEqual(await first.json(), { counted: true });
+    assert.equal(first.headers.get('set-cookie'), null, 'no cookie for counting');
+    assert.deepEqual(await (await report()).json(), { counted: false }, 'the same viewer within the hour');
+    clock.advance(3_600_000);
+    assert.deepEqual(await (await report()).json(), { counted: true }, 'an hour later, a new view');
+    const stored = await site.deps.db.query<{ mark: string }>('SELECT mark FROM video_view_marks');
+    assert.ok(stored.every((r) => !/unknown|127\.0\.0\.1|::1/.test(r.mark)), 'only keyed hashes are kept, never the address');
+    assert.equal((await visitor.request('/api/videos/MembersV01/view', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: '{}' })).status, 404, 'no view of what the viewer cannot watch');
+
+    const videoId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM videos WHERE short_id = 'PublicVid1'`))[0]!.id;
+    const studio = await owner.get(`/studio/videos/${videoId}`);
+    assert.match(studio.html, /<h2 id="views-heading">Views<\/h2>/);
+    assert.match(studio.html, /<p>2 views<\/p>/);
+    assert.match(studio.html, /<svg class="views-chart"[^>]*role="img"/);
+    assert.equal((studio.html.match(/<rect /g) ?? []).length, 30, 'one bar per day');
+  });
 });

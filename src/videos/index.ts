@@ -93,5 +93,7 @@ export const videosCapability = defineCapability({
     videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage' },
     video_captions: { export: 'rows', scope: 'channel' },
     watch_positions: { export: 'rows', scope: 'site' },
+    video_views: { export: 'rows', scope: 'channel', note: 'counts per video and day only' },
+    video_view_marks: { export: 'none', why: 'keyed hashes that dedupe views for an hour, then deleted; never exported' },
   },
 });

@@ -11,6 +11,7 @@ import { getJob } from '../core/jobs/index.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { ChannelVideosPage, UploadPage, VideoEditPage } from './pages/studio.js';
 import * as q from './queries.js';
+import { viewStats } from './views.js';
 import { captionSchema, metadataSchema, parseChapters, zonedTimeToUtc } from './schema.js';
 import { deleteVideo, retryTranscode, videoForTeam } from './service.js';
 import { checkThumbnail, checkWebVtt } from './uploads-check.js';
@@ -79,6 +80,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
         thumbnailError={extra.thumbnailError}
         notice={noticeFrom(c)}
         timeZone={deps.config.siteTimeZone}
+        views={await viewStats(deps.db, video.id, deps.clock.now())}
       />,
       status,
     );

@@ -5,6 +5,7 @@ import type { MessageKey } from '../../core/i18n/index.js';
 import { StudioLayout } from '../../studio/index.js';
 import type { CaptionRow, VideoWithChannel } from '../queries.js';
 import { LICENCES, VISIBILITIES, chaptersToText, utcToZonedInput } from '../schema.js';
+import type { ViewStats } from '../views.js';
 
 export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageEnv; channel: ChannelRow; videos: VideoWithChannel[]; notice?: MessageKey }) {
   const { t } = env;
@@ -85,6 +86,54 @@ interface EditProps {
   thumbnailError?: MessageKey;
   notice?: MessageKey;
   timeZone: string;
+  views?: ViewStats;
+}
+
+/** Views of the last 30 days as bars (an SVG drawn on the server: no script, no inline style), with a table for screen readers. */
+function ViewsSection({ env, views }: { env: PageEnv; views: ViewStats }) {
+  const { t } = env;
+  const max = Math.max(1, ...views.perDay.map((d) => d.views));
+  const barWidth = 10;
+  const height = 80;
+  const day = new Intl.DateTimeFormat(env.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return (
+    <section aria-labelledby="views-heading">
+      <h2 id="views-heading">{t('video.views')}</h2>
+      <p>{t('video.views_total', { count: views.total })}</p>
+      <svg class="views-chart" viewBox={`0 0 ${views.perDay.length * barWidth} ${height}`} role="img" aria-label={t('video.views_chart')}>
+        {views.perDay.map((d, i) => {
+          const h = Math.round((d.views / max) * (height - 2));
+          return (
+            <rect x={i * barWidth + 1} y={height - h} width={barWidth - 2} height={h}>
+              <title>{`${day.format(new Date(d.day))}: ${d.views}`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t('video.views_table')}</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('video.views_day')}</th>
+              <th scope="col">{t('video.views')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {views.perDay
+              .filter((d) => d.views > 0)
+              .map((d) => (
+                <tr>
+                  <td>{day.format(new Date(d.day))}</td>
+                  <td>{d.views}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </details>
+      <p class="hint">{t('video.views_hint')}</p>
+    </section>
+  );
 }
 
 function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>) {
@@ -131,6 +180,7 @@ export function VideoEditPage(props: EditProps) {
       <h1>{video.title}</h1>
       <Notice env={env} messageKey={props.notice} />
       <JobPanel env={env} video={video} job={props.job} />
+      {props.views && <ViewsSection env={env} views={props.views} />}
 
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">{t('video.details')}</h2>

@@ -11,7 +11,7 @@ import { getJob } from '../core/jobs/index.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { ChannelVideosPage, UploadPage, VideoEditPage } from './pages/studio.js';
 import * as q from './queries.js';
-import { viewStats } from './views.js';
+import { viewStats, viewTotals } from './views.js';
 import { captionSchema, metadataSchema, parseChapters, zonedTimeToUtc } from './schema.js';
 import { deleteVideo, retryTranscode, videoForTeam } from './service.js';
 import { checkThumbnail, checkWebVtt } from './uploads-check.js';
@@ -33,7 +33,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
 
   app.get('/channels/:handle/videos', async (c) => {
     const channel = await channelForTeam(c);
-    return c.html(<ChannelVideosPage env={env(c)} channel={channel} videos={await q.listChannelVideosForTeam(deps.db, channel.id)} notice={noticeFrom(c)} />);
+    return c.html(<ChannelVideosPage env={env(c)} channel={channel} videos={await q.listChannelVideosForTeam(deps.db, channel.id)} notice={noticeFrom(c)} views={await viewTotals(deps.db, channel.id)} />);
   });
 
   app.get('/channels/:handle/upload', async (c) => {

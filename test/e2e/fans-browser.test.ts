@@ -41,10 +41,12 @@ describe('what the browser shows a creator and a fan (Chromium)', () => {
         [channelId],
       )
     )[0]!.id;
-  }, { timeout: 120_000 });
+  }, { timeout: 300_000 });
 
   after(async () => {
     await browser?.close().catch(() => {});
+    // Chromium's keep-alive connections would hold close() open.
+    (server as unknown as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
     server?.close();
     await site?.close();
   });

@@ -7,7 +7,7 @@ import type { CaptionRow, VideoWithChannel } from '../queries.js';
 import { LICENCES, VISIBILITIES, chaptersToText, utcToZonedInput } from '../schema.js';
 import type { ViewStats } from '../views.js';
 
-export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageEnv; channel: ChannelRow; videos: VideoWithChannel[]; notice?: MessageKey }) {
+export function ChannelVideosPage({ env, channel, videos, notice, views }: { env: PageEnv; channel: ChannelRow; videos: VideoWithChannel[]; notice?: MessageKey; views?: Map<string, number> }) {
   const { t } = env;
   return (
     <StudioLayout env={env} title={t('studio.videos_of', { name: channel.name })}>
@@ -27,6 +27,7 @@ export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageE
               <th scope="col">{t('video.title')}</th>
               <th scope="col">{t('video.status')}</th>
               <th scope="col">{t('video.visibility')}</th>
+              <th scope="col">{t('video.views')}</th>
             </tr>
           </thead>
           <tbody>
@@ -37,6 +38,7 @@ export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageE
                 </td>
                 <td>{t(`video.status_${v.status}`)}</td>
                 <td>{t(`visibility.${v.visibility}`)}</td>
+                <td>{views?.get(v.id) ?? 0}</td>
               </tr>
             ))}
           </tbody>

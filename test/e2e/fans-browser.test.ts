@@ -114,8 +114,10 @@ describe('what the browser shows a creator and a fan (Chromium)', () => {
     await page.goto(`${base}/v/PublicVid1`);
     assert.ok(await page.locator('.keyboard-hint').isVisible(), 'shown with a mouse');
     const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'hover', value: 'none' }, { name: 'pointer', value: 'coarse' }] });
+    // A touch screen as DevTools emulates one: (hover: none) and (pointer: coarse) match.
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
     assert.equal(await page.locator('.keyboard-hint').isVisible(), false, 'hidden on a touch screen');
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
     await cdp.detach();
   });
 });

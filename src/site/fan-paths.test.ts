@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { payOnTestBank } from '../../test/support/funding/pay.js';
-import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -35,9 +35,7 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     );
     await site.deps.storage.put('videos/MembersV01/hls/poster.jpg', new Uint8Array(10));
     await site.deps.db.query(`INSERT INTO membership_tiers (channel_id, name, currency, monthly_price, members_only_videos) VALUES ($1, 'Supporter', 'EUR', 500, true)`, [channelId]);
-    fan = new TestClient(site.app);
-    await fan.post('/signup', { email: 'fan@example.org', display_name: 'Lou' });
-    await fan.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'fan@example.org') });
+    fan = await signUpFan(site, 'fan@example.org');
     await fan.get('/');
   });
   after(() => site.close());

@@ -211,8 +211,10 @@ export function videoRoutes(
   });
 
   // A view, reported by the page after 30 s of playback: counted once per viewer per hour (videos/views.ts).
+  const viewBody = z.object({}).strict();
   api.post('/api/videos/:shortId/view', async (c) => {
     const { video } = await watchable(c, c.req.param('shortId'));
+    if (!viewBody.safeParse(await c.req.json().catch(() => undefined)).success) throw new BadRequestError('video.view_invalid');
     const counted = await recordView(deps, video.id, { ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') ?? '' });
     return c.json({ counted });
   });

@@ -211,3 +211,18 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     assert.match((await owner.get('/studio/channels/camille/videos')).html, /Un bol en grès<\/a>\s*<\/td>\s*<td>[^<]*<\/td>\s*<td>[^<]*<\/td>\s*<td>2<\/td>/, 'the total in the list of videos');
   });
 });
+
+describe('before the first-run setup', () => {
+  it('should still serve the favicon and the manifest (browsers ask for them on the setup page)', async () => {
+    const fresh = await createTestSite();
+    try {
+      assert.equal((await fresh.app.request('/favicon.ico')).status, 200);
+      const manifest = await fresh.app.request('/manifest.webmanifest');
+      assert.equal(manifest.status, 200);
+      assert.equal(((await manifest.json()) as { name: string }).name, 'Fanfare');
+      assert.equal((await fresh.app.request('/')).status, 303, 'pages still lead to setup');
+    } finally {
+      await fresh.close();
+    }
+  });
+});

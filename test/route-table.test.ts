@@ -102,6 +102,7 @@ const ADDED: Record<string, string> = {
   'GET /favicon.ico': 'site',
   'GET /manifest.webmanifest': 'site',
   'GET /share': 'site',
+  'POST /api/videos/:shortId/view': 'videos',
 };
 
 describe('the route table', () => {

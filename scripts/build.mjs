@@ -16,9 +16,9 @@ const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.built');
 /** Files the server reads beside its modules, copied as they are. */
-const COPIED = /\.(sql|mjs|css)$/;
+const COPIED = /\.(sql|mjs|css|svg)$/;
 /** The client scripts; each becomes /assets/<name>-<hash>.js (keep in step with src/web/bundle.ts). */
-export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video'];
+export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch'];
 
 function walk(dir, out = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

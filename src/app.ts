@@ -18,7 +18,7 @@ import type { Site } from './site.js';
 export const MAX_FORM_BYTES = 3 * 1024 * 1024;
 
 /** Paths that work before the site is set up. */
-const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$)/;
+const OPEN_BEFORE_SETUP = /^\/(setup|healthz|assets\/|language$|favicon\.ico$|manifest\.webmanifest$)/;
 
 /**
  * Builds the web application from the site's capability list: core middleware first (log, security

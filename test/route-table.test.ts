@@ -98,6 +98,12 @@ const ADDED: Record<string, string> = {
   'POST /studio/channels/:handle/bundles': 'bundles',
   'GET /studio/notifications': 'notifications',
   'POST /studio/notifications/settings': 'notifications',
+  'GET /account/tips': 'tips',
+  'GET /assets/icon.svg': 'site',
+  'GET /favicon.ico': 'site',
+  'GET /manifest.webmanifest': 'site',
+  'GET /share': 'site',
+  'POST /api/videos/:shortId/view': 'videos',
 };
 
 describe('the route table', () => {

@@ -1,4 +1,4 @@
-import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
+import { CsrfField, FAN_LINKS, Layout, Notice, type PageEnv } from '../core/http/layout.js';
 import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http/fields.js';
 import type { MessageKey } from '../core/i18n/index.js';
 
@@ -96,6 +96,16 @@ export function AccountPage({
     <Layout env={env} title={t('account.title')}>
       <h1>{t('account.title')}</h1>
       <Notice env={env} messageKey={notice} />
+      <nav aria-labelledby="support-heading" class="account-links">
+        <h2 id="support-heading">{t('account.support')}</h2>
+        <ul>
+          {FAN_LINKS.filter(([href]) => href !== '/account').map(([href, label]) => (
+            <li>
+              <a href={href}>{t(label)}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t('account.profile')}</h2>
         <p>

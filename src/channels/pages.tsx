@@ -1,6 +1,8 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { CsrfField, Layout, Notice, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
+import { renderMarkdown } from '../core/markdown.js';
 import type { ChannelRow, TeamInvitationRow } from './queries.js';
 
 /** The two sizes avatars are shown at; the placeholder's size is a class, since the CSP forbids inline styles. */
@@ -51,7 +53,11 @@ export function ChannelHomePage({ env, channel, head, notice, videos, extras, ac
     <Layout env={env} title={channel.name} head={head}>
       <Notice env={env} messageKey={notice} />
       <ChannelHeader env={env} channel={channel} current="home" actions={actions} />
-      {channel.description && <p class="lead" lang={channel.language}>{excerpt(channel.description)}</p>}
+      {channel.description && (
+        <div class="lead description" lang={channel.language}>
+          {raw(renderMarkdown(excerpt(channel.description)))}
+        </div>
+      )}
       <section aria-labelledby="videos-heading">
         <h2 id="videos-heading">{t('channel.videos')}</h2>
         {videos}
@@ -70,7 +76,7 @@ export function ChannelAboutPage({ env, channel, head, actions }: { env: PageEnv
       <section aria-labelledby="about-heading">
         <h2 id="about-heading">{t('channel.about_heading', { name: channel.name })}</h2>
         <div class="description" lang={channel.language}>
-          {channel.description ? channel.description.split(/\n\s*\n/).map((para) => <p>{para}</p>) : <p class="empty">{t('channel.no_description')}</p>}
+          {channel.description ? raw(renderMarkdown(channel.description)) : <p class="empty">{t('channel.no_description')}</p>}
         </div>
         <dl>
           <dt>{t('channel.language')}</dt>

@@ -11,7 +11,7 @@ export function renderChannelAtom(feed: ChannelFeed): string {
       { xmlns: ATOM_NS, 'xml:lang': channel.language },
       el('id', {}, `urn:uuid:${channel.id}`),
       el('title', { type: 'text' }, channel.name),
-      channel.description && el('subtitle', { type: 'text' }, channel.description),
+      channel.descriptionHtml && el('subtitle', { type: 'html' }, channel.descriptionHtml),
       el('updated', {}, rfc3339(feed.lastModified)),
       el('link', { rel: 'self', type: 'application/atom+xml', href: channel.urls.atom }),
       el('link', { rel: 'alternate', type: 'text/html', href: channel.urls.home }),

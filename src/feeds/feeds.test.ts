@@ -51,7 +51,7 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
     site = await createTestSite({ clock });
     await new TestClient(site.app).post('/setup', setupFields({ channel_language: 'fr' }));
     channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
-    await site.deps.db.query(`UPDATE channels SET name = $2, description = 'Des films & des "essais"', lightning_address = 'camille@getalby.com',
+    await site.deps.db.query(`UPDATE channels SET name = $2, description = 'Des **films** & des "essais"', lightning_address = 'camille@getalby.com',
                                      updated_at = '2026-11-01T00:00:00Z' WHERE id = $1`, [
       channelId,
       CHANNEL_NAME,
@@ -102,7 +102,7 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
     const feed = await rss.parseString(await res.text());
     assert.equal(feed.title, CHANNEL_NAME);
     assert.equal(feed.link, `${BASE}/c/camille`);
-    assert.equal(feed.description, 'Des films & des "essais"');
+    assert.match(feed.description ?? '', /^<p>Des <strong>films<\/strong> &amp; des (&quot;|")essais(&quot;|")<\/p>/, 'the channel description is Markdown rendered, as on its pages');
     assert.equal(feed['language'], 'fr');
     assert.deepEqual({ ...feed['atom:link'].$ }, { href: `${BASE}/c/camille/feed.rss`, rel: 'self', type: 'application/rss+xml' });
     assert.deepEqual(feed.items.map((i) => i.title), ['Second film', TRICKY_TITLE]);

@@ -89,7 +89,7 @@ export function channelRssBase(feed: ChannelFeed, selfUrl: string): Omit<RssDocu
   return {
     title: channel.name,
     link: channel.urls.home,
-    description: channel.description,
+    description: channel.descriptionHtml,
     language: channel.language,
     selfUrl,
     lastBuildDate: feed.lastModified,

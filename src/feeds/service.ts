@@ -17,6 +17,8 @@ export interface FeedChannel {
   handle: string;
   name: string;
   description: string;
+  /** The description rendered from Markdown and sanitised, as on the channel's pages. */
+  descriptionHtml: string;
   language: string;
   lightningAddress: string | null;
   /** Absolute URLs. `avatar` is the channel's picture if it has one; `cover` falls back to the default artwork. */
@@ -69,6 +71,7 @@ function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
     handle: row.handle,
     name: row.name,
     description: row.description,
+    descriptionHtml: row.description ? renderMarkdown(row.description) : '',
     language: row.language,
     lightningAddress: row.lightning_address,
     urls: {

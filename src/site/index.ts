@@ -6,6 +6,7 @@ import { canonicalHost } from './canonical-host.js';
 import { siteConfig } from './config.js';
 import { en, fr } from './messages.js';
 import { siteRoutes } from './routes.js';
+import { shareRoutes } from './share.js';
 
 export type { DiskSpace } from '../core/storage/disk-space.js';
 
@@ -23,7 +24,10 @@ export const siteCapability = defineCapability({
   services: (ctx) => ({ diskSpace: () => diskSpace(ctx.deps.config.dataDir) }),
   // First of all middleware (this capability is first in the list): one address per site.
   middleware: (ctx) => (configSection(ctx.deps.config, siteConfig).canonicalRedirect ? canonicalHost(ctx.deps.config) : async (_c, next) => next()),
-  routes: [{ area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps, () => ctx.services.diskSpace()) }],
+  routes: [
+    { area: 'public', path: '/', build: (ctx) => siteRoutes(ctx.deps, () => ctx.services.diskSpace()) },
+    { area: 'public', path: '/', build: () => shareRoutes() },
+  ],
   tables: {
     site: { export: 'rows', scope: 'site' },
     instance_secrets: { export: 'none', why: 'signing secrets belong to this server; the new site makes its own' },

@@ -1,10 +1,17 @@
-import { Hono, type Handler } from 'hono';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context, type Handler } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
 import { etagMatches } from '../core/http/compression.js';
+import { THEME_COLOR } from '../core/http/layout.js';
 import { NotFoundError } from '../core/http/errors.js';
 import type { DiskSpace } from '../core/storage/disk-space.js';
 import { clientAssets } from '../web/bundle.js';
+
+const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 /** Probes and static assets: what load balancers and browsers fetch outside any capability. */
 export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefined>) {
@@ -23,6 +30,32 @@ export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefi
     const status = space?.low ? 'low_disk' : 'ok';
     if (space?.low) deps.log.warn({ freeBytes: space.freeBytes }, 'low disk space in the data folder');
     return c.json({ status, database: deps.db.engine, ...(space ? { disk: { freeBytes: space.freeBytes, totalBytes: space.totalBytes, low: space.low } } : {}) });
+  });
+
+  // The site's icon (also answered at /favicon.ico, which browsers ask for on their own) and its web app
+  // manifest, so a fan can add the site to a phone's home screen under the site's own name.
+  const icon = readFileSync(path.join(WEB_DIR, 'icon.svg'));
+  const iconEtag = `"${createHash('sha256').update(icon).digest('base64url').slice(0, 16)}"`;
+  const serveIcon = (c: Context<AppEnv>) => {
+    if (c.req.header('if-none-match') === iconEtag) return c.body(null, 304);
+    return c.body(icon, 200, { 'Content-Type': 'image/svg+xml', ETag: iconEtag, 'Cache-Control': 'public, max-age=86400' });
+  };
+  app.get('/assets/icon.svg', serveIcon);
+  app.get('/favicon.ico', serveIcon);
+  app.get('/manifest.webmanifest', (c) => {
+    const name = c.var.site?.name ?? 'Fanfare';
+    const manifest = {
+      name,
+      short_name: name.length > 12 ? `${name.slice(0, 11)}…` : name,
+      lang: c.var.locale,
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      background_color: '#ffffff',
+      theme_color: THEME_COLOR,
+      icons: [{ src: '/assets/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+    };
+    return c.body(JSON.stringify(manifest), 200, { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'public, max-age=3600', Vary: 'Accept-Language, Cookie' });
   });
 
   // Client scripts and the stylesheet (web/bundle.ts): hashed names are cached forever, the plain

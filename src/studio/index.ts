@@ -6,11 +6,12 @@
 import type { Child } from 'hono/jsx';
 import type { PageEnv } from '../core/http/layout.js';
 import { defineCapability } from '../core/module.js';
-import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+import { provideStudioMenus } from './layout.js';
+import type { StudioFirstStep, StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { en, fr } from './messages.js';
 import { studioRoutes } from './routes.js';
 
-export type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+export type { StudioFirstStep, StudioMenuEntry, StudioSiteLink } from './menu.js';
 export { StudioLayout } from './layout.js';
 
 declare module '../core/module.js' {
@@ -21,6 +22,8 @@ declare module '../core/module.js' {
     'studio.site-menu': readonly StudioSiteLink[];
     /** At the top of the Studio home, in list order (the notifications' bell). */
     'studio.header': (env: PageEnv) => Promise<Child>;
+    /** Steps of a channel's first-run checklist on the Studio home; each ticks itself. */
+    'studio.first-steps': readonly StudioFirstStep[];
   }
 }
 
@@ -31,18 +34,30 @@ export const studioCapability = defineCapability({
     {
       area: 'studio',
       path: '/studio',
-      build: (ctx) =>
-        studioRoutes(ctx.deps, {
+      build: (ctx) => {
+        const menus = {
           channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order),
           site: () => ctx.fill('studio.site-menu').flat(),
           header: () => ctx.fill('studio.header'),
-        }, () => ctx.services.diskSpace()),
+          firstSteps: () => ctx.fill('studio.first-steps').flat().sort((a, b) => a.order - b.order),
+        };
+        provideStudioMenus(menus);
+        return studioRoutes(ctx.deps, menus, () => ctx.services.diskSpace());
+      },
     },
   ],
   contributes: {
     'studio.channel-menu': () => [
       { href: (h) => `/studio/channels/${h}`, label: 'studio.settings', role: 'admin', order: 20 },
       { href: (h) => `/studio/channels/${h}/team`, label: 'studio.team', role: 'admin', order: 30 },
+    ],
+    'studio.first-steps': (ctx) => [
+      {
+        label: 'studio.step_customise',
+        href: (h) => `/studio/channels/${h}`,
+        order: 50,
+        done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM channels WHERE id = $1 AND (description <> '' OR avatar_key IS NOT NULL)`, [channelId])).length > 0,
+      },
     ],
   },
   tables: {},

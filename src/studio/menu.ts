@@ -15,3 +15,15 @@ export interface StudioSiteLink {
   href: string;
   label: MessageKey;
 }
+
+/**
+ * One step of a channel's first-run checklist on the Studio home (upload a video, set a tip minimum…).
+ * It ticks itself: `done` reads whether the channel has done it. Contributed through `studio.first-steps`.
+ */
+export interface StudioFirstStep {
+  label: MessageKey;
+  href(handle: string): string;
+  /** Position in the list: lower first. */
+  order: number;
+  done(channelId: string): Promise<boolean>;
+}

@@ -4,7 +4,7 @@ import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from './layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
-import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+import type { StudioFirstStep, StudioMenuEntry, StudioSiteLink } from './menu.js';
 
 export function StudioHomePage({
   env,
@@ -15,8 +15,11 @@ export function StudioHomePage({
   notice,
   diskWarning,
   header,
+  firstSteps = [],
 }: {
   env: PageEnv;
+  /** The first-run checklist of each channel that still has steps to do. */
+  firstSteps?: { channel: ChannelRow; steps: { step: StudioFirstStep; done: boolean }[] }[];
   /** What capabilities put at the top (the notifications' bell). */
   header?: Child;
   channels: (ChannelRow & { role: ChannelRole })[];
@@ -40,6 +43,20 @@ export function StudioHomePage({
           {diskWarning}
         </p>
       ) : null}
+      {firstSteps.map(({ channel, steps }) => (
+        <section class="first-steps" aria-labelledby={`first-steps-${channel.handle}`}>
+          <h2 id={`first-steps-${channel.handle}`}>{t('studio.first_steps', { name: channel.name, done: steps.filter((s) => s.done).length, total: steps.length })}</h2>
+          <ol>
+            {steps.map(({ step, done }) => (
+              <li class={done ? 'done' : undefined}>
+                <span aria-hidden="true">{done ? '✓ ' : '○ '}</span>
+                <span class="visually-hidden">{t(done ? 'studio.step_done' : 'studio.step_todo')} </span>
+                {done ? t(step.label) : <a href={step.href(channel.handle)}>{t(step.label)}</a>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
       <section aria-labelledby="channels-heading">
         <h2 id="channels-heading">{t('studio.your_channels')}</h2>
         <table>

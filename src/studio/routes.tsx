@@ -9,13 +9,18 @@ import type { DiskSpace } from '../site/index.js';
 import { readForm, textFields, validateForm } from '../core/http/form.js';
 import type { Child } from 'hono/jsx';
 import { noticeFrom, pageEnv, type PageEnv } from '../core/http/layout.js';
-import type { StudioMenuEntry, StudioSiteLink } from './menu.js';
+import type { StudioFirstStep, StudioMenuEntry, StudioSiteLink } from './menu.js';
 import { ChannelSettingsPage, NewChannelPage, StudioHomePage, TeamPage } from './pages.js';
 
 /** The Studio: the owner's and channel admins' back office. Every route checks rights on the server. */
 export function studioRoutes(
   deps: AppDeps,
-  menus: { channel: () => readonly StudioMenuEntry[]; site: () => readonly StudioSiteLink[]; header?: () => readonly ((env: PageEnv) => Promise<Child>)[] },
+  menus: {
+    channel: () => readonly StudioMenuEntry[];
+    site: () => readonly StudioSiteLink[];
+    header?: () => readonly ((env: PageEnv) => Promise<Child>)[];
+    firstSteps?: () => readonly StudioFirstStep[];
+  },
   disk: () => Promise<DiskSpace | undefined>,
 ) {
   const app = new Hono<AppEnv>();
@@ -36,7 +41,26 @@ export function studioRoutes(
     const diskWarning = space?.low ? c.var.t('studio.disk_low', { free: formatBytes(space.freeBytes) }) : undefined;
     const e = env(c);
     const header = await Promise.all((menus.header?.() ?? []).map((render) => render(e)));
-    return c.html(<StudioHomePage env={e} channels={list} canCreateChannel={user.siteRole === 'owner'} menu={menus.channel()} siteLinks={user.siteRole === 'owner' ? menus.site() : []} notice={noticeFrom(c)} header={header} diskWarning={diskWarning} />);
+    // The first-run checklist of each channel this user administers, until every step is done.
+    const steps = menus.firstSteps?.() ?? [];
+    const firstSteps = await Promise.all(
+      list
+        .filter((ch) => ch.role === 'admin')
+        .map(async (ch) => ({ channel: ch, steps: await Promise.all(steps.map(async (step) => ({ step, done: await step.done(ch.id) }))) })),
+    );
+    return c.html(
+      <StudioHomePage
+        env={e}
+        channels={list}
+        canCreateChannel={user.siteRole === 'owner'}
+        menu={menus.channel()}
+        siteLinks={user.siteRole === 'owner' ? menus.site() : []}
+        notice={noticeFrom(c)}
+        header={header}
+        diskWarning={diskWarning}
+        firstSteps={firstSteps.filter((f) => f.steps.some((s) => !s.done))}
+      />,
+    );
   });
 
   app.get('/channels/new', (c) => {

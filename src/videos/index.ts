@@ -32,7 +32,7 @@ export type { WatchOffer, WatchOfferLookup } from './offers.js';
 export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, listedVideoCondition, listPublicAndMembersVideos, onShowCondition, listPublicVideos } from './queries.js';
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
-export { renderMarkdown } from './markdown.js';
+export { renderMarkdown } from '../core/markdown.js';
 
 declare module '../core/module.js' {
   interface Slots {
@@ -87,10 +87,13 @@ export const videosCapability = defineCapability({
       return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
     },
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/videos`, label: 'studio.videos', role: 'editor', order: 10 }],
+    'studio.first-steps': (ctx) => [{ label: 'studio.step_upload', href: (h) => `/studio/channels/${h}/videos`, order: 10, done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM videos WHERE channel_id = $1 LIMIT 1`, [channelId])).length > 0 }],
   },
   tables: {
     videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage' },
     video_captions: { export: 'rows', scope: 'channel' },
     watch_positions: { export: 'rows', scope: 'site' },
+    video_views: { export: 'rows', scope: 'channel', note: 'counts per video and day only' },
+    video_view_marks: { export: 'none', why: 'keyed hashes that dedupe views for an hour, then deleted; never exported' },
   },
 });

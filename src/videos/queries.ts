@@ -213,12 +213,13 @@ export async function updateMetadata(
     chapters: Chapter[];
     downloadsAllowed: boolean;
     downloadHeight: number;
+    paywallPoster: 'shown' | 'blurred';
   },
 ): Promise<void> {
   await db.query(
     `UPDATE videos SET title = $2, description = $3, tags = $4, language = $5, licence = $6, visibility = $7,
-            publish_at = $8, chapters = $9, downloads_allowed = $10, download_height = $11, updated_at = now() WHERE id = $1`,
-    [id, m.title, m.description, m.tags, m.language, m.licence, m.visibility, m.publishAt, JSON.stringify(m.chapters), m.downloadsAllowed, m.downloadHeight],
+            publish_at = $8, chapters = $9, downloads_allowed = $10, download_height = $11, paywall_poster = $12, updated_at = now() WHERE id = $1`,
+    [id, m.title, m.description, m.tags, m.language, m.licence, m.visibility, m.publishAt, JSON.stringify(m.chapters), m.downloadsAllowed, m.downloadHeight, m.paywallPoster],
   );
 }
 

@@ -10,12 +10,14 @@ import { canWatch, isListed, isPubliclyCacheable, type Viewer } from './access.j
 import { cardsFor, type CardViewer } from './cards.js';
 import { cheapestOfferFor, earlyAccessHorizon, type WatchOffer, type WatchOfferLookup } from './offers.js';
 import { PaywallPage } from './pages/paywall.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../core/markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
 import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
+import { recordView } from './views.js';
+import { clientIp } from '../core/http/client-ip.js';
 
 const PAGE_SIZE = 24;
 
@@ -64,13 +66,16 @@ export function videoRoutes(
   async function playerProps(c: AppContext, video: q.VideoWithChannel, withPosition: boolean): Promise<WatchPageProps['player']> {
     const captions = await q.listCaptions(deps.db, video.id);
     const user = c.var.user;
+    // A shared link at a moment (`?t=90`) starts there, before any remembered position.
+    const linked = /^\d{1,6}$/.test(c.req.query('t') ?? '') ? Number(c.req.query('t')) : undefined;
     return {
       masterUrl: mediaPath(video, 'master.m3u8'),
       posterUrl: thumbnailPath(video),
       storyboardUrl: video.has_storyboard ? mediaPath(video, 'storyboard.vtt') : undefined,
       captions: captions.map((cap) => ({ ...cap, url: mediaPath(video, `captions/${cap.language}.vtt`) })),
-      startAt: withPosition && user ? await q.findPosition(deps.db, user.id, video.id) : undefined,
+      startAt: linked ?? (withPosition && user ? await q.findPosition(deps.db, user.id, video.id) : undefined),
       positionUrl: withPosition && user ? `/api/videos/${video.short_id}/position` : undefined,
+      viewUrl: `/api/videos/${video.short_id}/view`,
     };
   }
 
@@ -117,7 +122,7 @@ export function videoRoutes(
   embed.get('/embed/:shortId', async (c) => {
     const { video } = await watchable(c, c.req.param('shortId'));
     if (video.status !== 'ready') throw new NotFoundError('video.not_found');
-    return c.html(<EmbedPage env={pageEnv(c)} video={video} player={await playerProps(c, video, false)} />);
+    return c.html(<EmbedPage env={pageEnv(c)} video={video} player={await playerProps(c, video, false)} pageUrl={abs(`/v/${video.short_id}`)} />);
   });
 
   const oembedQuery = z.object({
@@ -203,6 +208,15 @@ export function videoRoutes(
     if (!body.success) throw new BadRequestError('video.position_invalid');
     await q.savePosition(deps.db, user.id, video.id, body.data.position);
     return c.body(null, 204);
+  });
+
+  // A view, reported by the page after 30 s of playback: counted once per viewer per hour (videos/views.ts).
+  const viewBody = z.object({}).strict();
+  api.post('/api/videos/:shortId/view', async (c) => {
+    const { video } = await watchable(c, c.req.param('shortId'));
+    if (!viewBody.safeParse(await c.req.json().catch(() => undefined)).success) throw new BadRequestError('video.view_invalid');
+    const counted = await recordView(deps, video.id, { ip: clientIp(c, deps.config.trustProxy), userAgent: c.req.header('user-agent') ?? '' });
+    return c.json({ counted });
   });
 
   return { pages: app, embed, media, api };

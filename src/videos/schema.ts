@@ -88,6 +88,8 @@ export const metadataSchema = z.object({
   // A checkbox: present when ticked.
   downloads: z.literal('on', 'video.downloads_invalid').optional(),
   download_height: z.enum(['720', '1080'], 'video.download_height_invalid').default('720'),
+  // What a non-member sees behind the paywall: the real poster, or a blurred placeholder (kept when absent).
+  paywall_poster: z.enum(['blurred', 'shown'], 'video.paywall_poster_invalid').optional(),
 });
 
 export const captionSchema = z.object({

@@ -11,6 +11,7 @@ import { getJob } from '../core/jobs/index.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { ChannelVideosPage, UploadPage, VideoEditPage } from './pages/studio.js';
 import * as q from './queries.js';
+import { viewStats, viewTotals } from './views.js';
 import { captionSchema, metadataSchema, parseChapters, zonedTimeToUtc } from './schema.js';
 import { deleteVideo, retryTranscode, videoForTeam } from './service.js';
 import { checkThumbnail, checkWebVtt } from './uploads-check.js';
@@ -32,7 +33,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
 
   app.get('/channels/:handle/videos', async (c) => {
     const channel = await channelForTeam(c);
-    return c.html(<ChannelVideosPage env={env(c)} channel={channel} videos={await q.listChannelVideosForTeam(deps.db, channel.id)} notice={noticeFrom(c)} />);
+    return c.html(<ChannelVideosPage env={env(c)} channel={channel} videos={await q.listChannelVideosForTeam(deps.db, channel.id)} notice={noticeFrom(c)} views={await viewTotals(deps.db, channel.id)} />);
   });
 
   app.get('/channels/:handle/upload', async (c) => {
@@ -79,6 +80,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
         thumbnailError={extra.thumbnailError}
         notice={noticeFrom(c)}
         timeZone={deps.config.siteTimeZone}
+        views={await viewStats(deps.db, video.id, deps.clock.now())}
       />,
       status,
     );
@@ -117,6 +119,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
         chapters: chapters!,
         downloadsAllowed: d.downloads === 'on',
         downloadHeight: Number(d.download_height),
+        paywallPoster: d.paywall_poster ?? video.paywall_poster,
       });
       const what = d.visibility !== video.visibility ? 'visibility' : (publishAt ?? null)?.getTime() !== video.publish_at?.getTime() ? 'publish-time' : 'metadata';
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what });
@@ -135,7 +138,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
       await deps.events.publish(tx, 'video.changed', { videoId: video.id, what: 'thumbnail' });
     });
     if (video.custom_thumbnail_key) await deps.storage.delete(video.custom_thumbnail_key);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=thumbnail_saved`, 303);
   });
 
   app.post('/videos/:id/captions', async (c) => {
@@ -156,7 +159,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
       return previous;
     });
     if (replaced) await deps.storage.delete(replaced);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=captions_saved`, 303);
   });
 
   app.post('/videos/:id/captions/:language/delete', async (c) => {
@@ -170,7 +173,7 @@ export function videoStudioRoutes(deps: AppDeps, uploads: () => ReturnType<typeo
     });
     if (!key) throw new NotFoundError();
     await deps.storage.delete(key);
-    return c.redirect(`/studio/videos/${video.id}?notice=saved`, 303);
+    return c.redirect(`/studio/videos/${video.id}?notice=captions_removed`, 303);
   });
 
   app.post('/videos/:id/retry', async (c) => {

@@ -16,9 +16,9 @@ const FAN = { name: 'Sacha', email: 'sacha@example.org', password: 'a long fan p
 
 const htmlLang = (page: Page) => page.locator('html').getAttribute('lang');
 
-/** Waits for the header of a signed-in page ("My account" in English, "Mon compte" in French). */
-async function expectLoggedIn(page: Page, accountLink = 'My account'): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: accountLink, exact: true }).waitFor();
+/** Waits for the header of a signed-in page: its account menu ("My account" in English, "Mon compte" in French). */
+async function expectLoggedIn(page: Page, accountMenu = 'My account'): Promise<void> {
+  await page.getByRole('navigation').locator('summary', { hasText: accountMenu }).waitFor();
 }
 
 async function expectLoggedOut(page: Page, loginLink = 'Log in'): Promise<void> {
@@ -26,6 +26,7 @@ async function expectLoggedOut(page: Page, loginLink = 'Log in'): Promise<void> 
 }
 
 async function logOut(page: Page, button = 'Log out', loginLink = 'Log in'): Promise<void> {
+  await page.getByRole('navigation').locator('summary').click(); // opens the account menu
   await page.getByRole('navigation').getByRole('button', { name: button, exact: true }).click();
   await expectLoggedOut(page, loginLink);
 }

@@ -54,6 +54,14 @@ function searchedQuery(path: string): string | undefined {
   return url.pathname === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined;
 }
 
+/** Where a signed-in fan finds what they paid for: the header's account menu and the account page list these. */
+export const FAN_LINKS: readonly (readonly [string, MessageKey])[] = [
+  ['/account', 'nav.account_settings'],
+  ['/account/memberships', 'nav.memberships'],
+  ['/account/tips', 'nav.tips'],
+  ['/account/budget', 'nav.budget'],
+];
+
 function Header({ env }: { env: PageEnv }) {
   const { t, user } = env;
   return (
@@ -75,19 +83,26 @@ function Header({ env }: { env: PageEnv }) {
             </li>
           )}
           {user ? (
-            <>
-              <li>
-                <a href="/account">{t('nav.account')}</a>
-              </li>
-              <li>
-                <form method="post" action="/logout">
-                  <CsrfField env={env} />
-                  <button type="submit" class="link-button">
-                    {t('nav.logout')}
-                  </button>
-                </form>
-              </li>
-            </>
+            <li>
+              <details class="account-menu">
+                <summary>{t('nav.account')}</summary>
+                <ul>
+                  {FAN_LINKS.map(([href, label]) => (
+                    <li>
+                      <a href={href}>{t(label)}</a>
+                    </li>
+                  ))}
+                  <li>
+                    <form method="post" action="/logout">
+                      <CsrfField env={env} />
+                      <button type="submit" class="link-button">
+                        {t('nav.logout')}
+                      </button>
+                    </form>
+                  </li>
+                </ul>
+              </details>
+            </li>
           ) : (
             <>
               <li>
@@ -115,6 +130,9 @@ export function Notice({ env, messageKey, kind = 'info' }: { env: PageEnv; messa
   );
 }
 
+/** The accent colour of the stylesheet, for the browser's chrome (theme-color) and the web app manifest. */
+export const THEME_COLOR = '#6b2bd9';
+
 /** An HTML document: doctype, language, title, the stylesheet, and whatever else the page puts in <head>. */
 export function HtmlDocument({ locale, title, head, bodyClass, children }: { locale: string; title: string; head?: Child; bodyClass?: string; children: Child }) {
   return (
@@ -126,6 +144,9 @@ export function HtmlDocument({ locale, title, head, bodyClass, children }: { loc
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{title}</title>
           <link rel="stylesheet" href={assetPath('style.css')} />
+          <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
+          <link rel="manifest" href="/manifest.webmanifest" />
+          <meta name="theme-color" content={THEME_COLOR} />
           {head}
         </head>
         <body class={bodyClass}>{children}</body>

@@ -58,6 +58,8 @@ export const en = {
   "membership.feed_invalid": "This private feed address is not valid (any more).",
   "membership.receipt_subject": "Your membership of {channel}",
   "membership.receipt_body": "Thank you for being a member of {channel}!\n\nAmount: {amount}\nReference: {reference}\n",
+  "membership.receipt_details": "Tier: {tier}\nNext renewal: {date}\nManage or cancel any time (you keep access until the end of the period you paid for): {link}\n",
+  "membership.receipt_details_ending": "Tier: {tier}\nAccess until: {date} (no renewal)\nManage your membership: {link}\n",
   "membership.dunning_subject": "Your membership of {channel}: payment failed",
   "membership.dunning_body": "Hello,\n\nWe could not renew your membership of {channel} ({amount}). We will try again over the next days; your access continues until {until}.\n\nTo keep it, update your payment here: {link}\n",
 } as const;
@@ -117,6 +119,8 @@ export const fr: Record<keyof typeof en, string> = {
   "membership.feed_invalid": "Cette adresse de flux privé n'est pas (ou plus) valide.",
   "membership.receipt_subject": "Votre abonnement à {channel}",
   "membership.receipt_body": "Merci d'être membre de {channel} !\n\nMontant : {amount}\nRéférence : {reference}\n",
+  "membership.receipt_details": "Formule : {tier}\nProchain renouvellement : {date}\nGérer ou résilier à tout moment (vous gardez l’accès jusqu’à la fin de la période payée) : {link}\n",
+  "membership.receipt_details_ending": "Formule : {tier}\nAccès jusqu’au : {date} (sans renouvellement)\nGérer votre abonnement : {link}\n",
   "membership.dunning_subject": "Votre abonnement à {channel} : échec du paiement",
   "membership.dunning_body": "Bonjour,\n\nNous n'avons pas pu renouveler votre abonnement à {channel} ({amount}). Nous réessaierons dans les prochains jours ; votre accès continue jusqu'au {until}.\n\nPour le garder, mettez à jour votre paiement ici : {link}\n",
 };

@@ -174,14 +174,27 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
       },
       async afterSucceeded(payment) {
         if (!payment.email) return;
-        const rows = await deps.db.query<{ language: Locale | null; channel: string }>(
-          'SELECT u.language, c.name AS channel FROM users u, channels c WHERE u.id = $1 AND c.id = $2',
-          [payment.user_id, payment.channel_id],
+        const rows = await deps.db.query<{ language: Locale | null; channel: string; tier: string | null; status: string | null; period_end: Date | null }>(
+          `SELECT u.language, c.name AS channel, t.name AS tier, m.status, m.current_period_end AS period_end
+             FROM users u CROSS JOIN channels c
+             LEFT JOIN memberships m ON m.id = $3 LEFT JOIN membership_tiers t ON t.id = m.tier_id
+            WHERE u.id = $1 AND c.id = $2`,
+          [payment.user_id, payment.channel_id, payment.membership_id],
         );
-        const locale = rows[0]?.language ?? deps.config.defaultLanguage;
+        const row = rows[0];
+        const locale = row?.language ?? deps.config.defaultLanguage;
         const t = translator(locale);
         const amount = formatMoney(money(payment.amount, payment.currency), locale);
-        await deps.mailer.send({ to: payment.email, subject: t('membership.receipt_subject', { channel: rows[0]?.channel ?? '' }), text: t('membership.receipt_body', { amount, channel: rows[0]?.channel ?? '', reference: payment.id }) });
+        // The welcome e-mail names the tier, when it renews and where to manage it (cancel any time).
+        const details =
+          row?.tier && row.period_end
+            ? t(row.status === 'cancelled' ? 'membership.receipt_details_ending' : 'membership.receipt_details', {
+                tier: row.tier,
+                date: new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(row.period_end),
+                link: `${deps.config.publicUrl}/account/memberships`,
+              })
+            : '';
+        await deps.mailer.send({ to: payment.email, subject: t('membership.receipt_subject', { channel: row?.channel ?? '' }), text: t('membership.receipt_body', { amount, channel: row?.channel ?? '', reference: payment.id }) + details });
       },
     },
   };

@@ -56,6 +56,12 @@ export const paymentsCapability = defineCapability({
       },
     },
   ],
+  contributes: {
+    // Real money needs Stripe or BTCPay Server (configured on the server: see the README); the test bank moves none.
+    'studio.first-steps': (ctx) => [
+      { label: 'studio.step_provider', href: (h) => `/studio/channels/${h}/revenue`, order: 40, done: async () => ctx.services.payments.enabled.some((id) => id !== 'test') },
+    ],
+  },
   jobs: (ctx) => ({
     [TEST_WEBHOOK_JOB]: testWebhookJob(ctx.deps, ctx.services.payments, purposesOf(ctx)),
     [UNDELIVERABLE_REFUND_JOB]: undeliverableRefundJob(ctx.deps, ctx.services.payments),

@@ -13,6 +13,7 @@ export const fundingStudioCapability = defineCapability({
       { href: (h) => `/studio/channels/${h}/tiers`, label: 'studio.tiers.title', role: 'admin', order: 50 },
       { href: (h) => `/studio/channels/${h}/members`, label: 'studio.members.title', role: 'admin', order: 60 },
     ],
+    'studio.first-steps': (ctx) => [{ label: 'studio.step_tier', href: (h) => `/studio/channels/${h}/tiers`, order: 30, done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM membership_tiers WHERE channel_id = $1 LIMIT 1`, [channelId])).length > 0 }],
   },
   tables: {},
 });

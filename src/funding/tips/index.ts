@@ -16,11 +16,14 @@ export const tipsCapability = defineCapability({
   routes: [
     { area: 'public', path: '/', build: (ctx) => routes(ctx).public },
     { area: 'studio', path: '/studio', build: (ctx) => routes(ctx).studio },
+    { area: 'account', path: '/', build: (ctx) => routes(ctx).account },
   ],
   contributes: {
     'payments.purposes': (ctx) => ({ tip: tipPurpose(ctx.deps) }),
     'watch.below-player': (ctx) => (env, video) => tipWidget(ctx.deps, ctx.services.payments, env, video),
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/tips`, label: 'tip.studio_title', role: 'admin', order: 70 }],
+    // Ticks once the creator chose a minimum other than the default (€1.00) or gave a Lightning address.
+    'studio.first-steps': (ctx) => [{ label: 'studio.step_tip_minimum', href: (h) => `/studio/channels/${h}/tips`, order: 20, done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM channels WHERE id = $1 AND (tip_minimum <> 100 OR currency <> 'EUR' OR lightning_address IS NOT NULL)`, [channelId])).length > 0 }],
     'moderation.sources': (ctx) => ({
       kind: 'tip-message',
       label: 'moderation.tip_messages',

@@ -4,7 +4,7 @@ import { CsrfField, Layout, Notice, type PageEnv } from '../../core/http/layout.
 import type { MessageKey } from '../../core/i18n/index.js';
 import { StudioLayout } from '../../studio/index.js';
 import { formatMoney, formatMoneyInput, money } from '../money.js';
-import type { TipMessageRow } from './queries.js';
+import type { FanTipRow, TipMessageRow } from './queries.js';
 
 
 export interface TipWidgetProps {
@@ -138,5 +138,49 @@ export function TipsStudioPage({ env, handle, pending, settings, state, notice }
         </form>
       </section>
     </StudioLayout>
+  );
+}
+
+/** "My tips": what the signed-in fan gave, to whom, for which video. */
+export function MyTipsPage({ env, tips }: { env: PageEnv; tips: FanTipRow[] }) {
+  const { t } = env;
+  const date = new Intl.DateTimeFormat(env.locale, { dateStyle: 'medium' });
+  return (
+    <Layout env={env} title={t('tip.mine_title')}>
+      <h1>{t('tip.mine_title')}</h1>
+      {tips.length === 0 ? (
+        <p class="empty">{t('tip.mine_none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('tip.mine_date')}</th>
+              <th scope="col">{t('tip.mine_to')}</th>
+              <th scope="col">{t('tip.mine_amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tips.map((tip) => (
+              <tr>
+                <td>{date.format(tip.created_at)}</td>
+                <td>
+                  <a href={`/c/${tip.channel_handle}`}>{tip.channel_name}</a>
+                  {tip.video_short_id && (
+                    <>
+                      {' · '}
+                      <a href={`/v/${tip.video_short_id}`}>{tip.video_title}</a>
+                    </>
+                  )}
+                </td>
+                <td>
+                  {formatMoney(money(Number(tip.amount), tip.currency), env.locale)}
+                  {tip.status !== 'succeeded' && <> ({t('tip.mine_refunded')})</>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
   );
 }

@@ -97,3 +97,28 @@ export async function findTipSummary(q: Queryable, paymentId: string): Promise<T
   );
   return rows[0];
 }
+
+export interface FanTipRow {
+  payment_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  created_at: Date;
+  channel_name: string;
+  channel_handle: string;
+  video_title: string | null;
+  video_short_id: string | null;
+  message: string | null;
+}
+
+/** The tips a fan paid (or that were paid then refunded), newest first: what "My tips" lists. */
+export async function fanTips(q: Queryable, userId: string, limit = 200): Promise<FanTipRow[]> {
+  return q.query<FanTipRow>(
+    `SELECT p.id AS payment_id, p.amount, p.currency, p.status, p.created_at, c.name AS channel_name, c.handle AS channel_handle,
+            v.title AS video_title, v.short_id AS video_short_id, t.message
+       FROM tips t JOIN payments p ON p.id = t.payment_id JOIN channels c ON c.id = p.channel_id LEFT JOIN videos v ON v.id = t.video_id
+      WHERE p.user_id = $1 AND p.status IN ('succeeded', 'refunded', 'disputed')
+      ORDER BY p.created_at DESC LIMIT $2`,
+    [userId, limit],
+  );
+}

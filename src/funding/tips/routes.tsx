@@ -10,7 +10,7 @@ import { formatMoney, formatMoneyInput, isCurrency, money } from '../money.js';
 import { findPayment } from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { lightningAddressQrSvg, parseLightningAddress } from '../providers/index.js';
-import { TipsStudioPage, TipThanksPage, TipWidget } from './pages.js';
+import { MyTipsPage, TipsStudioPage, TipThanksPage, TipWidget } from './pages.js';
 import * as q from './queries.js';
 import { tipFormSchema, tipSettingsSchema } from './schema.js';
 import { parseTipAmount, startTip } from './service.js';
@@ -35,6 +35,9 @@ export async function tipWidget(deps: AppDeps, services: PaymentServices, env: P
 export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: ViewerLookup) {
   const app = new Hono<AppEnv>();
   const studio = new Hono<AppEnv>();
+  const account = new Hono<AppEnv>();
+
+  account.get('/account/tips', async (c) => c.html(<MyTipsPage env={pageEnv(c)} tips={await q.fanTips(deps.db, c.var.user!.id)} />));
 
   app.post('/v/:shortId/tip', async (c) => {
     const video = await findVideoByShortId(deps.db, c.req.param('shortId'));
@@ -128,5 +131,5 @@ export function tipRoutes(deps: AppDeps, services: PaymentServices, viewerFor: V
     return c.redirect(`/studio/channels/${channel.handle}/tips?notice=saved`, 303);
   });
 
-  return { public: app, studio };
+  return { public: app, studio, account };
 }

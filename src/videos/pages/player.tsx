@@ -12,6 +12,8 @@ export interface PlayerProps {
   startAt?: number;
   /** Set for signed-in fans: where the player reports the position. */
   positionUrl?: string;
+  /** Where the page reports a view (after 30 s of playback; see videos/views.ts). */
+  viewUrl?: string;
   title: string;
 }
 
@@ -30,7 +32,8 @@ export function Player(props: PlayerProps) {
       data-storyboard={props.storyboardUrl}
       data-start-at={props.startAt ? String(Math.floor(props.startAt)) : undefined}
       data-position-url={props.positionUrl}
-      data-csrf={props.positionUrl ? props.env.csrfToken : undefined}
+      data-view-url={props.viewUrl}
+      data-csrf={props.positionUrl || props.viewUrl ? props.env.csrfToken : undefined}
       role="region"
       aria-label={t('video.player_label', { title: props.title })}
       aria-keyshortcuts="k j l m f c ArrowLeft ArrowRight"

@@ -6,8 +6,9 @@ import type { MessageKey } from '../../core/i18n/index.js';
 import { StudioLayout } from '../../studio/index.js';
 import type { CaptionRow, VideoWithChannel } from '../queries.js';
 import { LICENCES, VISIBILITIES, chaptersToText, utcToZonedInput } from '../schema.js';
+import type { ViewStats } from '../views.js';
 
-export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageEnv; channel: ChannelRow; videos: VideoWithChannel[]; notice?: MessageKey }) {
+export function ChannelVideosPage({ env, channel, videos, notice, views }: { env: PageEnv; channel: ChannelRow; videos: VideoWithChannel[]; notice?: MessageKey; views?: Map<string, number> }) {
   const { t } = env;
   return (
     <StudioLayout env={env} title={t('studio.videos_of', { name: channel.name })}>
@@ -27,6 +28,7 @@ export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageE
               <th scope="col">{t('video.title')}</th>
               <th scope="col">{t('video.status')}</th>
               <th scope="col">{t('video.visibility')}</th>
+              <th scope="col">{t('video.views')}</th>
             </tr>
           </thead>
           <tbody>
@@ -37,6 +39,7 @@ export function ChannelVideosPage({ env, channel, videos, notice }: { env: PageE
                 </td>
                 <td>{t(`video.status_${v.status}`)}</td>
                 <td>{t(`visibility.${v.visibility}`)}</td>
+                <td>{views?.get(v.id) ?? 0}</td>
               </tr>
             ))}
           </tbody>
@@ -86,6 +89,54 @@ interface EditProps {
   thumbnailError?: MessageKey;
   notice?: MessageKey;
   timeZone: string;
+  views?: ViewStats;
+}
+
+/** Views of the last 30 days as bars (an SVG drawn on the server: no script, no inline style), with a table for screen readers. */
+function ViewsSection({ env, views }: { env: PageEnv; views: ViewStats }) {
+  const { t } = env;
+  const max = Math.max(1, ...views.perDay.map((d) => d.views));
+  const barWidth = 10;
+  const height = 80;
+  const day = new Intl.DateTimeFormat(env.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return (
+    <section aria-labelledby="views-heading">
+      <h2 id="views-heading">{t('video.views')}</h2>
+      <p>{t('video.views_total', { count: views.total })}</p>
+      <svg class="views-chart" viewBox={`0 0 ${views.perDay.length * barWidth} ${height}`} role="img" aria-label={t('video.views_chart')}>
+        {views.perDay.map((d, i) => {
+          const h = Math.round((d.views / max) * (height - 2));
+          return (
+            <rect x={i * barWidth + 1} y={height - h} width={barWidth - 2} height={h}>
+              <title>{`${day.format(new Date(d.day))}: ${d.views}`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>{t('video.views_table')}</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('video.views_day')}</th>
+              <th scope="col">{t('video.views')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {views.perDay
+              .filter((d) => d.views > 0)
+              .map((d) => (
+                <tr>
+                  <td>{day.format(new Date(d.day))}</td>
+                  <td>{d.views}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </details>
+      <p class="hint">{t('video.views_hint')}</p>
+    </section>
+  );
 }
 
 function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>) {
@@ -111,7 +162,6 @@ function JobPanel({ env, video, job }: Pick<EditProps, 'env' | 'video' | 'job'>)
         <p data-job-text role="status" aria-live="polite">
           {job?.text ?? t('video.queued')}
         </p>
-        <script type="module" src={assetPath('studio-video.js')} />
       </div>
     );
   }
@@ -129,15 +179,19 @@ export function VideoEditPage(props: EditProps) {
   const visibility = value('visibility', video.visibility);
   const licence = value('licence', video.licence);
   return (
-    <StudioLayout env={env} title={video.title}>
+    <StudioLayout env={env} title={video.title} channel={video.channel_handle}>
       <h1>{video.title}</h1>
       <Notice env={env} messageKey={props.notice} />
       <JobPanel env={env} video={video} job={props.job} />
+      {props.views && <ViewsSection env={env} views={props.views} />}
 
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">{t('video.details')}</h2>
         <FormErrors env={env} state={state} />
-        <form method="post" action={`/studio/videos/${video.id}`} class="stack">
+        <p class="notice notice-error" role="alert" data-draft-notice hidden>
+          {t('video.draft_kept')}
+        </p>
+        <form method="post" action={`/studio/videos/${video.id}`} class="stack" data-details>
           <CsrfField env={env} />
           <Field env={env} state={state} name="title" label="video.title" required initial={video.title} maxlength={200} />
           <Field env={env} state={state} name="description" label="video.description" hint="video.description_hint" multiline initial={video.description} maxlength={10000} />
@@ -160,6 +214,15 @@ export function VideoEditPage(props: EditProps) {
                 <input type="radio" name="visibility" value={v} checked={visibility === v} /> {t(`visibility.${v}`)} — <span class="hint">{t(`visibility.${v}_hint`)}</span>
               </label>
             ))}
+          </fieldset>
+          <fieldset>
+            <legend>{t('video.paywall_poster')}</legend>
+            {(['blurred', 'shown'] as const).map((choice) => (
+              <label class="choice">
+                <input type="radio" name="paywall_poster" value={choice} checked={value('paywall_poster', video.paywall_poster) === choice} /> {t(`video.paywall_poster_${choice}`)}
+              </label>
+            ))}
+            <p class="hint">{t('video.paywall_poster_hint')}</p>
           </fieldset>
           <fieldset>
             <legend>{t('video.downloads')}</legend>
@@ -241,6 +304,7 @@ export function VideoEditPage(props: EditProps) {
           </button>
         </form>
       </section>
+      <script type="module" src={assetPath('studio-video.js')} />
     </StudioLayout>
   );
 }

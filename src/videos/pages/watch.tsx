@@ -1,3 +1,4 @@
+import { assetPath } from '../../core/http/asset-paths.js';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { HtmlDocument, Layout, type PageEnv } from '../../core/http/layout.js';
@@ -71,6 +72,53 @@ function SocialHead({ video, urls, env }: Pick<WatchPageProps, 'video' | 'urls' 
   );
 }
 
+/**
+ * Share: the link (with a copy button), the link at the current time (`?t=`), the fan's own fediverse server
+ * (Mastodon's /share), the embed code. Works without script (select and copy; the fediverse form opens a page
+ * with the link); the small watch.js adds copy buttons, the current time and opens the server's page directly.
+ */
+function ShareMenu({ env, title, urls }: { env: PageEnv; title: string; urls: WatchPageProps['urls'] }) {
+  const { t } = env;
+  return (
+    <details class="share">
+      <summary>{t('video.share')}</summary>
+      <div class="stack" data-share data-url={urls.page}>
+        <div class="field">
+          <label for="share-link">{t('video.share_link')}</label>
+          <div class="copy-row">
+            <input id="share-link" type="url" readonly value={urls.page} data-share-link />
+            <button type="button" data-copy="share-link" hidden>
+              {t('video.copy')}
+            </button>
+          </div>
+          <label class="choice" data-share-at-wrap hidden>
+            <input type="checkbox" data-share-at /> {t('video.share_at')} <span data-share-time>0:00</span>
+          </label>
+        </div>
+        <form method="get" action="/share" target="_blank" class="field" data-share-fediverse>
+          <input type="hidden" name="text" value={`${title} ${urls.page}`} />
+          <label for="share-instance">{t('video.share_fediverse')}</label>
+          <div class="copy-row">
+            <input id="share-instance" name="instance" required maxlength={253} placeholder="mastodon.social" autocomplete="on" spellcheck={false} />
+            <button type="submit">{t('video.share_go')}</button>
+          </div>
+          <p class="hint">{t('video.share_fediverse_hint')}</p>
+        </form>
+        <div class="field">
+          <label for="embed-code">{t('video.embed_code')}</label>
+          <textarea id="embed-code" readonly rows={3}>
+            {`<iframe src="${urls.embed}" width="640" height="360" allowfullscreen title="${title.replace(/"/g, '&quot;')}"></iframe>`}
+          </textarea>
+          <button type="button" data-copy="embed-code" hidden>
+            {t('video.copy')}
+          </button>
+        </div>
+        <p class="visually-hidden" role="status" data-copied-text={t('video.copied')} />
+      </div>
+    </details>
+  );
+}
+
 export function WatchPage(props: WatchPageProps) {
   const { env, video } = props;
   const { t } = env;
@@ -120,25 +168,31 @@ export function WatchPage(props: WatchPageProps) {
           <dd>{t(`licence.${video.licence as 'cc_by'}`)}</dd>
         </dl>
         {props.extras}
-        <details class="share">
-          <summary>{t('video.share')}</summary>
-          <label for="embed-code">{t('video.embed_code')}</label>
-          <textarea id="embed-code" readonly rows={3}>
-            {`<iframe src="${props.urls.embed}" width="640" height="360" allowfullscreen title="${video.title.replace(/"/g, '&quot;')}"></iframe>`}
-          </textarea>
-        </details>
+        <ShareMenu env={env} title={video.title} urls={props.urls} />
       </article>
+      <script type="module" src={assetPath('watch.js')} />
     </Layout>
   );
 }
 
 /** A bare page holding only the player, for <iframe> embeds on other sites. */
-export function EmbedPage({ env, video, player }: { env: PageEnv; video: VideoWithChannel; player: Omit<PlayerProps, 'env' | 'title'> }) {
+export function EmbedPage({ env, video, player, pageUrl }: { env: PageEnv; video: VideoWithChannel; player: Omit<PlayerProps, 'env' | 'title'>; pageUrl: string }) {
+  const { t } = env;
   return (
     <HtmlDocument locale={env.locale} title={video.title} bodyClass="embed">
       <main>
         <Player env={env} title={video.title} {...player} />
+        <p class="embed-bar">
+          <a href={pageUrl} target="_blank" rel="noopener" class="embed-title" lang={video.language ?? undefined}>
+            {video.title}
+          </a>
+          <span class="embed-channel">{video.channel_name}</span>
+          <a href={`${pageUrl}#tip`} target="_blank" rel="noopener" class="button embed-tip">
+            {t('video.embed_tip')}
+          </a>
+        </p>
       </main>
+      <script type="module" src={assetPath('watch.js')} />
     </HtmlDocument>
   );
 }

@@ -89,8 +89,8 @@ export const videosCapability = defineCapability({
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/videos`, label: 'studio.videos', role: 'editor', order: 10 }],
   },
   tables: {
-    videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage' },
-    video_captions: { export: 'rows', scope: 'channel' },
+    videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage', files: ['source_key', 'poster_key', 'custom_thumbnail_key'], folders: ['hls_prefix'] },
+    video_captions: { export: 'rows', scope: 'channel', files: ['storage_key'] },
     watch_positions: { export: 'rows', scope: 'site' },
   },
 });

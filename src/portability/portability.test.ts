@@ -200,6 +200,35 @@ describe('channel archive: export, import, refusals', () => {
     assert.match(translator('fr')(error.messageKey, error.vars), /Une chaîne @dana existe déjà/);
   });
 
+  it('resumes after a crash in the files stage and in the rows stage, with nothing half-imported in between', async () => {
+    const third = await createTestSite();
+    try {
+      let puts = 0;
+      const crashingStorage = { ...third.deps.storage, putFile: async (...args: Parameters<typeof third.deps.storage.putFile>) => {
+        if (++puts === 3) throw new Error('disk gone');
+        return third.deps.storage.putFile(...args);
+      } };
+      await assert.rejects(importArchive({ ...third.deps, storage: crashingStorage }, MODULES, { file: archive }), /disk gone/);
+      assert.deepEqual(await third.deps.db.query('SELECT stage FROM portability_imports'), [{ stage: 'files' }]);
+      assert.equal((await third.deps.db.query('SELECT 1 FROM videos')).length, 0);
+
+      const crashingEvents = { ...third.deps.events, publish: async () => {
+        throw new Error('database gone');
+      } };
+      await assert.rejects(importArchive({ ...third.deps, events: crashingEvents }, MODULES, { file: archive }), /database gone/);
+      assert.deepEqual(await third.deps.db.query('SELECT stage FROM portability_imports'), [{ stage: 'rows' }]);
+      assert.equal((await third.deps.db.query('SELECT 1 FROM videos')).length, 0);
+      assert.equal((await third.deps.db.query('SELECT 1 FROM ledger_transactions')).length, 0);
+
+      const done = await importArchive(third.deps, MODULES, { file: archive });
+      assert.equal(done.alreadyImported, false);
+      assert.deepEqual(await fingerprint(third, 'camille'), await fingerprint(source, 'camille'));
+      assert.deepEqual(await checkLedgerInvariants(third.deps.db), []);
+    } finally {
+      await third.close();
+    }
+  });
+
   const refusals: [string, () => Promise<string>, string][] = [
     ['a truncated archive', async () => {
       const bytes = readFileSync(archive);

@@ -61,7 +61,8 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
     source.on('error', (error) => through.destroy(error));
     source.pipe(through);
     const taken = new Promise<void>((resolve) => archive.once('entry', () => resolve()));
-    archive.append(through, { name: path, store: /\.(mp4|m4s|ts|webm|jpg|jpeg|png|webp|mp3|m4a|zip)$/i.test(path) });
+    // Media is stored as is (video and images are compressed already; deflating them costs CPU for nothing).
+    archive.append(through, { name: path, store: path.startsWith('files/') });
     await Promise.race([taken, failed]);
     files.push({ path, bytes, sha256: hash.digest('hex') });
   };

@@ -12,7 +12,6 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/core/config.js';
 import { migrate, type Db } from '../src/core/db/index.js';
@@ -26,7 +25,7 @@ import { MODULES } from '../src/modules.js';
 import { exportChannel, importArchive } from '../src/portability/index.js';
 import { subscriberIndex } from '../src/site.js';
 import { machineInfo, measure } from './lib/measure.js';
-import { startServer } from './lib/postgres.js';
+import { freshDatabase, startServer } from './lib/postgres.js';
 
 const VIDEOS = Number(process.env.BENCH_VIDEOS ?? 1_000);
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
@@ -34,17 +33,11 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000);
 const GOAL = 2;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function database(serverUrl: string, name: string): Promise<{ url: string; db: Db }> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), { max: 4 });
+async function database(serverUrl: string, suffix: string): Promise<{ url: string; db: Db }> {
+  const { url } = await freshDatabase(serverUrl, suffix);
+  const db = await openPostgres(url, { max: 4 });
   await migrate(db);
-  return { url: url.toString(), db };
+  return { url, db };
 }
 
 function depsOn(db: Db, dir: string) {
@@ -118,8 +111,8 @@ async function main(): Promise<void> {
   const server = await startServer();
   const work = mkdtempSync(path.join(tmpdir(), 'fanfare-bench-export-'));
   try {
-    const source = await database(server.url, `fanfare_bench_export_a_${process.pid}`);
-    const target = await database(server.url, `fanfare_bench_export_b_${process.pid}`);
+    const source = await database(server.url, '_export_a');
+    const target = await database(server.url, '_export_b');
     const a = depsOn(source.db, path.join(work, 'a'));
     const b = depsOn(target.db, path.join(work, 'b'));
     log(`populating: ${VIDEOS} videos, ${FOLLOWERS} followers, ${MEMBERS} members…`);

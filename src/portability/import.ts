@@ -188,6 +188,7 @@ async function insertRows(tx: Queryable, tables: readonly TablePlan[], rows: Map
     const identityKey = key?.identity ? key.name : undefined;
     const columns = info.columns.filter((c) => !c.generated && c.name !== identityKey).map((c) => c.name);
     const prepared: { row: Row; source: Row; old: unknown }[] = [];
+    const matched = declaration.match?.length ? await existingByMatch(tx, plan, declaration.match, (rows.get(plan.name) ?? []).map((r) => rewriteIds(r, idMap) as Row)) : undefined;
     for (const original of rows.get(plan.name) ?? []) {
       const row = rewriteIds(original, idMap) as Row;
       for (const fk of info.foreignKeys) {
@@ -205,8 +206,8 @@ async function insertRows(tx: Queryable, tables: readonly TablePlan[], rows: Map
       Object.assign(row, declaration.importAs ?? {});
       if (plan.name === 'channels' && idMap.get(String(original.id)) === target.channelId) row.handle = target.handle;
       if (declaration.match?.length) {
-        const where = declaration.match.map((c, i) => `${quote(c)} = $${i + 1}`).join(' AND ');
-        const found = (await tx.query<Row>(`SELECT ${quote(key!.name)} AS key FROM ${quote(plan.name)} WHERE ${where}`, declaration.match.map((c) => row[c])))[0];
+        const hit = matched!.get(JSON.stringify(declaration.match.map((c) => row[c])));
+        const found = hit === undefined ? undefined : { key: hit };
         if (found) {
           if (key!.type === 'uuid') idMap.set(String(original[key!.name]), String(found.key));
           else identities.set(plan.name, (identities.get(plan.name) ?? new Map()).set(String(original[key!.name]), found.key));
@@ -240,6 +241,17 @@ async function insertRows(tx: Queryable, tables: readonly TablePlan[], rows: Map
       }
     }
   }
+}
+
+/** Keys of the rows already here equal to archive rows on the natural key `match`, by that key's JSON (one query per table). */
+async function existingByMatch(tx: Queryable, plan: TablePlan, match: readonly string[], rows: readonly Row[]): Promise<Map<string, unknown>> {
+  const keyColumn = singleKey(plan.info)!.name;
+  const found = await tx.query<{ key: unknown; match: unknown[] }>(
+    `SELECT t.${quote(keyColumn)} AS key, jsonb_build_array(${match.map((c) => `t.${quote(c)}`).join(', ')}) AS match
+       FROM ${quote(plan.name)} t JOIN jsonb_populate_recordset(NULL::${quote(plan.name)}, $1::jsonb) r ON ${match.map((c) => `r.${quote(c)} = t.${quote(c)}`).join(' AND ')}`,
+    [JSON.stringify(rows.map((r) => Object.fromEntries(match.map((c) => [c, r[c]]))))],
+  );
+  return new Map(found.map((f) => [JSON.stringify(f.match), f.key]));
 }
 
 function sha256(text: string): string {

@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './core/config.js';
 import { MODULES } from './modules.js';
 import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/index.js';
 import { buildSite, configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
+import { ArchiveError, exportChannel, importArchive } from './portability/index.js';
+import { translator, isLocale } from './core/i18n/index.js';
 import { fanBudgetSettlement, formatReport, isMonthKey, MonthNotClosedError, settleMonth } from './funding/fan-budget/index.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
@@ -14,7 +16,16 @@ Missing values are asked for when run in a terminal.
 
        fanfare settle --month 2026-11 [--now 2026-12-01T00:00:00Z] [--json]
 Settles (or finishes settling) the monthly fan budget of a closed month, as the scheduler does at 00:00
-on the 1st, and prints its report. --now replaces the clock (tests, replays); --json prints the report as JSON.`;
+on the 1st, and prints its report. --now replaces the clock (tests, replays); --json prints the report as JSON.
+
+       fanfare export --channel HANDLE [--out FILE]
+Writes the channel's archive (ZIP: rows, media, ledger, PeerTube-compatible files, manifest.json with
+SHA-256 of every file) to FILE (HANDLE-YYYY-MM-DD.zip by default).
+
+       fanfare import ARCHIVE [--dry-run] [--handle NEW] [--lang en|fr] [--json]
+Recreates the archived channel on this site (ids remapped, ledger history replayed). --dry-run checks
+the archive and reports what it would do. Importing the same archive again changes nothing; a stopped
+import resumes where it stopped.`;
 
 async function init(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -120,11 +131,80 @@ async function settle(argv: string[]): Promise<number> {
   }
 }
 
+async function withSite<T>(work: (deps: Awaited<ReturnType<typeof boot>>) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
+  try {
+    return await work(deps);
+  } finally {
+    deps.mailer.close();
+    await deps.db.close();
+  }
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { channel: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help || !values.channel) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const handle = values.channel.replace(/^@/, '');
+  const out = values.out ?? `${handle}-${new Date().toISOString().slice(0, 10)}.zip`;
+  return withSite(async (deps) => {
+    try {
+      const result = await exportChannel(deps, MODULES, { handle, out });
+      const rows = Object.values(result.counts).reduce((a, b) => a + b, 0);
+      console.log(`Exported @${handle} to ${out}: ${rows} rows, ${result.files} files (${result.bytes} bytes). Archive ${result.archiveId}.`);
+      return 0;
+    } catch (error) {
+      if (error instanceof ArchiveError) {
+        console.error(translator('en')(error.messageKey, error.vars));
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
+
+async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' }, handle: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const t = translator(isLocale(values.lang) ? values.lang : 'en');
+  return withSite(async (deps) => {
+    try {
+      const report = await importArchive(deps, MODULES, { file: positionals[0]!, dryRun: values['dry-run'], handle: values.handle });
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
+        const what = report.alreadyImported ? 'Already imported (nothing changed)' : report.dryRun ? 'Dry run, nothing written: would import' : 'Imported';
+        console.log(`${what} @${report.handle}: ${rows} rows, ${report.files} files (${report.bytes} bytes). Old address: ${report.oldActor}`);
+        for (const [table, n] of Object.entries(report.counts)) if (n) console.log(`  ${table}: ${n}`);
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof ArchiveError) {
+        console.error(t(error.messageKey, error.vars));
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
+
 async function main(): Promise<number> {
   registerCapabilityMessages(MODULES);
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'init') return init(rest);
   if (command === 'settle') return settle(rest);
+  if (command === 'export') return exportCommand(rest);
+  if (command === 'import') return importCommand(rest);
   console.log(USAGE);
   return command ? 2 : 0;
 }

@@ -19,6 +19,7 @@ import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
 import { notificationsCapability } from './notifications/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
+import { portabilityCapability } from './portability/index.js';
 import { fundingStudioCapability } from './funding/studio/index.js';
 import { tipsCapability } from './funding/tips/index.js';
 import { setupCapability } from './setup/index.js';
@@ -47,4 +48,5 @@ export const MODULES: readonly CapabilityManifest[] = [
   communityCapability,
   recommendationsCapability,
   notificationsCapability,
+  portabilityCapability,
 ];

@@ -50,8 +50,8 @@ export async function startServer(durable = process.env.BENCH_DURABLE === '1'): 
 }
 
 /** A fresh database on the server at `url`, dropped by the returned function. */
-export async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `fanfare_bench_${process.pid}`;
+export async function freshDatabase(url: string, suffix = ''): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `fanfare_bench_${process.pid}${suffix}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);

@@ -26,7 +26,7 @@ export const accountsCapability = defineCapability({
   middleware: (ctx) => sessionMiddleware(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl)),
   routes: [{ area: 'public', path: '/', build: (ctx) => accountRoutes(ctx.deps, cookiePolicy(ctx.deps.config.publicUrl), ctx.studioAccess) }],
   tables: {
-    users: { export: 'rows', scope: 'site', note: 'password hashes travel; sessions do not' },
+    users: { export: 'rows', scope: 'site', note: 'password hashes travel; sessions do not', match: ['email'], importAs: { site_role: 'member' } },
     sessions: { export: 'none', why: 'log-ins are per server; people log in again on the new site' },
     magic_links: { export: 'none', why: 'one-time links that expire within minutes' },
   },

@@ -67,7 +67,7 @@ export const channelsCapability = defineCapability({
     'site.studio-access': (ctx) => (user) => canUseStudio(ctx.deps.db, user),
   },
   tables: {
-    channels: { export: 'rows', scope: 'channel' },
+    channels: { export: 'rows', scope: 'channel', files: ['avatar_key'] },
     channel_roles: { export: 'rows', scope: 'channel' },
     team_invitations: { export: 'none', why: 'pending invitations expire in a week; the new site invites again' },
   },

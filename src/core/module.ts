@@ -109,9 +109,30 @@ export interface BuildContext {
   studioAccess(c: AppContext): Promise<boolean>;
 }
 
-/** How a table's rows travel between sites (the export issue builds on these declarations). */
+/**
+ * How a table's rows travel between sites. The portability capability exports and imports every `rows`
+ * table with one generic copier driven by the database's own keys (so a new table travels as soon as it
+ * is declared): a channel's rows are those with its `channel_id`, or whose foreign keys point at rows
+ * already taken; rows they point to in other tables (the fans who paid) come along. On import every
+ * uuid and identity key is given a new value and every reference (and every text holding an old uuid,
+ * such as a storage key or a ledger account code) is rewritten to it.
+ */
 export type TablePortability =
-  | { readonly export: 'rows'; readonly scope: 'site' | 'channel'; readonly note?: string }
+  | {
+      readonly export: 'rows';
+      readonly scope: 'site' | 'channel';
+      readonly note?: string;
+      /** Columns holding media storage keys (files copied into the archive under `files/<key>`). */
+      readonly files?: readonly string[];
+      /** Columns holding a storage prefix (a folder: every file under it travels; local storage only). */
+      readonly folders?: readonly string[];
+      /** A natural key: an imported row equal on these columns to a row already there is that row (users by e-mail). */
+      readonly match?: readonly string[];
+      /** Values imported rows take instead of theirs (the old site's owner is a member here). */
+      readonly importAs?: Readonly<Record<string, string | number | boolean | null>>;
+      /** Exported for the record but not recreated on import, and why. */
+      readonly archiveOnly?: string;
+    }
   | { readonly export: 'none'; readonly why: string };
 
 /** Declares a manifest with its types checked; returns it unchanged. */

@@ -90,8 +90,8 @@ export const videosCapability = defineCapability({
     'studio.first-steps': (ctx) => [{ label: 'studio.step_upload', href: (h) => `/studio/channels/${h}/videos`, order: 10, done: async (channelId) => (await ctx.deps.db.query(`SELECT 1 FROM videos WHERE channel_id = $1 LIMIT 1`, [channelId])).length > 0 }],
   },
   tables: {
-    videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage' },
-    video_captions: { export: 'rows', scope: 'channel' },
+    videos: { export: 'rows', scope: 'channel', note: 'with the media files under videos/<id>/ in storage', files: ['source_key', 'poster_key', 'custom_thumbnail_key'], folders: ['hls_prefix'] },
+    video_captions: { export: 'rows', scope: 'channel', files: ['storage_key'] },
     watch_positions: { export: 'rows', scope: 'site' },
     video_views: { export: 'rows', scope: 'channel', note: 'counts per video and day only' },
     video_view_marks: { export: 'none', why: 'keyed hashes that dedupe views for an hour, then deleted; never exported' },

@@ -51,7 +51,7 @@ export const recommendationsCapability = defineCapability({
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/recommendations`, label: 'recommendations.studio_link', role: 'admin', order: 80 }],
   },
   tables: {
-    recommendations: { export: 'rows', scope: 'channel', note: 'with the thumbnail copies under recommendations/ in storage' },
+    recommendations: { export: 'rows', scope: 'channel', note: 'with the thumbnail copies under recommendations/ in storage', files: ['thumbnail_key'] },
     recommended_by: { export: 'rows', scope: 'channel' },
   },
 });

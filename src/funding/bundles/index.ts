@@ -33,8 +33,8 @@ export const bundlesCapability = defineCapability({
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/bundles`, label: 'bundle.studio_title', role: 'admin', order: 75 }],
   },
   tables: {
-    bundles: { export: 'rows', scope: 'channel', note: 'with the cover and files under bundles/<id>/ in storage' },
-    bundle_files: { export: 'rows', scope: 'channel' },
+    bundles: { export: 'rows', scope: 'channel', note: 'with the cover and files under bundles/<id>/ in storage', files: ['cover_key'] },
+    bundle_files: { export: 'rows', scope: 'channel', files: ['storage_key'] },
     bundle_unlocks: { export: 'rows', scope: 'channel', note: "fans' e-mail addresses, consent and what they paid" },
     bundle_torrents: { export: 'none', why: 'rebuilt from the stored files when a torrent is first asked for on the new site' },
   },

@@ -52,8 +52,8 @@ export const fanBudgetCapability = defineCapability({
     fan_budgets: { export: 'rows', scope: 'site', note: "the provider's saved-card references, never card data" },
     fan_budget_clicks: { export: 'rows', scope: 'channel' },
     fan_budget_months: { export: 'none', why: "this server's settlement runs; the ledger and the charges keep what they did" },
-    fan_budget_charges: { export: 'rows', scope: 'site' },
-    fan_budget_charge_items: { export: 'rows', scope: 'channel' },
-    fan_budget_charge_payments: { export: 'rows', scope: 'site' },
+    fan_budget_charges: { export: 'rows', scope: 'site', archiveOnly: "the settlement of the old site's months (fan_budget_months stays there); the ledger carries the money they moved" },
+    fan_budget_charge_items: { export: 'rows', scope: 'channel', archiveOnly: "the settlement of the old site's months (fan_budget_months stays there); the ledger carries the money they moved" },
+    fan_budget_charge_payments: { export: 'rows', scope: 'site', archiveOnly: "the settlement of the old site's months (fan_budget_months stays there); the ledger carries the money they moved" },
   },
 });

@@ -70,7 +70,7 @@ export const paymentsCapability = defineCapability({
   // Liberapay's self-checks: the ledger's invariants, every hour, findings logged loudly and shown in the Studio.
   recurring: [{ type: LEDGER_SELF_CHECK_JOB, everySeconds: () => LEDGER_SELF_CHECK_INTERVAL_MS / 1000 }],
   tables: {
-    ledger_accounts: { export: 'rows', scope: 'channel' },
+    ledger_accounts: { export: 'rows', scope: 'channel', match: ['code'] },
     ledger_transactions: { export: 'rows', scope: 'channel' },
     ledger_postings: { export: 'rows', scope: 'channel' },
     payments: { export: 'rows', scope: 'channel', note: "the provider's references only, never card data" },

@@ -1,0 +1,29 @@
+import { AppError } from '../core/http/errors.js';
+import type { MessageKey } from '../core/i18n/index.js';
+
+/** Why an archive cannot be imported; each reason has its words in both languages (messages.ts). */
+export type ArchiveProblem = 'corrupt' | 'unsafe_path' | 'too_large' | 'version' | 'not_an_archive' | 'checksum' | 'handle_taken' | 'conflict' | 'incomplete' | 'unknown_channel';
+
+const KEYS: Record<ArchiveProblem, MessageKey> = {
+  corrupt: 'portability.error.corrupt',
+  unsafe_path: 'portability.error.unsafe_path',
+  too_large: 'portability.error.too_large',
+  version: 'portability.error.version',
+  not_an_archive: 'portability.error.not_an_archive',
+  checksum: 'portability.error.checksum',
+  handle_taken: 'portability.error.handle_taken',
+  conflict: 'portability.error.conflict',
+  incomplete: 'portability.error.incomplete',
+  unknown_channel: 'portability.error.unknown_channel',
+};
+
+/** An archive refused before anything was written (or a stage rolled back whole): a clear, translated 4xx. */
+export class ArchiveError extends AppError {
+  constructor(
+    readonly problem: ArchiveProblem,
+    vars: Record<string, string | number> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(problem === 'unknown_channel' ? 404 : problem === 'too_large' ? 413 : problem === 'handle_taken' || problem === 'conflict' ? 409 : 422, `archive_${problem}`, KEYS[problem], vars, options);
+  }
+}

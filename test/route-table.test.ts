@@ -13,6 +13,11 @@ import { createTestSite, type TestSite } from './support/harness.js';
 const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.txt', import.meta.url), 'utf8').trim().split('\n');
 /** Routes added since, each by the capability that brings it. */
 const ADDED: Record<string, string> = {
+  'GET /studio/channels/:handle/move': 'moving',
+  'POST /studio/channels/:handle/move': 'moving',
+  'POST /studio/channels/:handle/move/aliases': 'moving',
+  'POST /studio/channels/:handle/move/aliases/delete': 'moving',
+  'POST /studio/channels/:handle/move/cancel': 'moving',
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
   'POST /v/:shortId/support': 'fan-budget',

@@ -4,7 +4,7 @@ import { AVATAR_TYPES, findChannelByHandle, type ChannelRow } from '../channels/
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { actorKeyPairs, type KeyOwner } from './keys.js';
-import { actorMoveFields } from './move.js';
+import { actorMoveFields } from './move-queries.js';
 import * as q from './queries.js';
 
 /** Fedify's identifier of the site owner's Person actor (URL `/ap/a/owner`). */

@@ -33,7 +33,8 @@ export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
 // For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
-export { addChannelAlias, removeChannelAlias, listAliases, moveChannel, cancelMove, findMove, findMoveByHandle, findMoveOfVideo, type MoveRow } from './move.js';
+export { addChannelAlias, moveChannel } from './move.js';
+export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, type MoveRow } from './move-queries.js';
 export { wantsActivityJson } from './routes.js';
 
 

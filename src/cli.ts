@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './core/config.js';
 import { MODULES } from './modules.js';
 import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/index.js';
 import { buildSite, configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
+import { IMPORT_YOUTUBE_USAGE, importYouTubeCommand } from './moving/index.js';
 import { fanBudgetSettlement, formatReport, isMonthKey, MonthNotClosedError, settleMonth } from './funding/fan-budget/index.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
@@ -14,7 +15,9 @@ Missing values are asked for when run in a terminal.
 
        fanfare settle --month 2026-11 [--now 2026-12-01T00:00:00Z] [--json]
 Settles (or finishes settling) the monthly fan budget of a closed month, as the scheduler does at 00:00
-on the 1st, and prints its report. --now replaces the clock (tests, replays); --json prints the report as JSON.`;
+on the 1st, and prints its report. --now replaces the clock (tests, replays); --json prints the report as JSON.
+
+${IMPORT_YOUTUBE_USAGE}`;
 
 async function init(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -120,11 +123,32 @@ async function settle(argv: string[]): Promise<number> {
   }
 }
 
+async function importYouTube(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { channel: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.channel) {
+    console.error('import-youtube needs an ARCHIVE and --channel HANDLE');
+    return 2;
+  }
+  const config = loadConfig(process.env, { loadDotEnv: true, fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
+  try {
+    return await importYouTubeCommand(deps, { file: positionals[0]!, handle: values.channel, json: values.json ?? false });
+  } finally {
+    deps.mailer.close();
+    await deps.db.close();
+  }
+}
+
 async function main(): Promise<number> {
   registerCapabilityMessages(MODULES);
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'init') return init(rest);
   if (command === 'settle') return settle(rest);
+  if (command === 'import-youtube') return importYouTube(rest);
   console.log(USAGE);
   return command ? 2 : 0;
 }

@@ -11,6 +11,10 @@ import { en, fr } from './messages.js';
 import { movedChannelRedirects } from './redirects.js';
 import { movingStudioRoutes } from './routes.js';
 
+// For the command line: `fanfare import-youtube`.
+export { IMPORT_YOUTUBE_USAGE, importYouTubeCommand } from './youtube/command.js';
+export { importYouTubeTakeout } from './youtube/takeout.js';
+
 export const movingCapability = defineCapability({
   name: 'moving',
   messages: { en, fr },
@@ -20,6 +24,8 @@ export const movingCapability = defineCapability({
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/move`, label: 'moving.studio_title', role: 'admin', order: 95 }],
   },
-  // Its rows are federation's (federation_actor_aliases, federation_moves) and the job queue's.
-  tables: {},
+  // The move's own rows are federation's (federation_actor_aliases, federation_moves).
+  tables: {
+    youtube_imports: { export: 'rows', scope: 'channel', note: 'which YouTube videos a channel already imported' },
+  },
 });

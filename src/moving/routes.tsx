@@ -4,7 +4,7 @@ import { channelForAdmin, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
 import { readForm } from '../core/http/form.js';
-import { ValidationError } from '../core/http/errors.js';
+import { NotFoundError, ValidationError } from '../core/http/errors.js';
 import { CsrfField, pageEnv, type PageEnv } from '../core/http/layout.js';
 import { hasControlCharacters } from '../core/http/text.js';
 import { addChannelAlias, cancelMove, findMove, listAliases, moveChannel, removeChannelAlias, type FederationServices, type MoveRow } from '../federation/index.js';
@@ -120,6 +120,7 @@ export function movingStudioRoutes(deps: AppDeps, fed: FederationServices) {
 
   app.post('/channels/:handle/move/cancel', async (c) => {
     const channel = await channelOf(c);
+    if (!(await findMove(deps.db, channel.id))) throw new NotFoundError();
     await cancelMove(deps.db, channel.id);
     return done(c, channel.handle, { cancelled: true });
   });

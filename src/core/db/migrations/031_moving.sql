@@ -20,3 +20,13 @@ CREATE TABLE federation_moves (
   move_activity_uri text NOT NULL CHECK (length(move_activity_uri) <= 2000),
   moved_at timestamptz NOT NULL
 );
+
+-- Videos imported from a YouTube Takeout archive (src/moving/youtube): importing the same archive again
+-- skips them.
+CREATE TABLE youtube_imports (
+  channel_id uuid NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+  youtube_id text NOT NULL CHECK (youtube_id ~ '^[A-Za-z0-9_-]{6,20}$'),
+  video_id uuid NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+  imported_at timestamptz NOT NULL,
+  PRIMARY KEY (channel_id, youtube_id)
+);

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InboxContext } from '@fedify/fedify';
-import { isActor, type Actor, type Move } from '@fedify/vocab';
+import { isActor, Object as APObject, type Actor, type Move } from '@fedify/vocab';
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
@@ -124,10 +124,13 @@ export async function onMove(deps: AppDeps, ctx: InboxContext<void>, move: Move)
   if (following.length === 0 && followers.length === 0) return;
   // Fetched from its own server, signed as the site owner, never from the cache: the alias may be new.
   const loader = await ctx.getDocumentLoader({ identifier: OWNER_IDENTIFIER });
-  const target = await move.getTarget({ documentLoader: loader, contextLoader: ctx.contextLoader }).catch((error: unknown) => {
-    deps.log.info({ err: error, origin: origin.href }, 'federation: the target of a Move could not be fetched');
-    return null;
-  });
+  // By its id, never as embedded in the Move: an embedded copy could claim any alias.
+  const target = await loader(targetId.href)
+    .then((doc) => (new URL(doc.documentUrl).origin === targetId.origin ? APObject.fromJsonLd(doc.document, { documentLoader: loader, contextLoader: ctx.contextLoader, baseUrl: new URL(doc.documentUrl) }) : null))
+    .catch((error: unknown) => {
+      deps.log.info({ err: error, origin: origin.href }, 'federation: the target of a Move could not be fetched');
+      return null;
+    });
   if (!target || !isActor(target) || target.id?.href !== targetId.href || !target.inboxId) return;
   if (!target.aliasIds.some((a) => a.href === origin.href)) {
     deps.log.info({ origin: origin.href, target: targetId.href }, 'federation: refused a Move whose target does not list its origin in alsoKnownAs');

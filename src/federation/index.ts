@@ -22,7 +22,7 @@ import { decideRemoteReply } from './replies.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
-export { federationStudioRoutes } from './studio-routes.js';
+export { federationStudioRoutes, uriField } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
 export { decideRemoteReply } from './replies.js';

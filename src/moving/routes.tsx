@@ -3,24 +3,11 @@ import { requireUser } from '../accounts/index.js';
 import { channelForAdmin, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { readForm } from '../core/http/form.js';
-import { NotFoundError, ValidationError } from '../core/http/errors.js';
+import { NotFoundError } from '../core/http/errors.js';
 import { CsrfField, pageEnv, type PageEnv } from '../core/http/layout.js';
-import { hasControlCharacters } from '../core/http/text.js';
-import { addChannelAlias, cancelMove, findMove, listAliases, moveChannel, removeChannelAlias, type FederationServices, type MoveRow } from '../federation/index.js';
+import { addChannelAlias, cancelMove, findMove, listAliases, moveChannel, removeChannelAlias, uriField, type FederationServices, type MoveRow } from '../federation/index.js';
 import { StudioLayout } from '../studio/index.js';
 import { queueMovedMails } from './mail.js';
-
-/** The `uri` field of a form or JSON body: an address or a handle, one line. */
-async function uriField(c: AppContext): Promise<string> {
-  const type = c.req.header('content-type') ?? '';
-  const value = type.startsWith('application/json')
-    ? ((await c.req.json().catch(() => ({}))) as { uri?: unknown }).uri
-    : (await readForm(c))['uri'];
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 2000) throw new ValidationError({ uri: 'error.required' });
-  if (hasControlCharacters(value, 'line')) throw new ValidationError({ uri: 'error.control_characters' });
-  return value.trim();
-}
 
 function MovePage({ env, channel, aliases, move }: { env: PageEnv; channel: ChannelRow; aliases: string[]; move: MoveRow | undefined }) {
   const { t } = env;

@@ -25,17 +25,8 @@ const METADATA_FILE = /(^|\/)[^/]*(metadata|métadonnées|metadaten|metadatos)[^
 const MAX_CSV_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_ARCHIVE_BYTES = 200 * 1024 ** 3;
 
-/** One video as Takeout describes it, already mapped to Fanfare's fields. */
-export interface TakeoutVideo {
-  youtubeId: string;
-  title: string;
-  description: string;
-  tags: string[];
-  visibility: 'draft' | 'public' | 'unlisted';
-  publishedAt: Date | null;
-  createdAt: Date | null;
-  file: ArchiveEntry;
-}
+/** One video as Takeout describes it, already mapped to Fanfare's fields, and its file in the archive. */
+export type TakeoutVideo = Omit<ImportedVideo, 'localPath' | 'bytes' | 'filename'> & { youtubeId: string; file: ArchiveEntry };
 
 export interface TakeoutReport {
   imported: { youtubeId: string; videoId: string; shortId: string; title: string }[];
@@ -139,7 +130,8 @@ export async function importYouTubeTakeout(
     for (const [i, v] of todo.entries()) {
       const localPath = path.join(work, `${i}${path.posix.extname(v.file.path).toLowerCase()}`);
       await archive.extract(v.file, localPath);
-      items.push({ localPath, bytes: v.file.size, filename: path.posix.basename(v.file.path), title: v.title, description: v.description, tags: v.tags, visibility: v.visibility, publishedAt: v.publishedAt, createdAt: v.createdAt });
+      const { youtubeId: _id, file, ...metadata } = v;
+      items.push({ ...metadata, localPath, bytes: file.size, filename: path.posix.basename(file.path) });
     }
     const ids = items.length === 0 ? [] : await importVideos(deps, input.channelId, input.userId, items, async (tx, created) => {
       for (const [i, v] of todo.entries()) {

@@ -15,7 +15,7 @@ async function actorDoc(url: string): Promise<Record<string, unknown>> {
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
-describe('moving a channel between three Fanfare sites', { timeout: 600_000 }, () => {
+describe('moving a channel between three Fanfare sites', { timeout: 900_000 }, () => {
   let a: RunningServer;
   let b: RunningServer;
   let c: RunningServer;

@@ -55,7 +55,7 @@ describe('YouTube Takeout import', () => {
   let clip: Buffer;
   let channelId: string;
   let ownerId: string;
-  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 20 });
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 200 });
   const videoCount = async () => (await site.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM videos'))[0]!.n;
   const good = (): ZipItem[] => [
     { name: `${ROOT}/video metadata/videos.csv`, data: CSV, deflate: true },
@@ -124,6 +124,9 @@ describe('YouTube Takeout import', () => {
     await runJobs();
     const statuses = await site.deps.db.query<{ status: string }>('SELECT status FROM videos');
     assert.deepEqual(statuses.map((s) => s.status), ['ready', 'ready', 'ready']);
+
+    const mailings = await site.deps.db.query("SELECT 1 FROM community_mailings WHERE kind = 'video'");
+    assert.equal(mailings.length, 3, 'the back catalogue counts as already e-mailed (no "new video" e-mail for each)');
 
     const again = await importing(archive('takeout-again.zip', good()));
     assert.deepEqual(again, { imported: [], skipped: ['aBcDeFgHiJk', 'ZyXwVuTsRqP', 'PrIvAtE0001'] });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
+import { startMailing } from '../../community/index.js';
 import { importVideos, type ImportedVideo } from '../../videos/index.js';
 import { csvRecords, CsvError } from './csv.js';
 import { openTakeout, TakeoutError, type ArchiveEntry } from './archive.js';
@@ -136,6 +137,8 @@ export async function importYouTubeTakeout(
     const ids = items.length === 0 ? [] : await importVideos(deps, input.channelId, input.userId, items, async (tx, created) => {
       for (const [i, v] of todo.entries()) {
         await tx.query('INSERT INTO youtube_imports (channel_id, youtube_id, video_id, imported_at) VALUES ($1, $2, $3, $4)', [input.channelId, v.youtubeId, created[i]!.id, deps.clock.now()]);
+        // The back catalogue is not news: recorded as mailed to nobody, so followers get no "new video" e-mail for each.
+        await startMailing(deps, tx, { channelId: input.channelId, kind: 'video', subjectId: created[i]!.id, recipients: [] });
       }
     }).catch((error: unknown) => {
       if (error instanceof Error && error.name === 'ProbeError') throw new TakeoutError('not_media', error.message, { cause: error });

@@ -7,6 +7,7 @@ import { isSetUp, performSetup, setupSchema, AlreadySetUpError } from './setup/i
 import { buildSite, configFragments, registerCapabilityMessages, subscriberIndex } from './site.js';
 import { ArchiveError, exportChannel, importArchive } from './portability/index.js';
 import { translator, isLocale } from './core/i18n/index.js';
+import { IMPORT_YOUTUBE_USAGE, importYouTubeCommand } from './moving/index.js';
 import { fanBudgetSettlement, formatReport, isMonthKey, MonthNotClosedError, settleMonth } from './funding/fan-budget/index.js';
 
 const USAGE = `Usage: fanfare init [--email a@b.c] [--name "Your name"] [--channel-name "Channel"] [--handle handle]
@@ -25,7 +26,9 @@ SHA-256 of every file) to FILE (HANDLE-YYYY-MM-DD.zip by default).
        fanfare import ARCHIVE [--dry-run] [--handle NEW] [--lang en|fr] [--json]
 Recreates the archived channel on this site (ids remapped, ledger history replayed). --dry-run checks
 the archive and reports what it would do. Importing the same archive again changes nothing; a stopped
-import resumes where it stopped.`;
+import resumes where it stopped.
+
+${IMPORT_YOUTUBE_USAGE}`;
 
 async function init(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -198,6 +201,19 @@ async function importCommand(argv: string[]): Promise<number> {
   });
 }
 
+async function importYouTube(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { channel: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.channel) {
+    console.error('import-youtube needs an ARCHIVE and --channel HANDLE');
+    return 2;
+  }
+  return withSite((deps) => importYouTubeCommand(deps, { file: positionals[0]!, handle: values.channel!, json: values.json ?? false }));
+}
+
 async function main(): Promise<number> {
   registerCapabilityMessages(MODULES);
   const [command, ...rest] = process.argv.slice(2);
@@ -205,6 +221,7 @@ async function main(): Promise<number> {
   if (command === 'settle') return settle(rest);
   if (command === 'export') return exportCommand(rest);
   if (command === 'import') return importCommand(rest);
+  if (command === 'import-youtube') return importYouTube(rest);
   console.log(USAGE);
   return command ? 2 : 0;
 }

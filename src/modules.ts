@@ -17,6 +17,7 @@ import { fanBudgetCapability } from './funding/fan-budget/index.js';
 import { campaignsCapability } from './funding/campaigns/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
+import { movingCapability } from './moving/index.js';
 import { notificationsCapability } from './notifications/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
 import { portabilityCapability } from './portability/index.js';
@@ -47,6 +48,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   fundingStudioCapability,
   communityCapability,
   recommendationsCapability,
+  movingCapability,
   notificationsCapability,
   portabilityCapability,
 ];

@@ -14,6 +14,11 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 /** Routes added since, each by the capability that brings it. */
 const ADDED: Record<string, string> = {
   'GET /assets/:name{[A-Za-z0-9_-]+\\.(js|css)}': 'site',
+  'GET /studio/channels/:handle/move': 'moving',
+  'POST /studio/channels/:handle/move': 'moving',
+  'POST /studio/channels/:handle/move/aliases': 'moving',
+  'POST /studio/channels/:handle/move/aliases/delete': 'moving',
+  'POST /studio/channels/:handle/move/cancel': 'moving',
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
   'POST /v/:shortId/support': 'fan-budget',

@@ -20,6 +20,9 @@ import { commentsBox, communityRoutes, followBox } from './routes.js';
 
 export { countLocalComments } from './comment-queries.js';
 export { SEND_MAILING_JOB, sendMailingHandler, startMailing } from './mailings.js';
+// For the moving capability's "the channel moved" e-mail: who follows, and their one-click unsubscribe link.
+export { activeFollowersWanting } from './follower-queries.js';
+export { signLink } from './tokens.js';
 
 const routes = oncePerSite((ctx) => communityRoutes({ deps: ctx.deps, fed: () => ctx.services.federation, viewers: ctx.services.viewers, studioAccess: ctx.studioAccess }));
 

@@ -4,6 +4,7 @@ import { AVATAR_TYPES, findChannelByHandle, type ChannelRow } from '../channels/
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { actorKeyPairs, type KeyOwner } from './keys.js';
+import { actorMoveFields } from './move-queries.js';
 import * as q from './queries.js';
 
 /** Fedify's identifier of the site owner's Person actor (URL `/ap/a/owner`). */
@@ -112,6 +113,8 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
         icon: avatarImage(base, ch.avatar_key),
         url: new URL(`${base}/c/${ch.handle}`),
         attribution: ctx.getActorUri(OWNER_IDENTIFIER),
+        // `alsoKnownAs` and `movedTo` of a channel that came from, or moved to, another site (move.ts).
+        ...(await actorMoveFields(deps.db, ch.id)),
       });
     })
     // WebFinger resolves every actor (D12): channels by handle, and the owner's Person as `owner` unless a

@@ -24,7 +24,7 @@ export function parseFollowTarget(input: string): string | undefined {
  * Looks a remote actor up through Fanfare's own guard (never Fedify's lookupObject: its WebFinger step
  * fetches on its own). A refused address, an unreachable server or a non-actor is a 400.
  */
-async function lookUpActor(fed: FederationServices, identifier: string, target: string): Promise<Actor> {
+export async function lookUpActor(fed: FederationServices, identifier: string, target: string): Promise<Actor> {
   const documentLoader = await fed.context().getDocumentLoader({ identifier });
   const found = await lookUpRemoteObject(target, { limits: fed.limits, documentLoader }).catch((cause: unknown) => {
     throw new BadRequestError('error.bad_request', { cause });

@@ -7,6 +7,7 @@ import {
   Delete,
   Follow,
   Like,
+  Move,
   Note,
   Reject,
   Undo,
@@ -21,6 +22,7 @@ import { findVideoByShortId, isListed, renderMarkdown, type VideoRow } from '../
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
+import { onMove } from './move.js';
 import { deliverTo } from './outbox.js';
 import * as q from './queries.js';
 
@@ -302,6 +304,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     .on(Delete, once(deps, onDelete))
     .on(Accept, once(deps, onAccept))
     .on(Reject, once(deps, onReject))
+    .on(Move, once(deps, (ctx, move: Move) => onMove(deps, ctx, move)))
     .onError((_ctx, error) => deps.log.warn({ err: error }, 'federation: an incoming activity could not be processed'))
     // Objects fetched while processing the shared inbox are fetched as the site owner (signed fetch).
     .setSharedKeyDispatcher(() => ({ identifier: OWNER_IDENTIFIER }));

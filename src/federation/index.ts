@@ -22,7 +22,7 @@ import { decideRemoteReply } from './replies.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
-export { federationStudioRoutes } from './studio-routes.js';
+export { federationStudioRoutes, uriField } from './studio-routes.js';
 export { followRemoteActor, unfollowRemoteActor } from './follow.js';
 export { syncVideo } from './outbox.js';
 export { decideRemoteReply } from './replies.js';
@@ -32,6 +32,10 @@ export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
+// For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
+export { addChannelAlias, moveChannel } from './move.js';
+export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, type MoveRow } from './move-queries.js';
+export { wantsActivityJson } from './routes.js';
 
 
 declare module '../core/module.js' {
@@ -94,5 +98,7 @@ export const federationCapability = defineCapability({
     federation_video_state: { export: 'none', why: 'what this server sent; the new site federates afresh' },
     federation_video_recipients: { export: 'none', why: 'what this server sent; the new site federates afresh' },
     federation_inbox_log: { export: 'none', why: 'replay protection of this server, pruned after 90 days' },
+    federation_actor_aliases: { export: 'rows', scope: 'channel', note: 'where the channel came from (alsoKnownAs)' },
+    federation_moves: { export: 'none', why: 'the old site keeps its move; the new site is where the channel now lives' },
   },
 });

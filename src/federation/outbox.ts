@@ -59,14 +59,14 @@ export async function deliverTo(
   channelId: string,
   inboxes: string[],
   activity: Record<string, unknown>,
-  options: { as?: DeliverySigner; /** Makes a repeated call send again (e.g. a time): part of the dedupe key. */ again?: string } = {},
+  options: { as?: DeliverySigner; /** Makes a repeated call send again (e.g. a time): part of the dedupe key. */ again?: string; /** Not before (a throttled send, such as a Move). */ runAt?: Date } = {},
 ): Promise<number> {
   const id = String(activity.id);
   const as = options.as ?? 'channel';
   for (const inbox of inboxes) {
     await enqueue(
       tx,
-      { type: DELIVER_JOB, payload: { channelId, inbox, activity, as }, maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `fed-deliver:${sha(`${id} ${inbox} ${options.again ?? ''}`)}` },
+      { type: DELIVER_JOB, payload: { channelId, inbox, activity, as }, runAt: options.runAt, maxAttempts: DELIVERY_ATTEMPTS, dedupeKey: `fed-deliver:${sha(`${id} ${inbox} ${options.again ?? ''}`)}` },
       deps.clock,
     );
   }

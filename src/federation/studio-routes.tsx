@@ -13,7 +13,7 @@ import * as q from './queries.js';
 import { ActivityLogPage, FediversePage } from './studio-page.js';
 
 /** The `uri` field of a form or JSON body. */
-async function uriField(c: AppContext): Promise<string> {
+export async function uriField(c: AppContext): Promise<string> {
   const type = c.req.header('content-type') ?? '';
   const value = type.startsWith('application/json')
     ? ((await c.req.json().catch(() => ({}))) as { uri?: unknown }).uri

@@ -33,6 +33,8 @@ export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, lis
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from '../core/markdown.js';
+// For the moving capability's YouTube Takeout import: videos with metadata, all or none.
+export { importVideos, type ImportedVideo } from './import.js';
 
 declare module '../core/module.js' {
   interface Slots {

@@ -1,0 +1,42 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../core/http/context.js';
+import { NotFoundError } from '../core/http/errors.js';
+
+/**
+ * CORS headers of the media of publicly listed videos. PeerTube's player (hls.js on PeerTube's origin)
+ * loads a remote video's playlists, init segments and segments with XHR and asks for byte ranges
+ * (issue 10 D2), so it must be allowed to read them, the range it got and their length.
+ */
+export const MEDIA_CORS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers': 'range',
+  'access-control-expose-headers': 'content-length, content-range',
+};
+
+/** How long a browser may keep a preflight's answer. */
+const PREFLIGHT_MAX_AGE = '86400';
+
+/**
+ * CORS for `/media/v/:shortId/*`, as one middleware the media routes mount before their handlers:
+ * - a preflight (`OPTIONS`) is answered 204 with the CORS headers when the video is publicly listed,
+ *   404 otherwise (nothing says a members-only video exists);
+ * - a successful `GET`/`HEAD` of a publicly listed video gets the CORS headers; members-only, unlisted,
+ *   draft and scheduled media keep their entitlement check and get none, so another site's scripts can
+ *   never read them with a member's cookies.
+ * `isPublic(shortId)` decides (the videos capability passes its "listed" rule); it is asked once per request
+ * and only after the handler answered with a success, so refused requests cost nothing more.
+ */
+export function publicMediaCors(isPublic: (shortId: string) => Promise<boolean>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const shortId = c.req.param('shortId') ?? '';
+    if (c.req.method === 'OPTIONS') {
+      if (!(await isPublic(shortId))) throw new NotFoundError();
+      return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': PREFLIGHT_MAX_AGE } });
+    }
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return;
+    if (c.res.status >= 400 || !(await isPublic(shortId))) return;
+    for (const [name, value] of Object.entries(MEDIA_CORS)) c.res.headers.set(name, value);
+  };
+}

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { after, before, describe, it } from 'node:test';
 import type { AppEnv } from '../core/http/context.js';
 import { createTestSite, type TestSite } from '../../test/support/harness.js';
-import { MEDIA_CORS, publicMediaCors } from './media-cors.js';
+import { MEDIA_CORS, withPublicMediaCors } from './media-cors.js';
 
 const ORIGIN = 'https://peertube.example';
 
@@ -66,10 +66,9 @@ describe('CORS on the media of publicly listed videos (issue 10 D2)', () => {
   });
 
   it('adds nothing to a file served to an entitled viewer of a video that is not public', async () => {
-    // The middleware alone: the handler serves (as it does for a member or the owner), the video is not public.
+    // The wrapper alone: the handler serves (as it does for a member or the owner), the video is not public.
     const app = new Hono<AppEnv>();
-    app.use('/media/v/:shortId/*', publicMediaCors(async (shortId) => shortId === 'listed'));
-    app.get('/media/v/:shortId/:path{.+}', (c) => c.text('segment'));
+    app.get('/media/v/:shortId/:path{.+}', withPublicMediaCors(async (shortId) => shortId === 'listed', (c) => c.text('segment')));
     const members = await app.request('/media/v/members/master.m3u8', { headers: { origin: ORIGIN } });
     assert.equal(members.status, 200);
     for (const name of Object.keys(MEDIA_CORS)) assert.equal(members.headers.get(name), null, name);

@@ -1,5 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../core/http/context.js';
+import type { AppContext } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
 
 /**
@@ -18,7 +17,8 @@ export const MEDIA_CORS: Readonly<Record<string, string>> = {
 const PREFLIGHT_MAX_AGE = '86400';
 
 /**
- * CORS for `/media/v/:shortId/*`, as one middleware the media routes mount before their handlers:
+ * CORS for the handlers of `/media/v/:shortId/*`, wrapped around each (a wrapper rather than `app.use`, so
+ * the route table lists the media routes only):
  * - a preflight (`OPTIONS`) is answered 204 with the CORS headers when the video is publicly listed,
  *   404 otherwise (nothing says a members-only video exists);
  * - a successful `GET`/`HEAD` of a publicly listed video gets the CORS headers; members-only, unlisted,
@@ -27,16 +27,17 @@ const PREFLIGHT_MAX_AGE = '86400';
  * `isPublic(shortId)` decides (the videos capability passes its "listed" rule); it is asked once per request
  * and only after the handler answered with a success, so refused requests cost nothing more.
  */
-export function publicMediaCors(isPublic: (shortId: string) => Promise<boolean>): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const shortId = c.req.param('shortId') ?? '';
+export function withPublicMediaCors<C extends AppContext>(isPublic: (shortId: string) => Promise<boolean>, handler: (c: C) => Response | Promise<Response>) {
+  return async (c: C): Promise<Response> => {
+    const shortId = (c.req.param as (name: string) => string | undefined)('shortId') ?? '';
     if (c.req.method === 'OPTIONS') {
       if (!(await isPublic(shortId))) throw new NotFoundError();
       return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': PREFLIGHT_MAX_AGE } });
     }
-    await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return;
-    if (c.res.status >= 400 || !(await isPublic(shortId))) return;
-    for (const [name, value] of Object.entries(MEDIA_CORS)) c.res.headers.set(name, value);
+    const response = await handler(c);
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && response.status < 400 && (await isPublic(shortId))) {
+      for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
+    }
+    return response;
   };
 }

@@ -14,7 +14,7 @@ import { renderMarkdown } from './markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
-import { publicMediaCors } from './media-cors.js';
+import { withPublicMediaCors } from './media-cors.js';
 import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 
@@ -169,16 +169,16 @@ export function videoRoutes(
   });
 
   // Players on other sites (PeerTube's hls.js) may read the media of publicly listed videos (issue 10 D2).
-  media.use('/media/v/:shortId/*', publicMediaCors(async (shortId) => {
+  const publicMedia = async (shortId: string) => {
     const video = /^[A-Za-z0-9_-]{8,16}$/.test(shortId) ? await q.findVideoByShortId(deps.db, shortId) : undefined;
     return !!video && isListed(video, deps.clock.now());
-  }));
+  };
 
   // Every media file goes through the same access check as the watch page: knowing a segment's URL is not enough.
-  media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
-    const file = c.req.param('path');
+  media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', withPublicMediaCors(publicMedia, async (c) => {
+    const file = c.req.param('path') ?? '';
     // A paywall shows the poster when the creator chose to; every other file needs the right to watch.
-    const { video, offer } = await watchableOrOffered(c, c.req.param('shortId'));
+    const { video, offer } = await watchableOrOffered(c, c.req.param('shortId') ?? '');
     if (offer && !(file === 'thumbnail' && video.paywall_poster === 'shown')) throw new NotFoundError('video.not_found');
     const key = await storageKeyFor(deps, video, file);
     if (!key) throw new NotFoundError();
@@ -188,12 +188,12 @@ export function videoRoutes(
     const shared = !offer && isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
     const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
     return serveStoredFile(c, deps.storage, key, { cacheControl });
-  });
+  }));
 
-  // CORS preflight for the same files: publicMediaCors (mounted above) answers it for publicly listed videos.
-  media.on('OPTIONS', '/media/v/:shortId/:path{.+}', () => {
+  // CORS preflight for the same files: answered for publicly listed videos only.
+  media.on('OPTIONS', '/media/v/:shortId/:path{.+}', withPublicMediaCors(publicMedia, () => {
     throw new NotFoundError();
-  });
+  }));
 
   const positionBody = z.object({ position: z.number().finite().min(0).max(7 * 24 * 3600) });
   api.post('/api/videos/:shortId/position', async (c) => {

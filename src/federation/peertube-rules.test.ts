@@ -268,6 +268,41 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.match(missing.headers.get('content-type') ?? '', /json/);
   });
 
+  it('D15: an instance actor `peertube` (PeerTube follows a host through acct:peertube@host), which accepts a server follow and passes the video activities on', async () => {
+    // PeerTube (lib/activitypub/follow.ts, job activitypub-follow): a host is followed by resolving
+    // SERVER_ACTOR_NAME ("peertube") at that host by WebFinger, then sending that actor a Follow.
+    const host = new URL(SITE).host;
+    const res = await get(`/.well-known/webfinger?resource=acct:peertube@${host}`, 'application/jrd+json');
+    assert.equal(res.status, 200);
+    const self = ((await res.json()) as { links: { rel: string; href: string }[] }).links.find((l) => l.rel === 'self')!.href;
+    assert.equal(self, `${SITE}/ap/a/peertube`);
+    const actor = (await (await get('/ap/a/peertube')).json()) as Record<string, unknown>;
+    // actor.ts isActorTypeValid: PeerTube's own server actor is an Application.
+    assert.equal(actor.type, 'Application');
+    assert.equal(actor.preferredUsername, 'peertube');
+    assert.equal(actorProblem(actor), undefined);
+    const serverActor = await remote.addActor('peertube');
+    const follow = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${serverActor.uri}/follows/site`, type: 'Follow', actor: serverActor.uri, object: self };
+    const posted = await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, follow));
+    assert.ok(posted.status < 300, String(posted.status));
+    await site.runJobs();
+    const accept = (await deliveries()).find((d) => d.activity.type === 'Accept' && d.activity.actor === self)!;
+    assert.ok(accept, 'the instance actor accepts');
+    assert.equal(baseActivityProblem(accept.activity, 'Accept'), undefined);
+    assert.equal(accept.as, 'instance', 'signed with the instance key');
+    assert.equal((accept.activity.object as { id: string }).id, follow.id);
+    // A new public video of any channel reaches the server that follows the site.
+    const video = await insertVideo(site);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
+    const create = (await deliveries()).find((d) => d.activity.type === 'Create' && d.inbox === `${remote.origin}/inbox` && String((d.activity.object as { id: string }).id).endsWith(video.shortId));
+    assert.ok(create, 'the Create goes to the following server');
+    // Undo(Follow) stops that.
+    const undo = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${serverActor.uri}/follows/site/undo`, type: 'Undo', actor: serverActor.uri, object: follow };
+    assert.ok((await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, undo))).status < 300);
+    await site.runJobs();
+    assert.equal((await site.deps.db.query('SELECT 1 FROM federation_instance_followers')).length, 0);
+  });
+
   it('D14: serves GET /api/v1/videos/{uuid}/description for listed videos, a JSON 404 otherwise', async () => {
     const video = await insertVideo(site);
     const res = await get(`/api/v1/videos/${video.id}/description`, 'application/json');

@@ -4,11 +4,13 @@
 // actually serves and sends.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { findChannelById } from '../channels/index.js';
 import { startRemoteServer, type RemoteActor, type RemoteServer } from '../../test/fakes/fediverse-server.js';
 import { createFederationTestSite, insertVideo, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
-import { followRemoteActor } from './follow.js';
+import { followRemoteActor, RESEND_PENDING_FOLLOW_AFTER_MS, resendPendingFollowsHandler } from './follow.js';
+import { listRefusedDeliveries } from './queries.js';
 import { syncVideo } from './outbox.js';
 import { decideRemoteReply } from './replies.js';
 
@@ -301,6 +303,36 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.ok((await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, undo))).status < 300);
     await site.runJobs();
     assert.equal((await site.deps.db.query('SELECT 1 FROM federation_instance_followers')).length, 0);
+  });
+
+  it('D6: a Follow still pending is sent again (PeerTube tries a delivery once), once per period; refused deliveries are listed for the Studio', async () => {
+    // A server that refuses every delivery (as PeerTube answers 403 to an actor it cannot validate).
+    const refusing = createServer((_req, res) => res.writeHead(403).end());
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const refusingInbox = `http://127.0.0.1:${(refusing.address() as { port: number }).port}/inbox`;
+    after(() => refusing.close());
+    const created = new Date(site.clock.now().getTime() - RESEND_PENDING_FOLLOW_AFTER_MS - 60_000);
+    const pending = { actor: `${remote.origin}/video-channels/slow`, follow: `${owner}#follows/slow` };
+    await site.deps.db.query(
+      `INSERT INTO federation_following (channel_id, actor_uri, inbox_uri, follow_activity_uri, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      [site.channelId, pending.actor, refusingInbox, pending.follow, created],
+    );
+    const resend = resendPendingFollowsHandler(site.deps, site.fed);
+    const follows = async () => (await deliveries()).filter((d) => d.activity.type === 'Follow' && d.activity.object === pending.actor);
+    await resend({} as never);
+    await resend({} as never);
+    assert.equal((await follows()).length, 1, 'once per period, however often the job runs');
+    const [again] = await follows();
+    assert.equal(baseActivityProblem(again!.activity, 'Follow'), undefined);
+    assert.equal(again!.activity.id, pending.follow, 'the same Follow: PeerTube answers it again');
+    assert.equal(again!.activity.actor, owner);
+    site.clock.advance(RESEND_PENDING_FOLLOW_AFTER_MS);
+    await resend({} as never);
+    assert.equal((await follows()).length, 2, 'and again in the next period');
+    // The remote inbox answers 403 (a refusal): the delivery fails for good and the Studio lists it.
+    await site.runJobs();
+    const refused = await listRefusedDeliveries(site.deps.db, site.channelId);
+    assert.ok(refused.some((r) => r.inbox === refusingInbox && r.activity_type === 'Follow' && /HTTP 403/.test(r.error)), JSON.stringify(refused));
   });
 
   it('D14: serves GET /api/v1/videos/{uuid}/description for listed videos, a JSON 404 otherwise', async () => {

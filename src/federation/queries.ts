@@ -87,6 +87,28 @@ export async function videoAudienceInboxes(db: Queryable, channelId: string): Pr
   return rows.map((r) => r.inbox);
 }
 
+// ---- deliveries other servers refused (issue 10 D6) ----
+
+export interface RefusedDeliveryRow {
+  inbox: string;
+  activity_type: string;
+  error: string;
+  at: Date;
+}
+
+/**
+ * The channel's latest deliveries that failed for good (a 4xx answer, or every attempt spent): what the
+ * other server refused, shown on the channel's fediverse page instead of being logged as sent.
+ */
+export async function listRefusedDeliveries(db: Queryable, channelId: string, limit = 20): Promise<RefusedDeliveryRow[]> {
+  return db.query<RefusedDeliveryRow>(
+    `SELECT payload->>'inbox' AS inbox, COALESCE(payload->'activity'->>'type', '') AS activity_type, COALESCE(last_error, '') AS error, updated_at AS at
+       FROM jobs WHERE type IN ('federation.deliver', 'federation.deliver-to-actor') AND status = 'failed' AND payload->>'channelId' = $1
+      ORDER BY updated_at DESC, id DESC LIMIT $2`,
+    [channelId, limit],
+  );
+}
+
 // ---- following (a local channel following a remote actor) ----
 
 export interface FollowingRow {

@@ -335,6 +335,27 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.ok(refused.some((r) => r.inbox === refusingInbox && r.activity_type === 'Follow' && /HTTP 403/.test(r.error)), JSON.stringify(refused));
   });
 
+  it('D11: a caption added to a published video goes out at once, as an Update whose subtitleLanguage PeerTube keeps', async () => {
+    const video = await insertVideo(site);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
+    // What the Studio's caption form does in one transaction (videos/studio-routes.tsx): the caption row,
+    // the video touched, and the video.changed event whose subscriber (federation/index.ts) runs syncVideo.
+    await site.deps.db.query(`INSERT INTO video_captions (video_id, language, label, storage_key) VALUES ($1, 'fr', 'Français', 'videos/x/captions/fr.vtt')`, [video.id]);
+    await site.deps.db.query(`UPDATE videos SET updated_at = updated_at + interval '1 second' WHERE id = $1`, [video.id]);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'updated');
+    const update = (await deliveries()).find((d) => d.activity.type === 'Update' && String((d.activity.object as { id: string }).id).endsWith(video.shortId))!;
+    assert.equal(baseActivityProblem(update.activity, 'Update'), undefined);
+    const object = update.activity.object as Record<string, unknown>;
+    assert.equal(videoProblem(object), undefined);
+    // videos.ts sanitizeAndCheckVideoTorrentObject keeps subtitleLanguage entries that have an identifier
+    // (isRemoteStringIdentifierValid: a string identifier) and a name; PeerTube then downloads `url`.
+    const captions = object.subtitleLanguage as { identifier: unknown; name: unknown; url: unknown }[];
+    assert.equal(captions.length, 1);
+    assert.equal(captions[0]!.identifier, 'fr');
+    assert.equal(typeof captions[0]!.name, 'string');
+    assert.ok(isApUrl(captions[0]!.url));
+  });
+
   it('D14: serves GET /api/v1/videos/{uuid}/description for listed videos, a JSON 404 otherwise', async () => {
     const video = await insertVideo(site);
     const res = await get(`/api/v1/videos/${video.id}/description`, 'application/json');

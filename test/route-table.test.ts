@@ -69,6 +69,7 @@ const ADDED: Record<string, string> = {
   'POST /team-invitations/:token': 'channels',
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
+  'POST /studio/channels/:handle/revenue/notices/:noticeId/dismiss': 'funding-studio',
   'OPTIONS /media/v/:shortId/:path{.+}': 'videos',
   'DELETE /studio/bundle-uploads/*': 'bundles',
   'GET /b/:slug': 'bundles',

@@ -1,5 +1,5 @@
 import type { Federation } from '@fedify/fedify';
-import { Endpoints, Group, Image, Person, type Recipient } from '@fedify/vocab';
+import { Application, Endpoints, Group, Image, Person, type Recipient } from '@fedify/vocab';
 import { AVATAR_TYPES, findChannelByHandle, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
@@ -9,6 +9,15 @@ import * as q from './queries.js';
 
 /** Fedify's identifier of the site owner's Person actor (URL `/ap/a/owner`). */
 export const OWNER_IDENTIFIER = 'a/owner';
+
+/**
+ * The site's instance actor (issue 10 D15), named as PeerTube names its server actor: PeerTube follows a
+ * whole instance by host by asking WebFinger for `acct:peertube@{host}` (SERVER_ACTOR_NAME in PeerTube's
+ * server/core/initializers/constants.ts; lib/activitypub/follow.ts and the activitypub-follow job), then
+ * sends that actor a Follow. URL `/ap/a/peertube`.
+ */
+export const INSTANCE_USERNAME = 'peertube';
+export const INSTANCE_IDENTIFIER = `a/${INSTANCE_USERNAME}`;
 
 /** A Fedify route template. `{+identifier}` (reserved expansion) lets an identifier hold a slash (`c/camille`), which Fedify's types do not foresee. */
 export type IdentifierPath = `${string}{identifier}${string}`;
@@ -28,7 +37,7 @@ export function handleOfIdentifier(identifier: string): string | undefined {
 }
 
 /** A local actor an identifier names, with the owner of its keys. */
-export type LocalActor = { kind: 'owner'; name: string } | { kind: 'channel'; channel: ChannelRow };
+export type LocalActor = { kind: 'owner'; name: string } | { kind: 'instance'; name: string } | { kind: 'channel'; channel: ChannelRow };
 
 /** Finds the local actor an identifier names, or undefined (unknown channel, malformed identifier). */
 export async function findLocalActor(db: Queryable, identifier: string): Promise<LocalActor | undefined> {
@@ -36,13 +45,17 @@ export async function findLocalActor(db: Queryable, identifier: string): Promise
     const rows = await db.query<{ display_name: string }>("SELECT display_name FROM users WHERE site_role = 'owner'");
     return rows[0] ? { kind: 'owner', name: rows[0].display_name } : undefined;
   }
+  if (identifier === INSTANCE_IDENTIFIER) {
+    const rows = await db.query<{ name: string }>('SELECT name FROM site LIMIT 1');
+    return rows[0] ? { kind: 'instance', name: rows[0].name } : undefined;
+  }
   const handle = handleOfIdentifier(identifier);
   const channel = handle ? await findChannelByHandle(db, handle) : undefined;
   return channel ? { kind: 'channel', channel } : undefined;
 }
 
 export function keyOwnerOf(actor: LocalActor): KeyOwner {
-  return actor.kind === 'owner' ? { kind: 'owner' } : { kind: 'channel', channelId: actor.channel.id };
+  return actor.kind === 'channel' ? { kind: 'channel', channelId: actor.channel.id } : { kind: actor.kind };
 }
 
 /**
@@ -104,6 +117,10 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       if (actor.kind === 'owner') {
         return new Person({ ...common, preferredUsername: 'owner', name: actor.name, url: new URL(`${base}/`) });
       }
+      // PeerTube's own server actor is an Application (actor.ts isActorTypeValid accepts it).
+      if (actor.kind === 'instance') {
+        return new Application({ ...common, preferredUsername: INSTANCE_USERNAME, name: actor.name, url: new URL(`${base}/`) });
+      }
       const ch = actor.channel;
       return new Group({
         ...common,
@@ -123,6 +140,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       const handle = username.toLowerCase();
       if (!/^[a-z0-9_]{2,30}$/.test(handle)) return null;
       if (await findChannelByHandle(deps.db, handle)) return channelIdentifier(handle);
+      if (handle === INSTANCE_USERNAME) return (await findLocalActor(deps.db, INSTANCE_IDENTIFIER)) ? INSTANCE_IDENTIFIER : null;
       return handle === 'owner' && (await findLocalActor(deps.db, OWNER_IDENTIFIER)) ? OWNER_IDENTIFIER : null;
     })
     .setKeyPairsDispatcher(async (_ctx, identifier) => {
@@ -135,7 +153,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       const actor = await findLocalActor(deps.db, identifier);
       if (!actor) return null;
       if (actor.kind === 'owner') return { items: [] };
-      const rows = await q.listFollowers(deps.db, actor.channel.id);
+      const rows = actor.kind === 'instance' ? await q.listInstanceFollowers(deps.db) : await q.listFollowers(deps.db, actor.channel.id);
       const items: Recipient[] = rows.map((r) => ({
         id: new URL(r.actor_uri),
         inboxId: new URL(r.inbox_uri),
@@ -145,6 +163,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
     })
     .setCounter(async (_ctx, identifier) => {
       const actor = await findLocalActor(deps.db, identifier);
+      if (actor?.kind === 'instance') return (await q.listInstanceFollowers(deps.db)).length;
       return actor?.kind === 'channel' ? q.countFollowers(deps.db, actor.channel.id) : 0;
     });
 

@@ -20,7 +20,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
 import { findVideoByShortId, isListed, renderMarkdown, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
-import { findLocalActor, identifierPath, OWNER_IDENTIFIER } from './actors.js';
+import { findLocalActor, identifierPath, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER } from './actors.js';
 import { sameOrigin } from './origin-check.js';
 import { onMove } from './move.js';
 import { deliverTo } from './outbox.js';
@@ -100,7 +100,44 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     });
   }
 
+  /** The Accept of a Follow of local actor `me`, with an id derived from the Follow's. */
+  function acceptOf(follow: Follow, followerUri: string, me: string): Record<string, unknown> {
+    return {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${me}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`,
+      type: 'Accept',
+      actor: me,
+      object: { id: follow.id!.href, type: 'Follow', actor: followerUri, object: me },
+    };
+  }
+
+  /** True when `uri` names the instance actor. */
+  const isInstanceActor = (ctx: Ctx, uri: URL | null) => {
+    const parsed = ctx.parseUri(uri);
+    return parsed?.type === 'actor' && parsed.identifier === INSTANCE_IDENTIFIER;
+  };
+
+  /**
+   * A server following the whole site (issue 10 D15: PeerTube's "follow an instance by host" sends this
+   * Follow from its server actor to ours): recorded, accepted by the instance actor; its inbox then gets
+   * every channel's video activities (outbox.ts syncVideo).
+   */
+  async function onInstanceFollow(ctx: Ctx, follow: Follow) {
+    const loader = await ctx.getDocumentLoader({ identifier: INSTANCE_IDENTIFIER });
+    const follower = await follow.getActor({ documentLoader: loader, contextLoader: ctx.contextLoader });
+    if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId?.href) return;
+    await q.upsertInstanceFollower(db, {
+      actorUri: follower.id.href,
+      inboxUri: follower.inboxId.href,
+      sharedInboxUri: follower.endpoints?.sharedInbox?.href ?? null,
+      followActivityUri: follow.id?.href ?? null,
+    });
+    const me = ctx.getActorUri(INSTANCE_IDENTIFIER).href;
+    await deliverTo(deps, db, null, [follower.inboxId.href], acceptOf(follow, follower.id.href, me), { as: 'instance' });
+  }
+
   async function onFollow(ctx: Ctx, follow: Follow) {
+    if (isInstanceActor(ctx, follow.objectId)) return onInstanceFollow(ctx, follow);
     const target = await channelOf(ctx, follow.objectId);
     if (!target) return;
     const loader = await ctx.getDocumentLoader({ identifier: target.identifier });
@@ -118,14 +155,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     });
     // Accepted through our own delivery queue: Fanfare's User-Agent, the address guard, refusals recorded.
     const me = ctx.getActorUri(target.identifier).href;
-    const accept = {
-      '@context': 'https://www.w3.org/ns/activitystreams',
-      id: `${me}#accepts/${createHash('sha256').update(follow.id!.href).digest('hex').slice(0, 32)}`,
-      type: 'Accept',
-      actor: me,
-      object: { id: follow.id!.href, type: 'Follow', actor: follower.id!.href, object: me },
-    };
-    await deliverTo(deps, db, target.channel.id, [follower.inboxId!.href], accept);
+    await deliverTo(deps, db, target.channel.id, [follower.inboxId!.href], acceptOf(follow, follower.id!.href, me));
   }
 
   async function onUndo(ctx: Ctx, undo: Undo) {
@@ -133,6 +163,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     const inner = await undo.getObject({ documentLoader: embeddedOnly, contextLoader: ctx.contextLoader }).catch(() => null);
     if (inner instanceof Activity && inner.actorId?.href !== actor.href) return;
     if (inner instanceof Follow) {
+      if (isInstanceActor(ctx, inner.objectId)) return q.deleteInstanceFollower(db, actor.href);
       const target = await channelOf(ctx, inner.objectId);
       if (target) await unfollowed(actor.href, { channelId: target.channel.id });
     } else if (inner instanceof Like || inner instanceof Announce) {
@@ -144,6 +175,7 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     } else if (undo.objectId) {
       // Only the id: undo whatever that activity of this actor did here.
       await unfollowed(actor.href, { followActivityUri: undo.objectId.href });
+      await q.deleteInstanceFollower(db, actor.href, undo.objectId.href);
       await q.deleteReaction(db, actor.href, { activityUri: undo.objectId.href });
       await removeIncomingRecommendation(db, { actorUrl: actor.href, activityId: undo.objectId.href });
     }

@@ -91,6 +91,7 @@ export const federationCapability = defineCapability({
     federation_kv: { export: 'none', why: "Fedify's cache of remote documents" },
     federation_actor_keys: { export: 'none', why: 'keys are per server; the new site announces a Move with its own' },
     federation_followers: { export: 'rows', scope: 'channel', note: "remote followers' actor ids, to be asked to follow the new site" },
+    federation_instance_followers: { export: 'none', why: "servers following this site's instance actor; they follow the new site by its host again" },
     federation_following: { export: 'rows', scope: 'channel' },
     federation_reactions: { export: 'rows', scope: 'channel' },
     federation_comments: { export: 'rows', scope: 'channel' },

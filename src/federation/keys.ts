@@ -2,13 +2,13 @@ import { exportJwk, generateCryptoKeyPair, importJwk } from '@fedify/fedify';
 import type { Queryable } from '../core/db/index.js';
 
 /** Which local actor a key pair belongs to: the site owner's Person or a channel's Group. */
-export type KeyOwner = { kind: 'owner' } | { kind: 'channel'; channelId: string };
+export type KeyOwner = { kind: 'owner' } | { kind: 'instance' } | { kind: 'channel'; channelId: string };
 
 const ALGORITHMS = ['RSASSA-PKCS1-v1_5', 'Ed25519'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
 
 function ownerKey(owner: KeyOwner): { actor: string; channelId: string | null } {
-  return owner.kind === 'owner' ? { actor: 'owner', channelId: null } : { actor: `channel:${owner.channelId}`, channelId: owner.channelId };
+  return owner.kind === 'channel' ? { actor: `channel:${owner.channelId}`, channelId: owner.channelId } : { actor: owner.kind, channelId: null };
 }
 
 interface KeyRow {

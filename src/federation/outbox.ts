@@ -5,7 +5,7 @@ import type { Queryable } from '../core/db/index.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
 import { findChannelById } from '../channels/index.js';
 import { findVideoById, isListed, listCaptions, type VideoWithChannel } from '../videos/index.js';
-import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
+import { channelIdentifier, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
 import * as q from './queries.js';
 import { limitedFetch } from './remote-fetch.js';
@@ -46,7 +46,7 @@ async function channelHandle(db: Queryable, channelId: string): Promise<string |
 }
 
 /** Who signs a delivery: the channel's Group (default) or the site owner's Person. */
-export type DeliverySigner = 'channel' | 'owner';
+export type DeliverySigner = 'channel' | 'owner' | 'instance';
 
 /**
  * Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new.
@@ -56,7 +56,7 @@ export type DeliverySigner = 'channel' | 'owner';
 export async function deliverTo(
   deps: AppDeps,
   tx: Queryable,
-  channelId: string,
+  channelId: string | null,
   inboxes: string[],
   activity: Record<string, unknown>,
   options: { as?: DeliverySigner; /** Makes a repeated call send again (e.g. a time): part of the dedupe key. */ again?: string; /** Not before (a throttled send, such as a Move). */ runAt?: Date } = {},
@@ -110,7 +110,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
       // One Delete per published version: its id (and so its delivery jobs) is unique to that version.
       const activity = videoActivity('Delete', `${objectUri}#delete-${state!.version.getTime()}`, urls, videoTombstone(objectUri, now), now);
       // Everyone who got the video hears of its removal, followers or not any more.
-      const inboxes = [...new Set([...(await q.followerInboxes(tx, state!.channel_id)), ...(await q.videoRecipients(tx, videoId))])];
+      const inboxes = [...new Set([...(await q.videoAudienceInboxes(tx, state!.channel_id)), ...(await q.videoRecipients(tx, videoId))])];
       await deliverTo(deps, tx, state!.channel_id, inboxes, activity, { as: 'owner' });
       await q.saveVideoState(tx, { videoId, channelId: state!.channel_id, shortId: state!.short_id, state: 'deleted', version: state!.version, at: now });
       return outcome;
@@ -120,7 +120,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     const object = buildVideoObject(v, await listCaptions(tx, v.id), urls);
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
-    const inboxes = await q.followerInboxes(tx, v.channel_id);
+    const inboxes = await q.videoAudienceInboxes(tx, v.channel_id);
     await deliverTo(deps, tx, v.channel_id, inboxes, videoActivity(kind, activityId, urls, object, now));
     await q.saveVideoState(tx, { videoId, channelId: v.channel_id, shortId: v.short_id, state: 'published', version: v.updated_at, at: now });
     await q.addVideoRecipients(tx, videoId, inboxes);
@@ -148,10 +148,11 @@ export async function requestVideoSync(deps: AppDeps, videoId: string, db: Query
 }
 
 const deliverPayload = z.object({
-  channelId: z.uuid(),
+  // null for what the instance actor sends (about no channel).
+  channelId: z.uuid().nullable(),
   inbox: z.url().max(2000),
   activity: z.record(z.string(), z.unknown()),
-  as: z.enum(['channel', 'owner']).default('channel'),
+  as: z.enum(['channel', 'owner', 'instance']).default('channel'),
 });
 
 /**
@@ -164,9 +165,13 @@ export function deliverHandler(deps: AppDeps, fed: FederationServices): JobHandl
     const payload = deliverPayload.safeParse(job.payload);
     if (!payload.success) throw new PermanentJobError('invalid payload for federation.deliver');
     const { channelId, inbox, activity, as } = payload.data;
-    const handle = await channelHandle(deps.db, channelId);
-    if (!handle) throw new PermanentJobError('the channel no longer exists');
-    const keys = await fed.context().getActorKeyPairs(as === 'owner' ? OWNER_IDENTIFIER : channelIdentifier(handle));
+    let identifier = as === 'owner' ? OWNER_IDENTIFIER : INSTANCE_IDENTIFIER;
+    if (as !== 'instance') {
+      const handle = channelId ? await channelHandle(deps.db, channelId) : undefined;
+      if (!handle) throw new PermanentJobError('the channel no longer exists');
+      if (as === 'channel') identifier = channelIdentifier(handle);
+    }
+    const keys = await fed.context().getActorKeyPairs(identifier);
     const rsa = keys.find((k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5');
     if (!rsa) throw new PermanentJobError('the channel has no RSA key');
     const { response } = await limitedFetch(

@@ -4,11 +4,13 @@
 // actually serves and sends.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { findChannelById } from '../channels/index.js';
 import { startRemoteServer, type RemoteActor, type RemoteServer } from '../../test/fakes/fediverse-server.js';
 import { createFederationTestSite, insertVideo, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
-import { followRemoteActor } from './follow.js';
+import { followRemoteActor, RESEND_PENDING_FOLLOW_AFTER_MS, resendPendingFollowsHandler } from './follow.js';
+import { listRefusedDeliveries } from './queries.js';
 import { syncVideo } from './outbox.js';
 import { decideRemoteReply } from './replies.js';
 
@@ -266,6 +268,92 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     const missing = await get(`/.well-known/webfinger?resource=acct:nobody@${host}`, 'application/jrd+json');
     assert.equal(missing.status, 404);
     assert.match(missing.headers.get('content-type') ?? '', /json/);
+  });
+
+  it('D15: an instance actor `peertube` (PeerTube follows a host through acct:peertube@host), which accepts a server follow and passes the video activities on', async () => {
+    // PeerTube (lib/activitypub/follow.ts, job activitypub-follow): a host is followed by resolving
+    // SERVER_ACTOR_NAME ("peertube") at that host by WebFinger, then sending that actor a Follow.
+    const host = new URL(SITE).host;
+    const res = await get(`/.well-known/webfinger?resource=acct:peertube@${host}`, 'application/jrd+json');
+    assert.equal(res.status, 200);
+    const self = ((await res.json()) as { links: { rel: string; href: string }[] }).links.find((l) => l.rel === 'self')!.href;
+    assert.equal(self, `${SITE}/ap/a/peertube`);
+    const actor = (await (await get('/ap/a/peertube')).json()) as Record<string, unknown>;
+    // actor.ts isActorTypeValid: PeerTube's own server actor is an Application.
+    assert.equal(actor.type, 'Application');
+    assert.equal(actor.preferredUsername, 'peertube');
+    assert.equal(actorProblem(actor), undefined);
+    const serverActor = await remote.addActor('peertube');
+    const follow = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${serverActor.uri}/follows/site`, type: 'Follow', actor: serverActor.uri, object: self };
+    const posted = await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, follow));
+    assert.ok(posted.status < 300, String(posted.status));
+    await site.runJobs();
+    const accept = (await deliveries()).find((d) => d.activity.type === 'Accept' && d.activity.actor === self)!;
+    assert.ok(accept, 'the instance actor accepts');
+    assert.equal(baseActivityProblem(accept.activity, 'Accept'), undefined);
+    assert.equal(accept.as, 'instance', 'signed with the instance key');
+    assert.equal((accept.activity.object as { id: string }).id, follow.id);
+    // A new public video of any channel reaches the server that follows the site.
+    const video = await insertVideo(site);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
+    const create = (await deliveries()).find((d) => d.activity.type === 'Create' && d.inbox === `${remote.origin}/inbox` && String((d.activity.object as { id: string }).id).endsWith(video.shortId));
+    assert.ok(create, 'the Create goes to the following server');
+    // Undo(Follow) stops that.
+    const undo = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${serverActor.uri}/follows/site/undo`, type: 'Undo', actor: serverActor.uri, object: follow };
+    assert.ok((await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, undo))).status < 300);
+    await site.runJobs();
+    assert.equal((await site.deps.db.query('SELECT 1 FROM federation_instance_followers')).length, 0);
+  });
+
+  it('D6: a Follow still pending is sent again (PeerTube tries a delivery once), once per period; refused deliveries are listed for the Studio', async () => {
+    // A server that refuses every delivery (as PeerTube answers 403 to an actor it cannot validate).
+    const refusing = createServer((_req, res) => res.writeHead(403).end());
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const refusingInbox = `http://127.0.0.1:${(refusing.address() as { port: number }).port}/inbox`;
+    after(() => refusing.close());
+    const created = new Date(site.clock.now().getTime() - RESEND_PENDING_FOLLOW_AFTER_MS - 60_000);
+    const pending = { actor: `${remote.origin}/video-channels/slow`, follow: `${owner}#follows/slow` };
+    await site.deps.db.query(
+      `INSERT INTO federation_following (channel_id, actor_uri, inbox_uri, follow_activity_uri, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      [site.channelId, pending.actor, refusingInbox, pending.follow, created],
+    );
+    const resend = resendPendingFollowsHandler(site.deps, site.fed);
+    const follows = async () => (await deliveries()).filter((d) => d.activity.type === 'Follow' && d.activity.object === pending.actor);
+    await resend({} as never);
+    await resend({} as never);
+    assert.equal((await follows()).length, 1, 'once per period, however often the job runs');
+    const [again] = await follows();
+    assert.equal(baseActivityProblem(again!.activity, 'Follow'), undefined);
+    assert.equal(again!.activity.id, pending.follow, 'the same Follow: PeerTube answers it again');
+    assert.equal(again!.activity.actor, owner);
+    site.clock.advance(RESEND_PENDING_FOLLOW_AFTER_MS);
+    await resend({} as never);
+    assert.equal((await follows()).length, 2, 'and again in the next period');
+    // The remote inbox answers 403 (a refusal): the delivery fails for good and the Studio lists it.
+    await site.runJobs();
+    const refused = await listRefusedDeliveries(site.deps.db, site.channelId);
+    assert.ok(refused.some((r) => r.inbox === refusingInbox && r.activity_type === 'Follow' && /HTTP 403/.test(r.error)), JSON.stringify(refused));
+  });
+
+  it('D11: a caption added to a published video goes out at once, as an Update whose subtitleLanguage PeerTube keeps', async () => {
+    const video = await insertVideo(site);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
+    // What the Studio's caption form does in one transaction (videos/studio-routes.tsx): the caption row,
+    // the video touched, and the video.changed event whose subscriber (federation/index.ts) runs syncVideo.
+    await site.deps.db.query(`INSERT INTO video_captions (video_id, language, label, storage_key) VALUES ($1, 'fr', 'Français', 'videos/x/captions/fr.vtt')`, [video.id]);
+    await site.deps.db.query(`UPDATE videos SET updated_at = updated_at + interval '1 second' WHERE id = $1`, [video.id]);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'updated');
+    const update = (await deliveries()).find((d) => d.activity.type === 'Update' && String((d.activity.object as { id: string }).id).endsWith(video.shortId))!;
+    assert.equal(baseActivityProblem(update.activity, 'Update'), undefined);
+    const object = update.activity.object as Record<string, unknown>;
+    assert.equal(videoProblem(object), undefined);
+    // videos.ts sanitizeAndCheckVideoTorrentObject keeps subtitleLanguage entries that have an identifier
+    // (isRemoteStringIdentifierValid: a string identifier) and a name; PeerTube then downloads `url`.
+    const captions = object.subtitleLanguage as { identifier: unknown; name: unknown; url: unknown }[];
+    assert.equal(captions.length, 1);
+    assert.equal(captions[0]!.identifier, 'fr');
+    assert.equal(typeof captions[0]!.name, 'string');
+    assert.ok(isApUrl(captions[0]!.url));
   });
 
   it('D14: serves GET /api/v1/videos/{uuid}/description for listed videos, a JSON 404 otherwise', async () => {

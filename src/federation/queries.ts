@@ -57,6 +57,58 @@ export async function followerInboxes(db: Queryable, channelId: string): Promise
   return rows.map((r) => r.inbox);
 }
 
+// ---- followers of the instance actor (servers following the whole site, issue 10 D15) ----
+
+/** Records a follow of the instance actor (or refreshes its inboxes). */
+export async function upsertInstanceFollower(db: Queryable, f: { actorUri: string; inboxUri: string; sharedInboxUri: string | null; followActivityUri: string | null }): Promise<void> {
+  await db.query(
+    `INSERT INTO federation_instance_followers (actor_uri, inbox_uri, shared_inbox_uri, follow_activity_uri) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (actor_uri) DO UPDATE SET inbox_uri = EXCLUDED.inbox_uri, shared_inbox_uri = EXCLUDED.shared_inbox_uri, follow_activity_uri = EXCLUDED.follow_activity_uri`,
+    [f.actorUri, f.inboxUri, f.sharedInboxUri, f.followActivityUri],
+  );
+}
+
+/** Removes a follow of the instance actor; with `followActivityUri` only the follow made by that activity. */
+export async function deleteInstanceFollower(db: Queryable, actorUri: string, followActivityUri?: string): Promise<void> {
+  await db.query('DELETE FROM federation_instance_followers WHERE actor_uri = $1 AND ($2::text IS NULL OR follow_activity_uri = $2)', [actorUri, followActivityUri ?? null]);
+}
+
+export async function listInstanceFollowers(db: Queryable, limit = 10_000): Promise<FollowerRow[]> {
+  return db.query<FollowerRow>('SELECT actor_uri, inbox_uri, shared_inbox_uri FROM federation_instance_followers ORDER BY created_at, actor_uri LIMIT $1', [limit]);
+}
+
+/** Where to deliver a channel's video activities: its followers' and the instance actor's followers' inboxes, each once. */
+export async function videoAudienceInboxes(db: Queryable, channelId: string): Promise<string[]> {
+  const rows = await db.query<{ inbox: string }>(
+    `SELECT COALESCE(shared_inbox_uri, inbox_uri) AS inbox FROM federation_followers WHERE channel_id = $1
+     UNION SELECT COALESCE(shared_inbox_uri, inbox_uri) FROM federation_instance_followers ORDER BY 1`,
+    [channelId],
+  );
+  return rows.map((r) => r.inbox);
+}
+
+// ---- deliveries other servers refused (issue 10 D6) ----
+
+export interface RefusedDeliveryRow {
+  inbox: string;
+  activity_type: string;
+  error: string;
+  at: Date;
+}
+
+/**
+ * The channel's latest deliveries that failed for good (a 4xx answer, or every attempt spent): what the
+ * other server refused, shown on the channel's fediverse page instead of being logged as sent.
+ */
+export async function listRefusedDeliveries(db: Queryable, channelId: string, limit = 20): Promise<RefusedDeliveryRow[]> {
+  return db.query<RefusedDeliveryRow>(
+    `SELECT payload->>'inbox' AS inbox, COALESCE(payload->'activity'->>'type', '') AS activity_type, COALESCE(last_error, '') AS error, updated_at AS at
+       FROM jobs WHERE type IN ('federation.deliver', 'federation.deliver-to-actor') AND status = 'failed' AND payload->>'channelId' = $1
+      ORDER BY updated_at DESC, id DESC LIMIT $2`,
+    [channelId, limit],
+  );
+}
+
 // ---- following (a local channel following a remote actor) ----
 
 export interface FollowingRow {

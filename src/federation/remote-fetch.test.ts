@@ -15,6 +15,7 @@ describe('requests to other servers', () => {
         return void res.end('x'.repeat(3000));
       }
       if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('{}'), 2000);
+      if (req.url?.startsWith('/redirect-to?')) return void res.writeHead(302, { location: new URL(req.url, 'http://x').searchParams.get('to')! }).end();
       if (req.url === '/redirect-private') return void res.writeHead(302, { location: 'http://10.0.0.1/actor' }).end();
       if (req.url === '/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><link rel="alternate" type="application/activity+json" href="/actor"></head></html>');
       if (req.url === '/actor') return void res.writeHead(200, { 'content-type': 'application/activity+json' }).end('{"id":"x","type":"Person"}');
@@ -48,8 +49,10 @@ describe('requests to other servers', () => {
   });
 
   it('cuts bodies over the limit, declared or streamed', async () => {
-    await assert.rejects(limitedFetch(`${origin}/big`, {}, limits), (e: RemoteFetchError) => e.reason === 'too_large');
-    await assert.rejects(limitedFetch(`${origin}/chunked-big`, {}, limits), (e: RemoteFetchError) => e.reason === 'too_large');
+    // A generous time limit here: on a loaded machine 500 ms can pass before the body is read.
+    const patient = { ...limits, timeoutMs: 10_000 };
+    await assert.rejects(limitedFetch(`${origin}/big`, {}, patient), (e: RemoteFetchError) => e.reason === 'too_large');
+    await assert.rejects(limitedFetch(`${origin}/chunked-big`, {}, patient), (e: RemoteFetchError) => e.reason === 'too_large');
   });
 
   it('gives up on a server that does not answer in time', async () => {
@@ -65,5 +68,39 @@ describe('requests to other servers', () => {
     assert.equal(doc.documentUrl, `${origin}/actor`);
     const context = await load('https://www.w3.org/ns/activitystreams');
     assert.ok(context.document, 'known contexts are never fetched');
+  });
+
+  it('connects to the address it vetted, never to what a second lookup answers (DNS rebinding), also after a redirect', async () => {
+    // Two servers on one port: 127.0.0.1 plays the vetted public host, 127.0.0.2 the internal one a
+    // rebinding name answers on its next lookup.
+    const port = (server.address() as { port: number }).port;
+    const internalHits: string[] = [];
+    const internal = createServer((req, res) => {
+      internalHits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/activity+json' }).end('{"secret":true}');
+    });
+    await new Promise<void>((resolve, reject) => internal.once('error', reject).listen(port, '127.0.0.2', resolve));
+    try {
+      const lookups: string[] = [];
+      const policy = {
+        ...limits,
+        allowPrivateAddress: false,
+        addressAllowed: (a: string) => a === '127.0.0.1',
+        // First answer vetted, every later answer internal: what a rebinding name does.
+        resolve: async (host: string) => {
+          lookups.push(host);
+          return [host === 'rebind.test' && lookups.filter((h) => h === host).length === 1 ? '127.0.0.1' : '127.0.0.2'];
+        },
+      };
+      const { response, body } = await limitedFetch(`http://rebind.test:${port}/actor`, {}, policy);
+      assert.equal(response.status, 200);
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(body)), { id: 'x', type: 'Person' });
+      assert.deepEqual(lookups, ['rebind.test'], 'one lookup per hop, the vetted one');
+      // A redirect to another name is vetted on its own: its internal address is refused before connecting.
+      await assert.rejects(limitedFetch(`${origin.replace('127.0.0.1', 'rebind.test')}/redirect-to?to=${encodeURIComponent(`http://other.test:${port}/x`)}`, {}, { ...policy, resolve: async (h: string) => (h === 'other.test' ? ['127.0.0.2'] : ['127.0.0.1']) }), (e: RemoteFetchError) => e.reason === 'private_address');
+      assert.deepEqual(internalHits, []);
+    } finally {
+      internal.close();
+    }
   });
 });

@@ -1,5 +1,9 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { signRequest } from '@fedify/fedify';
 import { Object as APObject } from '@fedify/vocab';
 import { FetchError, getDocumentLoader, preloadedContexts, type DocumentLoader, type RemoteDocument } from '@fedify/vocab-runtime';
@@ -19,6 +23,10 @@ export interface RemoteFetchLimits {
    * `allowPrivateAddress`). Tests use it to let one loopback server through and judge its redirects.
    */
   guard?: (url: string) => Promise<unknown>;
+  /** Resolves a host name to its addresses (default: the system resolver, every address). Tests inject names. */
+  resolve?: (hostname: string) => Promise<string[]>;
+  /** Which resolved addresses may be connected to (default: public ones, or any with `allowPrivateAddress`). */
+  addressAllowed?: (address: string) => boolean;
 }
 
 /** Defaults: a remote document is small and quick, or it is not worth waiting for. */
@@ -108,11 +116,22 @@ export function isPublicAddress(address: string): boolean {
   return !NON_PUBLIC.check(address, 'ipv6');
 }
 
+/** The system resolver: every address of a name, none when it does not resolve. */
+const systemResolve = (hostname: string) => lookup(hostname, { all: true }).then((r) => r.map((a) => a.address), () => [] as string[]);
+
+/** A URL judged fit to fetch, with the addresses it was judged on: the only ones the request may connect to. */
+export interface VettedUrl {
+  url: URL;
+  addresses: string[];
+}
+
 /**
  * Refuses URLs other than http(s), and hosts that resolve to any non-public address (all of them are
- * checked, so a name with one private address among public ones is refused too), unless allowed.
+ * checked, so a name with one private address among public ones is refused too), unless allowed. The
+ * name is resolved once, here: {@link limitedFetch} then connects to these addresses only (no second
+ * lookup a DNS-rebinding name could answer differently).
  */
-export async function assertFetchableUrl(url: string, allowPrivateAddress: boolean): Promise<URL> {
+export async function vetUrl(url: string, policy: Pick<RemoteFetchLimits, 'allowPrivateAddress' | 'resolve' | 'addressAllowed'>): Promise<VettedUrl> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -121,13 +140,78 @@ export async function assertFetchableUrl(url: string, allowPrivateAddress: boole
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new RemoteFetchError(url, 'bad_url', `unsupported protocol ${parsed.protocol}`);
   if (parsed.username || parsed.password) throw new RemoteFetchError(url, 'bad_url', 'credentials in URL');
-  if (allowPrivateAddress) return parsed;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => []);
+  const addresses = isIP(host) ? [host] : await (policy.resolve ?? systemResolve)(host);
   if (addresses.length === 0) throw new RemoteFetchError(url, 'network', `cannot resolve ${host}`);
-  const bad = addresses.find((a) => !isPublicAddress(a));
+  const allowed = policy.addressAllowed ?? ((a: string) => policy.allowPrivateAddress || isPublicAddress(a));
+  const bad = addresses.find((a) => !allowed(a));
   if (bad) throw new RemoteFetchError(url, 'private_address', `refusing non-public address ${bad}`);
-  return parsed;
+  return { url: parsed, addresses };
+}
+
+/** {@link vetUrl} without the addresses, for callers that only judge a URL (nothing is fetched). */
+export async function assertFetchableUrl(url: string, allowPrivateAddress: boolean): Promise<URL> {
+  return (await vetUrl(url, { allowPrivateAddress })).url;
+}
+
+/** A `lookup` for node:http that answers the vetted addresses for the vetted name, and nothing else. */
+function pinnedLookup(vetted: VettedUrl): LookupFunction {
+  const hostname = vetted.url.hostname.replace(/^\[|\]$/g, '');
+  const entries = vetted.addresses.map((address) => ({ address, family: isIP(address) }));
+  return (name, options, callback) => {
+    if (name !== hostname) return callback(Object.assign(new Error(`unvetted host ${name}`), { code: 'ENOTFOUND' }), '', 4);
+    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof entries) => void)(null, entries);
+    const wanted = (options as { family?: number | string }).family;
+    const entry = entries.find((e) => !wanted || wanted === e.family || wanted === `IPv${e.family}`) ?? entries[0]!;
+    callback(null, entry.address, entry.family);
+  };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** The body of a response as a web stream, decoded when the server compressed it anyway. */
+function bodyOf(message: IncomingMessage): ReadableStream<Uint8Array> {
+  const encoding = (message.headers['content-encoding'] ?? '').toLowerCase().trim();
+  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
+  const stream: Readable = decoder ? message.pipe(decoder) : message;
+  if (decoder) message.on('error', (error) => decoder.destroy(error));
+  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+}
+
+/**
+ * Sends one request over a connection to a vetted address (node:http with a pinned `lookup`; TLS still
+ * checks the certificate for the URL's name). Redirects are not followed: the caller vets each hop.
+ */
+async function pinnedRequest(request: Request, vetted: VettedUrl, signal: AbortSignal): Promise<Response> {
+  const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (body) headers['content-length'] = String(body.length);
+  const send = vetted.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<Response>((resolve, reject) => {
+    const outgoing = send(vetted.url, { method: request.method, headers, lookup: pinnedLookup(vetted), signal, agent: false }, (message) => {
+      const responseHeaders = new Headers();
+      for (const [name, value] of Object.entries(message.headers)) {
+        if (value === undefined) continue;
+        for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(name, v);
+      }
+      const decoded = !!message.headers['content-encoding'];
+      if (decoded) {
+        responseHeaders.delete('content-encoding');
+        responseHeaders.delete('content-length');
+      }
+      const status = message.statusCode ?? 502;
+      if (NULL_BODY_STATUSES.has(status) || request.method === 'HEAD') {
+        message.resume();
+        return resolve(new Response(null, { status, statusText: message.statusMessage, headers: responseHeaders }));
+      }
+      resolve(new Response(bodyOf(message), { status: status < 200 ? 502 : status, statusText: message.statusMessage, headers: responseHeaders }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /** Reads a body up to `maxBytes`, refusing a longer one without reading it all. */
@@ -159,7 +243,9 @@ export async function limitedFetch(
   let current = url;
   try {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      await (limits.guard ? limits.guard(current) : assertFetchableUrl(current, limits.allowPrivateAddress));
+      // Each hop is resolved once and vetted, and its connection pinned to the vetted addresses.
+      if (limits.guard) await limits.guard(current);
+      const vetted = await vetUrl(current, limits.guard ? { ...limits, addressAllowed: limits.addressAllowed ?? (() => true) } : limits);
       let request = new Request(current, {
         method: init.method ?? 'GET',
         headers: { 'user-agent': limits.userAgent, ...init.headers },
@@ -168,7 +254,7 @@ export async function limitedFetch(
         signal,
       });
       if (sign) request = await sign(request);
-      const response = await fetch(request, { redirect: 'manual', signal });
+      const response = await pinnedRequest(request, vetted, signal);
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location && (init.method ?? 'GET') === 'GET') {
         await response.body?.cancel().catch(() => undefined);
@@ -291,12 +377,12 @@ export async function lookUpRemoteObject(
   if (handle) {
     const host = new URL(`https://${handle[2]!}`).host;
     // The host's address is vetted before anything is sent to it, as every hop afterwards.
-    await (limits.guard ? limits.guard(`https://${host}/`) : assertFetchableUrl(`https://${host}/`, limits.allowPrivateAddress));
+    await (limits.guard ? limits.guard(`https://${host}/`) : vetUrl(`https://${host}/`, limits));
     const self = await webFingerSelf(`acct:${handle[1]!}@${host}`, host, limits);
     if (!self) return null;
     document = await documentLoader(self);
   } else {
-    const url = await (limits.guard ? limits.guard(target).then(() => new URL(target)) : assertFetchableUrl(target, limits.allowPrivateAddress));
+    const url = await (limits.guard ? limits.guard(target).then(() => new URL(target)) : vetUrl(target, limits).then((v) => v.url));
     try {
       document = await documentLoader(url.href);
     } catch (error) {

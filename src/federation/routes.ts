@@ -121,7 +121,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     const id = `${base}/ap/${identifier}/outbox`;
     const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
     const now = deps.clock.now();
-    if (actor.kind === 'owner') return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: 0, orderedItems: [] });
+    if (actor.kind !== 'channel') return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: 0, orderedItems: [] });
     const pageParam = c.req.query('page');
     const { total } = await listPublicVideos(deps.db, actor.channel.id, now, 0, 0);
     const pages = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import type { ChannelRow } from '../channels/index.js';
 import { CsrfField, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from '../studio/index.js';
-import type { CommentRow, FollowerRow, FollowingRow, InboxLogRow, RemoteVideoRow } from './queries.js';
+import type { CommentRow, FollowerRow, FollowingRow, InboxLogRow, RefusedDeliveryRow, RemoteVideoRow } from './queries.js';
 
 export interface FediversePageProps {
   env: PageEnv;
@@ -12,10 +12,21 @@ export interface FediversePageProps {
   following: FollowingRow[];
   remoteVideos: RemoteVideoRow[];
   heldComments: CommentRow[];
+  /** Deliveries the other server refused (or that failed for good), newest first. */
+  refused: RefusedDeliveryRow[];
+}
+
+/** The host of an inbox URL, for a short line. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** The Studio's fediverse page of a channel: who follows it, whom it follows, what came in. */
-export function FediversePage({ env, channel, host, followers, following, remoteVideos, heldComments }: FediversePageProps) {
+export function FediversePage({ env, channel, host, followers, following, remoteVideos, heldComments, refused }: FediversePageProps) {
   const { t } = env;
   const none = <p>{t('federation.none')}</p>;
   return (
@@ -55,6 +66,20 @@ export function FediversePage({ env, channel, host, followers, following, remote
           <ul>{remoteVideos.map((v) => <li><a href={v.watch_url ?? v.object_uri} rel="nofollow noopener">{v.name}</a></li>)}</ul>
         )}
       </section>
+      {refused.length > 0 && (
+        <section aria-labelledby="refused-heading" class="notice notice-warning">
+          <h2 id="refused-heading">{t('federation.refused_heading')}</h2>
+          <p>{t('federation.refused_intro')}</p>
+          <ul>
+            {refused.map((r) => (
+              <li>
+                <time datetime={r.at.toISOString()}>{r.at.toISOString().slice(0, 16).replace('T', ' ')}</time>{' '}
+                {t('federation.refused_item', { type: r.activity_type, host: hostOf(r.inbox), error: r.error })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="comments-heading">
         <h2 id="comments-heading">{t('federation.held_comments')}</h2>
         {heldComments.length === 0 ? none : (

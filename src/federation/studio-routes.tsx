@@ -39,14 +39,17 @@ export function federationStudioRoutes(deps: AppDeps, fed: FederationServices) {
   app.get('/channels/:handle/fediverse', async (c) => {
     requireUser(c);
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
-    const [followers, following, remoteVideos, heldComments] = await Promise.all([
+    const [followers, following, remoteVideos, heldComments, refused] = await Promise.all([
       q.listFollowers(deps.db, channel.id, 500),
       q.listFollowing(deps.db, channel.id),
       q.listRemoteVideosForChannel(deps.db, channel.id),
       q.listComments(deps.db, channel.id, 'held'),
+      q.listRefusedDeliveries(deps.db, channel.id),
     ]);
     const host = new URL(deps.config.publicUrl).host;
-    return c.html(<FediversePage env={pageEnv(c, true)} channel={channel} host={host} followers={followers} following={following} remoteVideos={remoteVideos} heldComments={heldComments} />);
+    return c.html(
+      <FediversePage env={pageEnv(c, true)} channel={channel} host={host} followers={followers} following={following} remoteVideos={remoteVideos} heldComments={heldComments} refused={refused} />,
+    );
   });
 
   app.post('/channels/:handle/follow', async (c) => {

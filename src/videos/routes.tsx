@@ -14,6 +14,7 @@ import { renderMarkdown } from '../core/markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
+import { withPublicMediaCors } from './media-cors.js';
 import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 import { recordView } from './views.js';
@@ -172,11 +173,17 @@ export function videoRoutes(
     );
   });
 
+  // Players on other sites (PeerTube's hls.js) may read the media of publicly listed videos (issue 10 D2).
+  const publicMedia = async (shortId: string) => {
+    const video = /^[A-Za-z0-9_-]{8,16}$/.test(shortId) ? await q.findVideoByShortId(deps.db, shortId) : undefined;
+    return !!video && isListed(video, deps.clock.now());
+  };
+
   // Every media file goes through the same access check as the watch page: knowing a segment's URL is not enough.
-  media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', async (c) => {
-    const file = c.req.param('path');
+  media.on(['GET', 'HEAD'], '/media/v/:shortId/:path{.+}', withPublicMediaCors(publicMedia, async (c) => {
+    const file = c.req.param('path') ?? '';
     // A paywall shows the poster when the creator chose to; every other file needs the right to watch.
-    const { video, offer } = await watchableOrOffered(c, c.req.param('shortId'));
+    const { video, offer } = await watchableOrOffered(c, c.req.param('shortId') ?? '');
     if (offer && !(file === 'thumbnail' && video.paywall_poster === 'shown')) throw new NotFoundError('video.not_found');
     const key = await storageKeyFor(deps, video, file);
     if (!key) throw new NotFoundError();
@@ -185,19 +192,13 @@ export function videoRoutes(
     const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
     const shared = !offer && isPubliclyCacheable(video, deps.clock.now()) ? 'public' : 'private';
     const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
-    const response = await serveStoredFile(c, deps.storage, key, { cacheControl });
-    // Players on other sites (PeerTube's hls.js) load the media of publicly listed videos; members-only,
-    // unlisted and draft media keep their entitlement check and get no CORS.
-    if (isListed(video, deps.clock.now())) for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
-    return response;
-  });
+    return serveStoredFile(c, deps.storage, key, { cacheControl });
+  }));
 
   // CORS preflight for the same files: answered for publicly listed videos only.
-  media.on('OPTIONS', '/media/v/:shortId/:path{.+}', async (c) => {
-    const video = await q.findVideoByShortId(deps.db, c.req.param('shortId'));
-    if (!video || !isListed(video, deps.clock.now())) throw new NotFoundError();
-    return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': '86400' } });
-  });
+  media.on('OPTIONS', '/media/v/:shortId/:path{.+}', withPublicMediaCors(publicMedia, () => {
+    throw new NotFoundError();
+  }));
 
   const positionBody = z.object({ position: z.number().finite().min(0).max(7 * 24 * 3600) });
   api.post('/api/videos/:shortId/position', async (c) => {
@@ -221,14 +222,6 @@ export function videoRoutes(
 
   return { pages: app, embed, media, api };
 }
-
-/** CORS headers of the media of publicly listed videos (hls.js asks for ranges). */
-const MEDIA_CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  'access-control-allow-headers': 'range',
-  'access-control-expose-headers': 'content-length, content-range',
-};
 
 /** Maps a public media path to a storage key, or undefined for anything not part of this video. */
 async function storageKeyFor(deps: AppDeps, video: q.VideoRow, file: string): Promise<string | undefined> {

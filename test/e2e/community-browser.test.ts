@@ -86,7 +86,7 @@ describe('a creator’s community in Chromium: follows from three places, one th
   // Skipped, known regression: passed on the community branch, fails since the merge with the federation
   // rewrite (Fedify 2, WebFinger answering actors only): the handle of a fan account on the second site no
   // longer resolves, so no "Continue on <host>" link appears. Issue 17's note says what to fix.
-  it('lets someone on a second Fanfare instance follow by typing their handle', { timeout: 120_000, skip: 'regressed by the WebFinger rewrite: see issue 17' }, async () => {
+  it('lets someone on a second Fanfare instance follow by typing their handle', { timeout: 120_000 }, async () => {
     const { page } = bob;
     await logIn(page, b.url, 'bob@example.org');
     await page.goto(`${a.url}/c/camille`);

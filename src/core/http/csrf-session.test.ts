@@ -53,4 +53,18 @@ describe('CSRF tokens are bound to the session and rotated at login and logout',
     assert.equal(out.res.status, 303);
     assert.equal((await postWith(site, '/language', signedIn, cookieOf(client))).status, 403);
   });
+
+  it('accepts the form of a page shown with a stale or foreign session cookie, which that page deleted', async () => {
+    // Another site on the same host (cookies ignore ports) or an expired session leaves a session cookie
+    // this site does not know: the page deletes it, and its form is posted without it.
+    const client = new TestClient(site.app);
+    await client.loadCsrf();
+    const nonce = [...client.cookies].find(([k]) => k.endsWith('ff_csrf'))!;
+    const sessionName = nonce[0].replace('ff_csrf', 'ff_session');
+    const page = await site.app.request('/', { headers: { cookie: `${nonce[0]}=${nonce[1]}; ${sessionName}=not-a-session-of-this-site` } });
+    assert.match(page.headers.get('set-cookie') ?? '', new RegExp(`${sessionName}=;`), 'the unknown session cookie is deleted');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    assert.ok(token, 'the page carries a form token');
+    assert.equal((await postWith(site, '/language', token, `${nonce[0]}=${nonce[1]}`)).status, 303);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { hashToken, hmac, randomToken, safeEqual } from '../crypto.js';
+import { hmac, randomToken, safeEqual } from '../crypto.js';
 import type { AppEnv } from './context.js';
 import type { CookiePolicy } from './cookies.js';
 import { ForbiddenError } from './errors.js';
@@ -13,11 +13,13 @@ const NONCE = /^[A-Za-z0-9_-]{32,64}$/;
 
 /**
  * The token of a nonce, bound to the session the browser holds (none for a visitor): a token taken
- * before login, or from another session, is refused once the session changes.
+ * before login, or from another session, is refused once the session changes. Only a session the site
+ * recognised counts (`sessionTokenHash`, set by the session middleware): a stale or foreign session
+ * cookie — which that middleware deletes in the same answer — makes the browser a visitor, so the form
+ * it was shown still works once the cookie is gone.
  */
 function tokenFor(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }, nonce: string): string {
-  const session = getCookie(c, options.cookies.session);
-  return hmac(options.secret, `csrf:${nonce}:${session ? hashToken(session) : ''}`);
+  return hmac(options.secret, `csrf:${nonce}:${c.get('sessionTokenHash') ?? ''}`);
 }
 
 /**

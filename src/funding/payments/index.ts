@@ -20,7 +20,7 @@ export type { PaymentPurpose, PaymentRow, PaymentStatus } from './queries.js';
 /** Payment rows, for the funding models that start charges themselves (renewals, the fan budget, campaigns). */
 export { findPayment, findPaymentByKey, insertPayment, setCheckoutRef as setPaymentCheckoutRef, setStatus as setPaymentStatus } from './queries.js';
 export { openPaymentCheckout } from './checkout.js';
-export { PaymentNotices, paymentNoticesFor } from './notices.js';
+export { dismissPaymentNotice, PaymentNotices, paymentNoticesFor } from './notices.js';
 export { UNDELIVERABLE_REFUND_JOB } from './refunds.js';
 export { createPaymentServices, TEST_WEBHOOK_JOB, type PaymentServices } from './services.js';
 

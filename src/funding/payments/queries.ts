@@ -129,15 +129,29 @@ export async function insertNotice(q: Queryable, n: { channelId: string | null; 
   );
 }
 
-/** The latest notices of a channel, and (for the site owner) those about no known payment. */
+/** The latest notices of a channel not dismissed yet, and (for the site owner) those about no known payment. */
 export async function listNotices(q: Queryable, channelId: string, includeSite: boolean, limit = 20): Promise<PaymentNoticeRow[]> {
   return q.query<PaymentNoticeRow>(
     `SELECT n.id, n.channel_id, n.payment_id, n.kind, n.detail, n.created_at, p.amount, p.currency
        FROM payment_notices n LEFT JOIN payments p ON p.id = n.payment_id
-      WHERE n.channel_id = $1 OR ($2 AND n.channel_id IS NULL)
+      WHERE (n.channel_id = $1 OR ($2 AND n.channel_id IS NULL)) AND n.dismissed_at IS NULL
       ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
     [channelId, includeSite, limit],
   );
+}
+
+/**
+ * Dismisses one notice shown on `channelId`'s revenue page (or, for the site owner, one about no known
+ * payment); false when there is no such notice there (another channel's, or already dismissed).
+ */
+export async function dismissNotice(q: Queryable, noticeId: string, channelId: string, includeSite: boolean, at: Date): Promise<boolean> {
+  if (!/^[1-9][0-9]{0,17}$/.test(noticeId)) return false;
+  const rows = await q.query(
+    `UPDATE payment_notices SET dismissed_at = $4
+      WHERE id = $1 AND (channel_id = $2 OR ($3 AND channel_id IS NULL)) AND dismissed_at IS NULL RETURNING id`,
+    [noticeId, channelId, includeSite, at],
+  );
+  return rows.length > 0;
 }
 
 /** Records a verified event that was not applied, and why; false when the event was already recorded. */

@@ -174,6 +174,19 @@ describe('payments that cannot be delivered are refunded, never kept', () => {
     assert.match((await owner.get('/studio/channels/camille/revenue')).html, /could not be refunded automatically/);
   });
 
+  it('lets the creator dismiss a notice: the Studio stops showing it, the row stays', async () => {
+    const [notice] = await site.deps.db.query<{ id: string }>(`SELECT id FROM payment_notices WHERE kind = 'auto_refund_failed' ORDER BY id DESC LIMIT 1`);
+    const before = (await owner.get('/studio/channels/camille/revenue')).html;
+    assert.match(before, new RegExp(`action="/studio/channels/camille/revenue/notices/${notice!.id}/dismiss"`));
+    const dismissed = await owner.post(`/studio/channels/camille/revenue/notices/${notice!.id}/dismiss`, {});
+    assert.equal(dismissed.res.status, 303);
+    assert.doesNotMatch((await owner.get('/studio/channels/camille/revenue')).html, /could not be refunded automatically/);
+    assert.equal((await site.deps.db.query(`SELECT 1 FROM payment_notices WHERE id = $1 AND dismissed_at IS NOT NULL`, [notice!.id])).length, 1);
+    assert.equal((await owner.post(`/studio/channels/camille/revenue/notices/${notice!.id}/dismiss`, {})).res.status, 404, 'twice: nothing left to dismiss');
+    assert.equal((await owner.post('/studio/channels/camille/revenue/notices/99999999/dismiss', {})).res.status, 404);
+    assert.equal((await owner.post('/studio/channels/camille/revenue/notices/abc/dismiss', {})).res.status, 404);
+  });
+
   it('refuses test-bank webhooks signed longer ago, or further ahead, than the tolerance', async () => {
     const { paymentId, checkoutId } = await checkout('tip', 900);
     const event = { eventId: `evt_old_${paymentId}`, type: 'payment.succeeded' as const, providerRef: `pi_old_${paymentId}`, checkoutRef: checkoutId, amount: 900, currency: 'EUR' as const, metadata: { paymentId } };

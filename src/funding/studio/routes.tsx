@@ -7,7 +7,7 @@ import { BadRequestError, NotFoundError } from '../../core/http/errors.js';
 import { readForm, textFields } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
 import { channelBalances, latestLedgerCheck, monthlyStatement, revenueBySource, statementCsv } from '../ledger/index.js';
-import { PaymentNotices, paymentNoticesFor } from '../payments/index.js';
+import { dismissPaymentNotice, PaymentNotices, paymentNoticesFor } from '../payments/index.js';
 import { findTier, insertTier, listMembers, listTiers, setTierArchived, updateTier, type TierRow } from '../memberships/queries.js';
 import { memberFigures } from './member-figures.js';
 import { MembersPage } from './member-pages.js';
@@ -73,9 +73,19 @@ export function fundingStudioRoutes(deps: AppDeps) {
         timeZone={timeZone}
         // The books are the site's: the site owner, who can act on a failed self-check, is the one warned.
         ledgerCheck={c.var.user?.siteRole === 'owner' ? await latestLedgerCheck(deps.db) : undefined}
-        paymentNotices={<PaymentNotices env={env(c)} notices={await paymentNoticesFor(deps.db, channel.id, c.var.user?.siteRole === 'owner')} />}
+        paymentNotices={
+          <PaymentNotices env={env(c)} notices={await paymentNoticesFor(deps.db, channel.id, c.var.user?.siteRole === 'owner')} dismissAction={`/studio/channels/${channel.handle}/revenue/notices`} />
+        }
       />,
     );
+  });
+
+  // Dismissing a payment notice: it was read; the Studio stops showing it (the row stays).
+  app.post('/channels/:handle/revenue/notices/:noticeId/dismiss', async (c) => {
+    const channel = await adminChannel(c);
+    const dismissed = await dismissPaymentNotice(deps.db, c.req.param('noticeId'), channel.id, c.var.user?.siteRole === 'owner', deps.clock.now());
+    if (!dismissed) throw new NotFoundError('payment.notice_not_found');
+    return c.redirect(`/studio/channels/${channel.handle}/revenue`, 303);
   });
 
   app.get('/channels/:handle/revenue.csv', async (c) => {

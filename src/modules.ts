@@ -18,6 +18,7 @@ import { campaignsCapability } from './funding/campaigns/index.js';
 import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
 import { notificationsCapability } from './notifications/index.js';
+import { p2pCapability } from './p2p/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
 import { fundingStudioCapability } from './funding/studio/index.js';
 import { tipsCapability } from './funding/tips/index.js';
@@ -35,6 +36,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   channelsCapability,
   videosCapability,
   downloadsCapability,
+  p2pCapability,
   studioCapability,
   moderationCapability,
   paymentsCapability,

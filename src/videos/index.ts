@@ -33,6 +33,8 @@ export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, lis
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from './markdown.js';
+// Transcode outputs others read: each rendition's segment hash list (P2P checks peers' segments with it).
+export { SEGMENT_HASHES_FILE, type SegmentHashes } from './transcode/segment-hashes.js';
 
 declare module '../core/module.js' {
   interface Slots {
@@ -42,6 +44,8 @@ declare module '../core/module.js' {
     'videos.viewer-grants': ViewerGrantLookup;
     /** What a fan could buy to watch more of a channel (memberships contributes its tiers): paywalls and locks. */
     'videos.offers': WatchOfferLookup;
+    /** What goes inside the player of a video this viewer may watch (P2P's switch and settings), in list order. */
+    'videos.player-addons': (env: PageEnv, video: VideoWithChannel) => Promise<Child>;
   }
   interface SiteServices {
     /** Who a user is to a channel's videos (team, member, passer-by): ask it before `canWatch`. */
@@ -59,6 +63,7 @@ const fanRoutes = oncePerSite((ctx) =>
     ctx.studioAccess,
     async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video))),
     ctx.services.watchOffers,
+    async (env, video) => Promise.all(ctx.fill('videos.player-addons').map((render) => render(env, video))),
   ),
 );
 const teamRoutes = oncePerSite((ctx) => {

@@ -32,6 +32,7 @@ export function videoRoutes(
   studioAccess: (c: AppContext) => Promise<boolean>,
   renderExtras: VideoExtrasRenderer = async () => null,
   offers: WatchOfferLookup = async () => [],
+  playerAddons: VideoExtrasRenderer = async () => null,
 ) {
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
@@ -71,6 +72,7 @@ export function videoRoutes(
       captions: captions.map((cap) => ({ ...cap, url: mediaPath(video, `captions/${cap.language}.vtt`) })),
       startAt: withPosition && user ? await q.findPosition(deps.db, user.id, video.id) : undefined,
       positionUrl: withPosition && user ? `/api/videos/${video.short_id}/position` : undefined,
+      addons: await playerAddons(pageEnv(c), video),
     };
   }
 

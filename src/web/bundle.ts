@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 /** The small client scripts; each becomes /assets/<name>.js. */
-export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video'] as const;
+export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'p2p'] as const;
 export type ClientEntry = (typeof CLIENT_ENTRIES)[number];
 
 export interface BuiltAsset {
@@ -37,6 +37,8 @@ export function clientAssets(): Promise<Map<string, BuiltAsset>> {
       logLevel: 'silent',
       // The light build (no subtitles-in-manifest or DRM support) is half the size; captions come as <track>.
       alias: { 'hls.js': 'hls.js/dist/hls.light.mjs' },
+      // p2p-media-loader-core's own browser bundle (its bittorrent-tracker client and WebRTC wrapper built in).
+      conditions: ['p2pml:core-as-bundle'],
     });
     const assets = new Map<string, BuiltAsset>();
     for (const name of CLIENT_ENTRIES) {

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { PageEnv } from '../../core/http/layout.js';
 import type { CaptionRow } from '../queries.js';
 
@@ -12,6 +13,8 @@ export interface PlayerProps {
   /** Set for signed-in fans: where the player reports the position. */
   positionUrl?: string;
   title: string;
+  /** What other capabilities add inside the player (`videos.player-addons`: the P2P switch), before its script. */
+  addons?: Child;
 }
 
 /**
@@ -54,6 +57,7 @@ export function Player(props: PlayerProps) {
         </label>
       </div>
       <p class="hint keyboard-hint">{t('video.keyboard_hint')}</p>
+      {props.addons}
       <script type="module" src="/assets/player.js" />
     </div>
   );

@@ -1,6 +1,9 @@
 // Watch and embed pages: adaptive playback with hls.js (or the browser's own HLS), a quality menu,
 // keyboard controls, chapters, seek previews from the storyboard, and resume where the fan stopped.
 import Hls from 'hls.js';
+import type { P2PPlayer } from './p2p.js';
+
+type P2PHook = (HlsBase: typeof Hls, root: HTMLElement) => P2PPlayer | undefined;
 
 interface Cue {
   start: number;
@@ -134,7 +137,10 @@ function setupPlayer(root: HTMLElement): void {
   const src = root.dataset.hls!;
   // Prefer hls.js where Media Source Extensions exist (consistent quality menu); else native HLS (iOS Safari).
   if (Hls.isSupported()) {
-    const hls = new Hls({ capLevelToPlayerSize: true });
+    // Peer-to-peer segments when the page loaded p2p.js (it runs first) and the player offers them.
+    const p2p = (window as unknown as { fanfareP2P?: P2PHook }).fanfareP2P?.(Hls, root);
+    const hls = new (p2p?.Hls ?? Hls)({ capLevelToPlayerSize: true, ...p2p?.options });
+    p2p?.attach(hls);
     hls.loadSource(src);
     hls.attachMedia(video);
     setupQualityMenu(root, hls);

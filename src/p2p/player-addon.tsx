@@ -42,7 +42,7 @@ export async function playerP2P(deps: AppDeps, settings: P2PSettings, hasHashLis
         <input type="checkbox" data-p2p-toggle /> {t('p2p.toggle')}
       </label>
       <p class="hint" id="p2p-privacy">{t('p2p.privacy')}</p>
-      <script type="module" src="/assets/p2p.js" />
+      <script type="module" src="/assets/peers.js" />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 /** The small client scripts; each becomes /assets/<name>.js. */
-export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'p2p'] as const;
+export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'peers'] as const;
 export type ClientEntry = (typeof CLIENT_ENTRIES)[number];
 
 export interface BuiltAsset {

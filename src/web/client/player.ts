@@ -1,7 +1,7 @@
 // Watch and embed pages: adaptive playback with hls.js (or the browser's own HLS), a quality menu,
 // keyboard controls, chapters, seek previews from the storyboard, and resume where the fan stopped.
 import Hls from 'hls.js';
-import type { P2PPlayer } from './p2p.js';
+import type { P2PPlayer } from './peers.js';
 
 type P2PHook = (HlsBase: typeof Hls, root: HTMLElement) => P2PPlayer | undefined;
 
@@ -137,7 +137,7 @@ function setupPlayer(root: HTMLElement): void {
   const src = root.dataset.hls!;
   // Prefer hls.js where Media Source Extensions exist (consistent quality menu); else native HLS (iOS Safari).
   if (Hls.isSupported()) {
-    // Peer-to-peer segments when the page loaded p2p.js (it runs first) and the player offers them.
+    // Peer-to-peer segments when the page loaded peers.js (it runs first) and the player offers them.
     const p2p = (window as unknown as { fanfareP2P?: P2PHook }).fanfareP2P?.(Hls, root);
     const hls = new (p2p?.Hls ?? Hls)({ capLevelToPlayerSize: true, ...p2p?.options });
     p2p?.attach(hls);

@@ -45,6 +45,8 @@ describe('P2P playback in Chromium: verified peer segments and the fan’s switc
     watchUrl = `${server.url}${await uploadReadyVideo(owner.page, server.url, OWNER.handle, clip, TRANSCODE_TIMEOUT_MS)}`;
     await owner.page.goto(watchUrl);
     await owner.page.locator('[data-p2p]').waitFor({ state: 'attached' });
+    // The owner's player would be an honest peer in the next test's swarm: it leaves.
+    await owner.page.goto(`${server.url}/studio`);
   });
 
   it('refuses a corrupt peer’s segments, fetches them over HTTP and keeps playing', { timeout: 180_000 }, async () => {

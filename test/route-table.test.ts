@@ -13,6 +13,9 @@ import { createTestSite, type TestSite } from './support/harness.js';
 const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.txt', import.meta.url), 'utf8').trim().split('\n');
 /** Routes added since, each by the capability that brings it. */
 const ADDED: Record<string, string> = {
+  'POST /api/p2p/videos/:shortId/bytes': 'p2p',
+  'GET /studio/p2p': 'p2p',
+  'POST /studio/p2p': 'p2p',
   'GET /studio/channels/:handle/moderation': 'moderation',
   'POST /studio/channels/:handle/moderation': 'moderation',
   'POST /v/:shortId/support': 'fan-budget',

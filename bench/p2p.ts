@@ -30,6 +30,7 @@ const STALL_GOAL_MS = 1000;
 const OWNER = { name: 'Camille', email: 'camille@example.org', password: 'correct horse battery', handle: 'camille' };
 
 interface ViewerResult extends PlayerP2PStats {
+  siteBytes: number;
   stalls: number;
   maxStallMs: number;
 }
@@ -61,6 +62,11 @@ async function runPhase(watchUrl: string, label: string): Promise<ViewerResult[]
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
       const browser = await openBrowser({ args: WEBRTC_LOOPBACK_ARGS });
       browsers.push(browser);
+      // What the site served this viewer, counted on the wire (the P2P counters are not fed when P2P is off).
+      let siteBytes = 0;
+      browser.page.on('response', (response) => {
+        if (/\/media\/v\/.+\.(m4s|mp4)$/.test(new URL(response.url()).pathname)) siteBytes += Number(response.headers()['content-length'] ?? 0);
+      });
       await browser.page.goto(watchUrl);
       await trackStalls(browser);
       await browser.page.locator('video').evaluate((video: HTMLVideoElement) => {
@@ -73,7 +79,7 @@ async function runPhase(watchUrl: string, label: string): Promise<ViewerResult[]
           await browser.page.waitForFunction(() => document.querySelector('video')!.ended, undefined, { timeout: (SECONDS + 120) * 1000, polling: 1000 });
           const stats = (await p2pStats(browser.page)) ?? { peer: 0, http: 0, uploaded: 0, rejected: 0, peers: 0 };
           const stalls = await browser.page.evaluate(() => (window as unknown as { fanfareStalls: { stalls: number; maxStallMs: number } }).fanfareStalls);
-          return { ...stats, stalls: stalls.stalls, maxStallMs: Math.round(stalls.maxStallMs) };
+          return { ...stats, siteBytes, stalls: stalls.stalls, maxStallMs: Math.round(stalls.maxStallMs) };
         })(),
       );
     }
@@ -101,7 +107,7 @@ try {
   await owner.page.waitForURL(/saved=1/);
   const off = await runPhase(watchUrl, 'P2P off');
 
-  const sum = (rows: ViewerResult[], key: 'peer' | 'http') => rows.reduce((total, r) => total + r[key], 0);
+  const sum = (rows: ViewerResult[], key: 'peer' | 'http' | 'siteBytes') => rows.reduce((total, r) => total + r[key], 0);
   const peerShare = sum(on, 'peer') / Math.max(1, sum(on, 'peer') + sum(on, 'http'));
   const maxStallMs = Math.max(0, ...on.map((r) => r.maxStallMs));
   const result = {
@@ -113,9 +119,9 @@ try {
     viewers: VIEWERS,
     videoSeconds: SECONDS,
     startGapSeconds: GAP_MS / 1000,
-    siteBytesP2P: sum(on, 'http'),
-    siteBytesNoP2P: sum(off, 'http'),
-    siteBytesSaved: Math.round((1 - sum(on, 'http') / Math.max(1, sum(off, 'http'))) * 1000) / 1000,
+    siteBytesP2P: sum(on, 'siteBytes'),
+    siteBytesNoP2P: sum(off, 'siteBytes'),
+    siteBytesSaved: Math.round((1 - sum(on, 'siteBytes') / Math.max(1, sum(off, 'siteBytes'))) * 1000) / 1000,
     maxStallMsNoP2P: Math.max(0, ...off.map((r) => r.maxStallMs)),
     rejectedSegments: on.reduce((total, r) => total + r.rejected, 0),
     perViewer: on.map(({ peer, http, uploaded, stalls, maxStallMs }) => ({ peer, http, uploaded, stalls, maxStallMs })),

@@ -18,7 +18,7 @@ const STAMP = path.join(DIST, '.built');
 /** Files the server reads beside its modules, copied as they are. */
 const COPIED = /\.(sql|mjs|css|svg)$/;
 /** The client scripts; each becomes /assets/<name>-<hash>.js (keep in step with src/web/bundle.ts). */
-export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch'];
+export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch', 'peers'];
 
 function walk(dir, out = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -52,6 +52,8 @@ export function clientBuildOptions(esbuildOutdir) {
     metafile: true,
     // The light build (no subtitles-in-manifest or DRM support) is half the size; captions come as <track>.
     alias: { 'hls.js': 'hls.js/dist/hls.light.mjs' },
+    // p2p-media-loader-core's own browser bundle (its bittorrent-tracker client and WebRTC wrapper built in).
+    conditions: ['p2pml:core-as-bundle'],
   };
 }
 

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { boot } from './boot.js';
 import { pruneExpired } from './accounts/index.js';
 import { startSiteTracker } from './downloads/index.js';
+import { attachP2PTracker } from './p2p/index.js';
 import { ConfigError, loadConfig } from './core/config.js';
 import { invalidatingJobHandlers } from './core/http/page-cache.js';
 import { pruneRateLimits } from './core/http/rate-limit.js';
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     const info = server.address() as AddressInfo;
     log.info({ port: info.port, url: config.publicUrl, database: db.engine, mail: deps.mailer.kind, node: process.version }, 'Fanfare is listening');
   });
+  // P2P's WebSocket tracker, on this same port under P2P_TRACKER_PATH (unless P2P is off).
+  const p2pTracker = attachP2PTracker(site.ctx, server);
   if ('keepAliveTimeout' in server) {
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     // Stop accepting connections; the callback runs once in-flight requests are done.
     server.close(async () => {
       await tracker?.close();
+      await p2pTracker?.close();
       await worker?.stop().catch((err) => log.error({ err }, 'stopping the worker failed'));
       await db.close().catch((err) => log.error({ err }, 'closing the database failed'));
       deps.mailer.close();

@@ -19,6 +19,7 @@ import { membershipsCapability } from './funding/memberships/index.js';
 import { moderationCapability } from './moderation/index.js';
 import { movingCapability } from './moving/index.js';
 import { notificationsCapability } from './notifications/index.js';
+import { p2pCapability } from './p2p/index.js';
 import { paymentsCapability } from './funding/payments/index.js';
 import { portabilityCapability } from './portability/index.js';
 import { fundingStudioCapability } from './funding/studio/index.js';
@@ -37,6 +38,7 @@ export const MODULES: readonly CapabilityManifest[] = [
   channelsCapability,
   videosCapability,
   downloadsCapability,
+  p2pCapability,
   studioCapability,
   moderationCapability,
   paymentsCapability,

@@ -4,7 +4,8 @@ declare module 'bittorrent-tracker' {
   export interface ServerOptions {
     http?: boolean;
     udp?: boolean;
-    ws?: boolean;
+    /** `{ noServer: true }`: no listener of its own; the caller hands it upgrades (P2P's tracker on the site's port). */
+    ws?: boolean | { noServer: true };
     stats?: boolean;
     trustProxy?: boolean;
     interval?: number;
@@ -13,6 +14,11 @@ declare module 'bittorrent-tracker' {
   export class Server {
     constructor(options?: ServerOptions);
     http: HttpServer | null;
+    /** The WebSocket server (ws's WebSocketServer), when `ws` is not false. */
+    ws: {
+      handleUpgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, done: (client: unknown) => void): void;
+      emit(event: 'connection', client: unknown, req: import('node:http').IncomingMessage): boolean;
+    } | null;
     listen(port: number, hostname: string, onListening?: () => void): void;
     close(cb?: () => void): void;
     on(event: 'error' | 'warning', listener: (err: Error) => void): this;

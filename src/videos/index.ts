@@ -35,6 +35,8 @@ export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from '../core/markdown.js';
 // For the moving capability's YouTube Takeout import: videos with metadata, all or none.
 export { importVideos, type ImportedVideo } from './import.js';
+// Transcode outputs others read: each rendition's segment hash list (P2P checks peers' segments with it).
+export { SEGMENT_HASHES_FILE, type SegmentHashes } from './transcode/segment-hashes.js';
 
 declare module '../core/module.js' {
   interface Slots {
@@ -44,6 +46,8 @@ declare module '../core/module.js' {
     'videos.viewer-grants': ViewerGrantLookup;
     /** What a fan could buy to watch more of a channel (memberships contributes its tiers): paywalls and locks. */
     'videos.offers': WatchOfferLookup;
+    /** What goes inside the player of a video this viewer may watch (P2P's switch and settings), in list order. */
+    'videos.player-addons': (env: PageEnv, video: VideoWithChannel) => Promise<Child>;
   }
   interface SiteServices {
     /** Who a user is to a channel's videos (team, member, passer-by): ask it before `canWatch`. */
@@ -61,6 +65,7 @@ const fanRoutes = oncePerSite((ctx) =>
     ctx.studioAccess,
     async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video))),
     ctx.services.watchOffers,
+    async (env, video) => Promise.all(ctx.fill('videos.player-addons').map((render) => render(env, video))),
   ),
 );
 const teamRoutes = oncePerSite((ctx) => {

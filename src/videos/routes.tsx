@@ -35,6 +35,7 @@ export function videoRoutes(
   studioAccess: (c: AppContext) => Promise<boolean>,
   renderExtras: VideoExtrasRenderer = async () => null,
   offers: WatchOfferLookup = async () => [],
+  playerAddons: VideoExtrasRenderer = async () => null,
 ) {
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
@@ -77,6 +78,7 @@ export function videoRoutes(
       startAt: linked ?? (withPosition && user ? await q.findPosition(deps.db, user.id, video.id) : undefined),
       positionUrl: withPosition && user ? `/api/videos/${video.short_id}/position` : undefined,
       viewUrl: `/api/videos/${video.short_id}/view`,
+      addons: await playerAddons(pageEnv(c), video),
     };
   }
 

@@ -15,6 +15,7 @@ import { ProbeError, TranscodeError } from './transcode/errors.js';
 import { AAC_LC_CODEC } from './transcode/master-playlist.js';
 import { transcodeVideo, type TranscodeResult } from './transcode/run.js';
 import { scratchFolder, sweepStaleScratchFolders } from './transcode/scratch.js';
+import { writeSegmentHashes } from './transcode/segment-hashes.js';
 
 const resolved = new Map<string, FfmpegBinaries>();
 
@@ -96,6 +97,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         onProgress: (percent) => void reportProgress(Math.min(95, Math.floor(percent * 0.95))),
         signal,
       });
+      await writeSegmentHashes(result.outputDir, result.plan.renditions.map((r) => r.name));
       const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
       uploading = prefix;
       await deps.storage.putDirectory(prefix, result.outputDir);

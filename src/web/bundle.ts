@@ -9,7 +9,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Where `npm run build` (run at install) put the client scripts, when this module runs from dist/. */
 const PREBUILT = path.join(HERE, 'assets');
 /** The client entries; each becomes /assets/<name>-<hash>.js (see scripts/build.mjs). */
-export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch'] as const;
+export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch', 'peers'] as const;
 export type ClientEntry = (typeof CLIENT_ENTRIES)[number];
 
 export interface BuiltAsset {

@@ -21,13 +21,13 @@ export interface Browser {
  * A fresh Chromium with an empty profile (no cookies, no localStorage), asking for English pages.
  * The flags keep it off the network this machine does not have (background services, updates, QUIC).
  */
-export async function openBrowser(): Promise<Browser> {
+export async function openBrowser(options: { args?: string[] } = {}): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'fanfare-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     locale: 'en-US',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
   });
   context.setDefaultTimeout(30_000);
   const page = context.pages()[0] ?? (await context.newPage());

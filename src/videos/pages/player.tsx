@@ -1,4 +1,5 @@
 import { assetPath } from '../../core/http/asset-paths.js';
+import type { Child } from 'hono/jsx';
 import type { PageEnv } from '../../core/http/layout.js';
 import type { CaptionRow } from '../queries.js';
 
@@ -15,6 +16,8 @@ export interface PlayerProps {
   /** Where the page reports a view (after 30 s of playback; see videos/views.ts). */
   viewUrl?: string;
   title: string;
+  /** What other capabilities add inside the player (`videos.player-addons`: the P2P switch), before its script. */
+  addons?: Child;
 }
 
 /**
@@ -58,6 +61,7 @@ export function Player(props: PlayerProps) {
         </label>
       </div>
       <p class="hint keyboard-hint">{t('video.keyboard_hint')}</p>
+      {props.addons}
       <script type="module" src={assetPath('player.js')} />
     </div>
   );

@@ -4,11 +4,44 @@
 // load when the viewer starts the video (or points at the seek bar, for the storyboard).
 import type Hls from 'hls.js';
 
+import type { P2PPlayer } from './peers.js';
+
 type HlsClass = typeof Hls;
+type P2PHook = (HlsBase: HlsClass, root: HTMLElement) => P2PPlayer | undefined;
 
 /** hls.js, fetched on first play. The one place that loads the playback engine: extend it here (e.g. a P2P loader). */
 function loadHls(): Promise<HlsClass> {
   return import('hls.js').then((m) => m.default);
+}
+
+/**
+ * peers.js (the P2P engine), when the page offers it: fetched on first play with hls.js, never before, so
+ * the page before play stays the poster alone. It sets `window.fanfareP2P`.
+ */
+function loadPeers(root: HTMLElement): Promise<unknown> {
+  const url = root.querySelector<HTMLElement>('[data-p2p-script]')?.dataset.p2pScript;
+  return url ? import(/* @vite-ignore */ url).catch(() => undefined) : Promise.resolve();
+}
+
+/** The P2P switch answers before play too: the fan's choice is kept where peers.js reads it. */
+function setupP2PChoice(root: HTMLElement): void {
+  const part = root.querySelector<HTMLElement>('[data-p2p]');
+  const toggle = part?.querySelector<HTMLInputElement>('input[data-p2p-toggle]');
+  if (!part || !toggle) return;
+  let choice: string | null = null;
+  try {
+    choice = localStorage.getItem('fanfare.p2p');
+  } catch {
+    // Storage refused (private mode): the site's default holds.
+  }
+  toggle.checked = choice === 'on' ? true : choice === 'off' ? false : (JSON.parse(part.dataset.p2p ?? '{}') as { defaultOn?: boolean }).defaultOn === true;
+  toggle.addEventListener('change', () => {
+    try {
+      localStorage.setItem('fanfare.p2p', toggle.checked ? 'on' : 'off');
+    } catch {
+      // As above: the choice lasts for this page only.
+    }
+  });
 }
 
 interface Cue {
@@ -162,13 +195,16 @@ function setupPlayer(root: HTMLElement): void {
     if (started) return;
     started = true;
     if (!useHls) return;
-    void loadHls().then((Hls) => {
+    void Promise.all([loadHls(), loadPeers(root)]).then(([Hls]) => {
       if (!Hls.isSupported()) {
         video.src = src;
         void video.play().catch(() => undefined);
         return;
       }
-      const hls = new Hls({ capLevelToPlayerSize: true });
+      // Peer-to-peer segments when the player offers them (peers.js, loaded above).
+      const p2p = (window as unknown as { fanfareP2P?: P2PHook }).fanfareP2P?.(Hls, root);
+      const hls = new (p2p?.Hls ?? Hls)({ capLevelToPlayerSize: true, ...p2p?.options });
+      p2p?.attach(hls);
       hls.loadSource(src);
       hls.attachMedia(video);
       setupQualityMenu(root, hls, Hls);
@@ -176,6 +212,7 @@ function setupPlayer(root: HTMLElement): void {
       hls.once(Hls.Events.MANIFEST_PARSED, () => void video.play().catch(() => undefined));
     });
   };
+  setupP2PChoice(root);
   video.addEventListener('play', start);
   // A script asking to play (keyboard shortcuts, other scripts) starts the engine too, whether or not
   // the browser fires 'play' on a video that has no source yet.

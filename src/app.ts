@@ -41,6 +41,17 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     deps.log.info({ method: c.req.method, path: pathForLog(c.req.url), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', securityHeaders(deps.config.publicUrl));
+  const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
+  const table: MountedRoute[] = [];
+  const mount = (m: Site['modules'][number], route: NonNullable<Site['modules'][number]['routes']>[number]) => {
+    const chain = areaMiddleware(route, { maxFormBytes: MAX_FORM_BYTES, csrf, studioAccess: site.ctx.studioAccess });
+    const sub = route.build(site.ctx);
+    mountWithChain(app, route.path, sub, chain);
+    const jsonErrors = AREA_POLICIES[route.area].jsonErrors || route.jsonErrors === true;
+    for (const r of sub.routes) table.push({ method: r.method, path: joinPath(route.path, r.path), area: route.area, capability: m.name, jsonErrors });
+  };
+  // Groups that need nothing of the request's user or language answer before that middleware runs.
+  for (const m of site.modules) for (const route of m.routes ?? []) if (route.beforeSiteMiddleware) mount(m, route);
   for (const m of site.modules) {
     const middleware = m.middleware?.(site.ctx);
     if (middleware) app.use('*', middleware);
@@ -49,17 +60,7 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
   app.use('*', urlGuard());
   app.use('*', setupGate(deps));
 
-  const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
-  const table: MountedRoute[] = [];
-  for (const m of site.modules) {
-    for (const mount of m.routes ?? []) {
-      const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, studioAccess: site.ctx.studioAccess });
-      const sub = mount.build(site.ctx);
-      mountWithChain(app, mount.path, sub, chain);
-      const jsonErrors = AREA_POLICIES[mount.area].jsonErrors || mount.jsonErrors === true;
-      for (const r of sub.routes) table.push({ method: r.method, path: joinPath(mount.path, r.path), area: mount.area, capability: m.name, jsonErrors });
-    }
-  }
+  for (const m of site.modules) for (const route of m.routes ?? []) if (!route.beforeSiteMiddleware) mount(m, route);
   routeTables.set(app, table);
 
   app.onError(onError);

@@ -75,6 +75,7 @@ export const videosCapability = defineCapability({
     { area: 'public', path: '/', build: (ctx) => fanRoutes(ctx).pages },
     { area: 'embed', path: '/', build: (ctx) => fanRoutes(ctx).embed },
     { area: 'media', path: '/', build: (ctx) => fanRoutes(ctx).media },
+    { area: 'media', path: '/', build: (ctx) => fanRoutes(ctx).signed, beforeSiteMiddleware: true },
     { area: 'api', path: '/', build: (ctx) => fanRoutes(ctx).api },
     { area: 'studio', path: '/studio', build: (ctx) => teamRoutes(ctx).pages },
     { area: 'studio', path: '/studio', build: (ctx) => teamRoutes(ctx).uploads, streamsBody: true, jsonErrors: true },

@@ -16,6 +16,8 @@ import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
 import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
+import { mediaTokenExpiry, signedMediaBase, signMasterPlaylist, SIGNED_MEDIA_ROOT, verifySignedMedia, type MediaScope } from './media-token.js';
+import { contentTypeFor } from '../core/storage/media-types.js';
 
 const PAGE_SIZE = 24;
 
@@ -36,6 +38,7 @@ export function videoRoutes(
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
   const media = new Hono<AppEnv>();
+  const signed = new Hono<AppEnv>();
   const api = new Hono<AppEnv>();
   const abs = (p: string) => `${deps.config.publicUrl}${p}`;
 
@@ -175,6 +178,8 @@ export function videoRoutes(
     if (offer && !(file === 'thumbnail' && video.paywall_poster === 'shown')) throw new NotFoundError('video.not_found');
     const key = await storageKeyFor(deps, video, file);
     if (!key) throw new NotFoundError();
+    const master = file === 'master.m3u8' && !offer ? await signedMaster(c, video, key) : undefined;
+    if (master) return master;
     // Each transcode writes to a new prefix, so segments never change under a URL; playlists, the thumbnail and
     // captions are looked up per request and may change, so they get a short lifetime.
     const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
@@ -185,6 +190,53 @@ export function videoRoutes(
     // unlisted and draft media keep their entitlement check and get no CORS.
     if (isListed(video, deps.clock.now())) for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
     return response;
+  });
+
+  /**
+   * The master playlist, its renditions addressed by signed URLs (media-token.ts): the access check above
+   * is the last one of the play, the playlists and segments that follow are served without session or SQL.
+   */
+  async function signedMaster(c: AppContext, video: q.VideoWithChannel, key: string): Promise<Response | undefined> {
+    const now = deps.clock.now();
+    const scope: MediaScope = isListed(video, now) ? 'l' : isPubliclyCacheable(video, now) ? 'p' : 'm';
+    const base = video.hls_prefix ? signedMediaBase(deps.signingSecret, video.hls_prefix, mediaTokenExpiry(now, video.duration_seconds ?? 0, scope), scope) : undefined;
+    if (!base) return undefined;
+    const stored = await deps.storage.get(key);
+    if (!stored) throw new NotFoundError();
+    const text = await new Response(stored.body).text();
+    const headers: Record<string, string> = {
+      'Content-Type': contentTypeFor(key),
+      'Cache-Control': `${scope === 'm' ? 'private' : 'public'}, max-age=30`,
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (scope === 'l') Object.assign(headers, MEDIA_CORS);
+    return new Response(c.req.method === 'HEAD' ? null : signMasterPlaylist(text, base), { status: 200, headers });
+  }
+
+  // Signed media: no database, no session (the group is mounted ahead of the site-wide middleware).
+  signed.on(['GET', 'HEAD'], `${SIGNED_MEDIA_ROOT}/:token/:videoId/:folder/:file{.+}`, async (c) => {
+    const verified = verifySignedMedia(deps.signingSecret, { token: c.req.param('token'), videoId: c.req.param('videoId'), folder: c.req.param('folder'), file: c.req.param('file') }, deps.clock.now());
+    if (!verified) return c.body(null, 404);
+    const file = verified.key;
+    const immutable = !file.endsWith('.m3u8') && !file.endsWith('.vtt');
+    const shared = verified.scope === 'm' ? 'private' : 'public';
+    const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 2}`;
+    let response: Response;
+    try {
+      response = await serveStoredFile(c, deps.storage, file, { cacheControl });
+    } catch (error) {
+      // Answered here, not by the error page: this group runs without language or session.
+      if (error instanceof NotFoundError) return c.body(null, 404);
+      throw error;
+    }
+    if (verified.scope === 'l') for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
+    return response;
+  });
+
+  signed.on('OPTIONS', `${SIGNED_MEDIA_ROOT}/:token/:videoId/:folder/:file{.+}`, (c) => {
+    const verified = verifySignedMedia(deps.signingSecret, { token: c.req.param('token'), videoId: c.req.param('videoId'), folder: c.req.param('folder'), file: c.req.param('file') }, deps.clock.now());
+    if (verified?.scope !== 'l') return c.body(null, 404);
+    return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': '86400' } });
   });
 
   // CORS preflight for the same files: answered for publicly listed videos only.
@@ -205,7 +257,7 @@ export function videoRoutes(
     return c.body(null, 204);
   });
 
-  return { pages: app, embed, media, api };
+  return { pages: app, embed, media, signed, api };
 }
 
 /** CORS headers of the media of publicly listed videos (hls.js asks for ranges). */

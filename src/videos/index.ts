@@ -33,6 +33,8 @@ export { countListedVideos, findVideoById, findVideoByShortId, listCaptions, lis
 // Addresses and text.
 export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from './markdown.js';
+// Resumable (tus) upload endpoints: videos' own, and any other capability's (bundle files).
+export { createResumableUploads, refuseUpload, type ReceivedUpload, type ResumableUploadOptions, type UploadRefusal, type UploadRequestContext } from './upload/resumable.js';
 
 declare module '../core/module.js' {
   interface Slots {

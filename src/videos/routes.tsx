@@ -84,9 +84,13 @@ export function videoRoutes(
       const poster = video.paywall_poster === 'shown' ? thumbnailPath(video) : undefined;
       return c.html(<PaywallPage env={pageEnv(c, await studioAccess(c))} video={video} offer={offer} posterUrl={poster} descriptionHtml={renderMarkdown(video.description)} now={now} />);
     }
-    if (video.status !== 'ready') return c.redirect(`/studio/videos/${video.id}`, 303);
+    // A first transcode is watchable by the team as soon as its renditions start growing (transcode-preview.ts).
+    const previewing = video.status === 'processing' && video.hls_prefix !== null && viewer.isTeam;
+    if (video.status !== 'ready' && !previewing) return c.redirect(`/studio/videos/${video.id}`, 303);
     const teamNotice =
-      viewer.isTeam && video.visibility === 'draft'
+      previewing
+        ? 'processing'
+        : viewer.isTeam && video.visibility === 'draft'
         ? 'draft'
         : viewer.isTeam && video.publish_at && video.publish_at > now
           ? 'scheduled'

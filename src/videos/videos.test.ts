@@ -168,11 +168,15 @@ describe('videos: upload, transcode, watch', () => {
     const text = await master.text();
     assert.match(text, /#EXT-X-STREAM-INF:.*BANDWIDTH=\d+.*CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
     assert.match(text, /RESOLUTION=320x240/);
+    // Followed as a player does: the renditions' addresses are signed ones, relative addresses resolve under them.
     const variantUri = text.split('\n').find((l) => l.endsWith('.m3u8') && !l.startsWith('#'))!;
-    const variant = await (await anonymous.request(`/media/v/${shortId}/${variantUri}`)).text();
+    const variantUrl = new URL(variantUri, `http://site/media/v/${shortId}/master.m3u8`);
+    assert.match(variantUrl.pathname, /^\/media\/s\//);
+    const variant = await (await anonymous.request(variantUrl.pathname)).text();
+    assert.match(variant, /#EXT-X-PLAYLIST-TYPE:VOD/);
+    assert.match(variant, /#EXT-X-ENDLIST/);
     const segment = variant.split('\n').find((l) => l.endsWith('.m4s'))!;
-    const folder = variantUri.split('/')[0];
-    const ranged = await anonymous.request(`/media/v/${shortId}/${folder}/${segment}`, { headers: { range: 'bytes=0-99' } });
+    const ranged = await anonymous.request(new URL(segment, variantUrl).pathname, { headers: { range: 'bytes=0-99' } });
     assert.equal(ranged.status, 206, `${segment}\n${variant}`);
     assert.equal((await ranged.arrayBuffer()).byteLength, 100);
     assert.match(ranged.headers.get('cache-control')!, /immutable/);

@@ -3,7 +3,7 @@
 // PostgreSQL; then the same static requests (playlists, segments) against nginx serving the same files.
 // Loopback only, bounded (each request gives up after 60 s). Writes bench/results/load.json.
 //   npx tsx bench/load.ts [--duration 60] [--viewers 200] [--tips 20] [--engines pglite,postgres] [--nginx-duration 20]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,13 +16,13 @@ import { performSetup } from '../src/setup/index.js';
 import { configFragments, subscriberIndex } from '../src/site.js';
 import { LoadClient, Recorder, summarize } from './lib/load-client.js';
 import { machineInfo } from './lib/measure.js';
+import { startFanfare } from './lib/fanfare.js';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { startServer as startThrowawayPostgres } from './lib/postgres.js';
-import { freePort, waitForHttp } from './lib/processes.js';
+import { freePort } from './lib/processes.js';
 import { ensureDebianPackages, versionOf } from './lib/system-tools.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const root = path.join(here, '..');
 const GOAL = { errors: 0, slowOver5s: 0, p99WatchMsPostgres: 1000 };
 
 const { values: args } = parseArgs({
@@ -79,28 +79,6 @@ async function seed(dataDir: string, databaseUrl?: string): Promise<void> {
     deps.mailer.close();
     await deps.db.close();
   }
-}
-
-async function startFanfare(dataDir: string, port: number, databaseUrl?: string): Promise<ChildProcess> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    // Starting PGlite (compiling its WebAssembly) takes seconds, minutes on a machine this busy.
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, child, 300_000);
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return child;
 }
 
 /** One viewer after another in each slot: opens the watch page (unless `staticOnly`), the playlists, then four segments a second apart. */

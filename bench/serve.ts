@@ -9,7 +9,7 @@
 // to watch it (membersRatio); `checked` the old per-request-checked address /media/v/<id>/… with the cookie,
 // for comparison. The segments (110 × 1.5 MB per video by default) outweigh the 128 MiB memory cache.
 // Needs Debian's nginx and wrk (installed here with apt-get when running as root).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,9 +22,10 @@ import { cookiePolicy } from '../src/core/http/cookies.js';
 import { MODULES } from '../src/modules.js';
 import { performSetup } from '../src/setup/index.js';
 import { configFragments, subscriberIndex } from '../src/site.js';
+import { startFanfare } from './lib/fanfare.js';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { startServer as startThrowawayPostgres } from './lib/postgres.js';
-import { cpuSeconds, freePort, waitForHttp } from './lib/processes.js';
+import { cpuSeconds, freePort } from './lib/processes.js';
 import { ensureDebianPackages, versionOf } from './lib/system-tools.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
@@ -103,27 +104,6 @@ async function seed(dataDir: string, databaseUrl: string | undefined, publicUrl:
 }
 
 const segmentName = (i: number) => `seg-${String(i).padStart(5, '0')}.m4s`;
-
-async function startFanfare(dataDir: string, port: number, databaseUrl?: string): Promise<ChildProcess> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, child, 300_000);
-  } catch (error) {
-    await stopChild(child);
-    throw error;
-  }
-  return child;
-}
 
 /** The signed folder address the master playlist gives this visitor (with `cookie`, as that fan). */
 async function signedBase(base: string, shortId: string, cookie?: string): Promise<string> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
@@ -7,17 +7,11 @@ import { TestClient, setupFields } from '../../test/support/client.js';
 import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { ffmpegBinaries } from './transcode-job.js';
-import { makeTestSource, tempFolder } from '../../test/support/media.js';
+import { filesUnder, makeTestSource, tempFolder } from '../../test/support/media.js';
 
 const MP4 = { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' };
 
-function files(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true }).map(String);
-  } catch {
-    return [];
-  }
-}
+const files = filesUnder;
 
 describe('videos: upload, transcode, watch', () => {
   let site: TestSite;

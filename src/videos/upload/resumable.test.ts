@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../core/jobs/index.js';
 import { TestClient, setupFields } from '../../../test/support/client.js';
 import { createTestSite, type TestSite } from '../../../test/support/harness.js';
-import { makeTestSource, tempFolder } from '../../../test/support/media.js';
+import { filesUnder, makeTestSource, tempFolder } from '../../../test/support/media.js';
 import { tusCreate, tusOffset, tusPatch } from '../../../test/support/tus.js';
 import { ffmpegBinaries, transcodeVideoHandler } from '../transcode-job.js';
 import { UPLOAD_HEAD_BYTES } from './tus.js';
 
 const MP4 = { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' };
 
-function files(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true }).map(String);
-  } catch {
-    return [];
-  }
-}
+const files = filesUnder;
 
 describe('video uploads: early refusal, nothing left behind', () => {
   let site: TestSite;

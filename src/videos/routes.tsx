@@ -18,6 +18,7 @@ import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 import { mediaTokenExpiry, signedMediaBase, signMasterPlaylist, SIGNED_MEDIA_ROOT, verifySignedMedia, type MediaScope } from './media-token.js';
 import { contentTypeFor } from '../core/storage/media-types.js';
+import { hasControlCharacters } from '../core/http/text.js';
 
 const PAGE_SIZE = 24;
 
@@ -219,6 +220,9 @@ export function videoRoutes(
 
   // Signed media: no database, no session (the group is mounted ahead of the site-wide middleware).
   signed.on(['GET', 'HEAD'], `${SIGNED_MEDIA_ROOT}/:token/:videoId/:folder/:file{.+}`, async (c) => {
+    // The site's address check runs after this group: the same refusal of control characters in the query, here.
+    const query = new URL(c.req.url).searchParams;
+    for (const [name, value] of query) if (hasControlCharacters(name, 'line') || hasControlCharacters(value, 'line')) return c.body(null, 400);
     const verified = verifySignedMedia(deps.signingSecret, { token: c.req.param('token'), videoId: c.req.param('videoId'), folder: c.req.param('folder'), file: c.req.param('file') }, deps.clock.now());
     if (!verified) return c.body(null, 404);
     const file = verified.key;

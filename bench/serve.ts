@@ -1,33 +1,49 @@
-// Media serving: Fanfare's serveStoredFile (Hono on Node) against nginx with sendfile, on the same
-// files, with the same wrk settings, in alternating rounds. Writes bench/results/serve.json.
-//   npx tsx bench/serve.ts [--duration 5] [--rounds 8] [--connections 32] [--workers 1] [--segments 60] [--pin]
-//                          [--cases segments,segmentsWithoutMemoryCache,playlists]
+// Media serving through the full app, as a fan's player reaches it: a real Fanfare process (src/main.ts,
+// every middleware, its database) against nginx with sendfile on the same segment files, the same wrk
+// settings, in alternating rounds. The player's addresses are the ones the master playlist hands out
+// (signed, see src/videos/media-token.ts). Writes bench/results/serve.json.
+//   npx tsx bench/serve.ts [--duration 5] [--rounds 4] [--connections 64] [--segments 110] [--engine pglite|postgres]
+//                          [--cases public,cookie,members,checked]
+// Cases: `public` anonymous public segments (the headline ratio); `cookie` the same with a signed-in fan's
+// session cookie (cookieRatio); `members` a members-only video's segments with the cookie of someone allowed
+// to watch it (membersRatio); `checked` the old per-request-checked address /media/v/<id>/… with the cookie,
+// for comparison. The segments (110 × 1.5 MB per video by default) outweigh the 128 MiB memory cache.
 // Needs Debian's nginx and wrk (installed here with apt-get when running as root).
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createSessionFor } from '../src/accounts/index.js';
+import { boot } from '../src/boot.js';
+import { loadConfig } from '../src/core/config.js';
+import { cookiePolicy } from '../src/core/http/cookies.js';
+import { MODULES } from '../src/modules.js';
+import { performSetup } from '../src/setup/index.js';
+import { configFragments, subscriberIndex } from '../src/site.js';
+import { startFanfare } from './lib/fanfare.js';
 import { startNginx, stopChild } from './lib/nginx.js';
-import { cpuSeconds, freePort, waitForHttp } from './lib/processes.js';
-import { ensureDebianPackages, hasCommand, versionOf } from './lib/system-tools.js';
+import { startServer as startThrowawayPostgres } from './lib/postgres.js';
+import { cpuSeconds, freePort } from './lib/processes.js';
+import { ensureDebianPackages, versionOf } from './lib/system-tools.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
-const GOAL = 0.9;
+const GOAL = { ratio: 0.9, cookieRatio: 0.9, membersRatio: 0.7 };
 const SEGMENT_BYTES = 1_500_000; // 4 s of 720p at 3 Mb/s
+const FOLDER = 'hls-bench-1';
 const here = path.dirname(new URL(import.meta.url).pathname);
+const root = path.join(here, '..');
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '8' },
-    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '4' },
+    connections: { type: 'string', default: '64' },
     threads: { type: 'string', default: '1' },
-    workers: { type: 'string', default: '1' },
-    segments: { type: 'string', default: '60' },
-    cases: { type: 'string', default: 'segments,segmentsWithoutMemoryCache,playlists' },
-    pin: { type: 'boolean', default: false },
+    segments: { type: 'string', default: '110' },
+    engine: { type: 'string', default: 'pglite' },
+    cases: { type: 'string', default: 'public,cookie,members,checked' },
     output: { type: 'string', default: path.join(here, 'results', 'serve.json') },
   },
 });
@@ -36,70 +52,81 @@ const settings = {
   rounds: Number(args.rounds),
   connections: Number(args.connections),
   threads: Number(args.threads),
-  workers: Number(args.workers),
   segments: Number(args.segments),
+  engine: args.engine as 'pglite' | 'postgres',
   cases: args.cases!.split(','),
-  // --pin: wrk on CPU 0, every server process on CPU 1, so each side has one core of its own. Off by
-  // default: on a machine doing other work too, a pinned server cannot escape a busy core, and the
-  // rounds got noisier, not cleaner. Needs 2 CPUs and taskset (util-linux).
-  pin: args.pin! && os.cpus().length >= 2 && hasCommand('taskset'),
 };
-const SERVER_CPU = '1';
-const CLIENT_CPU = '0';
 
-/** Writes an HLS folder like the transcoder's: segments, init segment, media and master playlists, captions. */
-async function createMedia(root: string): Promise<{ segmentPaths: string[]; smallPaths: string[] }> {
-  const renditions = ['1080p', '720p', '480p', '360p'];
-  const listed = 150; // a 10-minute video's media playlist lists 150 segments of 4 s
-  const segmentPaths: string[] = [];
-  for (const name of renditions) {
-    await mkdir(path.join(root, 'v', name), { recursive: true });
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
-    for (let i = 1; i <= listed; i++) lines.push('#EXTINF:4.000000,', `seg-${String(i).padStart(5, '0')}.m4s`);
-    lines.push('#EXT-X-ENDLIST', '');
-    await writeFile(path.join(root, 'v', name, 'index.m3u8'), lines.join('\n'));
-  }
-  await writeFile(path.join(root, 'v', '720p', 'init.mp4'), randomBytes(1200));
-  // Random bytes, like compressed video: nothing along the way can shrink them.
-  for (let i = 1; i <= settings.segments; i++) {
-    const name = `seg-${String(i).padStart(5, '0')}.m4s`;
-    await writeFile(path.join(root, 'v', '720p', name), randomBytes(SEGMENT_BYTES));
-    segmentPaths.push(`/media/v/720p/${name}`);
-  }
-  const master = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  for (const [i, name] of renditions.entries()) master.push(`#EXT-X-STREAM-INF:BANDWIDTH=${6_000_000 >> i},CODECS="avc1.640028,mp4a.40.2"`, `${name}/index.m3u8`);
-  await writeFile(path.join(root, 'v', 'master.m3u8'), `${master.join('\n')}\n`);
-  const cues = Array.from({ length: 40 }, (_, i) => `${i + 1}\n00:${String(i).padStart(2, '0')}.000 --> 00:${String(i).padStart(2, '0')}.900\nLine ${i + 1} of the captions\n`);
-  await writeFile(path.join(root, 'v', 'captions.en.vtt'), `WEBVTT\n\n${cues.join('\n')}`);
-  const smallPaths = ['/media/v/master.m3u8', ...renditions.map((r) => `/media/v/${r}/index.m3u8`), '/media/v/captions.en.vtt'];
-  return { segmentPaths, smallPaths };
+interface Seeded {
+  videos: Record<'public' | 'members', { id: string; shortId: string }>;
+  sessionCookie: string;
 }
 
-async function startFanfare(root: string, port: number, workers: number, cacheMiB?: number) {
-  const script = path.join(here, 'lib', 'media-server.ts');
-  const args = ['--import', 'tsx', script, root, String(port), String(workers), ...(cacheMiB === undefined ? [] : [String(cacheMiB)])];
-  const child = settings.pin
-    ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'inherit', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForHttp(`http://127.0.0.1:${port}/`, child);
-  return { process: child, stop: () => stopChild(child) };
+/** A site with one channel, a public and a members-only ready video (HLS on local disk), and the owner's session. */
+async function seed(dataDir: string, databaseUrl: string | undefined, publicUrl: string): Promise<Seeded> {
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: publicUrl, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, { fragments: configFragments(MODULES) });
+  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
+  try {
+    await performSetup(deps, {
+      displayName: 'Camille',
+      language: 'en',
+      email: 'camille@example.org',
+      password: '',
+      channel: { handle: 'camille', name: 'Camille fait des films', description: 'Serve bench', language: 'en' },
+    });
+    const [channel] = await deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`);
+    const [owner] = await deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'camille@example.org'`);
+    const videos = {} as Seeded['videos'];
+    for (const visibility of ['public', 'members'] as const) {
+      const id = randomUUID();
+      const shortId = visibility === 'public' ? 'ServePublic1' : 'ServeMember1';
+      const prefix = `videos/${id}/${FOLDER}`;
+      await deps.db.query(
+        `INSERT INTO videos (id, short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds, width, height) VALUES ($1, $2, $3, $4, 'ready', $5, $6, $7, 1280, 720)`,
+        [id, shortId, channel!.id, `Serve bench (${visibility})`, visibility, prefix, settings.segments * 4],
+      );
+      const playlist = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
+      for (let i = 0; i < settings.segments; i++) playlist.push('#EXTINF:4.000000,', segmentName(i));
+      playlist.push('#EXT-X-ENDLIST', '');
+      await deps.storage.put(`${prefix}/720p/index.m3u8`, new TextEncoder().encode(playlist.join('\n')));
+      await deps.storage.put(`${prefix}/720p/init.mp4`, randomBytes(1200));
+      // Random bytes, like compressed video: nothing along the way can shrink them.
+      for (let i = 0; i < settings.segments; i++) await deps.storage.put(`${prefix}/720p/${segmentName(i)}`, randomBytes(SEGMENT_BYTES));
+      await deps.storage.put(`${prefix}/master.m3u8`, new TextEncoder().encode('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=1280x720\n720p/index.m3u8\n'));
+      videos[visibility] = { id, shortId };
+    }
+    const token = await createSessionFor(deps, deps.db, owner!.id);
+    return { videos, sessionCookie: `${cookiePolicy(publicUrl).session}=${token}` };
+  } finally {
+    deps.mailer.close();
+    await deps.db.close();
+  }
+}
+
+const segmentName = (i: number) => `seg-${String(i).padStart(5, '0')}.m4s`;
+
+/** The signed folder address the master playlist gives this visitor (with `cookie`, as that fan). */
+async function signedBase(base: string, shortId: string, cookie?: string): Promise<string> {
+  const res = await fetch(`${base}/media/v/${shortId}/master.m3u8`, { headers: cookie ? { cookie } : {} });
+  if (res.status !== 200) throw new Error(`master playlist of ${shortId}: ${res.status}`);
+  const line = (await res.text()).split('\n').find((l) => l.endsWith('720p/index.m3u8'));
+  if (!line?.startsWith('/media/s/')) throw new Error(`master playlist of ${shortId} has no signed address: ${line}`);
+  return line.slice(0, -'720p/index.m3u8'.length);
 }
 
 /** Both servers must send the same bytes, or the comparison means nothing. */
-async function checkSameBytes(paths: string[], nginxUrl: string, fanfareUrl: string): Promise<void> {
-  for (const p of paths) {
-    const [a, b] = await Promise.all([fetch(nginxUrl + p), fetch(fanfareUrl + p)]);
-    const [x, y] = await Promise.all([a.arrayBuffer(), b.arrayBuffer()]);
-    if (a.status !== 200 || b.status !== 200 || !Buffer.from(x).equals(Buffer.from(y))) {
-      throw new Error(`${p}: nginx ${a.status} (${x.byteLength} B) vs Fanfare ${b.status} (${y.byteLength} B)`);
-    }
+async function checkSameBytes(pairs: [string, string][], headers: Record<string, string>): Promise<void> {
+  for (const [a, b] of pairs) {
+    const [x, y] = await Promise.all([fetch(a), fetch(b, { headers })]);
+    const [bx, by] = await Promise.all([x.arrayBuffer(), y.arrayBuffer()]);
+    if (x.status !== 200 || y.status !== 200 || !Buffer.from(bx).equals(Buffer.from(by))) throw new Error(`${a}: ${x.status} (${bx.byteLength} B) vs ${b}: ${y.status} (${by.byteLength} B)`);
+    if (y.headers.get('set-cookie')) throw new Error(`${b} set a cookie`);
   }
 }
 
 interface Run extends WrkResult {
   round: number;
   serverCpuSeconds: number;
-  bytesPerServerCpuSecond: number;
 }
 
 const median = (xs: number[]) => {
@@ -113,126 +140,118 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fanfare-bench-serve-'));
   // nginx workers run as an unprivileged user when started by root: they must be able to read the files.
   await chmod(dir, 0o755);
-  const root = path.join(dir, 'media');
-  const { segmentPaths, smallPaths } = await createMedia(root);
-  const [nginxPort, fanfarePort, uncachedPort] = [await freePort(), await freePort(), await freePort()];
-  // Whatever started is stopped at the end, also when a later start fails.
-  const running: { stop(): Promise<void> }[] = [];
+  const dataDir = path.join(dir, 'data');
+  const running: { stop(): Promise<void> | void }[] = [];
   const cleanUp = async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    for (const p of running.reverse()) await p.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  let nginxSide, fanfareSide, uncachedSide;
   try {
+    const pg = settings.engine === 'postgres' ? await startThrowawayPostgres() : undefined;
+    if (pg) running.push({ stop: () => pg.stop() });
+    const fanfarePort = await freePort();
+    const fanfareUrl = `http://127.0.0.1:${fanfarePort}`;
+    console.error(`seeding ${settings.segments} × 2 segments of ${SEGMENT_BYTES} B…`);
+    const seeded = await seed(dataDir, pg?.url, fanfareUrl);
+    await new Promise<void>((resolve, reject) => spawn('chmod', ['-R', 'a+rX', dataDir]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`chmod ${code}`)))));
+    const server = await startFanfare(dataDir, fanfarePort, pg?.url);
+    running.push({ stop: () => stopChild(server) });
+    const nginxPort = await freePort();
+    const nginxUrl = `http://127.0.0.1:${nginxPort}`;
     const nginx = await startNginx({
-      root,
-      urlPrefix: '/media/',
+      root: path.join(dataDir, 'media', 'videos'),
+      urlPrefix: '/videos/',
       port: nginxPort,
-      workers: settings.workers,
+      workers: 1,
       dir: path.join(dir, 'nginx'),
-      cpu: settings.pin ? SERVER_CPU : undefined,
-      // The headers serve.ts adds, so both responses are about the same size.
       extraDirectives: ['add_header Cache-Control "public, max-age=31536000, immutable";', 'add_header X-Content-Type-Options nosniff;'],
     });
     running.push(nginx);
-    const fanfare = await startFanfare(root, fanfarePort, settings.workers);
-    running.push(fanfare);
-    // The same server with serve.ts's memory cache off: every request reads the file from the page cache.
-    const uncached = await startFanfare(root, uncachedPort, settings.workers, 0);
-    running.push(uncached);
-    nginxSide = { url: `http://127.0.0.1:${nginxPort}`, pid: nginx.process.pid! };
-    fanfareSide = { url: `http://127.0.0.1:${fanfarePort}`, pid: fanfare.process.pid! };
-    uncachedSide = { url: `http://127.0.0.1:${uncachedPort}`, pid: uncached.process.pid! };
-  } catch (error) {
-    await cleanUp();
-    throw error;
-  }
-  const loadBefore = os.loadavg();
-  try {
-    await checkSameBytes([...smallPaths, segmentPaths[0]!], nginxSide.url, fanfareSide.url);
-    await checkSameBytes([...smallPaths, segmentPaths[0]!], nginxSide.url, uncachedSide.url);
-    const cases = {
-      segments: { paths: segmentPaths, servers: { nginx: nginxSide, fanfare: fanfareSide } },
-      segmentsWithoutMemoryCache: { paths: segmentPaths, servers: { nginx: nginxSide, fanfare: uncachedSide } },
-      playlists: { paths: smallPaths, servers: { nginx: nginxSide, fanfare: fanfareSide } },
+
+    const cookie = { cookie: seeded.sessionCookie };
+    const segments = Array.from({ length: settings.segments }, (_, i) => `720p/${segmentName(i)}`);
+    const nginxPaths = (v: 'public' | 'members') => segments.map((s) => `/videos/${seeded.videos[v].id}/${FOLDER}/${s}`);
+    const publicBase = await signedBase(fanfareUrl, seeded.videos.public.shortId);
+    const cookieBase = await signedBase(fanfareUrl, seeded.videos.public.shortId, seeded.sessionCookie);
+    const membersBase = await signedBase(fanfareUrl, seeded.videos.members.shortId, seeded.sessionCookie);
+    const cases: Record<string, { fanfare: string[]; nginx: string[]; headers: Record<string, string> }> = {
+      public: { fanfare: segments.map((s) => publicBase + s), nginx: nginxPaths('public'), headers: {} },
+      cookie: { fanfare: segments.map((s) => cookieBase + s), nginx: nginxPaths('public'), headers: cookie },
+      members: { fanfare: segments.map((s) => membersBase + s), nginx: nginxPaths('members'), headers: cookie },
+      checked: { fanfare: segments.map((s) => `/media/v/${seeded.videos.public.shortId}/${s}`), nginx: nginxPaths('public'), headers: cookie },
     };
+    for (const c of Object.values(cases)) await checkSameBytes([[nginxUrl + c.nginx[0], fanfareUrl + c.fanfare[0]]], c.headers);
+
+    const loadBefore = os.loadavg();
+    const sides = { nginx: { url: nginxUrl, pid: nginx.process.pid! }, fanfare: { url: fanfareUrl, pid: server.pid! } };
     const results: Record<string, Record<'nginx' | 'fanfare', Run[]>> = {};
-    for (const [name, { paths, servers }] of Object.entries(cases).filter(([name]) => settings.cases.includes(name))) {
-      const wrk = (url: string, durationSeconds: number) =>
-        runWrk({ baseUrl: url, paths, threads: settings.threads, connections: settings.connections, durationSeconds, dir, cpu: settings.pin ? CLIENT_CPU : undefined });
+    for (const [name, c] of Object.entries(cases).filter(([name]) => settings.cases.includes(name))) {
+      const wrk = (side: 'nginx' | 'fanfare', durationSeconds: number) =>
+        runWrk({
+          baseUrl: sides[side].url,
+          paths: side === 'nginx' ? c.nginx : c.fanfare,
+          headers: side === 'nginx' ? {} : c.headers,
+          threads: settings.threads,
+          connections: settings.connections,
+          durationSeconds,
+          dir,
+          timeoutSeconds: 30,
+        });
       // Warm-up: page cache, JIT, connection pools; not recorded.
-      for (const server of Object.values(servers)) await wrk(server.url, 3);
+      for (const side of ['nginx', 'fanfare'] as const) await wrk(side, 3);
       results[name] = { nginx: [], fanfare: [] };
       for (let round = 0; round < settings.rounds; round++) {
         // A-B then B-A: slow drift of the machine (thermal, neighbours) hits both sides alike.
         const order = round % 2 === 0 ? (['nginx', 'fanfare'] as const) : (['fanfare', 'nginx'] as const);
         for (const side of order) {
-          const cpuBefore = cpuSeconds(servers[side].pid);
-          const result = await wrk(servers[side].url, settings.durationSeconds);
-          const serverCpuSeconds = cpuSeconds(servers[side].pid) - cpuBefore;
-          results[name]![side].push({ ...result, round, serverCpuSeconds, bytesPerServerCpuSecond: result.bytes / serverCpuSeconds });
-          console.error(`${name} round ${round + 1} ${side}: ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s, ${result.requestsPerSecond.toFixed(0)} req/s, server CPU ${serverCpuSeconds.toFixed(1)} s`);
+          const cpuBefore = cpuSeconds(sides[side].pid);
+          const result = await wrk(side, settings.durationSeconds);
+          const serverCpuSeconds = cpuSeconds(sides[side].pid) - cpuBefore;
+          results[name]![side].push({ ...result, round, serverCpuSeconds });
+          const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
+          console.error(`${name} round ${round + 1} ${side}: ${result.requestsPerSecond.toFixed(0)} req/s, ${(result.bytesPerSecond / 1e6).toFixed(0)} MB/s, p99 ${result.latencyMs.p99.toFixed(0)} ms, server CPU ${serverCpuSeconds.toFixed(1)} s${errors ? `, ${errors} errors` : ''}`);
         }
       }
     }
     const summary = (runs: Run[]) => ({
       medianRequestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
       medianBytesPerSecond: median(runs.map((r) => r.bytesPerSecond)),
-      medianBytesPerServerCpuSecond: median(runs.map((r) => r.bytesPerServerCpuSecond)),
+      medianP99Ms: median(runs.map((r) => r.latencyMs.p99)),
+      medianBytesPerServerCpuSecond: median(runs.map((r) => r.bytes / r.serverCpuSeconds)),
       errors: runs.reduce((n, r) => n + Object.values(r.errors).reduce((a, b) => a + b, 0), 0),
     });
     const report = Object.fromEntries(
-      Object.entries(results).map(([name, sides]) => {
-        const n = summary(sides.nginx);
-        const f = summary(sides.fanfare);
+      Object.entries(results).map(([name, s]) => {
         // Each round's two runs are back to back, so their ratio is the least disturbed by the machine's other work.
-        const paired = sides.fanfare.map((run, i) => run.bytesPerSecond / sides.nginx[i]!.bytesPerSecond);
-        return [name, {
-          nginx: n,
-          fanfare: f,
-          ratioBytesPerSecond: median(paired),
-          ratioOfMedianBytesPerSecond: f.medianBytesPerSecond / n.medianBytesPerSecond,
-          pairedRatiosBytesPerSecond: paired,
-          ratioRequestsPerSecond: f.medianRequestsPerSecond / n.medianRequestsPerSecond,
-          ratioBytesPerServerCpuSecond: f.medianBytesPerServerCpuSecond / n.medianBytesPerServerCpuSecond,
-          runs: sides,
-        }];
+        const paired = s.fanfare.map((run, i) => run.bytesPerSecond / s.nginx[i]!.bytesPerSecond);
+        const f = summary(s.fanfare);
+        const n = summary(s.nginx);
+        return [name, { ratio: median(paired), pairedRatios: paired, cpuEfficiencyRatio: f.medianBytesPerServerCpuSecond / n.medianBytesPerServerCpuSecond, fanfare: f, nginx: n, runs: s }];
       }),
     );
-    const pkg = async (name: string) => JSON.parse(await readFile(path.join(here, '..', 'node_modules', name, 'package.json'), 'utf8')).version as string;
+    const round2 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 100) / 100);
+    const ratios = { ratio: round2(report.public?.ratio), cookieRatio: round2(report.cookie?.ratio), membersRatio: round2(report.members?.ratio), checkedRatio: round2(report.checked?.ratio) };
+    const pkg = async (name: string) => JSON.parse(await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+    const loadMax = Math.max(loadBefore[0]!, os.loadavg()[0]!);
     const output = {
-      benchmark: 'serve: Fanfare serveStoredFile (Hono + @hono/node-server, local disk) vs nginx (sendfile on, tcp_nopush on)',
+      benchmark: 'serve: HLS segments through the full Fanfare app (src/main.ts, every middleware) vs nginx sendfile on the same files',
       date: new Date().toISOString(),
       goal: GOAL,
-      ratio: report.segments?.ratioBytesPerSecond ?? null,
-      ratioMeans: 'Fanfare / nginx bytes/s on 1.5 MB HLS segments: the median over rounds of the ratio of the two back-to-back runs of each round (headline); see cases for the rest',
-      meetsGoal: report.segments ? report.segments.ratioBytesPerSecond >= GOAL : null,
-      // Bytes per CPU-second of each server's own processes: a capacity figure that moves much less than
-      // throughput when other work shares the machine (throughput also depends on who the scheduler favours).
-      cpuEfficiencyRatio: report.segments?.ratioBytesPerServerCpuSecond ?? null,
-      warning:
-        Math.max(loadBefore[0]!, os.loadavg()[0]!) > os.cpus().length
-          ? `the machine was busy with other work (1-minute load average up to ${Math.max(loadBefore[0]!, os.loadavg()[0]!).toFixed(1)} on ${os.cpus().length} CPUs): throughput figures are noisy, compare pairedRatiosBytesPerSecond and cpuEfficiencyRatio`
-          : undefined,
+      ...ratios,
+      ratioMeans: 'Fanfare / nginx bytes/s on 1.5 MB segments, the median over rounds of the ratio of each round\'s two back-to-back runs: ratio = anonymous public segment at its signed address, cookieRatio = the same with a session cookie, membersRatio = members-only segment with the cookie of a viewer allowed to watch it (the channel\'s owner), checkedRatio = the per-request-checked /media/v/ address (session + SQL) for comparison',
+      meetsGoal: (ratios.ratio ?? 0) >= GOAL.ratio && (ratios.cookieRatio ?? 0) >= GOAL.cookieRatio && (ratios.membersRatio ?? 0) >= GOAL.membersRatio,
+      warning: loadMax > os.cpus().length ? `the machine was busy with other work (1-minute load average up to ${loadMax.toFixed(1)} on ${os.cpus().length} CPUs): throughput figures are noisy, compare pairedRatios and cpuEfficiencyRatio` : undefined,
       settings: {
+        engine: settings.engine,
         wrk: { threads: settings.threads, connections: settings.connections, durationSeconds: settings.durationSeconds, keepAlive: true },
         rounds: settings.rounds,
         order: 'alternating A-B / B-A per round, after a 3 s unrecorded warm-up of each server per case',
-        workers: { nginx: `worker_processes ${settings.workers}`, fanfare: settings.workers > 1 ? `node:cluster, ${settings.workers} workers` : '1 process' },
-        files: { segments: `${settings.segments} × ${SEGMENT_BYTES} B .m4s, cycled`, playlists: `${smallPaths.length} files (master + 4 media playlists + captions), cycled` },
+        workingSet: `${settings.segments} × ${SEGMENT_BYTES} B per video (${((settings.segments * SEGMENT_BYTES) / 2 ** 20).toFixed(0)} MiB), cycled; Fanfare's memory cache holds 128 MiB`,
+        servers: 'nginx: 1 worker, sendfile on, tcp_nopush on; Fanfare: one src/main.ts process via tsx, LOG_LEVEL=warn, job worker on',
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() },
-        pinning: settings.pin ? `taskset: wrk on CPU ${CLIENT_CPU}, nginx and Node (all their processes and threads) on CPU ${SERVER_CPU}` : 'none',
-        note: 'the machine runs other work too (see loadAverage): rounds alternate and ratios are taken within a round; server CPU seconds come from /proc for each server process tree',
         loadAverage: { before: loadBefore, after: os.loadavg() },
-        fanfareCache: 'serve.ts sharedFileCache at its default (128 MiB, files up to 8 MiB) except in segmentsWithoutMemoryCache, where it is off',
       },
-      versions: {
-        node: process.version,
-        nginx: versionOf('nginx'),
-        wrk: versionOf('wrk').split(' [')[0],
-        hono: await pkg('hono'),
-        '@hono/node-server': await pkg('@hono/node-server'),
-      },
+      versions: { node: process.version, nginx: versionOf('nginx'), wrk: versionOf('wrk').split(' [')[0], hono: await pkg('hono'), '@hono/node-server': await pkg('@hono/node-server') },
       cases: report,
     };
     await mkdir(path.dirname(args.output!), { recursive: true });

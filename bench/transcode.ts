@@ -44,14 +44,38 @@ async function main(): Promise<void> {
   const work = path.join(dir, 'work');
   const samples: Record<'fanfare' | 'perRendition' | 'handWritten', Timing[]> = { fanfare: [], perRendition: [], handWritten: [] };
   const perRenditionSteps: Record<string, number[]> = {};
+  const timesToFirstPlayable: number[] = [];
+  const quality: Record<string, { fanfare: number | null; perRendition: number | null }> = {};
   let segments: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true });
 
     log(`round ${round}/${rounds}: (a) Fanfare one-pass pipeline (probe, ladder, poster, storyboard, master)`);
-    const a = await measure(() => transcodeVideo({ input, outputDir: path.join(work, 'fanfare'), binaries, preset: PRESET, ladder: { heights: HEIGHTS } }));
+    const started = performance.now();
+    let firstPlayable: number | undefined;
+    const a = await measure(() =>
+      transcodeVideo({
+        input,
+        outputDir: path.join(work, 'fanfare'),
+        binaries,
+        preset: PRESET,
+        ladder: { heights: HEIGHTS },
+        partialEveryMs: 250,
+        // What the job's preview publisher waits for before it writes the master: every rendition lists a segment.
+        onPartial: async (partial) => {
+          if (firstPlayable !== undefined) return;
+          for (const r of partial.renditions) {
+            const text = await readFile(path.join(partial.dir, r.folder, 'index.m3u8'), 'utf8').catch(() => '');
+            if (!text || parseMediaPlaylist(text).segments.length === 0) return;
+          }
+          firstPlayable = performance.now() - started;
+        },
+      }),
+    );
     samples.fanfare.push(a);
+    if (firstPlayable !== undefined) timesToFirstPlayable.push(firstPlayable);
+    log(`    first playable after ${firstPlayable === undefined ? '?' : (firstPlayable / 1000).toFixed(1)} s`);
     segments = await countSegments(path.join(work, 'fanfare'), plan.renditions.map((r) => r.name));
     log(`    ${a.seconds.toFixed(1)} s wall, ${fmtCpu(a)} CPU`);
 
@@ -67,6 +91,16 @@ async function main(): Promise<void> {
     samples.perRendition.push(b);
     assert.deepEqual(await countSegments(path.join(work, 'per-rendition'), Object.keys(perRenditionSteps)), segments);
     log(`    ${b.seconds.toFixed(1)} s wall, ${fmtCpu(b)} CPU`);
+    if (round === 1) {
+      log(`    quality: SSIM of each rendition against the source (first ${QUALITY_SECONDS} s, source scaled to the rendition's size)`);
+      for (const v of videoRenditions(plan)) {
+        quality[v.name] = {
+          fanfare: await ssim(binaries.ffmpeg, path.join(work, 'fanfare', v.name, 'index.m3u8'), input, v),
+          perRendition: await ssim(binaries.ffmpeg, path.join(work, 'per-rendition', v.name, 'index.m3u8'), input, v),
+        };
+        log(`    ${v.name}: one pass ${quality[v.name]!.fanfare ?? '?'}, per rendition ${quality[v.name]!.perRendition ?? '?'}`);
+      }
+    }
 
     log(`round ${round}/${rounds}: (c) hand-written single ffmpeg command`);
     const hand = path.join(work, 'hand-written');
@@ -98,6 +132,10 @@ async function main(): Promise<void> {
       rounds: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map((t) => round2(t.seconds))])),
     },
     cpuSeconds,
+    timeToFirstPlayableMs: timesToFirstPlayable.length ? Math.round(median(timesToFirstPlayable)) : null,
+    timeToFirstPlayableMeans: 'from the start of (a) (probe included) until every rendition\'s growing EVENT playlist lists a segment: what the job waits for before it publishes the master playlist (its copy to storage adds up to a second)',
+    ssim: quality,
+    ssimMeans: `SSIM (All) of each video rendition against the source scaled to the rendition's size with bicubic, over the first ${QUALITY_SECONDS} s; (a) the one pass, (b) one run per rendition, same preset and rates`,
     cpuRatio: cpuSeconds.fanfare && cpuSeconds.perRendition ? round3(cpuSeconds.fanfare / cpuSeconds.perRendition) : null,
     cpuRatioVsHandWritten: cpuSeconds.fanfare && cpuSeconds.handWritten ? round3(cpuSeconds.fanfare / cpuSeconds.handWritten) : null,
     ffmpegVersion,
@@ -119,6 +157,17 @@ async function main(): Promise<void> {
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
   log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+const QUALITY_SECONDS = 20;
+
+/** SSIM (All) of `rendition` (an HLS playlist) against `source` scaled to its size, over the first QUALITY_SECONDS. */
+async function ssim(ffmpeg: string, rendition: string, source: string, v: VideoRendition): Promise<number | null> {
+  const args = ['-hide_banner', '-nostdin', '-v', 'info', '-nostats', '-t', String(QUALITY_SECONDS), '-i', rendition, '-t', String(QUALITY_SECONDS), '-i', source];
+  args.push('-lavfi', `[1:v]format=yuv420p,scale=${v.width}:${v.height}:flags=bicubic,setsar=1[ref];[0:v]format=yuv420p,setsar=1[out];[out][ref]ssim`, '-f', 'null', '-');
+  const result = await runTool(ffmpeg, args);
+  const all = /SSIM .*All:([0-9.]+)/.exec(result.stderrTail);
+  return all ? Number(Number(all[1]).toFixed(4)) : null;
 }
 
 /** The 60 s 1080p30 source, encoded once and kept between runs. */

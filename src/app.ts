@@ -44,6 +44,19 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
   });
   app.use('*', compression());
   app.use('*', securityHeaders(deps.config.publicUrl));
+  const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
+  const table: MountedRoute[] = [];
+  // The page cache exists only for the groups mounted after the site-wide middleware (it needs the visitor's language).
+  let pageCache: PageCache | undefined;
+  const mount = (m: Site['modules'][number], route: NonNullable<Site['modules'][number]['routes']>[number]) => {
+    const chain = areaMiddleware(route, { maxFormBytes: MAX_FORM_BYTES, csrf, pageCache: pageCache?.middleware, studioAccess: site.ctx.studioAccess });
+    const sub = route.build(site.ctx);
+    mountWithChain(app, route.path, sub, chain);
+    const jsonErrors = AREA_POLICIES[route.area].jsonErrors || route.jsonErrors === true;
+    for (const r of sub.routes) table.push({ method: r.method, path: joinPath(route.path, r.path), area: route.area, capability: m.name, jsonErrors });
+  };
+  // Groups that need nothing of the request's user or language answer before that middleware runs.
+  for (const m of site.modules) for (const route of m.routes ?? []) if (route.beforeSiteMiddleware) mount(m, route);
   for (const m of site.modules) {
     const middleware = m.middleware?.(site.ctx);
     if (middleware) app.use('*', middleware);
@@ -51,21 +64,11 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
   app.use('*', urlGuard());
   app.use('*', setupGate(deps));
-  const pageCache = createPageCache({ db: deps.db, cookies, ttlSeconds: deps.config.pageCacheSeconds });
+  pageCache = createPageCache({ db: deps.db, cookies, ttlSeconds: deps.config.pageCacheSeconds });
   pageCaches.set(app, pageCache);
   app.use('*', pageCache.invalidateOnWrite);
 
-  const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
-  const table: MountedRoute[] = [];
-  for (const m of site.modules) {
-    for (const mount of m.routes ?? []) {
-      const chain = areaMiddleware(mount, { maxFormBytes: MAX_FORM_BYTES, csrf, pageCache: pageCache.middleware, studioAccess: site.ctx.studioAccess });
-      const sub = mount.build(site.ctx);
-      mountWithChain(app, mount.path, sub, chain);
-      const jsonErrors = AREA_POLICIES[mount.area].jsonErrors || mount.jsonErrors === true;
-      for (const r of sub.routes) table.push({ method: r.method, path: joinPath(mount.path, r.path), area: mount.area, capability: m.name, jsonErrors });
-    }
-  }
+  for (const m of site.modules) for (const route of m.routes ?? []) if (!route.beforeSiteMiddleware) mount(m, route);
   routeTables.set(app, table);
 
   app.onError(onError);

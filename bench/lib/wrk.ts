@@ -13,6 +13,10 @@ export interface WrkOptions {
   dir: string;
   /** Run wrk on this CPU only (taskset), to keep it off the server's core. */
   cpu?: string;
+  /** Headers sent with every request (a session cookie). */
+  headers?: Record<string, string>;
+  /** wrk's per-request timeout (its default is 2 s, which a busy machine serving large files exceeds). */
+  timeoutSeconds?: number;
 }
 
 /** What wrk measured: totals, rates and latency, plus any errors (a fair run has none). */
@@ -28,12 +32,13 @@ export interface WrkResult {
 
 // Cycles through the paths on every connection and prints the summary as one JSON line, so nothing
 // depends on parsing wrk's human-readable units.
-const script = (paths: string[]) => `
+const script = (paths: string[], headers: Record<string, string> = {}) => `
 local paths = { ${paths.map((p) => JSON.stringify(p)).join(', ')} }
+local headers = { ${Object.entries(headers).map(([k, v]) => `[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join(', ')} }
 local i = 0
 request = function()
   i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], headers)
 end
 done = function(s, latency, requests)
   io.write(string.format('WRK_JSON {"requests":%d,"bytes":%d,"duration_us":%d,' ..
@@ -47,8 +52,8 @@ end
 /** Runs wrk once and returns its measurements. */
 export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   const scriptPath = path.join(options.dir, `wrk-${process.pid}.lua`);
-  await writeFile(scriptPath, script(options.paths));
-  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '-s', scriptPath, options.baseUrl];
+  await writeFile(scriptPath, script(options.paths, options.headers));
+  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.durationSeconds}s`, '-s', scriptPath, ...(options.timeoutSeconds ? ['--timeout', `${options.timeoutSeconds}s`] : []), options.baseUrl];
   const output = await new Promise<string>((resolve, reject) => {
     const child = options.cpu === undefined ? spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn('taskset', ['-c', options.cpu, 'wrk', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -67,6 +67,12 @@ export interface RouteMount {
   readonly streamsBody?: boolean;
   /** Errors as JSON even in an HTML area (upload endpoints called by scripts). */
   readonly jsonErrors?: boolean;
+  /**
+   * Mounted ahead of the site-wide middleware (capabilities' middleware such as the session, language, the
+   * setup gate): its handlers see no user, no language, no site row, and answer their own errors. For
+   * media served on a signature alone (videos' signed segments), where a session lookup per request is the cost.
+   */
+  readonly beforeSiteMiddleware?: boolean;
 }
 
 /** A job enqueued at start and re-enqueued by itself, one chain per site (deduplicated by type and time slot). */

@@ -37,6 +37,8 @@ export { renderMarkdown } from '../core/markdown.js';
 export { importVideos, type ImportedVideo } from './import.js';
 // Transcode outputs others read: each rendition's segment hash list (P2P checks peers' segments with it).
 export { SEGMENT_HASHES_FILE, type SegmentHashes } from './transcode/segment-hashes.js';
+// Resumable (tus) upload endpoints: videos' own, and any other capability's (bundle files).
+export { createResumableUploads, refuseUpload, type ReceivedUpload, type ResumableUploadOptions, type UploadRefusal, type UploadRequestContext } from './upload/resumable.js';
 
 declare module '../core/module.js' {
   interface Slots {
@@ -82,6 +84,7 @@ export const videosCapability = defineCapability({
     { area: 'public', path: '/', build: (ctx) => fanRoutes(ctx).pages },
     { area: 'embed', path: '/', build: (ctx) => fanRoutes(ctx).embed },
     { area: 'media', path: '/', build: (ctx) => fanRoutes(ctx).media },
+    { area: 'media', path: '/', build: (ctx) => fanRoutes(ctx).signed, beforeSiteMiddleware: true },
     { area: 'api', path: '/', build: (ctx) => fanRoutes(ctx).api },
     { area: 'studio', path: '/studio', build: (ctx) => teamRoutes(ctx).pages },
     { area: 'studio', path: '/studio', build: (ctx) => teamRoutes(ctx).uploads, streamsBody: true, jsonErrors: true },

@@ -253,6 +253,17 @@ export async function markTranscoded(
   );
 }
 
+/** Points a first transcode's row at the ladder being written (still `processing`); false when it already has one. */
+export async function showPreview(db: Queryable, id: string, prefix: string): Promise<boolean> {
+  const rows = await db.query(`UPDATE videos SET hls_prefix = $2, updated_at = now() WHERE id = $1 AND hls_prefix IS NULL AND status = 'processing' RETURNING id`, [id, prefix]);
+  return rows.length > 0;
+}
+
+/** Takes a failed attempt's preview away from its row, if the row still points at it. */
+export async function withdrawPreview(db: Queryable, id: string, prefix: string): Promise<void> {
+  await db.query(`UPDATE videos SET hls_prefix = NULL, updated_at = now() WHERE id = $1 AND hls_prefix = $2 AND status <> 'ready'`, [id, prefix]);
+}
+
 export async function markFailed(db: Queryable, id: string, message: string): Promise<void> {
   await db.query(`UPDATE videos SET status = 'failed', failure_message = $2, updated_at = now() WHERE id = $1`, [id, message.slice(0, 1000)]);
 }

@@ -14,11 +14,14 @@ import { renderMarkdown } from '../core/markdown.js';
 import { EmbedPage, WatchPage, type WatchPageProps } from './pages/watch.js';
 import { SearchPage } from './pages/listing.js';
 import * as q from './queries.js';
-import { withPublicMediaCors } from './media-cors.js';
+import { MEDIA_CORS, withPublicMediaCors } from './media-cors.js';
 import { DOWNLOAD_M4A, DOWNLOAD_MP4 } from './transcode/downloads.js';
 import { mediaPath, thumbnailPath, type ViewerLookup } from './service.js';
 import { recordView } from './views.js';
 import { clientIp } from '../core/http/client-ip.js';
+import { mediaTokenExpiry, signedMediaBase, signMasterPlaylist, SIGNED_MEDIA_ROOT, verifySignedMedia, type MediaScope } from './media-token.js';
+import { contentTypeFor } from '../core/storage/media-types.js';
+import { hasControlCharacters } from '../core/http/text.js';
 
 const PAGE_SIZE = 24;
 
@@ -40,6 +43,7 @@ export function videoRoutes(
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
   const media = new Hono<AppEnv>();
+  const signed = new Hono<AppEnv>();
   const api = new Hono<AppEnv>();
   const abs = (p: string) => `${deps.config.publicUrl}${p}`;
 
@@ -89,9 +93,13 @@ export function videoRoutes(
       const poster = video.paywall_poster === 'shown' ? thumbnailPath(video) : undefined;
       return c.html(<PaywallPage env={pageEnv(c, await studioAccess(c))} video={video} offer={offer} posterUrl={poster} descriptionHtml={renderMarkdown(video.description)} now={now} />);
     }
-    if (video.status !== 'ready') return c.redirect(`/studio/videos/${video.id}`, 303);
+    // A first transcode is watchable by the team as soon as its renditions start growing (transcode-preview.ts).
+    const previewing = video.status === 'processing' && video.hls_prefix !== null && viewer.isTeam;
+    if (video.status !== 'ready' && !previewing) return c.redirect(`/studio/videos/${video.id}`, 303);
     const teamNotice =
-      viewer.isTeam && video.visibility === 'draft'
+      previewing
+        ? 'processing'
+        : viewer.isTeam && video.visibility === 'draft'
         ? 'draft'
         : viewer.isTeam && video.publish_at && video.publish_at > now
           ? 'scheduled'
@@ -189,6 +197,8 @@ export function videoRoutes(
     if (offer && !(file === 'thumbnail' && video.paywall_poster === 'shown')) throw new NotFoundError('video.not_found');
     const key = await storageKeyFor(deps, video, file);
     if (!key) throw new NotFoundError();
+    const master = file === 'master.m3u8' && !offer ? await signedMaster(c, video, key) : undefined;
+    if (master) return master;
     // Each transcode writes to a new prefix, so segments never change under a URL; playlists, the thumbnail and
     // captions are looked up per request and may change, so they get a short lifetime.
     const immutable = file !== 'thumbnail' && !file.startsWith('captions/') && !file.endsWith('.m3u8') && !file.endsWith('.vtt');
@@ -196,6 +206,56 @@ export function videoRoutes(
     const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 30}`;
     return serveStoredFile(c, deps.storage, key, { cacheControl });
   }));
+
+  /**
+   * The master playlist, its renditions addressed by signed URLs (media-token.ts): the access check above
+   * is the last one of the play, the playlists and segments that follow are served without session or SQL.
+   */
+  async function signedMaster(c: AppContext, video: q.VideoWithChannel, key: string): Promise<Response | undefined> {
+    const now = deps.clock.now();
+    const scope: MediaScope = isListed(video, now) ? 'l' : isPubliclyCacheable(video, now) ? 'p' : 'm';
+    const base = video.hls_prefix ? signedMediaBase(deps.signingSecret, video.hls_prefix, mediaTokenExpiry(now, video.duration_seconds ?? 0, scope), scope) : undefined;
+    if (!base) return undefined;
+    const stored = await deps.storage.get(key);
+    if (!stored) throw new NotFoundError();
+    const text = await new Response(stored.body).text();
+    const headers: Record<string, string> = {
+      'Content-Type': contentTypeFor(key),
+      'Cache-Control': `${scope === 'm' ? 'private' : 'public'}, max-age=30`,
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (scope === 'l') Object.assign(headers, MEDIA_CORS);
+    return new Response(c.req.method === 'HEAD' ? null : signMasterPlaylist(text, base), { status: 200, headers });
+  }
+
+  // Signed media: no database, no session (the group is mounted ahead of the site-wide middleware).
+  signed.on(['GET', 'HEAD'], `${SIGNED_MEDIA_ROOT}/:token/:videoId/:folder/:file{.+}`, async (c) => {
+    // The site's address check runs after this group: the same refusal of control characters in the query, here.
+    const query = new URL(c.req.url).searchParams;
+    for (const [name, value] of query) if (hasControlCharacters(name, 'line') || hasControlCharacters(value, 'line')) return c.body(null, 400);
+    const verified = verifySignedMedia(deps.signingSecret, { token: c.req.param('token'), videoId: c.req.param('videoId'), folder: c.req.param('folder'), file: c.req.param('file') }, deps.clock.now());
+    if (!verified) return c.body(null, 404);
+    const file = verified.key;
+    const immutable = !file.endsWith('.m3u8') && !file.endsWith('.vtt');
+    const shared = verified.scope === 'm' ? 'private' : 'public';
+    const cacheControl = immutable && shared === 'public' ? 'public, max-age=31536000, immutable' : `${shared}, max-age=${immutable ? 86400 : 2}`;
+    let response: Response;
+    try {
+      response = await serveStoredFile(c, deps.storage, file, { cacheControl });
+    } catch (error) {
+      // Answered here, not by the error page: this group runs without language or session.
+      if (error instanceof NotFoundError) return c.body(null, 404);
+      throw error;
+    }
+    if (verified.scope === 'l') for (const [name, value] of Object.entries(MEDIA_CORS)) response.headers.set(name, value);
+    return response;
+  });
+
+  signed.on('OPTIONS', `${SIGNED_MEDIA_ROOT}/:token/:videoId/:folder/:file{.+}`, (c) => {
+    const verified = verifySignedMedia(deps.signingSecret, { token: c.req.param('token'), videoId: c.req.param('videoId'), folder: c.req.param('folder'), file: c.req.param('file') }, deps.clock.now());
+    if (verified?.scope !== 'l') return c.body(null, 404);
+    return new Response(null, { status: 204, headers: { ...MEDIA_CORS, 'access-control-max-age': '86400' } });
+  });
 
   // CORS preflight for the same files: answered for publicly listed videos only.
   media.on('OPTIONS', '/media/v/:shortId/:path{.+}', withPublicMediaCors(publicMedia, () => {
@@ -222,7 +282,7 @@ export function videoRoutes(
     return c.json({ counted });
   });
 
-  return { pages: app, embed, media, api };
+  return { pages: app, embed, media, signed, api };
 }
 
 /** Maps a public media path to a storage key, or undefined for anything not part of this video. */

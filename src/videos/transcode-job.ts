@@ -16,6 +16,7 @@ import { AAC_LC_CODEC } from './transcode/master-playlist.js';
 import { transcodeVideo, type TranscodeResult } from './transcode/run.js';
 import { scratchFolder, sweepStaleScratchFolders } from './transcode/scratch.js';
 import { writeSegmentHashes } from './transcode/segment-hashes.js';
+import { previewPublisher } from './transcode-preview.js';
 
 const resolved = new Map<string, FfmpegBinaries>();
 
@@ -67,7 +68,10 @@ function describeRenditions(result: TranscodeResult): q.Rendition[] {
 
 /**
  * The `video.transcode` job: one ffmpeg pass to the HLS ladder, poster and storyboard, uploaded under a
- * prefix unique to this attempt, then the row switches to it and the previous output is deleted. A retry
+ * prefix unique to this attempt, then the row switches to it and the previous output is deleted. A first
+ * transcode publishes its renditions as the pass writes them (transcode-preview.ts), so the team can watch
+ * within seconds. When the ladder is in place, `video.transcoded` is published: what else should be made
+ * of a finished ladder (per-segment hashes for peers, torrents) subscribes to it. A retry
  * (after a crash or a killed worker) redoes the work into a new prefix, so the handler is idempotent.
  * A source ffprobe refuses fails at once; other errors are retried, and the last one is shown to the creator.
  */
@@ -84,9 +88,13 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
     if (!video) return { skipped: 'video deleted' };
     if (!video.source_key) throw new PermanentJobError('video has no source file');
     const work = await scratchFolder();
+    const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
+    // A first transcode is watchable by the team while it runs; a re-transcode keeps the previous ladder until done.
+    const preview = video.hls_prefix ? undefined : previewPublisher(deps, video.id, prefix);
     let uploading: string | undefined;
     try {
       const input = await localCopy(deps.storage, video.source_key, work);
+      uploading = preview ? prefix : undefined;
       const result = await transcodeVideo({
         input,
         outputDir: path.join(work, 'out'),
@@ -96,9 +104,10 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
         // The last 5 % is the upload to storage.
         onProgress: (percent) => void reportProgress(Math.min(95, Math.floor(percent * 0.95))),
         signal,
+        onPartial: preview?.publish,
       });
+      // Each rendition's segment hash list, beside its playlist (P2P checks peers' segments with it).
       await writeSegmentHashes(result.outputDir, result.plan.renditions.map((r) => r.name));
-      const prefix = `videos/${video.id}/hls-${job.id}-${job.attempts}`;
       uploading = prefix;
       await deps.storage.putDirectory(prefix, result.outputDir);
       const display = result.plan;
@@ -123,6 +132,7 @@ export function transcodeVideoHandler(deps: AppDeps): JobHandler {
       return { prefix };
     } catch (error) {
       // An attempt that failed after starting its upload leaves no partial renditions in storage.
+      if (preview?.announced) await q.withdrawPreview(deps.db, video.id, prefix).catch((err: unknown) => deps.log.warn({ err, prefix }, 'withdrawing a failed attempt\'s preview failed'));
       if (uploading) await deps.storage.deletePrefix(`${uploading}/`).catch((err: unknown) => deps.log.warn({ err, prefix: uploading }, 'removing a failed attempt\'s output failed'));
       const final = error instanceof ProbeError || job.attempts >= job.maxAttempts;
       if (final && !signal.aborted) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
@@ -7,17 +7,11 @@ import { TestClient, setupFields } from '../../test/support/client.js';
 import { createTestSite, latestMagicToken, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { ffmpegBinaries } from './transcode-job.js';
-import { makeTestSource, tempFolder } from '../../test/support/media.js';
+import { filesUnder, makeTestSource, tempFolder } from '../../test/support/media.js';
 
 const MP4 = { filename: 'clip.mp4', filetype: 'video/mp4', channel: 'camille' };
 
-function files(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true }).map(String);
-  } catch {
-    return [];
-  }
-}
+const files = filesUnder;
 
 describe('videos: upload, transcode, watch', () => {
   let site: TestSite;
@@ -168,11 +162,15 @@ describe('videos: upload, transcode, watch', () => {
     const text = await master.text();
     assert.match(text, /#EXT-X-STREAM-INF:.*BANDWIDTH=\d+.*CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
     assert.match(text, /RESOLUTION=320x240/);
+    // Followed as a player does: the renditions' addresses are signed ones, relative addresses resolve under them.
     const variantUri = text.split('\n').find((l) => l.endsWith('.m3u8') && !l.startsWith('#'))!;
-    const variant = await (await anonymous.request(`/media/v/${shortId}/${variantUri}`)).text();
+    const variantUrl = new URL(variantUri, `http://site/media/v/${shortId}/master.m3u8`);
+    assert.match(variantUrl.pathname, /^\/media\/s\//);
+    const variant = await (await anonymous.request(variantUrl.pathname)).text();
+    assert.match(variant, /#EXT-X-PLAYLIST-TYPE:VOD/);
+    assert.match(variant, /#EXT-X-ENDLIST/);
     const segment = variant.split('\n').find((l) => l.endsWith('.m4s'))!;
-    const folder = variantUri.split('/')[0];
-    const ranged = await anonymous.request(`/media/v/${shortId}/${folder}/${segment}`, { headers: { range: 'bytes=0-99' } });
+    const ranged = await anonymous.request(new URL(segment, variantUrl).pathname, { headers: { range: 'bytes=0-99' } });
     assert.equal(ranged.status, 206, `${segment}\n${variant}`);
     assert.equal((await ranged.arrayBuffer()).byteLength, 100);
     assert.match(ranged.headers.get('cache-control')!, /immutable/);

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 // Test helper (not shipped code): makes small real media files with ffmpeg's built-in generators,
 // so the tests need no fixtures in the repository.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -62,4 +63,13 @@ export async function ffmpegOrThrow(ffmpeg: string, args: string[]): Promise<voi
 export async function tempFolder(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), `fanfare-${prefix}-`));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Every file and folder below `dir`, relative to it; none when it does not exist. */
+export function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true }).map(String);
+  } catch {
+    return [];
+  }
 }

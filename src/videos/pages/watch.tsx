@@ -14,7 +14,7 @@ export interface WatchPageProps {
   /** Absolute URLs for cards and structured data. */
   urls: { page: string; embed: string; oembed: string; poster?: string; channel: string };
   /** Shown to the team when the video is not public yet. */
-  teamNotice?: 'draft' | 'scheduled' | 'members' | 'unlisted';
+  teamNotice?: 'draft' | 'scheduled' | 'members' | 'unlisted' | 'processing';
   /** What other capabilities put under the video (the tip widget). */
   extras?: Child;
 }

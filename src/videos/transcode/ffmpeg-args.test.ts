@@ -53,7 +53,7 @@ describe('the one-pass ffmpeg arguments', () => {
   it('write VOD fMP4 HLS with per-variant folders and machine-readable progress', () => {
     const args = buildTranscodeArgs(planLadder(hd), { input: '/in/source.mp4' });
     assert.equal(valueOf(args, '-hls_segment_type'), 'fmp4');
-    assert.equal(valueOf(args, '-hls_playlist_type'), 'vod');
+    assert.equal(valueOf(args, '-hls_playlist_type'), 'event', 'playlists grow while the pass runs');
     assert.equal(valueOf(args, '-hls_flags'), 'independent_segments');
     assert.equal(valueOf(args, '-hls_segment_filename'), 'v%v/seg_%05d.m4s');
     assert.deepEqual(args.slice(-3), ['-progress', 'pipe:1', '-nostats']);

@@ -63,7 +63,9 @@ export function buildTranscodeArgs(plan: LadderPlan, options: TranscodeArgsOptio
   // Uploads carry camera make, GPS position and editing software in their metadata; none of it
   // belongs in what we publish.
   args.push('-map_metadata', '-1', '-map_chapters', '-1');
-  args.push('-f', 'hls', '-hls_time', String(plan.segmentSeconds), '-hls_playlist_type', 'vod', '-hls_list_size', '0');
+  // EVENT: ffmpeg rewrites each playlist as segments are finished (a VOD playlist is written only at the
+  // end), so a rendition can be published and watched while the pass runs; run.ts makes them VOD at the end.
+  args.push('-f', 'hls', '-hls_time', String(plan.segmentSeconds), '-hls_playlist_type', 'event', '-hls_list_size', '0');
   args.push('-hls_flags', 'independent_segments', '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4');
   args.push('-hls_segment_filename', `${VARIANT_FOLDER_PATTERN}/seg_%05d.m4s`);
   args.push('-var_stream_map', maps.join(' '), `${VARIANT_FOLDER_PATTERN}/${VARIANT_PLAYLIST}`);

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveBinaries, type FfmpegBinaries } from './binaries.js';
 import { TranscodeError } from './errors.js';
 import { runTool } from './exec.js';
-import { buildTranscodeArgs, variantFolder } from './ffmpeg-args.js';
+import { buildTranscodeArgs, variantFolder, VARIANT_PLAYLIST } from './ffmpeg-args.js';
 import { planLadder, videoRenditions, type LadderOptions, type LadderPlan, type VideoRendition } from './ladder.js';
 import { buildMasterPlaylist, type Measurements } from './master-playlist.js';
 import { measureRenditions } from './measure.js';
@@ -41,6 +41,24 @@ export interface TranscodeOptions {
   downloadHeight?: number;
   /** Aborting kills ffmpeg and removes everything written so far. */
   signal?: AbortSignal;
+  /**
+   * Called again and again while ffmpeg runs (one call at a time, every `partialEveryMs`): each rendition's
+   * playlist is an EVENT playlist that grows as segments are finished, so what it lists may be published at
+   * once (see `PartialOutput`). The finished output is the caller's to publish as usual. A rejection fails the transcode.
+   */
+  onPartial?: (partial: PartialOutput) => Promise<void>;
+  /** Default 1000. */
+  partialEveryMs?: number;
+}
+
+/** The transcode in progress, as `onPartial` sees it. */
+export interface PartialOutput {
+  /** The working folder. */
+  dir: string;
+  /** Each rendition's folder inside `dir`, holding its growing `index.m3u8`, `init.mp4` and segments. */
+  renditions: { name: string; folder: string }[];
+  /** A master playlist for all renditions with nominal rates (the measured one comes at the end). */
+  master: string;
 }
 
 /** What a successful transcode put in `outputDir` (paths relative to it). */
@@ -134,6 +152,46 @@ async function encode(
     preFilter: options.preFilter,
     storyboard: storyboard ? { plan: storyboard, file: 'storyboard.jpg' } : undefined,
   });
+  const partial = options.onPartial;
+  const partialOutput: PartialOutput = {
+    dir: work,
+    renditions: plan.renditions.map((r, index) => ({ name: r.name, folder: variantFolder(index) })),
+    master: buildMasterPlaylist(plan.renditions),
+  };
+  let publishing: Promise<void> = Promise.resolve();
+  let publishError: unknown;
+  let ticking = false;
+  const timer = partial
+    ? setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        publishing = partial(partialOutput)
+          .catch((error: unknown) => void (publishError ??= error))
+          .finally(() => void (ticking = false));
+      }, options.partialEveryMs ?? 1000)
+    : undefined;
+  try {
+    await runEncoder(ffmpeg, args, work, summary, options);
+  } finally {
+    clearInterval(timer);
+    await publishing;
+  }
+  if (publishError) throw publishError;
+  // The growing EVENT playlists are complete now: VOD from here on, as every player expects of a finished video.
+  for (const index of plan.renditions.keys()) {
+    const file = path.join(work, variantFolder(index), VARIANT_PLAYLIST);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, finishedPlaylist(text));
+  }
+}
+
+/** An EVENT playlist made VOD, with its end marker. */
+export function finishedPlaylist(text: string): string {
+  const vod = text.replace(/^#EXT-X-PLAYLIST-TYPE:EVENT\s*$/m, '#EXT-X-PLAYLIST-TYPE:VOD');
+  return /^#EXT-X-ENDLIST\s*$/m.test(vod) ? vod : `${vod.replace(/\n*$/, '\n')}#EXT-X-ENDLIST\n`;
+}
+
+async function runEncoder(ffmpeg: string, args: string[], work: string, summary: MediaSummary, options: TranscodeOptions): Promise<void> {
   const onProgress = options.onProgress;
   let last = -1;
   const parse = onProgress

@@ -2,7 +2,7 @@
 // (smtp-server), on PostgreSQL, by the community's durable per-recipient send running in a worker process
 // (test/support/community/mailing-worker.ts, as `npm run worker` runs it), SIGKILLed at about half-way and
 // started again. Counted at the SMTP server: misses (recipients with no message), duplicates (recipients
-// with two different messages) and resent copies (the message in flight at the kill, sent again with its
+// with two different messages) and resent copies (the messages in flight at the kill, one per sending lane, sent again with their
 // Message-ID). The reference, in the same run, is a bare nodemailer loop writing the same messages to the
 // same server over the same pooled transport: goal ≥ 0.5 × its rate.
 // Uses DATABASE_URL (a fresh database on that server), or starts a throwaway PostgreSQL and removes it.
@@ -121,7 +121,7 @@ async function main() {
       acceptedAtKill,
       acceptedTotal: smtp.accepted,
       sendingSeconds: Number(sendingSeconds.toFixed(2)),
-      notes: 'worker SIGKILLed at half the recipients, restarted; rate over the two sending phases; resentCopies is the message in flight at the kill, resent with the same Message-ID',
+      notes: 'worker SIGKILLed at half the recipients, restarted; rate over the two sending phases; resentCopies are the messages in flight at the kill (at most one per sending lane), resent with the same Message-ID',
       machine: { ...machineInfo(), loadAverageBefore: loadBefore },
       database: server ? `throwaway PostgreSQL (${server.settings})` : 'DATABASE_URL',
     };

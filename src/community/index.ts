@@ -10,8 +10,8 @@
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
 import { listPosts } from './post-queries.js';
-import { countLocalComments, heldComments } from './comment-queries.js';
-import { decideComment } from './comments.js';
+import { channelSettings, countLocalComments, heldComments } from './comment-queries.js';
+import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
@@ -45,6 +45,11 @@ export const communityCapability = defineCapability({
       await commentsBox(ctx.deps, env, video),
     ],
     'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
+    // Shown comments under public videos federate as their authors' Notes; a closed policy travels on videos.
+    'federation.local-comments': (ctx) => ({
+      find: (id) => commentForFederation(ctx.deps, id),
+      policy: async (channelId) => (await channelSettings(ctx.deps.db, channelId)).comment_policy,
+    }),
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
     'moderation.sources': (ctx) => ({
       kind: 'comment',

@@ -7,6 +7,7 @@
  * (followers get Create, Update or Delete; the reconcile job catches up on anything missed, such as a
  * scheduled publication time passing).
  */
+import type { AppDeps } from '../core/deps.js';
 import { defineCapability } from '../core/module.js';
 import { federationConfig } from './config.js';
 import { federationServices, type FederationServices } from './federation.js';
@@ -19,6 +20,7 @@ import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
+import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -32,17 +34,25 @@ export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
+export type { CommentsPolicy, LocalComment, LocalCommentsSource } from './comment-notes.js';
 
 
 declare module '../core/module.js' {
   interface Slots {
     /** How many comments written on this site are public (NodeInfo's `localComments` is their sum). */
     'nodeinfo.local-comments': () => Promise<number>;
+    /** The comments written on this site: federated as Notes, their policy on video objects (one contributor: community). */
+    'federation.local-comments': LocalCommentsSource;
   }
   interface SiteServices {
     /** Fedify and its stores, shared by the federation's routes and jobs. */
     federation: FederationServices;
   }
+}
+
+async function syncLocalComment(ctx: { deps: AppDeps; services: { federation: FederationServices } }, commentId: string): Promise<string> {
+  const source = ctx.services.federation.comments();
+  return source ? syncComment(ctx.deps, ctx.services.federation, source, commentId) : 'no comments capability';
 }
 
 export const federationCapability = defineCapability({
@@ -52,12 +62,15 @@ export const federationCapability = defineCapability({
   services: (ctx) => ({
     federation: federationServices(ctx.deps, {
       localComments: async () => (await Promise.all(ctx.fill('nodeinfo.local-comments').map((count) => count()))).reduce((a, b) => a + b, 0),
+      comments: () => ctx.fill('federation.local-comments')[0],
     }),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
     recommendations: recommendationFederationHooks(ctx.deps),
   }),
   routes: [
     { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
+    // Local comments as Notes (comment-notes.ts).
+    { area: 'federation', path: '/', build: (ctx) => commentNoteRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.comments()) },
     { area: 'studio', path: '/studio', build: (ctx) => federationStudioRoutes(ctx.deps, ctx.services.federation) },
   ],
   jobs: (ctx) => federationJobHandlersFor(ctx.deps, ctx.services.federation),
@@ -69,6 +82,10 @@ export const federationCapability = defineCapability({
   subscriptions: {
     'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
     'video.deleted': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
+    // Local comments reach the fediverse as their authors' Notes (comment-notes.ts).
+    'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
   },
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],

@@ -5,7 +5,7 @@ import type { Queryable } from '../core/db/index.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
 import { findChannelById } from '../channels/index.js';
 import { findVideoById, isListed, listCaptions, type VideoWithChannel } from '../videos/index.js';
-import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
+import { channelIdentifier, OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import * as q from './queries.js';
 import { limitedFetch } from './remote-fetch.js';
@@ -45,8 +45,8 @@ async function channelHandle(db: Queryable, channelId: string): Promise<string |
   return (await findChannelById(db, channelId))?.handle;
 }
 
-/** Who signs a delivery: the channel's Group (default) or the site owner's Person. */
-export type DeliverySigner = 'channel' | 'owner';
+/** Who signs a delivery: the channel's Group (default), the site owner's Person, or an account's Person (its comments). */
+export type DeliverySigner = 'channel' | 'owner' | `person:${string}`;
 
 /**
  * Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new.
@@ -117,7 +117,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     }
     const v = video!;
     const urls = videoObjectUrls(fed, base, v.channel_handle);
-    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls);
+    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls, { commentsClosed: (await fed.comments()?.policy(v.channel_id)) === 'closed' });
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
     const inboxes = await q.followerInboxes(tx, v.channel_id);
@@ -151,7 +151,7 @@ const deliverPayload = z.object({
   channelId: z.uuid(),
   inbox: z.url().max(2000),
   activity: z.record(z.string(), z.unknown()),
-  as: z.enum(['channel', 'owner']).default('channel'),
+  as: z.union([z.enum(['channel', 'owner']), z.templateLiteral(['person:', z.uuid()])]).default('channel'),
 });
 
 /**
@@ -166,7 +166,8 @@ export function deliverHandler(deps: AppDeps, fed: FederationServices): JobHandl
     const { channelId, inbox, activity, as } = payload.data;
     const handle = await channelHandle(deps.db, channelId);
     if (!handle) throw new PermanentJobError('the channel no longer exists');
-    const keys = await fed.context().getActorKeyPairs(as === 'owner' ? OWNER_IDENTIFIER : channelIdentifier(handle));
+    const signer = as === 'owner' ? OWNER_IDENTIFIER : as === 'channel' ? channelIdentifier(handle) : personIdentifier(as.slice('person:'.length));
+    const keys = await fed.context().getActorKeyPairs(signer);
     const rsa = keys.find((k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5');
     if (!rsa) throw new PermanentJobError('the channel has no RSA key');
     const { response } = await limitedFetch(

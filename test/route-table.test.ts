@@ -62,6 +62,7 @@ const ADDED: Record<string, string> = {
   'GET /team-invitations/:token': 'channels',
   'POST /team-invitations/:token': 'channels',
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
+  'GET /ap/comments/:id': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
   'OPTIONS /media/v/:shortId/:path{.+}': 'videos',
   'DELETE /studio/bundle-uploads/*': 'bundles',

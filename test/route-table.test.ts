@@ -63,6 +63,7 @@ const ADDED: Record<string, string> = {
   'POST /team-invitations/:token': 'channels',
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
   'GET /ap/comments/:id': 'federation',
+  'GET /ap/posts/:id': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
   'OPTIONS /media/v/:shortId/:path{.+}': 'videos',
   'DELETE /studio/bundle-uploads/*': 'bundles',

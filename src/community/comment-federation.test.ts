@@ -149,6 +149,26 @@ describe('community: comments federated as Notes', () => {
     assert.equal((await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).status, 404);
   });
 
+  it("sends a public post to the channel's followers as the Group's Article; a members-only post stays on the site", async () => {
+    remote.deliveries.length = 0;
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Members news', body: 'Only for **you**.', audience: 'members' })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Tour dates', body: 'We play **Lyon**.', audience: 'public' })).res.status, 303);
+    await runJobs();
+    const creates = delivered('Create');
+    assert.equal(creates.length, 1);
+    assert.equal(creates[0]!.body.actor, `${SITE}/ap/c/camille`);
+    const article = creates[0]!.body.object as Record<string, unknown>;
+    assert.equal(article.type, 'Article');
+    assert.equal(article.name, 'Tour dates');
+    assert.match(String(article.content), /<strong>Lyon<\/strong>/);
+    assert.match(String(article.url), /^https:\/\/fanfare\.test\/c\/camille\/posts\/[A-Za-z0-9_-]+$/);
+    const served = await site.app.request(String(article.id), { headers: { accept: AS } });
+    assert.equal(served.status, 200);
+    const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!.id;
+    assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
+  });
+
   it("tells PeerTube the channel's comment policy on its video objects: approval, or disabled when closed", async () => {
     const object = async () => (await (await site.app.request(`${SITE}/ap/videos/${videos.public}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
     const open = await object();

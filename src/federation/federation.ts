@@ -6,6 +6,7 @@ import { registerActors } from './actors.js';
 import { registerInbox } from './inbox.js';
 import type { LocalCommentsSource } from './comment-notes.js';
 import { createDbKvStore } from './kv-store.js';
+import type { LocalPostsSource } from './post-articles.js';
 import { createJobMessageQueue, type JobMessageQueue } from './message-queue.js';
 import { registerNodeInfo } from './nodeinfo.js';
 import { createAuthenticatedDocumentLoader, createDocumentLoader, DEFAULT_FETCH_LIMITS, type RemoteFetchLimits } from './remote-fetch.js';
@@ -22,6 +23,8 @@ export interface FederationServices {
   context(): Context<void>;
   /** Local comments (from the community capability), when it is mounted. */
   comments(): LocalCommentsSource | undefined;
+  /** The creators' posts (from the community capability), when it is mounted. */
+  posts(): LocalPostsSource | undefined;
 }
 
 /**
@@ -35,6 +38,8 @@ export interface FederationServiceOptions {
   localComments?: () => Promise<number>;
   /** The comments written on this site (federated as Notes; their policy travels on video objects). */
   comments?: () => LocalCommentsSource | undefined;
+  /** The creators' posts (public ones federated as Articles). */
+  posts?: () => LocalPostsSource | undefined;
 }
 
 export function createFederationServices(deps: AppDeps, options: FederationServiceOptions = {}): FederationServices {
@@ -63,7 +68,7 @@ export function createFederationServices(deps: AppDeps, options: FederationServi
   registerInbox(federation, deps);
   registerNodeInfo(federation, deps, options.localComments);
   const base = new URL(deps.config.publicUrl);
-  return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined), comments: options.comments ?? (() => undefined) };
+  return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined), comments: options.comments ?? (() => undefined), posts: options.posts ?? (() => undefined) };
 }
 
 const byDeps = new WeakMap<AppDeps, FederationServices>();

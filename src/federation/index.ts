@@ -21,6 +21,7 @@ import { syncVideo } from './outbox.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
 import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
+import { postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -35,6 +36,7 @@ export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
 export type { CommentsPolicy, LocalComment, LocalCommentsSource } from './comment-notes.js';
+export type { LocalPost, LocalPostsSource } from './post-articles.js';
 
 
 declare module '../core/module.js' {
@@ -43,6 +45,8 @@ declare module '../core/module.js' {
     'nodeinfo.local-comments': () => Promise<number>;
     /** The comments written on this site: federated as Notes, their policy on video objects (one contributor: community). */
     'federation.local-comments': LocalCommentsSource;
+    /** The creators' posts: public ones federate as the channel's Articles (one contributor: community). */
+    'federation.local-posts': LocalPostsSource;
   }
   interface SiteServices {
     /** Fedify and its stores, shared by the federation's routes and jobs. */
@@ -63,6 +67,7 @@ export const federationCapability = defineCapability({
     federation: federationServices(ctx.deps, {
       localComments: async () => (await Promise.all(ctx.fill('nodeinfo.local-comments').map((count) => count()))).reduce((a, b) => a + b, 0),
       comments: () => ctx.fill('federation.local-comments')[0],
+      posts: () => ctx.fill('federation.local-posts')[0],
     }),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
     recommendations: recommendationFederationHooks(ctx.deps),
@@ -71,6 +76,8 @@ export const federationCapability = defineCapability({
     { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
     // Local comments as Notes (comment-notes.ts).
     { area: 'federation', path: '/', build: (ctx) => commentNoteRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.comments()) },
+    // Public posts as Articles (post-articles.ts).
+    { area: 'federation', path: '/', build: (ctx) => postArticleRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.posts()) },
     { area: 'studio', path: '/studio', build: (ctx) => federationStudioRoutes(ctx.deps, ctx.services.federation) },
   ],
   jobs: (ctx) => federationJobHandlersFor(ctx.deps, ctx.services.federation),
@@ -86,6 +93,10 @@ export const federationCapability = defineCapability({
     'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'post.published': (ctx) => async ({ postId }) => {
+      const source = ctx.services.federation.posts();
+      return { outcome: source ? await syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability' };
+    },
   },
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],

@@ -92,6 +92,9 @@ function decide(video: VideoWithChannel | undefined, state: q.VideoStateRow | un
  */
 export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId: string): Promise<SyncOutcome> {
   const base = deps.config.publicUrl;
+  // Read before the transaction: the comments source queries through its own handle (one connection on PGlite).
+  const known = await findVideoById(deps.db, videoId);
+  const commentsClosed = known ? (await fed.comments()?.policy(known.channel_id)) === 'closed' : false;
   return deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SYNC_LOCK_NAMESPACE, videoId]);
     const video = await findVideoById(tx, videoId);
@@ -117,7 +120,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     }
     const v = video!;
     const urls = videoObjectUrls(fed, base, v.channel_handle);
-    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls, { commentsClosed: (await fed.comments()?.policy(v.channel_id)) === 'closed' });
+    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls, { commentsClosed });
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
     const inboxes = await q.followerInboxes(tx, v.channel_id);

@@ -71,6 +71,8 @@ const ADDED: Record<string, string> = {
   'GET /team-invitations/:token': 'channels',
   'POST /team-invitations/:token': 'channels',
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
+  'GET /ap/comments/:id': 'federation',
+  'GET /ap/posts/:id': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
   'POST /studio/channels/:handle/revenue/notices/:noticeId/dismiss': 'funding-studio',
   'OPTIONS /media/v/:shortId/:path{.+}': 'videos',

@@ -10,7 +10,7 @@ import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
-import { approvedCommentsForVideo } from '../federation/index.js';
+import { approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
 import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
 import type { VideoWithChannel } from '../videos/index.js';
@@ -68,7 +68,10 @@ export async function editComment(deps: AppDeps, id: string, user: CurrentUser, 
   const row = await ownComment(deps, id, user);
   const { editWindowMs } = configSection(deps.config, communityConfig);
   if (deps.clock.now().getTime() - row.created_at.getTime() > editWindowMs) throw new ForbiddenError('community.comment_edit_window');
-  await cq.updateCommentBody(deps.db, row.id, body, renderCommentMarkdown(body), deps.clock.now());
+  await deps.db.transaction(async (tx) => {
+    await cq.updateCommentBody(tx, row.id, body, renderCommentMarkdown(body), deps.clock.now());
+    await deps.events.publish(tx, 'comment.edited', { commentId: row.id, videoId: row.video_id, channelId: row.channel_id });
+  });
   return row;
 }
 
@@ -77,7 +80,10 @@ export async function deleteComment(deps: AppDeps, id: string, user: CurrentUser
   const row = await cq.findComment(deps.db, id);
   if (!row || row.deleted_at) throw new NotFoundError('community.comment_not_found');
   if (row.author_id !== user.id && (await roleOnChannel(deps.db, user, row.channel_id)) === undefined) throw new NotFoundError('community.comment_not_found');
-  await cq.markCommentDeleted(deps.db, row.id, deps.clock.now());
+  await deps.db.transaction(async (tx) => {
+    await cq.markCommentDeleted(tx, row.id, deps.clock.now());
+    await deps.events.publish(tx, 'comment.deleted', { commentId: row.id, videoId: row.video_id, channelId: row.channel_id });
+  });
   return row;
 }
 
@@ -90,6 +96,17 @@ export async function decideComment(deps: AppDeps, channelId: string, id: string
     }
     return row !== undefined;
   });
+}
+
+/** A comment as federation sends it (the `federation.local-comments` slot): undefined for an unknown id. */
+export async function commentForFederation(deps: AppDeps, id: string): Promise<LocalComment | undefined> {
+  const row = await cq.findComment(deps.db, id);
+  if (!row) return undefined;
+  return {
+    id: row.id, videoId: row.video_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
+    html: row.body_html, markdown: row.body, createdAt: row.created_at, editedAt: row.edited_at,
+    approved: row.status === 'approved', deleted: row.deleted_at !== null,
+  };
 }
 
 /** One entry of a thread as the watch page shows it: a local comment or an approved fediverse reply. */

@@ -57,24 +57,27 @@ export async function findMailing(db: Queryable, id: string): Promise<MailingRow
 
 /**
  * Marks the delivery just sent (`sentEmail`, if any) `sent` and takes the next one to send, marking it
- * `sending`, in one statement: the mark is committed before the next message leaves, and the worker pays
- * one round trip per message. A row left `sending` by a killed worker comes first: it is the one message
- * whose fate is unknown, sent again with the same Message-ID.
+ * `sending`, in one statement: the mark is committed before the next message leaves, and a sending lane
+ * pays one round trip per message. Rows are taken in address order, skipping `inFlight` (the addresses
+ * this run's other lanes are writing to, and `sentEmail` itself, still `sending` in the statement's
+ * snapshot); a row left `sending` by a killed worker is not in flight any more, so it is taken again,
+ * first (it is the lowest address left): the one message whose fate is unknown, sent again with the same
+ * Message-ID.
  */
-export async function settleAndClaimNext(db: Queryable, mailingId: string, sentEmail: string | null, now: Date): Promise<DeliveryRow | undefined> {
+export async function settleAndClaimNext(db: Queryable, mailingId: string, sentEmail: string | null, inFlight: readonly string[], now: Date): Promise<DeliveryRow | undefined> {
   const rows = await db.query<DeliveryRow>(
     `WITH settled AS (
        UPDATE community_deliveries SET status = 'sent', sent_at = $3, last_error = NULL
         WHERE mailing_id = $1 AND email = $2 AND status = 'sending' RETURNING email
      ), next AS (
        SELECT email FROM community_deliveries
-        WHERE mailing_id = $1 AND status IN ('queued', 'sending') AND email IS DISTINCT FROM $2
-        ORDER BY status DESC, email LIMIT 1 FOR UPDATE SKIP LOCKED
+        WHERE mailing_id = $1 AND status IN ('queued', 'sending') AND email IS DISTINCT FROM $2 AND email <> ALL($4::text[])
+        ORDER BY email LIMIT 1 FOR UPDATE SKIP LOCKED
      )
      UPDATE community_deliveries d SET status = 'sending', attempts = d.attempts + 1
        FROM next WHERE d.mailing_id = $1 AND d.email = next.email
      RETURNING d.email, d.follower_id, d.user_id, d.language, d.status, d.attempts`,
-    [mailingId, sentEmail, now],
+    [mailingId, sentEmail, now, [...inFlight]],
   );
   return rows[0];
 }

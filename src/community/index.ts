@@ -9,9 +9,10 @@
  */
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
-import { listPosts } from './post-queries.js';
-import { countLocalComments, heldComments } from './comment-queries.js';
-import { decideComment } from './comments.js';
+import { findPostById, listPosts } from './post-queries.js';
+import { findChannelById } from '../channels/index.js';
+import { channelSettings, countLocalComments, heldComments } from './comment-queries.js';
+import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
@@ -48,6 +49,20 @@ export const communityCapability = defineCapability({
       await commentsBox(ctx.deps, env, video),
     ],
     'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
+    // Shown comments under public videos federate as their authors' Notes; a closed policy travels on videos.
+    'federation.local-comments': (ctx) => ({
+      find: (id) => commentForFederation(ctx.deps, id),
+      policy: async (channelId) => (await channelSettings(ctx.deps.db, channelId)).comment_policy,
+    }),
+    // Public posts federate as the channel's Articles.
+    'federation.local-posts': (ctx) => ({
+      find: async (id) => {
+        const post = await findPostById(ctx.deps.db, id);
+        const channel = post ? await findChannelById(ctx.deps.db, post.channel_id) : undefined;
+        if (!post || !channel) return undefined;
+        return { id: post.id, channelId: post.channel_id, title: post.title, html: post.body_html, markdown: post.body, path: `/c/${channel.handle}/posts/${post.slug}`, publishedAt: post.published_at, audience: post.audience };
+      },
+    }),
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
     'moderation.sources': (ctx) => ({
       kind: 'comment',

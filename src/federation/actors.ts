@@ -36,8 +36,19 @@ export function handleOfIdentifier(identifier: string): string | undefined {
   return /^c\/([a-z0-9_]{2,30})$/.exec(identifier)?.[1];
 }
 
+/**
+ * Fedify's identifier of an account's Person actor (URL `/ap/a/u-{account id}`): the author of the comments
+ * that account writes here, once they reach the fediverse (comment-notes.ts). Any account has one; its id
+ * is only ever published in its comments.
+ */
+export function personIdentifier(userId: string): string {
+  return `a/u-${userId}`;
+}
+
+const PERSON = /^a\/u-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /** A local actor an identifier names, with the owner of its keys. */
-export type LocalActor = { kind: 'owner'; name: string } | { kind: 'instance'; name: string } | { kind: 'channel'; channel: ChannelRow };
+export type LocalActor = { kind: 'owner'; name: string } | { kind: 'instance'; name: string } | { kind: 'channel'; channel: ChannelRow } | { kind: 'person'; userId: string; name: string };
 
 /** Finds the local actor an identifier names, or undefined (unknown channel, malformed identifier). */
 export async function findLocalActor(db: Queryable, identifier: string): Promise<LocalActor | undefined> {
@@ -49,12 +60,18 @@ export async function findLocalActor(db: Queryable, identifier: string): Promise
     const rows = await db.query<{ name: string }>('SELECT name FROM site LIMIT 1');
     return rows[0] ? { kind: 'instance', name: rows[0].name } : undefined;
   }
+  const person = PERSON.exec(identifier)?.[1];
+  if (person) {
+    const rows = await db.query<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [person]);
+    return rows[0] ? { kind: 'person', userId: person, name: rows[0].display_name } : undefined;
+  }
   const handle = handleOfIdentifier(identifier);
   const channel = handle ? await findChannelByHandle(db, handle) : undefined;
   return channel ? { kind: 'channel', channel } : undefined;
 }
 
 export function keyOwnerOf(actor: LocalActor): KeyOwner {
+  if (actor.kind === 'person') return { kind: 'user', userId: actor.userId };
   return actor.kind === 'channel' ? { kind: 'channel', channelId: actor.channel.id } : { kind: actor.kind };
 }
 
@@ -121,6 +138,9 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
       if (actor.kind === 'instance') {
         return new Application({ ...common, preferredUsername: INSTANCE_USERNAME, name: actor.name, url: new URL(`${base}/`) });
       }
+      if (actor.kind === 'person') {
+        return new Person({ ...common, preferredUsername: identifier.slice('a/'.length), name: actor.name, url: new URL(`${base}/`) });
+      }
       const ch = actor.channel;
       return new Group({
         ...common,
@@ -138,6 +158,8 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
     // channel has that handle.
     .mapHandle(async (_ctx, username) => {
       const handle = username.toLowerCase();
+      // A commenter's Person (`u-{account id}`): Mastodon checks an author's handle by WebFinger.
+      if (PERSON.test(`a/${handle}`)) return (await findLocalActor(deps.db, `a/${handle}`)) ? `a/${handle}` : null;
       if (!/^[a-z0-9_]{2,30}$/.test(handle)) return null;
       if (await findChannelByHandle(deps.db, handle)) return channelIdentifier(handle);
       if (handle === INSTANCE_USERNAME) return (await findLocalActor(deps.db, INSTANCE_IDENTIFIER)) ? INSTANCE_IDENTIFIER : null;
@@ -152,7 +174,7 @@ export function registerActors(federation: Federation<void>, deps: AppDeps): voi
     .setFollowersDispatcher(identifierPath('/ap/{+identifier}/followers'), async (_ctx, identifier) => {
       const actor = await findLocalActor(deps.db, identifier);
       if (!actor) return null;
-      if (actor.kind === 'owner') return { items: [] };
+      if (actor.kind === 'owner' || actor.kind === 'person') return { items: [] };
       const rows = actor.kind === 'instance' ? await q.listInstanceFollowers(deps.db) : await q.listFollowers(deps.db, actor.channel.id);
       const items: Recipient[] = rows.map((r) => ({
         id: new URL(r.actor_uri),

@@ -4,7 +4,9 @@ import type { AppDeps } from '../core/deps.js';
 import { federationConfig, type FederationSettings } from './config.js';
 import { registerActors } from './actors.js';
 import { registerInbox } from './inbox.js';
+import type { LocalCommentsSource } from './comment-notes.js';
 import { createDbKvStore } from './kv-store.js';
+import type { LocalPostsSource } from './post-articles.js';
 import { createJobMessageQueue, type JobMessageQueue } from './message-queue.js';
 import { registerNodeInfo } from './nodeinfo.js';
 import { createAuthenticatedDocumentLoader, createDocumentLoader, DEFAULT_FETCH_LIMITS, type RemoteFetchLimits } from './remote-fetch.js';
@@ -19,6 +21,10 @@ export interface FederationServices {
   settings: FederationSettings;
   /** A Fedify context for code outside requests (jobs): URLs and keys of local actors. */
   context(): Context<void>;
+  /** Local comments (from the community capability), when it is mounted. */
+  comments(): LocalCommentsSource | undefined;
+  /** The creators' posts (from the community capability), when it is mounted. */
+  posts(): LocalPostsSource | undefined;
 }
 
 /**
@@ -27,9 +33,13 @@ export interface FederationServices {
  * loaders (public addresses only unless FEDERATION_ALLOW_PRIVATE_ADDRESSES, 10 s, 1 MB). URLs are built
  * from PUBLIC_URL, whatever Host a request came with. Settings come from `deps.config` (federationConfig).
  */
-/** What other capabilities tell federation: how many local comments NodeInfo reports. */
+/** What other capabilities tell federation: how many local comments NodeInfo reports, and the comments themselves. */
 export interface FederationServiceOptions {
   localComments?: () => Promise<number>;
+  /** The comments written on this site (federated as Notes; their policy travels on video objects). */
+  comments?: () => LocalCommentsSource | undefined;
+  /** The creators' posts (public ones federated as Articles). */
+  posts?: () => LocalPostsSource | undefined;
 }
 
 export function createFederationServices(deps: AppDeps, options: FederationServiceOptions = {}): FederationServices {
@@ -58,7 +68,7 @@ export function createFederationServices(deps: AppDeps, options: FederationServi
   registerInbox(federation, deps);
   registerNodeInfo(federation, deps, options.localComments);
   const base = new URL(deps.config.publicUrl);
-  return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined) };
+  return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined), comments: options.comments ?? (() => undefined), posts: options.posts ?? (() => undefined) };
 }
 
 const byDeps = new WeakMap<AppDeps, FederationServices>();

@@ -7,6 +7,7 @@
  * (followers get Create, Update or Delete; the reconcile job catches up on anything missed, such as a
  * scheduled publication time passing).
  */
+import type { AppDeps } from '../core/deps.js';
 import { defineCapability } from '../core/module.js';
 import { federationConfig } from './config.js';
 import { federationServices, type FederationServices } from './federation.js';
@@ -19,6 +20,8 @@ import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
+import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
+import { postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -36,17 +39,28 @@ export { channelIdentifier } from './actors.js';
 export { addChannelAlias, moveChannel } from './move.js';
 export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, type MoveRow } from './move-queries.js';
 export { wantsActivityJson } from './routes.js';
+export type { CommentsPolicy, LocalComment, LocalCommentsSource } from './comment-notes.js';
+export type { LocalPost, LocalPostsSource } from './post-articles.js';
 
 
 declare module '../core/module.js' {
   interface Slots {
     /** How many comments written on this site are public (NodeInfo's `localComments` is their sum). */
     'nodeinfo.local-comments': () => Promise<number>;
+    /** The comments written on this site: federated as Notes, their policy on video objects (one contributor: community). */
+    'federation.local-comments': LocalCommentsSource;
+    /** The creators' posts: public ones federate as the channel's Articles (one contributor: community). */
+    'federation.local-posts': LocalPostsSource;
   }
   interface SiteServices {
     /** Fedify and its stores, shared by the federation's routes and jobs. */
     federation: FederationServices;
   }
+}
+
+async function syncLocalComment(ctx: { deps: AppDeps; services: { federation: FederationServices } }, commentId: string): Promise<string> {
+  const source = ctx.services.federation.comments();
+  return source ? syncComment(ctx.deps, ctx.services.federation, source, commentId) : 'no comments capability';
 }
 
 export const federationCapability = defineCapability({
@@ -56,12 +70,18 @@ export const federationCapability = defineCapability({
   services: (ctx) => ({
     federation: federationServices(ctx.deps, {
       localComments: async () => (await Promise.all(ctx.fill('nodeinfo.local-comments').map((count) => count()))).reduce((a, b) => a + b, 0),
+      comments: () => ctx.fill('federation.local-comments')[0],
+      posts: () => ctx.fill('federation.local-posts')[0],
     }),
     // Recommendations read from ActivityPub are announced to followers and to the recommended creator.
     recommendations: recommendationFederationHooks(ctx.deps),
   }),
   routes: [
     { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
+    // Local comments as Notes (comment-notes.ts).
+    { area: 'federation', path: '/', build: (ctx) => commentNoteRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.comments()) },
+    // Public posts as Articles (post-articles.ts).
+    { area: 'federation', path: '/', build: (ctx) => postArticleRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.posts()) },
     { area: 'studio', path: '/studio', build: (ctx) => federationStudioRoutes(ctx.deps, ctx.services.federation) },
   ],
   jobs: (ctx) => federationJobHandlersFor(ctx.deps, ctx.services.federation),
@@ -73,6 +93,14 @@ export const federationCapability = defineCapability({
   subscriptions: {
     'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
     'video.deleted': (ctx) => async ({ videoId }) => ({ outcome: await syncVideo(ctx.deps, ctx.services.federation, videoId) }),
+    // Local comments reach the fediverse as their authors' Notes (comment-notes.ts).
+    'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    'post.published': (ctx) => async ({ postId }) => {
+      const source = ctx.services.federation.posts();
+      return { outcome: source ? await syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability' };
+    },
   },
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],

@@ -5,7 +5,7 @@ import type { Queryable } from '../core/db/index.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
 import { findChannelById } from '../channels/index.js';
 import { findVideoById, isListed, listCaptions, type VideoWithChannel } from '../videos/index.js';
-import { channelIdentifier, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER } from './actors.js';
+import { channelIdentifier, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import * as q from './queries.js';
 import { limitedFetch } from './remote-fetch.js';
@@ -45,8 +45,8 @@ async function channelHandle(db: Queryable, channelId: string): Promise<string |
   return (await findChannelById(db, channelId))?.handle;
 }
 
-/** Who signs a delivery: the channel's Group (default) or the site owner's Person. */
-export type DeliverySigner = 'channel' | 'owner' | 'instance';
+/** Who signs a delivery: the channel's Group (default), the site owner's Person, the instance's Application, or an account's Person (its comments). */
+export type DeliverySigner = 'channel' | 'owner' | 'instance' | `person:${string}`;
 
 /**
  * Queues the activity for each inbox, in the caller's transaction; a repeated call queues nothing new.
@@ -92,6 +92,9 @@ function decide(video: VideoWithChannel | undefined, state: q.VideoStateRow | un
  */
 export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId: string): Promise<SyncOutcome> {
   const base = deps.config.publicUrl;
+  // Read before the transaction: the comments source queries through its own handle (one connection on PGlite).
+  const known = await findVideoById(deps.db, videoId);
+  const commentsClosed = known ? (await fed.comments()?.policy(known.channel_id)) === 'closed' : false;
   return deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SYNC_LOCK_NAMESPACE, videoId]);
     const video = await findVideoById(tx, videoId);
@@ -117,7 +120,7 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     }
     const v = video!;
     const urls = videoObjectUrls(fed, base, v.channel_handle);
-    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls);
+    const object = buildVideoObject(v, await listCaptions(tx, v.id), urls, { commentsClosed });
     const kind = outcome === 'created' ? 'Create' : 'Update';
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
     const inboxes = await q.videoAudienceInboxes(tx, v.channel_id);
@@ -152,7 +155,7 @@ const deliverPayload = z.object({
   channelId: z.uuid().nullable(),
   inbox: z.url().max(2000),
   activity: z.record(z.string(), z.unknown()),
-  as: z.enum(['channel', 'owner', 'instance']).default('channel'),
+  as: z.union([z.enum(['channel', 'owner', 'instance']), z.templateLiteral(['person:', z.uuid()])]).default('channel'),
 });
 
 /**
@@ -170,6 +173,7 @@ export function deliverHandler(deps: AppDeps, fed: FederationServices): JobHandl
       const handle = channelId ? await channelHandle(deps.db, channelId) : undefined;
       if (!handle) throw new PermanentJobError('the channel no longer exists');
       if (as === 'channel') identifier = channelIdentifier(handle);
+      else if (as.startsWith('person:')) identifier = personIdentifier(as.slice('person:'.length));
     }
     const keys = await fed.context().getActorKeyPairs(identifier);
     const rsa = keys.find((k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5');

@@ -84,7 +84,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
     if (video && isListed(video, deps.clock.now())) {
-      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), videoObjectUrls(fed, base, video.channel_handle));
+      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), videoObjectUrls(fed, base, video.channel_handle), { commentsClosed: (await fed.comments()?.policy(video.channel_id)) === 'closed' });
       return json(videoDocument(object));
     }
     // Said to followers to be gone: 410 with a tombstone, as Mastodon expects; otherwise not ours.
@@ -134,7 +134,7 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     const urls = videoObjectUrls(fed, base, actor.channel.handle);
     const items = [];
     for (const video of rows) {
-      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls);
+      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls, { commentsClosed: (await fed.comments()?.policy(video.channel_id)) === 'closed' });
       items.push(videoActivity('Create', `${object.id as string}#create-${video.updated_at.getTime()}`, urls, object, video.publish_at ?? video.created_at));
     }
     return json({

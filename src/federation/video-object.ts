@@ -70,6 +70,7 @@ const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'French' };
 
 /** PeerTube's video states and comment policies (numbers on the wire). */
 const STATE_PUBLISHED = 1;
+const COMMENTS_DISABLED = 2;
 const COMMENTS_REQUIRE_APPROVAL = 3;
 
 /** Where the URLs of a video's object point. */
@@ -157,7 +158,7 @@ function playlistLinks(video: VideoWithChannel, abs: (p: string) => string): unk
  * page first in `url` (Mastodon shows it as a link with a preview), then the HLS master with one `tag`
  * link per rendition. Only called for videos listed to the public: nothing here checks visibility.
  */
-export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[], urls: VideoObjectUrls): Record<string, unknown> {
+export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[], urls: VideoObjectUrls, options: { commentsClosed?: boolean } = {}): Record<string, unknown> {
   const abs = (p: string) => `${urls.base}${p}`;
   const published = (video.publish_at && video.publish_at > video.created_at ? video.publish_at : video.created_at).toISOString();
   const licence = PEERTUBE_LICENCES[video.licence];
@@ -175,9 +176,11 @@ export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[]
     sensitive: false,
     waitTranscoding: false,
     state: STATE_PUBLISHED,
-    commentsEnabled: true,
+    // PeerTube's comment policy: replies from the fediverse always wait for the team's approval (answered
+    // by ApproveReply / RejectReply, replies.ts), unless the channel closed its comments.
+    commentsEnabled: !options.commentsClosed,
     canReply: null,
-    commentsPolicy: COMMENTS_REQUIRE_APPROVAL,
+    commentsPolicy: options.commentsClosed ? COMMENTS_DISABLED : COMMENTS_REQUIRE_APPROVAL,
     downloadEnabled: false,
     published,
     originallyPublishedAt: null,

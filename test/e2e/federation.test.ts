@@ -65,6 +65,18 @@ describe('two Fanfare sites federating', { timeout: 900_000 }, () => {
     await eventually("B to receive A's Accept", async () => !(await bob.page('/studio/channels/bob/fediverse')).includes('waiting for acceptance'));
   });
 
+  it("sends a public post A's creator writes to B as the channel's Article, which B verifies and applies (community)", async () => {
+    await alice.page('/studio/channels/alice/community');
+    const posted = await alice.post('/studio/channels/alice/posts', { title: 'Tour dates', body: 'We play **Lyon**.', audience: 'public' });
+    assert.equal(posted.status, 303, await posted.text());
+    // B applies it only after checking its signature against the key of A's channel (fetched from A).
+    const entry = await eventually("B to apply A's Create of the Article", async () =>
+      (await inboxLog(bob)).find((e) => e.type === 'Create' && e.actor_uri === aliceActor && e.object_uri?.startsWith(`${a.url}/ap/posts/`)));
+    const article = (await (await fetch(entry.object_uri!, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
+    assert.equal(article.type, 'Article');
+    assert.equal(article.name, 'Tour dates');
+  });
+
   it('sends the public video A publishes to B, which lists it', async () => {
     const clip = readFileSync(await makeTestSource(resolveBinaries(videosConfig.parse(process.env)).ffmpeg, work, 'clip.mp4', { seconds: 2, width: 320, height: 180 }));
     await alice.page('/studio/channels/alice/upload');

@@ -41,6 +41,10 @@ export interface DomainEvents {
   'fan-budget.charge-unpaid': { month: string; chargeId: string; userId: string | null };
   /** A fan's comment under a video is shown (approved at once, or approved later by the team). */
   'comment.created': { commentId: string; videoId: string; channelId: string; authorId: string; parentId: string | null };
+  /** A shown comment's text was edited by its author (federation sends an Update of its Note). */
+  'comment.edited': { commentId: string; videoId: string; channelId: string };
+  /** A comment was deleted by its author or the channel's team (federation sends a Delete if it was shown). */
+  'comment.deleted': { commentId: string; videoId: string; channelId: string };
   /** A fan's comment waits for the team's approval (the channel's policy or a watched word held it). */
   'comment.held': { commentId: string; videoId: string; channelId: string; authorId: string };
   /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { verifyRequest } from '@fedify/fedify';
+import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
+import { runDueJobsOnce } from '../core/jobs/index.js';
+import { startRemoteServer, type RemoteServer } from '../../test/fakes/fediverse-server.js';
+import { TestClient, setupFields } from '../../test/support/client.js';
+import { createManualClock, createTestSite, signUpFan, type TestSite } from '../../test/support/harness.js';
+
+const SITE = 'https://fanfare.test';
+const NOW = new Date('2026-11-21T12:00:00Z');
+const AS = 'application/activity+json';
+
+/** Local comments reaching the fediverse as their authors' Notes (federation/comment-notes.ts), on a whole site. */
+describe('community: comments federated as Notes', () => {
+  let site: TestSite;
+  let remote: RemoteServer;
+  let owner: TestClient;
+  let fan: TestClient;
+  let fanId: string;
+  let channelId: string;
+  const videos: Record<string, string> = {};
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 500 });
+  const delivered = (type: string) => remote.deliveries.filter((d) => d.body.type === type);
+
+  const setPolicy = (policy: string) =>
+    site.deps.db.query(`INSERT INTO community_settings (channel_id, comment_policy) VALUES ($1, $2) ON CONFLICT (channel_id) DO UPDATE SET comment_policy = $2`, [channelId, policy]);
+
+  async function insertVideo(visibility: string): Promise<string> {
+    const shortId = randomUUID().replace(/-/g, '').slice(0, 11);
+    await site.deps.db.query(
+      `INSERT INTO videos (short_id, channel_id, title, description, tags, language, licence, visibility, status, renditions, created_at, updated_at)
+       VALUES ($1, $2, 'A film', '', '{}', 'en', 'cc_by', $3, 'ready', '[]', $4, $4)`,
+      [shortId, channelId, visibility, new Date(NOW.getTime() - 60_000)],
+    );
+    return shortId;
+  }
+
+  async function comment(client: TestClient, shortId: string, body: string, parentId?: string): Promise<string> {
+    await client.get(`/v/${shortId}`);
+    const { res } = await client.post(`/v/${shortId}/comments`, { body, ...(parentId ? { parent_id: parentId } : {}) });
+    assert.equal(res.status, 303);
+    return /#comment-([0-9a-f-]{36})$/.exec(res.headers.get('location') ?? '')![1]!;
+  }
+
+  before(async () => {
+    remote = await startRemoteServer();
+    site = await createTestSite({ clock: createManualClock(NOW), env: { PUBLIC_URL: SITE, FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' } });
+    owner = new TestClient(site.app, { 'accept-language': 'en' });
+    await owner.post('/setup', setupFields({ channel_language: 'en' }));
+    fan = await signUpFan(site, 'fan@example.org');
+    fanId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'fan@example.org'`))[0]!.id;
+    channelId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`))[0]!.id;
+    // A Mastodon account follows the channel.
+    await site.deps.db.query('INSERT INTO federation_followers (channel_id, actor_uri, inbox_uri, shared_inbox_uri) VALUES ($1, $2, $3, $4)', [
+      channelId, `${remote.origin}/users/zoe`, `${remote.origin}/users/zoe/inbox`, `${remote.origin}/inbox`,
+    ]);
+    videos.public = await insertVideo('public');
+    videos.members = await insertVideo('members');
+  });
+  after(async () => {
+    await site?.close();
+    await remote?.close();
+  });
+
+  it("sends a fan's comment on a public video to the channel's followers as a Create of a Note by the fan's own Person, signed by it", async () => {
+    const id = await comment(fan, videos.public!, 'Lovely *film*');
+    await runJobs();
+    const [create] = delivered('Create');
+    assert.ok(create, 'one Create delivered');
+    const person = `${SITE}/ap/a/u-${fanId}`;
+    assert.equal(create.body.actor, person);
+    const note = create.body.object as Record<string, unknown>;
+    assert.equal(note.type, 'Note');
+    assert.equal(note.id, `${SITE}/ap/comments/${id}`);
+    assert.equal(note.attributedTo, person);
+    assert.equal(note.inReplyTo, `${SITE}/ap/videos/${videos.public}`, 'PeerTube files it under the video');
+    assert.equal(String(note.content).trim(), '<p>Lovely <em>film</em></p>');
+    assert.deepEqual(note.source, { content: 'Lovely *film*', mediaType: 'text/markdown' });
+    assert.deepEqual(note.to, ['https://www.w3.org/ns/activitystreams#Public']);
+    assert.deepEqual(note.cc, [`${SITE}/ap/c/camille/followers`]);
+
+    // The receiver checks the signature against the Person's published key (fetched from the site).
+    const d = create;
+    const request = new Request(`${remote.origin}${d.path}`, { method: 'POST', headers: d.headers, body: JSON.stringify(d.body) });
+    const preloaded = getDocumentLoader();
+    const loader: DocumentLoader = async (url) => {
+      if (!url.startsWith(SITE)) return preloaded(url);
+      const res = await site.app.request(url, { headers: { accept: AS } });
+      return { contextUrl: null, document: await res.json(), documentUrl: url };
+    };
+    const key = await verifyRequest(request, { documentLoader: loader, contextLoader: preloaded });
+    assert.equal(key?.ownerId?.href, person);
+
+    // The Person and the Note are served; WebFinger finds the Person (Mastodon checks an author's handle).
+    const actor = (await (await site.app.request(person, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(actor.type, 'Person');
+    assert.equal(actor.name, 'fan');
+    const served = (await (await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(served.id, note.id);
+    const finger = await site.app.request(`${SITE}/.well-known/webfinger?resource=acct:u-${fanId}@fanfare.test`);
+    assert.equal(finger.status, 200);
+    assert.ok(((await finger.json()) as { links: { rel: string; href: string }[] }).links.some((l) => l.rel === 'self' && l.href === person));
+  });
+
+  it("attributes the owner's reply to the owner's Person, in reply to the comment's Note", async () => {
+    const parent = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Lovely *film*'`))[0]!.id;
+    remote.deliveries.length = 0;
+    await comment(owner, videos.public!, 'Thank you!', parent);
+    await runJobs();
+    const note = delivered('Create')[0]!.body.object as Record<string, unknown>;
+    assert.equal(note.attributedTo, `${SITE}/ap/a/owner`);
+    assert.equal(note.inReplyTo, `${SITE}/ap/comments/${parent}`);
+  });
+
+  it('sends an Update after an edit and a Delete after a deletion; a held comment leaves only once approved', async () => {
+    remote.deliveries.length = 0;
+    const id = await comment(fan, videos.public!, 'First words');
+    await fan.get(`/v/${videos.public}`);
+    assert.equal((await fan.post(`/comments/${id}/edit`, { body: 'Better words' })).res.status, 303);
+    await runJobs();
+    assert.equal(delivered('Create').length, 1);
+    assert.equal((delivered('Update')[0]!.body.object as { content: string }).content.trim(), '<p>Better words</p>');
+    assert.equal((await fan.post(`/comments/${id}/delete`, {})).res.status, 303);
+    await runJobs();
+    assert.deepEqual((delivered('Delete')[0]!.body.object as { id: string; type: string }).type, 'Tombstone');
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).status, 404, 'a deleted comment is not served');
+
+    // Held: nothing leaves the site until the team approves it.
+    await setPolicy('held');
+    remote.deliveries.length = 0;
+    const held = await comment(fan, videos.public!, 'Please approve me');
+    await runJobs();
+    assert.equal(remote.deliveries.length, 0);
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${held}`, { headers: { accept: AS } })).status, 404);
+    await owner.get('/studio/channels/camille/moderation');
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: held, decision: 'approved' })).res.status, 303);
+    await runJobs();
+    assert.equal(delivered('Create').length, 1);
+  });
+
+  it('never federates comments under a members-only video', async () => {
+    await setPolicy('open');
+    remote.deliveries.length = 0;
+    const id = await comment(owner, videos.members!, 'Members only talk');
+    await runJobs();
+    assert.equal(remote.deliveries.length, 0);
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it("sends a public post to the channel's followers as the Group's Article; a members-only post stays on the site", async () => {
+    remote.deliveries.length = 0;
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Members news', body: 'Only for **you**.', audience: 'members' })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Tour dates', body: 'We play **Lyon**.', audience: 'public' })).res.status, 303);
+    await runJobs();
+    const creates = delivered('Create');
+    assert.equal(creates.length, 1);
+    assert.equal(creates[0]!.body.actor, `${SITE}/ap/c/camille`);
+    const article = creates[0]!.body.object as Record<string, unknown>;
+    assert.equal(article.type, 'Article');
+    assert.equal(article.name, 'Tour dates');
+    assert.match(String(article.content), /<strong>Lyon<\/strong>/);
+    assert.match(String(article.url), /^https:\/\/fanfare\.test\/c\/camille\/posts\/[A-Za-z0-9_-]+$/);
+    const served = await site.app.request(String(article.id), { headers: { accept: AS } });
+    assert.equal(served.status, 200);
+    const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!.id;
+    assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it("tells PeerTube the channel's comment policy on its video objects: approval, or disabled when closed", async () => {
+    const object = async () => (await (await site.app.request(`${SITE}/ap/videos/${videos.public}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    const open = await object();
+    assert.equal(open.commentsPolicy, 3);
+    assert.equal(open.commentsEnabled, true);
+    await setPolicy('closed');
+    const closed = await object();
+    assert.equal(closed.commentsPolicy, 2);
+    assert.equal(closed.commentsEnabled, false);
+  });
+});

@@ -1,0 +1,140 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../core/deps.js';
+import type { Queryable } from '../core/db/index.js';
+import type { AppEnv } from '../core/http/context.js';
+import { findVideoById, isListed } from '../videos/index.js';
+import { OWNER_IDENTIFIER, personIdentifier } from './actors.js';
+import type { FederationServices } from './federation.js';
+import { deliverTo, videoObjectUrls, type DeliverySigner } from './outbox.js';
+import * as q from './queries.js';
+import { AS_PUBLIC, videoObjectUri } from './video-object.js';
+
+/** Who may comment on a channel's videos (the community capability's per-channel policy). */
+export type CommentsPolicy = 'open' | 'members' | 'held' | 'closed';
+
+/** A comment written on this site, as federation needs it (given by the community capability). */
+export interface LocalComment {
+  id: string;
+  videoId: string;
+  channelId: string;
+  authorId: string;
+  /** The local comment it answers, if any. */
+  parentId: string | null;
+  /** Sanitized HTML, and the Markdown the author wrote. */
+  html: string;
+  markdown: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  /** Approved by the policy or the team (a held or rejected comment never leaves the site). */
+  approved: boolean;
+  deleted: boolean;
+}
+
+/** What the community capability tells federation about local comments (the `federation.local-comments` slot). */
+export interface LocalCommentsSource {
+  find(id: string): Promise<LocalComment | undefined>;
+  policy(channelId: string): Promise<CommentsPolicy>;
+}
+
+const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
+
+/** Where a local comment's Note lives. */
+export function commentNoteUri(base: string, commentId: string): string {
+  return `${base}/ap/comments/${commentId}`;
+}
+
+/** The Person a comment is attributed to: the site owner's, or the author account's own. */
+async function authorIdentifier(db: Queryable, userId: string): Promise<string> {
+  const rows = await db.query<{ site_role: string | null }>('SELECT site_role FROM users WHERE id = $1', [userId]);
+  return rows[0]?.site_role === 'owner' ? OWNER_IDENTIFIER : personIdentifier(userId);
+}
+
+function signerOf(identifier: string, userId: string): DeliverySigner {
+  return identifier === OWNER_IDENTIFIER ? 'owner' : `person:${userId}`;
+}
+
+/**
+ * A local comment as PeerTube's `Note` (VideoCommentObject): `inReplyTo` the video's object (or the
+ * comment it answers), `attributedTo` the author's Person, public, copied to the channel's followers.
+ * `content` is the sanitized HTML (what Mastodon shows), `source` the author's Markdown; `url` the
+ * comment on the watch page. The video's channel approved it (it is shown here), so PeerTube's
+ * `replyApproval` names the owner's approval.
+ */
+export function commentNote(
+  c: LocalComment,
+  o: { base: string; videoShortId: string; author: string; owner: string; channelFollowers: string },
+): Record<string, unknown> {
+  const id = commentNoteUri(o.base, c.id);
+  return {
+    type: 'Note',
+    id,
+    url: `${o.base}/v/${o.videoShortId}#comment-${c.id}`,
+    attributedTo: o.author,
+    inReplyTo: c.parentId ? commentNoteUri(o.base, c.parentId) : videoObjectUri(o.base, o.videoShortId),
+    content: c.html,
+    source: { content: c.markdown, mediaType: 'text/markdown' },
+    published: c.createdAt.toISOString(),
+    updated: (c.editedAt ?? c.createdAt).toISOString(),
+    to: [AS_PUBLIC],
+    cc: [o.channelFollowers],
+    tag: [],
+    replyApproval: `${o.owner}#approve-reply/${c.id}`,
+  };
+}
+
+export type CommentSyncOutcome = 'created' | 'updated' | 'deleted' | 'not federated';
+
+/**
+ * Tells the fediverse about a local comment, as its author: Create when it is shown under a listed video,
+ * Update after an edit, Delete (a Tombstone) once a shown comment is deleted. Sent to the channel's
+ * followers and to every server that got the video. Comments under members-only, unlisted or unpublished
+ * videos, and held or rejected ones, never leave the site. Activity ids are fixed (Create, Delete) or per
+ * edit (Update), and deliveries are deduplicated by them, so a repeated event sends nothing new.
+ */
+export async function syncComment(deps: AppDeps, fed: FederationServices, source: LocalCommentsSource, commentId: string): Promise<CommentSyncOutcome> {
+  const comment = await source.find(commentId);
+  if (!comment || !comment.approved) return 'not federated';
+  const video = await findVideoById(deps.db, comment.videoId);
+  const now = deps.clock.now();
+  if (!video || !isListed(video, now)) return 'not federated';
+  const base = deps.config.publicUrl;
+  const ctx = fed.context();
+  const identifier = await authorIdentifier(deps.db, comment.authorId);
+  const author = ctx.getActorUri(identifier).href;
+  const urls = videoObjectUrls(fed, base, video.channel_handle);
+  const noteUri = commentNoteUri(base, comment.id);
+  const as = signerOf(identifier, comment.authorId);
+  return deps.db.transaction(async (tx) => {
+    const inboxes = [...new Set([...(await q.followerInboxes(tx, video.channel_id)), ...(await q.videoRecipients(tx, video.id))])];
+    const envelope = { '@context': AS_CONTEXT, actor: author, to: [AS_PUBLIC], cc: [urls.channelFollowers] };
+    if (comment.deleted) {
+      const activity = { ...envelope, id: `${noteUri}#delete`, type: 'Delete', published: now.toISOString(), object: { type: 'Tombstone', id: noteUri, formerType: 'Note', deleted: now.toISOString() } };
+      await deliverTo(deps, tx, video.channel_id, inboxes, activity, { as });
+      return 'deleted';
+    }
+    const note = commentNote(comment, { base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers });
+    await deliverTo(deps, tx, video.channel_id, inboxes, { ...envelope, id: `${noteUri}#create`, type: 'Create', published: comment.createdAt.toISOString(), object: note }, { as });
+    if (!comment.editedAt) return 'created';
+    await deliverTo(deps, tx, video.channel_id, inboxes, { ...envelope, id: `${noteUri}#update-${comment.editedAt.getTime()}`, type: 'Update', published: comment.editedAt.toISOString(), object: note }, { as });
+    return 'updated';
+  });
+}
+
+/** `GET /ap/comments/:id`: a shown local comment under a listed video, as its Note (what a server fetches to check a Create). */
+export function commentNoteRoutes(deps: AppDeps, fed: FederationServices, source: () => LocalCommentsSource | undefined): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const notFound = () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: { 'content-type': 'application/json' } });
+  app.get('/ap/comments/:id', async (c) => {
+    const comment = await source()?.find(c.req.param('id'));
+    if (!comment || !comment.approved || comment.deleted) return notFound();
+    const video = await findVideoById(deps.db, comment.videoId);
+    if (!video || !isListed(video, deps.clock.now())) return notFound();
+    const base = deps.config.publicUrl;
+    const ctx = fed.context();
+    const urls = videoObjectUrls(fed, base, video.channel_handle);
+    const author = ctx.getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
+    const note = commentNote(comment, { base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers });
+    return new Response(JSON.stringify({ '@context': AS_CONTEXT, ...note }), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+  });
+  return app;
+}

@@ -10,19 +10,14 @@
 // for comparison. The segments (110 × 1.5 MB per video by default) outweigh the 128 MiB memory cache.
 // Needs Debian's nginx and wrk (installed here with apt-get when running as root).
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSessionFor } from '../src/accounts/index.js';
-import { boot } from '../src/boot.js';
-import { loadConfig } from '../src/core/config.js';
 import { cookiePolicy } from '../src/core/http/cookies.js';
-import { MODULES } from '../src/modules.js';
-import { performSetup } from '../src/setup/index.js';
-import { configFragments, subscriberIndex } from '../src/site.js';
-import { startFanfare } from './lib/fanfare.js';
+import { ensureBuilt, putTestLadder, startFanfare, withSetUpSite } from './lib/fanfare.js';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { startServer as startThrowawayPostgres } from './lib/postgres.js';
 import { cpuSeconds, freePort } from './lib/processes.js';
@@ -64,17 +59,7 @@ interface Seeded {
 
 /** A site with one channel, a public and a members-only ready video (HLS on local disk), and the owner's session. */
 async function seed(dataDir: string, databaseUrl: string | undefined, publicUrl: string): Promise<Seeded> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: publicUrl, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, { fragments: configFragments(MODULES) });
-  const deps = await boot(config, { subscribers: subscriberIndex(MODULES) });
-  try {
-    await performSetup(deps, {
-      displayName: 'Camille',
-      language: 'en',
-      email: 'camille@example.org',
-      password: '',
-      channel: { handle: 'camille', name: 'Camille fait des films', description: 'Serve bench', language: 'en' },
-    });
-    const [channel] = await deps.db.query<{ id: string }>(`SELECT id FROM channels WHERE handle = 'camille'`);
+  return withSetUpSite(dataDir, { databaseUrl, publicUrl }, async (deps, channelId) => {
     const [owner] = await deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'camille@example.org'`);
     const videos = {} as Seeded['videos'];
     for (const visibility of ['public', 'members'] as const) {
@@ -83,24 +68,14 @@ async function seed(dataDir: string, databaseUrl: string | undefined, publicUrl:
       const prefix = `videos/${id}/${FOLDER}`;
       await deps.db.query(
         `INSERT INTO videos (id, short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds, width, height) VALUES ($1, $2, $3, $4, 'ready', $5, $6, $7, 1280, 720)`,
-        [id, shortId, channel!.id, `Serve bench (${visibility})`, visibility, prefix, settings.segments * 4],
+        [id, shortId, channelId, `Serve bench (${visibility})`, visibility, prefix, settings.segments * 4],
       );
-      const playlist = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-TARGETDURATION:4', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MAP:URI="init.mp4"'];
-      for (let i = 0; i < settings.segments; i++) playlist.push('#EXTINF:4.000000,', segmentName(i));
-      playlist.push('#EXT-X-ENDLIST', '');
-      await deps.storage.put(`${prefix}/720p/index.m3u8`, new TextEncoder().encode(playlist.join('\n')));
-      await deps.storage.put(`${prefix}/720p/init.mp4`, randomBytes(1200));
-      // Random bytes, like compressed video: nothing along the way can shrink them.
-      for (let i = 0; i < settings.segments; i++) await deps.storage.put(`${prefix}/720p/${segmentName(i)}`, randomBytes(SEGMENT_BYTES));
-      await deps.storage.put(`${prefix}/master.m3u8`, new TextEncoder().encode('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=1280x720\n720p/index.m3u8\n'));
+      await putTestLadder(deps, prefix, { rendition: '720p', segments: settings.segments, segmentBytes: SEGMENT_BYTES, segmentName, streamInf: 'BANDWIDTH=3000000,RESOLUTION=1280x720' });
       videos[visibility] = { id, shortId };
     }
     const token = await createSessionFor(deps, deps.db, owner!.id);
     return { videos, sessionCookie: `${cookiePolicy(publicUrl).session}=${token}` };
-  } finally {
-    deps.mailer.close();
-    await deps.db.close();
-  }
+  });
 }
 
 const segmentName = (i: number) => `seg-${String(i).padStart(5, '0')}.m4s`;
@@ -137,6 +112,7 @@ const median = (xs: number[]) => {
 
 async function main() {
   ensureDebianPackages({ nginx: 'nginx', wrk: 'wrk' });
+  ensureBuilt();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fanfare-bench-serve-'));
   // nginx workers run as an unprivileged user when started by root: they must be able to read the files.
   await chmod(dir, 0o755);

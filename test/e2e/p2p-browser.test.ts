@@ -53,7 +53,8 @@ describe('P2P playback in Chromium: verified peer segments and the fan’s switc
     // The corrupt peer: its own downloads are altered on the way (the end of each segment, in the media
     // data), so what it offers other viewers does not match the hash list.
     const corrupt = await viewer();
-    await corrupt.page.route('**/media/v/**/seg_*.m4s', async (route) => {
+    // Segments come at signed addresses (/media/s/…) since the master playlist signs them.
+    await corrupt.page.route('**/media/*/**/seg_*.m4s', async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       for (let i = Math.max(0, body.length - 64); i < body.length; i++) body[i] = body[i]! ^ 0xff;

@@ -4,18 +4,24 @@
 // Every test process first loads test/support/messages.ts: the capabilities' words, for tests that render
 // pages without building a site.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { supportedNode } from './node-runtime.mjs';
 
-const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['src', 'test'];
+// `--without-browser-walks` leaves out the files that drive Chromium (they import test/support/browser):
+// the PostgreSQL run uses it (see scripts/test-postgres.sh).
+const args = process.argv.slice(2);
+const withoutBrowserWalks = args.includes('--without-browser-walks');
+const paths = args.filter((arg) => arg !== '--without-browser-walks');
+const roots = paths.length ? paths : ['src', 'test'];
+const drivesChromium = (file) => /from '[./]*(test\/)?support\/browser\.js'/.test(readFileSync(file, 'utf8'));
 const files = [];
 function walk(p) {
   const info = statSync(p);
   if (info.isDirectory()) {
     for (const entry of readdirSync(p)) if (entry !== 'node_modules') walk(path.join(p, entry));
   } else if (/\.test\.tsx?$/.test(p)) {
-    files.push(p);
+    if (!(withoutBrowserWalks && drivesChromium(p))) files.push(p);
   }
 }
 for (const root of roots) walk(root);

@@ -3,11 +3,18 @@
 # With DATABASE_URL set, uses that server (each test file creates and drops its own database).
 # Without it, starts a throwaway server from Debian's postgresql package on a free local port,
 # and removes it afterwards.
+#
+# The Chromium walks (test/e2e/*browser*) are left out of this run: they test pages and the browser's scripts,
+# which are the same on both engines, and they run in `npm test`; every route and query they reach is also
+# exercised on PostgreSQL by the in-process and real-server tests. That keeps CI (both runs) within its hour.
+# `FANFARE_PG_BROWSER_WALKS=1` puts them back.
 set -euo pipefail
+WALKS=(--without-browser-walks)
+if [ "${FANFARE_PG_BROWSER_WALKS:-}" = "1" ]; then WALKS=(); fi
 cd "$(dirname "$0")/.."
 
 if [ -n "${DATABASE_URL:-}" ]; then
-  exec node scripts/run-tests.mjs "$@"
+  exec node scripts/run-tests.mjs "${WALKS[@]}" "$@"
 fi
 
 bash scripts/ensure-system-packages.sh postgresql
@@ -34,4 +41,4 @@ trap cleanup EXIT
 echo "Throwaway PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
 
 export DATABASE_URL="postgres://fanfare@127.0.0.1:$PORT/postgres"
-node scripts/run-tests.mjs "$@"
+node scripts/run-tests.mjs "${WALKS[@]}" "$@"

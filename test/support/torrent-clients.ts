@@ -34,9 +34,17 @@ function run(bin: string, args: string[], options: { timeoutMs: number; until?: 
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    // Asked to stop, a client says goodbye to the tracker first; aria2c can wait on that for minutes
+    // (its graceful shutdown), so a client still there 3 s after SIGTERM is killed.
+    let askedAt: number | undefined;
     const poll = options.until
       ? setInterval(() => {
-          if (options.until!()) child.kill('SIGTERM');
+          if (askedAt !== undefined) {
+            if (Date.now() - askedAt > 3_000) child.kill('SIGKILL');
+          } else if (options.until!()) {
+            askedAt = Date.now();
+            child.kill('SIGTERM');
+          }
         }, 200)
       : undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);

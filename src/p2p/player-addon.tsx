@@ -5,19 +5,9 @@ import { mediaPath, SEGMENT_HASHES_FILE, type VideoWithChannel } from '../videos
 import { trackerUrls, type P2PSettings } from './config.js';
 import { siteDefault } from './queries.js';
 import { swarmIdFor } from './swarm.js';
+import type { PlayerP2PConfig } from '../web/client/p2p-config.js';
 
-/** What the player's P2P script reads from `data-p2p` (JSON). */
-export interface PlayerP2PConfig {
-  swarmId: string;
-  trackers: string[];
-  stun: string[];
-  /** The site default, used until the fan chooses (their choice is kept in the browser). */
-  defaultOn: boolean;
-  /** Rendition name → URL of its hash list. */
-  hashes: Record<string, string>;
-  /** Where the player reports its byte counters. */
-  reportUrl: string;
-}
+export type { PlayerP2PConfig };
 
 /**
  * The player's P2P part, for a viewer who may watch the video (videos renders player add-ons only then):

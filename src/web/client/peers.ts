@@ -3,15 +3,8 @@
 // SHA-256 hash list, the fan's switch remembered in localStorage, and byte counters reported to the site.
 import type Hls from 'hls.js';
 import { HlsJsP2PEngine } from 'p2p-media-loader-hlsjs';
+import type { PlayerP2PConfig } from './p2p-config.js';
 
-interface P2PConfig {
-  swarmId: string;
-  trackers: string[];
-  stun: string[];
-  defaultOn: boolean;
-  hashes: Record<string, string>;
-  reportUrl: string;
-}
 
 /** What the page (and tests, the benchmark) can read of this player's P2P. */
 export interface P2PStats {
@@ -46,7 +39,7 @@ function hex(buffer: ArrayBuffer): string {
 }
 
 /** Checks a peer's segment against the hash list of its rendition (fetched once per rendition). */
-function segmentValidator(config: P2PConfig, stats: P2PStats) {
+function segmentValidator(config: PlayerP2PConfig, stats: P2PStats) {
   const lists = new Map<string, Promise<Record<string, string>>>();
   const listFor = (rendition: string) => {
     let list = lists.get(rendition);
@@ -88,7 +81,7 @@ function setupSwitch(root: HTMLElement, on: boolean, apply: (on: boolean) => voi
   });
 }
 
-function setupReports(config: P2PConfig, csrf: string | undefined, stats: P2PStats): void {
+function setupReports(config: PlayerP2PConfig, csrf: string | undefined, stats: P2PStats): void {
   const sent = { peer: 0, http: 0 };
   const send = () => {
     const delta = { peer: stats.peer - sent.peer, http: stats.http - sent.http };
@@ -110,7 +103,7 @@ function setupReports(config: P2PConfig, csrf: string | undefined, stats: P2PSta
 function p2pPlayer(HlsBase: typeof Hls, root: HTMLElement): P2PPlayer | undefined {
   const part = root.querySelector<HTMLElement>('[data-p2p]');
   if (!part || !('RTCPeerConnection' in window) || !crypto.subtle) return undefined;
-  const config = JSON.parse(part.dataset.p2p!) as P2PConfig;
+  const config = JSON.parse(part.dataset.p2p!) as PlayerP2PConfig;
   const stats: P2PStats = { peer: 0, http: 0, uploaded: 0, rejected: 0, peers: 0 };
   (window as unknown as { fanfareP2PStats?: P2PStats }).fanfareP2PStats = stats;
   const on = remembered(config.defaultOn);

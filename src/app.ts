@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     deps.log.info({ method: c.req.method, path: pathForLog(c.req.url), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', compression());
-  app.use('*', securityHeaders(deps.config.publicUrl));
+  app.use('*', securityHeaders(deps.config.publicUrl, site.ctx.fill('site.connect-sources').flatMap((sources) => sources())));
   const csrf = csrfProtection({ ...csrfOptions, publicUrl: deps.config.publicUrl });
   const table: MountedRoute[] = [];
   // The page cache exists only for the groups mounted after the site-wide middleware (it needs the visitor's language).
@@ -105,9 +105,13 @@ function joinPath(prefix: string, path: string): string {
 }
 
 /** CSP and friends, chosen after the route ran: framable areas (embed, media, feeds) may be framed or loaded cross-origin. */
-function securityHeaders(publicUrl: string) {
+function securityHeaders(publicUrl: string, connectSources: string[]) {
+  // The site's own WebSocket origin is named: not every browser counts ws(s):// as 'self'.
+  const site = new URL(publicUrl);
+  const connectSrc = [...new Set(["'self'", `${site.protocol === 'https:' ? 'wss' : 'ws'}://${site.host}`, ...connectSources])];
   const csp = (frameAncestors: string[]) => ({
     defaultSrc: ["'self'"],
+    connectSrc,
     imgSrc: ["'self'", 'data:'],
     mediaSrc: ["'self'", 'blob:'],
     styleSrc: ["'self'"],

@@ -98,6 +98,8 @@ export interface SiteServices {}
 export interface Slots {
   /** Who may enter the Studio: anyone for whom one contribution says yes (the channels capability decides). */
   'site.studio-access': (user: CurrentUser) => Promise<boolean>;
+  /** Origins other than the site's own that its pages' scripts connect to (the CSP's connect-src), e.g. P2P trackers. */
+  'site.connect-sources': () => string[];
 }
 
 export type EventSubscriptions = { readonly [E in EventName]?: (ctx: BuildContext) => EventHandler<E> };

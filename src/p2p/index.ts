@@ -48,6 +48,11 @@ export const p2pCapability = defineCapability({
   contributes: {
     'videos.player-addons': (ctx) => (env, video) => playerP2P(ctx.deps, configSection(ctx.deps.config, p2pConfig), hashLists(ctx), env, video),
     'studio.site-menu': () => [{ href: '/studio/p2p', label: 'p2p.studio_link' }],
+    // Players announce to the trackers from the page: the CSP must let them.
+    'site.connect-sources': (ctx) => () => {
+      const settings = configSection(ctx.deps.config, p2pConfig);
+      return settings.enabled ? settings.trackers.map((url) => new URL(url).origin) : [];
+    },
   },
   tables: {
     p2p_settings: { export: 'rows', scope: 'site' },

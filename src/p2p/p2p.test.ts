@@ -116,3 +116,18 @@ describe('P2P: who is given a swarm, and the byte reports', () => {
     assert.equal((await owner.post('/studio/p2p', { default: 'maybe' })).res.status, 400);
   });
 });
+
+describe('P2P: the pages let players reach the trackers', () => {
+  let site: TestSite;
+  before(async () => {
+    site = await createTestSite({ env: { P2P_TRACKERS: 'wss://tracker.example.org/announce,ws://10.0.0.5:8000' } });
+  });
+  after(() => site.close());
+
+  it('lists the configured trackers and the site’s own WebSocket origin in connect-src, and no other', async () => {
+    const res = await new TestClient(site.app).get('/setup');
+    const connectSrc = /connect-src ([^;]+)/.exec(res.res.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    const own = new URL(site.deps.config.publicUrl);
+    assert.deepEqual(connectSrc, ["'self'", `ws://${own.host}`, 'wss://tracker.example.org', 'ws://10.0.0.5:8000']);
+  });
+});

@@ -18,6 +18,11 @@ export async function findMove(db: Queryable, channelId: string): Promise<MoveRo
   return (await db.query<MoveRow>('SELECT * FROM federation_moves WHERE channel_id = $1', [channelId]))[0];
 }
 
+/** Whether any channel of this site moved away. */
+export async function siteHasMoves(db: Queryable): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM federation_moves LIMIT 1')).length > 0;
+}
+
 /** The move of the channel with this handle, if it moved. */
 export async function findMoveByHandle(db: Queryable, handle: string): Promise<MoveRow | undefined> {
   return (await db.query<MoveRow>('SELECT m.* FROM federation_moves m JOIN channels c ON c.id = m.channel_id WHERE c.handle = $1', [handle]))[0];

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from '../core/http/context.js';
-import { findMoveByHandle, findMoveOfVideo, wantsActivityJson, type MoveRow } from '../federation/index.js';
+import { findMoveByHandle, findMoveOfVideo, siteHasMoves, wantsActivityJson, type MoveRow } from '../federation/index.js';
 
 /** Whether the new channel's page is a Fanfare channel page (`/c/{handle}`): then paths below it match ours. */
 function fanfarePage(move: MoveRow): URL | undefined {
@@ -21,10 +21,11 @@ function fanfarePage(move: MoveRow): URL | undefined {
  * as Mastodon keeps a moved account's actor. A browser opening it is sent to the new channel's page.
  */
 export function movedChannelRedirects(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const anyMoves = knownToHaveMoves(deps);
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const m = /^\/(c|v|ap\/c)\/([A-Za-z0-9_-]{2,30})(\/[^]*)?$/.exec(c.req.path);
-    if (!m) return next();
+    if (!m || !(await anyMoves())) return next();
     const [, kind, id, rest = ''] = m;
     const search = new URL(c.req.url).search;
     const ap = wantsActivityJson(c.req.header('accept'));
@@ -40,5 +41,23 @@ export function movedChannelRedirects(deps: AppDeps): MiddlewareHandler<AppEnv> 
     if (ap && rest === '') return c.redirect(move.target_actor_uri, 301);
     const page = fanfarePage(move);
     return c.redirect(page ? `${page.href}${rest}${search}` : move.target_page_url, 301);
+  };
+}
+
+/**
+ * Whether this site has any moved channel, asked at most once per page-cache period (PAGE_CACHE_SECONDS,
+ * at most 10 s): almost every site has none, and every watch and channel page passes here before the
+ * page cache, so without this each anonymous page view cost a query. A move starts redirecting within
+ * that period; with the page cache off (0, as in tests) every request asks.
+ */
+function knownToHaveMoves(deps: AppDeps): () => Promise<boolean> {
+  const ttlMs = Math.min(deps.config.pageCacheSeconds, 10) * 1000;
+  let known: { value: boolean; until: number } | undefined;
+  return async () => {
+    const now = performance.now();
+    if (known && known.until > now) return known.value;
+    const value = await siteHasMoves(deps.db);
+    known = { value, until: now + ttlMs };
+    return value;
   };
 }

@@ -89,7 +89,9 @@ export function mountWithChain(app: Hono<AppEnv>, path: string, sub: Hono<AppEnv
         let out: Response | void = undefined;
         const early = await chain[i]!(c, async () => {
           out = await dispatch(i + 1);
-          if (out instanceof Response) c.res = out;
+          // As Hono's own compose: set once. Setting c.res again re-wraps the answer (new Response(body, res)),
+          // which turns a buffer body into a stream copied chunk by chunk, once per middleware of the chain.
+          if (out instanceof Response && !c.finalized) c.res = out;
         });
         // What the chain left in c.res: a middleware may have replaced the answer after its handler ran.
         return early instanceof Response ? early : out === undefined ? out : c.res;

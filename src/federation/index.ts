@@ -18,6 +18,7 @@ import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
 import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
+import { videoIconRoutes } from './video-icons.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
 import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
@@ -77,6 +78,8 @@ export const federationCapability = defineCapability({
     recommendations: recommendationFederationHooks(ctx.deps),
   }),
   routes: [
+    // Video icons as the JPEG sizes PeerTube keeps (video-icons.ts).
+    { area: 'federation', path: '/', build: (ctx) => videoIconRoutes(ctx.deps) },
     { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
     // Local comments as Notes (comment-notes.ts).
     { area: 'federation', path: '/', build: (ctx) => commentNoteRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.comments()) },

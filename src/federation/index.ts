@@ -36,6 +36,8 @@ export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
+// For the feeds' podcast:socialInteract: where a video's ActivityPub object (the root of its fediverse replies) lives.
+export { videoObjectUri } from './video-object.js';
 // For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
 export { addChannelAlias, moveChannel } from './move.js';
 export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, type MoveRow } from './move-queries.js';

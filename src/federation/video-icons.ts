@@ -57,8 +57,17 @@ export function videoIcons(video: Pick<VideoRow, 'short_id' | 'custom_thumbnail_
 /** How long ffmpeg may take to convert one picture. */
 const CONVERT_TIMEOUT_MS = 30_000;
 
-/** Scales the picture to cover the size, then crops the middle: the JPEG is exactly `width`×`height`. */
-async function convertToJpeg(deps: AppDeps, source: Uint8Array, size: IconSize): Promise<Uint8Array<ArrayBuffer>> {
+/** ffmpeg's image demuxer for each picture type the site stores (custom thumbnails are checked by their bytes). */
+const DEMUXERS: Record<string, string> = { png: 'png_pipe', jpg: 'jpeg_pipe', jpeg: 'jpeg_pipe', webp: 'webp_pipe' };
+
+/**
+ * Scales the picture to cover the size, then crops the middle: the JPEG is exactly `width`×`height`. The
+ * demuxer is named (never guessed from the bytes) and ffmpeg may open local files only, so an uploaded file
+ * cannot make it read a playlist or reach the network.
+ */
+async function convertToJpeg(deps: AppDeps, source: Uint8Array, sourceKey: string, size: IconSize): Promise<Uint8Array<ArrayBuffer>> {
+  const demuxer = DEMUXERS[sourceKey.slice(sourceKey.lastIndexOf('.') + 1).toLowerCase()];
+  if (!demuxer) throw new Error(`not a picture ffmpeg is allowed to read: ${sourceKey}`);
   const dir = await mkdtemp(join(tmpdir(), 'fanfare-icon-'));
   try {
     const input = join(dir, 'source');
@@ -67,7 +76,7 @@ async function convertToJpeg(deps: AppDeps, source: Uint8Array, size: IconSize):
     const filter = `scale=${size.width}:${size.height}:force_original_aspect_ratio=increase,crop=${size.width}:${size.height},setsar=1`;
     const result = await runTool(
       ffmpegBinaries(deps.config).ffmpeg,
-      ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input, '-vf', filter, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', output],
+      ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-protocol_whitelist', 'file', '-f', demuxer, '-i', input, '-vf', filter, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', output],
       { timeoutMs: CONVERT_TIMEOUT_MS, collectStdout: false },
     );
     if (result.code !== 0) throw new Error(`ffmpeg could not convert the thumbnail: ${result.stderrTail || result.signal}`);
@@ -94,7 +103,7 @@ export async function videoIconJpeg(deps: AppDeps, video: Pick<VideoRow, 'id' | 
   if (stored) return readAll(stored.body);
   const original = await deps.storage.get(source);
   if (!original) return undefined;
-  const jpeg = await convertToJpeg(deps, await readAll(original.body), size);
+  const jpeg = await convertToJpeg(deps, await readAll(original.body), source, size);
   await deps.storage.put(key, jpeg);
   return jpeg;
 }

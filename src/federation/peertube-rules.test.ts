@@ -363,6 +363,8 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.ok(accept, 'the instance actor accepts');
     assert.equal(baseActivityProblem(accept.activity, 'Accept'), undefined);
     assert.equal(accept.as, 'instance', 'signed with the instance key');
+    // process-accept.ts: "Need to accept on explicit inbox" — the Accept goes to the follower's own inbox, not the shared one.
+    assert.equal(accept.inbox, `${serverActor.uri}/inbox`);
     assert.equal((accept.activity.object as { id: string }).id, follow.id);
     // A new public video of any channel reaches the server that follows the site.
     const video = await insertVideo(site);

@@ -80,8 +80,8 @@ export function keyOwnerOf(actor: LocalActor): KeyOwner {
 /**
  * What Fedify's compaction cannot express and PeerTube or other software needs on a channel's Group,
  * applied to the actor document as served:
- * - `attributedTo` always an array: PeerTube's setValidAttributedTo (activitypub/misc.ts) turns a
- *   non-array into `[]`, and sanitizeAndCheckActorObject (activitypub/actor.ts) refuses a Group whose
+ * - `attributedTo` always an array: PeerTube 6's setValidAttributedTo (activitypub/misc.ts) turns a
+ *   non-array into `[]` (later versions arrayify it), and sanitizeAndCheckActorObject (activitypub/actor.ts) refuses a Group whose
  *   `attributedTo` is empty — then answers 403 to everything the channel signs (D1);
  * - `summary` as the plain text/Markdown the creator wrote (PeerTube stores it as the channel's
  *   description and shows it as Markdown; HTML would show its tags), with `source` in Markdown (D13);

@@ -39,9 +39,12 @@ function isApUrl(value: unknown): boolean {
   }
 }
 
-/** misc.ts setValidAttributedTo: arrayify (a single value becomes one element), then keeps URLs and {type: Group|Person, id}. */
+/**
+ * misc.ts setValidAttributedTo: in PeerTube 6 anything but an array becomes `[]` (current PeerTube arrayifies
+ * a single value instead: the stricter rule is kept), then it keeps URLs and {type: Group|Person, id}.
+ */
 function validAttributedTo(value: unknown): unknown[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  const list = Array.isArray(value) ? value : [];
   return list.filter((a) => isApUrl(a) || (typeof a === 'object' && a !== null && ['Group', 'Person'].includes((a as { type?: string }).type ?? '') && isApUrl((a as { id?: unknown }).id)));
 }
 

@@ -188,6 +188,19 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
     assert.doesNotMatch(xml, /podcast:podroll/);
   });
 
+  it('says socialInteract "disabled" on every episode once the channel closed its comments (through the whole site)', async () => {
+    await site.deps.db.query(`INSERT INTO community_settings (channel_id, comment_policy) VALUES ($1, 'closed')`, [channelId]);
+    try {
+      const xml = await (await site.app.request('/c/camille/podcast.rss')).text();
+      assert.ok(parseFeed(xml), 'the podcast parser accepts the feed');
+      assert.equal((xml.match(/<podcast:socialInteract protocol="disabled"\/>/g) ?? []).length, 2);
+      assert.doesNotMatch(xml, /protocol="activitypub"/);
+    } finally {
+      await site.deps.db.query('DELETE FROM community_settings WHERE channel_id = $1', [channelId]);
+    }
+    assert.match(await (await site.app.request('/c/camille/podcast.rss')).text(), /protocol="activitypub"/, 'open again');
+  });
+
   it('lists the Fanfare channels behind its recommendations as the podroll (podcast:remoteItem with the feed GUID), each once', async () => {
     const recommend = (n: number, actor: string | null, author: string | null, source = 'activitypub') =>
       site.deps.db.query(

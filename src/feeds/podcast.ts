@@ -59,8 +59,11 @@ function episode(entry: FeedEntry, variant: PodcastVariant, channel: FeedChannel
     el('itunes:explicit', {}, 'false'),
     entry.captions.map((c) => el('podcast:transcript', { url: c.url, type: 'text/vtt', language: c.language, rel: 'captions' })),
     entry.urls.chapters && el('podcast:chapters', { url: entry.urls.chapters, type: 'application/json+chapters' }),
-    // The video's ActivityPub object is the root post of its fediverse replies (podcast:socialInteract).
-    el('podcast:socialInteract', { protocol: 'activitypub', uri: entry.urls.activity, accountId: channel.fediverseHandle, accountUrl: channel.urls.home, priority: 1 }),
+    // The video's ActivityPub object is the root post of its fediverse replies (podcast:socialInteract);
+    // "disabled" (and nothing else) when the channel closed its comments, as the spec says it.
+    channel.fediverseReplies
+      ? el('podcast:socialInteract', { protocol: 'activitypub', uri: entry.urls.activity, accountId: channel.fediverseHandle, accountUrl: channel.urls.home, priority: 1 })
+      : el('podcast:socialInteract', { protocol: 'disabled' }),
   ];
 }
 

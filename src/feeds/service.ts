@@ -26,6 +26,8 @@ export interface FeedChannel {
   lightningAddress: string | null;
   /** The channel's fediverse handle, `@handle@host` (its Group actor). */
   fediverseHandle: string;
+  /** False when the channel closed its comments: its videos take no replies from the fediverse either. */
+  fediverseReplies: boolean;
   /** Absolute URLs. `avatar` is the channel's picture if it has one; `cover` falls back to the default artwork. */
   urls: { home: string; rss: string; atom: string; podcast: string; podcastAudio: string; membership: string; avatar?: string; cover: string };
 }
@@ -73,12 +75,18 @@ export interface ChannelFeed {
 
 const HANDLE = /^[a-z0-9_]{2,30}$/i;
 
+/** What the feeds learn from other capabilities. */
+export interface FeedOptions {
+  /** Whether a channel closed its comments (the community capability's policy, through federation). */
+  commentsClosed?: (channelId: string) => Promise<boolean>;
+}
+
 /** The URL of a video's JSON chapters, also used by the route that serves them. */
 export function chaptersPath(handle: string, shortId: string): string {
   return `/c/${handle}/videos/${shortId}/chapters.json`;
 }
 
-function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
+function feedChannel(row: q.FeedChannelRow, base: string, fediverseReplies: boolean): FeedChannel {
   const home = `${base}/c/${row.handle}`;
   const avatar = row.avatar_key ? `${base}/media/${row.avatar_key}` : undefined;
   return {
@@ -90,6 +98,7 @@ function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
     language: row.language,
     lightningAddress: row.lightning_address,
     fediverseHandle: `@${row.handle}@${new URL(base).host}`,
+    fediverseReplies,
     urls: {
       home,
       rss: `${home}/feed.rss`,
@@ -122,11 +131,11 @@ function tallest(renditions: Rendition[]): number | null {
  * members-only, unlisted, draft, scheduled or failed video never appears) with their captions.
  * Throws NotFoundError for an unknown channel.
  */
-export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<ChannelFeed> {
+export async function loadChannelFeed(deps: AppDeps, handle: string, options: FeedOptions = {}): Promise<ChannelFeed> {
   const row = HANDLE.test(handle) ? await q.findFeedChannel(deps.db, handle.toLowerCase()) : undefined;
   if (!row) throw new NotFoundError('channel.not_found');
   const base = deps.config.publicUrl;
-  const channel = feedChannel(row, base);
+  const channel = feedChannel(row, base, !(await options.commentsClosed?.(row.id)));
   const { rows: videos } = await listPublicVideos(deps.db, row.id, deps.clock.now(), FEED_LIMIT, 0);
   const captions = await q.listCaptionsOf(deps.db, videos.map((v) => v.id));
   const torrents = new Map((await listVideoTorrents(deps.db, videos.map((v) => v.id))).map((t) => [t.video_id, t.info_hash]));

@@ -73,6 +73,7 @@ const ADDED: Record<string, string> = {
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
   'GET /ap/comments/:id': 'federation',
   'GET /ap/posts/:id': 'federation',
+  'GET /ap/videos/:shortId/icons/:file{[0-9]{1,4}x[0-9]{1,4}\\.jpg}': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
   'POST /studio/channels/:handle/revenue/notices/:noticeId/dismiss': 'funding-studio',
   'OPTIONS /media/v/:shortId/:path{.+}': 'videos',

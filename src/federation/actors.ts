@@ -11,10 +11,12 @@ import * as q from './queries.js';
 export const OWNER_IDENTIFIER = 'a/owner';
 
 /**
- * The site's instance actor (issue 10 D15), named as PeerTube names its server actor: PeerTube follows a
- * whole instance by host by asking WebFinger for `acct:peertube@{host}` (SERVER_ACTOR_NAME in PeerTube's
- * server/core/initializers/constants.ts; lib/activitypub/follow.ts and the activitypub-follow job), then
- * sends that actor a Follow. URL `/ap/a/peertube`.
+ * The site's instance actor (issue 10 D15), an Application named as PeerTube names its server actor: PeerTube
+ * follows a whole instance by host (job-queue/handlers/activitypub-follow.ts) through the Application link
+ * of the host's `/.well-known/nodeinfo` (FEP-2677, current PeerTube; served by routes.ts), else by asking
+ * WebFinger for `acct:peertube@{host}` (SERVER_ACTOR_NAME in server/core/initializers/constants.ts;
+ * getRemoteNameAndHost in lib/activitypub/follow.ts), then sends that actor a Follow. It Announces each new
+ * video to those servers as PeerTube's server actor does (outbox.ts). URL `/ap/a/peertube`.
  */
 export const INSTANCE_USERNAME = 'peertube';
 export const INSTANCE_IDENTIFIER = `a/${INSTANCE_USERNAME}`;
@@ -78,8 +80,8 @@ export function keyOwnerOf(actor: LocalActor): KeyOwner {
 /**
  * What Fedify's compaction cannot express and PeerTube or other software needs on a channel's Group,
  * applied to the actor document as served:
- * - `attributedTo` always an array: PeerTube's setValidAttributedTo (activitypub/misc.ts) turns a
- *   non-array into `[]`, and sanitizeAndCheckActorObject (activitypub/actor.ts) refuses a Group whose
+ * - `attributedTo` always an array: PeerTube 6's setValidAttributedTo (activitypub/misc.ts) turns a
+ *   non-array into `[]` (later versions arrayify it), and sanitizeAndCheckActorObject (activitypub/actor.ts) refuses a Group whose
  *   `attributedTo` is empty — then answers 403 to everything the channel signs (D1);
  * - `summary` as the plain text/Markdown the creator wrote (PeerTube stores it as the channel's
  *   description and shows it as Markdown; HTML would show its tags), with `source` in Markdown (D13);

@@ -41,8 +41,9 @@ function followActivity(id: string, owner: string, object: string): Record<strin
 /**
  * Makes a local channel follow a remote actor (a PeerTube channel, a Mastodon account, another Fanfare
  * channel): looks the actor up, records the follow as pending, and queues the Follow — sent by the site
- * owner's Person (PeerTube's processFollow needs an account or a server actor as follower; a Group
- * follower makes it crash and never answer). The follow becomes accepted when the actor's Accept
+ * owner's Person (PeerTube's process-follow.ts reads the follower's Account, which PeerTube gives to Person,
+ * Application, Service and Organization actors only: a Group follower makes it throw and never answer).
+ * The follow becomes accepted when the actor's Accept
  * arrives. Following again re-sends the same Follow.
  */
 export async function followRemoteActor(deps: AppDeps, fed: FederationServices, channel: ChannelRow, input: string): Promise<q.FollowingRow> {

@@ -18,6 +18,7 @@ import { recommendationFederationHooks } from './recommend.js';
 import { federationRoutes } from './routes.js';
 import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
+import { videoIconRoutes } from './video-icons.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
 import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
@@ -35,6 +36,8 @@ export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
 export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
 export { channelIdentifier } from './actors.js';
+// For the feeds' podcast:socialInteract: where a video's ActivityPub object (the root of its fediverse replies) lives.
+export { videoObjectUri } from './video-object.js';
 // For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
 export { addChannelAlias, moveChannel } from './move.js';
 export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, siteHasMoves, type MoveRow } from './move-queries.js';
@@ -77,6 +80,8 @@ export const federationCapability = defineCapability({
     recommendations: recommendationFederationHooks(ctx.deps),
   }),
   routes: [
+    // Video icons as the JPEG sizes PeerTube keeps (video-icons.ts).
+    { area: 'federation', path: '/', build: (ctx) => videoIconRoutes(ctx.deps) },
     { area: 'federation', path: '/', build: (ctx) => federationRoutes(ctx.deps, ctx.services.federation) },
     // Local comments as Notes (comment-notes.ts).
     { area: 'federation', path: '/', build: (ctx) => commentNoteRoutes(ctx.deps, ctx.services.federation, () => ctx.services.federation.comments()) },

@@ -9,7 +9,7 @@ import { channelIdentifier, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER, personIdentif
 import type { FederationServices } from './federation.js';
 import * as q from './queries.js';
 import { limitedFetch } from './remote-fetch.js';
-import { buildVideoObject, videoActivity, videoObjectUri, videoTombstone, type VideoObjectUrls } from './video-object.js';
+import { buildVideoObject, instanceAnnounce, videoActivity, videoObjectUri, videoTombstone, type VideoObjectUrls } from './video-object.js';
 import { signRequest } from '@fedify/fedify';
 
 /** Brings one video's federated state in line with the video (see syncVideo). */
@@ -39,6 +39,12 @@ export function videoObjectUrls(fed: FederationServices, base: string, handle: s
     channelFollowers: ctx.getFollowersUri(identifier).href,
     ownerActor: ctx.getActorUri(OWNER_IDENTIFIER).href,
   };
+}
+
+/** The instance actor's URI and its followers collection. */
+export function instanceActorUrls(fed: FederationServices): { actor: string; followers: string } {
+  const ctx = fed.context();
+  return { actor: ctx.getActorUri(INSTANCE_IDENTIFIER).href, followers: ctx.getFollowersUri(INSTANCE_IDENTIFIER).href };
 }
 
 async function channelHandle(db: Queryable, channelId: string): Promise<string | undefined> {
@@ -125,6 +131,12 @@ export async function syncVideo(deps: AppDeps, fed: FederationServices, videoId:
     const activityId = `${object.id as string}#${kind.toLowerCase()}-${v.updated_at.getTime()}`;
     const inboxes = await q.videoAudienceInboxes(tx, v.channel_id);
     await deliverTo(deps, tx, v.channel_id, inboxes, videoActivity(kind, activityId, urls, object, now));
+    // Servers following the whole site also get the instance actor's Announce of a new video, as from
+    // PeerTube's server actor (federate.ts shares each new video by the server actor after its Create).
+    if (outcome === 'created') {
+      const announce = instanceAnnounce(object.id as string, instanceActorUrls(fed), now, [urls.channelFollowers]);
+      await deliverTo(deps, tx, v.channel_id, await q.instanceAudienceInboxes(tx), announce, { as: 'instance', again: String(v.updated_at.getTime()) });
+    }
     await q.saveVideoState(tx, { videoId, channelId: v.channel_id, shortId: v.short_id, state: 'published', version: v.updated_at, at: now });
     await q.addVideoRecipients(tx, videoId, inboxes);
     return outcome;

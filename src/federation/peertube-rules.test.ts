@@ -1,11 +1,17 @@
-// PeerTube's rules for what it accepts from another server, turned into checks (written here from the
-// rules of PeerTube 6.3's server/core/helpers/custom-validators/activitypub/{actor,videos,misc}.ts and
-// server/core/lib/activitypub/process/process-*.ts; each check cites its rule), applied to what Fanfare
-// actually serves and sends.
+// PeerTube's rules for what it accepts from another server, turned into checks, applied to what Fanfare
+// actually serves and sends. Each check cites its rule in Chocobozzz/PeerTube: server/core/helpers/
+// custom-validators/activitypub/{actor,videos,misc}.ts, server/core/helpers/custom-validators/videos.ts,
+// server/core/initializers/constants.ts (CONSTRAINTS_FIELDS, MIMETYPES) and server/core/lib/activitypub/
+// process/process-*.ts — re-read from its source (6.x and the current main branch) in December 2026, never
+// copied. Where the versions differ, the check keeps to what both accept (e.g. JPEG icons only).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { verifyRequest } from '@fedify/fedify';
+import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
 import { findChannelById } from '../channels/index.js';
 import { startRemoteServer, type RemoteActor, type RemoteServer } from '../../test/fakes/fediverse-server.js';
 import { createFederationTestSite, insertVideo, SITE, type FederationTestSite } from '../../test/support/federation-site.js';
@@ -13,10 +19,16 @@ import { followRemoteActor, RESEND_PENDING_FOLLOW_AFTER_MS, resendPendingFollows
 import { listRefusedDeliveries } from './queries.js';
 import { syncVideo } from './outbox.js';
 import { decideRemoteReply } from './replies.js';
+import { videoIconRoutes } from './video-icons.js';
+import { ffmpegBinaries, runTool } from '../videos/index.js';
 
 // ---- the rules ----
 
-/** misc.ts isActivityPubUrlValid: an http(s) URL with a host, at most 2,000 characters (CONSTRAINTS_FIELDS.ACTORS.URL). */
+/**
+ * misc.ts isActivityPubUrlValid: isUrlValid (validator's isURL: http or https, a host, and a top-level domain
+ * unless the PeerTube server itself runs on localhost — an IP address passes as a host) and at most 2,000
+ * characters (CONSTRAINTS_FIELDS.ACTORS.URL).
+ */
 function isApUrl(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > 2000) return false;
   try {
@@ -27,9 +39,12 @@ function isApUrl(value: unknown): boolean {
   }
 }
 
-/** misc.ts setValidAttributedTo: anything but an array becomes one element; keeps URLs and {type: Group|Person, id}. */
+/**
+ * misc.ts setValidAttributedTo: in PeerTube 6 anything but an array becomes `[]` (current PeerTube arrayifies
+ * a single value instead: the stricter rule is kept), then it keeps URLs and {type: Group|Person, id}.
+ */
 function validAttributedTo(value: unknown): unknown[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  const list = Array.isArray(value) ? value : [];
   return list.filter((a) => isApUrl(a) || (typeof a === 'object' && a !== null && ['Group', 'Person'].includes((a as { type?: string }).type ?? '') && isApUrl((a as { id?: unknown }).id)));
 }
 
@@ -39,16 +54,17 @@ function actorProblem(actor: Record<string, unknown>): string | undefined {
   if (!['Person', 'Application', 'Group', 'Service', 'Organization'].includes(actor.type as string)) return 'type';
   if (!isApUrl(actor.id)) return 'id';
   if (!isApUrl(actor.inbox)) return 'inbox';
-  // actor.ts isActorPreferredUsernameValid: letters, digits and -_.: only
+  // actor.ts isActorPreferredUsernameValid: actorNameAlphabet, ASCII letters, digits and -_.: only
   if (typeof actor.preferredUsername !== 'string' || !/^[A-Za-z0-9\-_.:]+$/.test(actor.preferredUsername)) return 'preferredUsername';
-  // actor.ts isActorPublicKeyObjectValid
+  // actor.ts isActorPublicKeyObjectValid / isActorPublicKeyValid: a PEM with both markers, 10 to 5,000 characters (ACTORS.PUBLIC_KEY)
   const key = actor.publicKey as Record<string, unknown> | undefined;
-  if (!key || !isApUrl(key.id) || !isApUrl(key.owner) || typeof key.publicKeyPem !== 'string' || !key.publicKeyPem.startsWith('-----BEGIN PUBLIC KEY-----')) return 'publicKey';
+  const pem = key?.publicKeyPem;
+  if (!key || !isApUrl(key.id) || !isApUrl(key.owner) || typeof pem !== 'string' || !pem.startsWith('-----BEGIN PUBLIC KEY-----') || !pem.includes('-----END PUBLIC KEY-----') || pem.length > 5000) return 'publicKey';
   // actor.ts isActorEndpointsObjectValid
   const endpoints = actor.endpoints as Record<string, unknown> | undefined;
   if (endpoints?.sharedInbox && !isApUrl(endpoints.sharedInbox)) return 'endpoints';
   for (const field of ['outbox', 'following', 'followers']) if (actor[field] && !isApUrl(actor[field])) return field;
-  // actor.ts: "If this is a group (a channel), it should be attributed to an account"
+  // actor.ts sanitizeAndCheckActorObject: "If this is a group (a channel), it should be attributed to an account"
   if (actor.type === 'Group' && validAttributedTo(actor.attributedTo).length === 0) return 'attributedTo';
   return undefined;
 }
@@ -61,31 +77,37 @@ function videoProblem(video: Record<string, unknown>): string | undefined {
   if (video.type !== 'Video') return 'type';
   // videos.ts setValidRemoteVideoUrls: `url` must be an array
   if (!Array.isArray(video.url)) return 'urls';
-  // misc.ts setValidRemoteIcon: Image, valid URL, known image type, integer width and height; none left = dropped
+  // setValidRemoteIcon (videos.ts in PeerTube 6, misc.ts since): Image, a valid URL, integer width and height
+  // (validator isInt, min 0) and a known type — `image/jpeg` only in PeerTube 6, MIMETYPES.IMAGE (png, gif,
+  // webp, jpg, jpeg) since: JPEG is what both keep. None left = the video is dropped ('icons').
   const icons = (Array.isArray(video.icon) ? video.icon : video.icon ? [video.icon] : []) as Record<string, unknown>[];
-  const kept = icons.filter((i) => i.type === 'Image' && isApUrl(i.url) && ['image/png', 'image/jpg', 'image/jpeg'].includes(i.mediaType as string) && Number.isInteger(i.width) && Number.isInteger(i.height));
+  const kept = icons.filter((i) => i.type === 'Image' && isApUrl(i.url) && i.mediaType === 'image/jpeg' && Number.isInteger(i.width) && (i.width as number) >= 0 && Number.isInteger(i.height) && (i.height as number) >= 0);
   if (kept.length === 0) return 'icons';
   if (!isApUrl(video.id)) return 'id';
-  // custom-validators/videos.ts isVideoNameValid: 3 to 120 characters (CONSTRAINTS_FIELDS.VIDEOS.NAME)
+  // custom-validators/videos.ts isVideoNameValid: present, 3 to 120 characters (CONSTRAINTS_FIELDS.VIDEOS.NAME)
   if (typeof video.name !== 'string' || chars(video.name) < 3 || chars(video.name) > 120) return 'name';
-  // misc.ts isActivityPubVideoDurationValid
-  if (typeof video.duration !== 'string' || !/^PT\d+S$/.test(video.duration)) return 'duration';
-  if (typeof video.uuid !== 'string' || !/^[0-9a-f-]{36}$/.test(video.uuid)) return 'uuid';
-  if (!Number.isInteger(video.views)) return 'views';
+  // misc.ts isActivityPubVideoDurationValid: a string starting with PT and ending with S; then
+  // custom-validators/videos.ts isVideoDurationValid: whole seconds, at least 0 (VIDEOS.DURATION).
+  if (typeof video.duration !== 'string' || !video.duration.startsWith('PT') || !video.duration.endsWith('S') || !/^PT\d+S$/.test(video.duration)) return 'duration';
+  // misc.ts isUUIDValid; videos.ts isVideoViewsValid (an integer, at least 0)
+  if (typeof video.uuid !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(video.uuid)) return 'uuid';
+  if (!Number.isInteger(video.views) || (video.views as number) < 0) return 'views';
   if (!isDate(video.published)) return 'published';
   if (!isDate(video.updated)) return 'updated';
-  // videos.ts isRemoteVideoContentValid: when `content` exists, markdown or html and 3 to 10,000 characters (DESCRIPTION)
+  // videos.ts: setRemoteVideoContent first cuts a truthy `content` to 10,000 characters (peertubeTruncate);
+  // then, when `content` exists (misc.ts exists: neither undefined nor null), isRemoteVideoContentValid wants
+  // mediaType text/markdown or text/html and isVideoDescriptionValid at least 3 characters (VIDEOS.DESCRIPTION).
   if (video.content !== undefined && video.content !== null) {
     if (!['text/markdown', 'text/html'].includes(video.mediaType as string)) return 'mediaType/content';
-    if (typeof video.content !== 'string' || chars(video.content) < 3 || chars(video.content) > 10_000) return 'mediaType/content';
+    if (typeof video.content !== 'string' || chars(video.content) < 3) return 'mediaType/content';
   }
-  // videos.ts: audience, when present, a valid URL
+  // videos.ts sanitizeAndCheckVideoTorrentObject: `audience`, when present, a valid URL; then at least one attributedTo left
   if (video.audience !== undefined && !isApUrl(video.audience)) return 'audience';
   if (validAttributedTo(video.attributedTo).length === 0) return 'attributedTo';
   return undefined;
 }
 
-/** misc.ts isBaseActivityValid: type, an id URL, an actor (URL or object with one), `to`/`cc` URL collections. */
+/** misc.ts isBaseActivityValid: type, an id URL, an actor (isObjectValid: a URL or an object with one), `to`/`cc` isUrlCollectionValid (absent, a URL or an array of URLs). */
 function baseActivityProblem(activity: Record<string, unknown>, type: string): string | undefined {
   if (activity.type !== type) return 'type';
   if (!isApUrl(activity.id)) return 'id';
@@ -94,6 +116,20 @@ function baseActivityProblem(activity: Record<string, unknown>, type: string): s
   for (const field of ['to', 'cc']) {
     const value = activity[field];
     if (value !== undefined && !(isApUrl(value) || (Array.isArray(value) && value.every(isApUrl)))) return field;
+  }
+  return undefined;
+}
+
+/** Width and height of a baseline or progressive JPEG, from its SOF marker. */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    if (marker >= 0xc0 && marker <= 0xc3) return { height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]! };
+    at += 2 + length;
   }
   return undefined;
 }
@@ -152,12 +188,40 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     }
   });
 
-  it("D4: the icon URL changes with the video, so PeerTube's refresh downloads it again", async () => {
+  it("D4: a custom PNG thumbnail reaches PeerTube as JPEGs of its two sizes, in an Update whose icon URLs are new (PeerTube downloads a thumbnail again only when its URL changes)", async () => {
+    const iconApp = videoIconRoutes(site.deps);
     const video = await insertVideo(site);
-    const iconUrl = async () => ((await (await get(`/ap/videos/${video.shortId}`)).json()) as { icon: { url: string }[] }).icon[0]!.url;
-    const before = await iconUrl();
-    await site.deps.db.query(`UPDATE videos SET updated_at = updated_at + interval '1 minute' WHERE id = $1`, [video.id]);
-    assert.notEqual(await iconUrl(), before);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
+    // What the Studio's thumbnail form stores (videos/studio-routes.tsx): a PNG, its key, the video touched.
+    const dir = mkdtempSync(join(tmpdir(), 'fanfare-thumb-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const png = join(dir, 'thumb.png');
+    const made = await runTool(ffmpegBinaries(site.deps.config).ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=640x400', '-frames:v', '1', png]);
+    assert.equal(made.code, 0, made.stderrTail);
+    const key = `videos/${video.id}/thumbnail-1.png`;
+    await site.deps.storage.put(key, readFileSync(png));
+    await site.deps.db.query(`UPDATE videos SET custom_thumbnail_key = $2, updated_at = updated_at + interval '1 second' WHERE id = $1`, [video.id, key]);
+    assert.equal(await syncVideo(site.deps, site.fed, video.id), 'updated');
+    const sent = (await deliveries()).filter((d) => String((d.activity.object as { id?: string }).id).endsWith(video.shortId));
+    const iconsOf = (d: (typeof sent)[number]) => (d.activity.object as { icon: { url: string; width: number; height: number; mediaType: string }[] }).icon;
+    const created = iconsOf(sent.find((d) => d.activity.type === 'Create')!);
+    const update = sent.find((d) => d.activity.type === 'Update')!;
+    assert.equal(baseActivityProblem(update.activity, 'Update'), undefined);
+    assert.equal(videoProblem(update.activity.object as Record<string, unknown>), undefined);
+    const icons = iconsOf(update);
+    assert.deepEqual(icons.map((i) => [i.mediaType, i.width, i.height]), [['image/jpeg', 280, 157], ['image/jpeg', 850, 480]]);
+    assert.ok(icons.every((icon, n) => icon.url !== created[n]!.url), 'new URLs for the new picture');
+    // Each URL serves a JPEG of exactly the size the object states.
+    for (const icon of icons) {
+      const res = await iconApp.request(icon.url);
+      assert.equal(res.status, 200, icon.url);
+      assert.equal(res.headers.get('content-type'), 'image/jpeg');
+      assert.deepEqual(jpegSize(new Uint8Array(await res.arrayBuffer())), { width: icon.width, height: icon.height });
+    }
+    // Another size, or a video not listed, is not served.
+    assert.equal((await iconApp.request(`${SITE}/ap/videos/${video.shortId}/icons/100x100.jpg`)).status, 404);
+    await site.deps.db.query(`UPDATE videos SET visibility = 'members' WHERE id = $1`, [video.id]);
+    assert.equal((await iconApp.request(icons[0]!.url)).status, 404);
   });
 
   it('D5: Create comes from the channel, Delete (deletion or unpublishing) from the owning account, signed with its key (process-delete.ts)', async () => {
@@ -178,7 +242,10 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.equal(create.as, 'channel');
   });
 
-  it('D7: a Follow of a PeerTube channel comes from the owner Person (process-follow.ts needs an account or a server actor)', async () => {
+  // process-follow.ts rejectIfMuted reads `byActor.Account.id`; PeerTube gives an Account only to Person,
+  // Application, Service and Organization actors (isAccountActor in helpers/actors.ts, used by
+  // actors/shared/creator.ts), so a Group follower makes it throw before any Accept or Reject.
+  it('D7: a Follow of a PeerTube channel comes from the owner Person (process-follow.ts needs a follower with an account)', async () => {
     const group = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${remote.origin}/video-channels/boats`, type: 'Group', preferredUsername: 'boats', inbox: `${remote.origin}/video-channels/boats/inbox`, attributedTo: [`${remote.origin}/accounts/boatbuilder`] };
     remote.serve('/video-channels/boats', group);
     const channel = (await findChannelById(site.deps.db, site.channelId))!;
@@ -245,6 +312,9 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     }
   });
 
+  // process-reply-approval.ts: the ApproveReply's actor must be the account owning the video's channel
+  // (`byActor.id !== comment.Video.VideoChannel.Account.Actor.id` throws) and its object the reply's URL;
+  // PeerTube ignores RejectReply for now ("Not yet implemented"), which is sent all the same.
   it('D10: approving a held reply sends ApproveReply from the owning account (process-reply-approval.ts), object = the reply URL', async () => {
     const video = await insertVideo(site);
     const note = `${remote.origin}/videos/watch/one/comments/1`;
@@ -270,16 +340,20 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.match(missing.headers.get('content-type') ?? '', /json/);
   });
 
-  it('D15: an instance actor `peertube` (PeerTube follows a host through acct:peertube@host), which accepts a server follow and passes the video activities on', async () => {
-    // PeerTube (lib/activitypub/follow.ts, job activitypub-follow): a host is followed by resolving
-    // SERVER_ACTOR_NAME ("peertube") at that host by WebFinger, then sending that actor a Follow.
+  it('D15: an instance actor `peertube` (PeerTube follows a host through it), which accepts a server follow, passes the video activities on and Announces each new video as PeerTube\'s server actor does', async () => {
+    // PeerTube follows a host (job-queue/handlers/activitypub-follow.ts) through the `Application` link of
+    // the host's /.well-known/nodeinfo (getApplicationActorOfHost, helpers/activity-pub-utils.ts; not in
+    // PeerTube 6), else by WebFinger of SERVER_ACTOR_NAME "peertube" (initializers/constants.ts;
+    // getRemoteNameAndHost in lib/activitypub/follow.ts), then sends that actor a Follow from its own server
+    // actor, an Application named "peertube".
     const host = new URL(SITE).host;
     const res = await get(`/.well-known/webfinger?resource=acct:peertube@${host}`, 'application/jrd+json');
     assert.equal(res.status, 200);
     const self = ((await res.json()) as { links: { rel: string; href: string }[] }).links.find((l) => l.rel === 'self')!.href;
     assert.equal(self, `${SITE}/ap/a/peertube`);
     const actor = (await (await get('/ap/a/peertube')).json()) as Record<string, unknown>;
-    // actor.ts isActorTypeValid: PeerTube's own server actor is an Application.
+    // actor.ts isActorTypeValid accepts an Application, and process-announce.ts takes Announces only from an
+    // Application or a Group: the instance actor is one, as PeerTube's server actor.
     assert.equal(actor.type, 'Application');
     assert.equal(actor.preferredUsername, 'peertube');
     assert.equal(actorProblem(actor), undefined);
@@ -292,12 +366,54 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.ok(accept, 'the instance actor accepts');
     assert.equal(baseActivityProblem(accept.activity, 'Accept'), undefined);
     assert.equal(accept.as, 'instance', 'signed with the instance key');
+    // process-accept.ts: "Need to accept on explicit inbox" — the Accept goes to the follower's own inbox, not the shared one.
+    assert.equal(accept.inbox, `${serverActor.uri}/inbox`);
     assert.equal((accept.activity.object as { id: string }).id, follow.id);
     // A new public video of any channel reaches the server that follows the site.
     const video = await insertVideo(site);
     assert.equal(await syncVideo(site.deps, site.fed, video.id), 'created');
     const create = (await deliveries()).find((d) => d.activity.type === 'Create' && d.inbox === `${remote.origin}/inbox` && String((d.activity.object as { id: string }).id).endsWith(video.shortId));
     assert.ok(create, 'the Create goes to the following server');
+    // And the instance actor's Announce of it, as PeerTube's server actor shares each new video
+    // (videos/federate.ts → share.ts shareByServerIfNeeded → send-announce.ts).
+    const objectId = (create.activity.object as { id: string }).id;
+    const announce = (await deliveries()).find((d) => d.activity.type === 'Announce' && d.inbox === `${remote.origin}/inbox` && d.activity.object === objectId)!;
+    assert.ok(announce, 'the Announce goes to the following server');
+    assert.equal(baseActivityProblem(announce.activity, 'Announce'), undefined);
+    assert.equal(announce.activity.actor, self);
+    assert.equal(announce.as, 'instance');
+    // url.ts getLocalVideoAnnounceActivityPubUrl: the video's URL + /announces/…; audience.ts: to the public.
+    assert.equal(announce.activity.id, `${objectId}/announces/instance`);
+    assert.ok((announce.activity.to as string[]).includes('https://www.w3.org/ns/activitystreams#Public'));
+    // Delivered, signed with the instance actor's key as published on its actor document.
+    remote.deliveries.length = 0;
+    await site.runJobs();
+    const reached = remote.deliveries.find((d) => d.body.type === 'Announce' && d.body.object === objectId)!;
+    assert.ok(reached, 'the Announce reached the server');
+    const preloaded = getDocumentLoader();
+    const loader: DocumentLoader = async (url) => {
+      if (!url.startsWith(SITE)) return preloaded(url);
+      const served = await site.app.request(url, { headers: { accept: 'application/activity+json' } });
+      return { contextUrl: null, document: await served.json(), documentUrl: url };
+    };
+    const signed = new Request(`${remote.origin}${reached.path}`, { method: 'POST', headers: reached.headers, body: JSON.stringify(reached.body) });
+    const key = await verifyRequest(signed, { documentLoader: loader, contextLoader: preloaded });
+    assert.equal(key?.ownerId?.href, self);
+    // The outbox PeerTube crawls after its follow is accepted (process-accept.ts addFetchOutboxJob): the
+    // listed videos as the instance actor's Announces, which process.ts takes unsigned from an outbox on the
+    // actor's host (Create, Announce and Like only).
+    const outbox = (await (await get('/ap/a/peertube/outbox')).json()) as { totalItems: number; first: string };
+    assert.ok(outbox.totalItems >= 1);
+    const page = (await (await site.app.request(outbox.first, { headers: { accept: 'application/activity+json' } })).json()) as { orderedItems: Record<string, unknown>[] };
+    assert.ok(page.orderedItems.some((item) => item.object === objectId));
+    for (const item of page.orderedItems) {
+      assert.equal(baseActivityProblem(item, 'Announce'), undefined);
+      assert.equal(item.actor, self);
+      assert.equal(new URL(String(item.actor)).host, new URL(outbox.first).host);
+    }
+    // FEP-2677, what current PeerTube reads first when following a host (getApplicationActorOfHost).
+    const nodeinfo = (await (await get('/.well-known/nodeinfo', 'application/json')).json()) as { links: { rel: string; href: string }[] };
+    assert.ok(nodeinfo.links.some((l) => l.rel === 'https://www.w3.org/ns/activitystreams#Application' && l.href === self), JSON.stringify(nodeinfo));
     // Undo(Follow) stops that.
     const undo = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${serverActor.uri}/follows/site/undo`, type: 'Undo', actor: serverActor.uri, object: follow };
     assert.ok((await site.app.request(await serverActor.signedPost(`${SITE}/ap/a/peertube/inbox`, undo))).status < 300);
@@ -347,8 +463,9 @@ describe("PeerTube's rules, applied to what Fanfare serves and sends", () => {
     assert.equal(baseActivityProblem(update.activity, 'Update'), undefined);
     const object = update.activity.object as Record<string, unknown>;
     assert.equal(videoProblem(object), undefined);
-    // videos.ts sanitizeAndCheckVideoTorrentObject keeps subtitleLanguage entries that have an identifier
-    // (isRemoteStringIdentifierValid: a string identifier) and a name; PeerTube then downloads `url`.
+    // videos.ts setValidRemoteCaptions keeps the subtitleLanguage entries whose `identifier` is a string
+    // (isRemoteStringIdentifierValid) and, in current PeerTube, whose `url` is a valid URL (made a text/vtt
+    // Link) or holds text/vtt or application/x-mpegURL Links; `name` is not checked. PeerTube downloads `url`.
     const captions = object.subtitleLanguage as { identifier: unknown; name: unknown; url: unknown }[];
     assert.equal(captions.length, 1);
     assert.equal(captions[0]!.identifier, 'fr');

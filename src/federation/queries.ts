@@ -87,6 +87,12 @@ export async function videoAudienceInboxes(db: Queryable, channelId: string): Pr
   return rows.map((r) => r.inbox);
 }
 
+/** The inboxes of the servers following the instance actor, each once. */
+export async function instanceAudienceInboxes(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ inbox: string }>('SELECT DISTINCT COALESCE(shared_inbox_uri, inbox_uri) AS inbox FROM federation_instance_followers ORDER BY 1');
+  return rows.map((r) => r.inbox);
+}
+
 // ---- deliveries other servers refused (issue 10 D6) ----
 
 export interface RefusedDeliveryRow {
@@ -374,6 +380,17 @@ export async function videoRecipients(db: Queryable, videoId: string): Promise<s
 
 /** "Listed" at time $N, on the videos row `v`: the videos capability's rule, the only videos ever federated. */
 const LISTED = (now: string) => listedVideoCondition('v', now);
+
+/** The site's listed videos, newest first (the instance actor's outbox), and how many there are. */
+export async function listListedVideos(db: Queryable, now: Date, limit: number, offset: number): Promise<{ rows: { short_id: string; at: Date }[]; total: number }> {
+  const rows = await db.query<{ short_id: string; at: Date }>(
+    `SELECT v.short_id, COALESCE(v.publish_at, v.created_at) AS at FROM videos v
+      WHERE ${LISTED('$1')} ORDER BY COALESCE(v.publish_at, v.created_at) DESC, v.id LIMIT $2 OFFSET $3`,
+    [now, limit, offset],
+  );
+  const count = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos v WHERE ${LISTED('$1')}`, [now]);
+  return { rows, total: count[0]!.n };
+}
 
 /** Videos whose federated state differs from what followers were last told (the reconcile job's work list). */
 export async function videosOutOfSync(db: Queryable, now: Date, limit: number): Promise<string[]> {

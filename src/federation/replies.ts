@@ -11,7 +11,8 @@ import { videoObjectUri } from './video-object.js';
  * Approves or rejects a held remote reply and tells its author's server, as PeerTube expects of a video
  * with `commentsPolicy: 3` (requires approval): an `ApproveReply` (or `RejectReply`) whose `object` is the
  * reply's URL, sent by the owner's Person — PeerTube's process-reply-approval.ts accepts it only from the
- * account owning the video's channel, then shows the reply to everyone. The moderation capability calls
+ * account owning the video's channel, then shows the reply to everyone (it ignores RejectReply so far: the
+ * reply then stays visible to its author only). The moderation capability calls
  * this (through federation's index.ts) when the team decides. False when the reply is not this channel's.
  */
 export async function decideRemoteReply(

@@ -7,8 +7,8 @@ import { completeChannelActor, findLocalActor, handleOfIdentifier, OWNER_IDENTIF
 import type { FederationServices } from './federation.js';
 import { checkActivityOrigins } from './origin-check.js';
 import * as q from './queries.js';
-import { videoObjectUrls } from './outbox.js';
-import { buildVideoObject, chaptersDocument, countCollection, videoActivity, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
+import { instanceActorUrls, videoObjectUrls } from './outbox.js';
+import { buildVideoObject, chaptersDocument, countCollection, instanceAnnounce, videoActivity, videoDocument, videoObjectUri, videoTombstone, VIDEO_JSONLD_CONTEXT } from './video-object.js';
 import { readBodyUpTo } from '../core/http/read-limited.js';
 
 /** Largest activity the inboxes accept; a PeerTube video with many renditions is about 25 KB. */
@@ -113,7 +113,9 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
   });
 
   // The outbox: a channel's listed videos as the Create activities followers got, newest first, paged
-  // (PeerTube crawls it right after a follow to backfill). The owner's Person publishes nothing itself.
+  // (PeerTube crawls an actor's outbox once it accepts a follow: process-accept.ts, addFetchOutboxJob). The
+  // instance actor's lists every listed video as its Announce, as the outbox of PeerTube's server actor
+  // lists the videos it shared (controllers/activitypub/outbox.ts). The Persons publish nothing themselves.
   app.get('/ap/:kind{c|a}/:name/outbox', async (c, next) => {
     const identifier = `${c.req.param('kind')}/${c.req.param('name')}`;
     const actor = await findLocalActor(deps.db, identifier);
@@ -121,21 +123,27 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     const id = `${base}/ap/${identifier}/outbox`;
     const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
     const now = deps.clock.now();
-    if (actor.kind !== 'channel') return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: 0, orderedItems: [] });
+    if (actor.kind !== 'channel' && actor.kind !== 'instance') return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: 0, orderedItems: [] });
     const pageParam = c.req.query('page');
-    const { total } = await listPublicVideos(deps.db, actor.channel.id, now, 0, 0);
+    const { total } = actor.kind === 'instance' ? await q.listListedVideos(deps.db, now, 0, 0) : await listPublicVideos(deps.db, actor.channel.id, now, 0, 0);
     const pages = Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE));
     if (pageParam === undefined) {
       return json({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'OrderedCollection', totalItems: total, first: `${id}?page=1`, last: `${id}?page=${pages}` });
     }
     const page = Number(pageParam);
     if (!Number.isSafeInteger(page) || page < 1 || page > 100_000) return refused(400, 'invalid_page', 'page must be a positive integer.');
-    const { rows } = await listPublicVideos(deps.db, actor.channel.id, now, OUTBOX_PAGE_SIZE, (page - 1) * OUTBOX_PAGE_SIZE);
-    const urls = videoObjectUrls(fed, base, actor.channel.handle);
-    const items = [];
-    for (const video of rows) {
-      const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls, { commentsClosed: (await fed.comments()?.policy(video.channel_id)) === 'closed' });
-      items.push(videoActivity('Create', `${object.id as string}#create-${video.updated_at.getTime()}`, urls, object, video.publish_at ?? video.created_at));
+    const offset = (page - 1) * OUTBOX_PAGE_SIZE;
+    const items: Record<string, unknown>[] = [];
+    if (actor.kind === 'instance') {
+      const instance = instanceActorUrls(fed);
+      for (const video of (await q.listListedVideos(deps.db, now, OUTBOX_PAGE_SIZE, offset)).rows) items.push(instanceAnnounce(videoObjectUri(base, video.short_id), instance, video.at));
+    } else {
+      const { rows } = await listPublicVideos(deps.db, actor.channel.id, now, OUTBOX_PAGE_SIZE, offset);
+      const urls = videoObjectUrls(fed, base, actor.channel.handle);
+      for (const video of rows) {
+        const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls, { commentsClosed: (await fed.comments()?.policy(video.channel_id)) === 'closed' });
+        items.push(videoActivity('Create', `${object.id as string}#create-${video.updated_at.getTime()}`, urls, object, video.publish_at ?? video.created_at));
+      }
     }
     return json({
       '@context': VIDEO_JSONLD_CONTEXT,
@@ -168,8 +176,11 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
     return c.redirect(`/ap/videos/${encodeURIComponent(c.req.param('shortId'))}`, 302);
   });
 
-  app.get('/.well-known/webfinger', async (c, next) => withSubscribeTemplate(await toFedify(c, next), base));
-  for (const path of ['/.well-known/nodeinfo', '/nodeinfo/*']) app.get(path, (c, next) => toFedify(c, next));
+  app.get('/.well-known/webfinger', async (c, next) => withLinks(await toFedify(c, next), [{ rel: SUBSCRIBE_REL, template: `${base}/authorize_interaction?uri={uri}` }]));
+  // FEP-2677: the instance actor, linked from NodeInfo's discovery document. PeerTube follows a host by this
+  // link first (getApplicationActorOfHost, helpers/activity-pub-utils.ts), then by WebFinger `peertube@host`.
+  app.get('/.well-known/nodeinfo', async (c, next) => withLinks(await toFedify(c, next), [{ rel: APPLICATION_REL, href: instanceActorUrls(fed).actor }]));
+  app.get('/nodeinfo/*', (c, next) => toFedify(c, next));
   app.get('/ap/*', (c, next) => toFedify(c, next));
 
   // Inboxes: bounded body, origin checks, then Fedify (HTTP Signatures, idempotence, queueing).
@@ -200,15 +211,19 @@ export function federationRoutes(deps: AppDeps, fed: FederationServices) {
 /** The OStatus subscribe template (`/authorize_interaction?uri={uri}`, as Mastodon and PeerTube answer). */
 export const SUBSCRIBE_REL = 'http://ostatus.org/schema/1.0/subscribe';
 
+/** FEP-2677's link relation for a server's application actor in `/.well-known/nodeinfo`. */
+export const APPLICATION_REL = 'https://www.w3.org/ns/activitystreams#Application';
+
 /**
- * Adds the subscribe template to a WebFinger answer (Fedify 1.5 has no hook for extra links), so that a
- * remote-follow form on another site can send people here to follow from their own channel.
+ * Adds links to a JSON document of `links` Fedify served (Fedify has no hook for extra links): the subscribe
+ * template on WebFinger answers, so that a remote-follow form on another site can send people here to follow
+ * from their own channel; the instance actor on NodeInfo's discovery document.
  */
-async function withSubscribeTemplate(response: Response | void, base: string): Promise<Response | void> {
+async function withLinks(response: Response | void, links: Record<string, string>[]): Promise<Response | void> {
   if (!(response instanceof Response) || response.status !== 200) return response;
   const jrd = (await response.clone().json().catch(() => undefined)) as { links?: unknown[] } | undefined;
   if (!jrd || !Array.isArray(jrd.links)) return response;
-  jrd.links.push({ rel: SUBSCRIBE_REL, template: `${base}/authorize_interaction?uri={uri}` });
+  jrd.links.push(...links);
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(jrd), { status: 200, headers });

@@ -107,11 +107,14 @@ describe('the Video object', () => {
     assert.ok(tags.every((t) => t.type === 'Link' && t.mediaType === 'application/x-mpegURL'));
   });
 
-  it('has the poster as icon, with its size (the rendition nearest 720p) and the version in its URL, custom thumbnail or not', () => {
-    const poster = [{ type: 'Image', url: `https://fanfare.test/media/v/Ab3dEf6hIj/poster.jpg?v=${video.updated_at.getTime()}`, mediaType: 'image/jpeg', width: 1280, height: 720 }];
-    assert.deepEqual(object.icon, poster);
-    const custom = buildVideoObject({ ...video, custom_thumbnail_key: 'videos/x/thumbnail-1.png' }, [], URLS);
-    assert.deepEqual(custom.icon, poster, 'a PNG of unknown size would make PeerTube drop the video');
+  it("sends its icon as JPEGs of PeerTube's two sizes, converted from the custom thumbnail if any, the picture's version in the URL", () => {
+    const icons = object.icon as Record<string, unknown>[];
+    assert.deepEqual(icons.map((i) => [i.type, i.mediaType, i.width, i.height]), [['Image', 'image/jpeg', 280, 157], ['Image', 'image/jpeg', 850, 480]]);
+    assert.match(String(icons[0]!.url), /^https:\/\/fanfare\.test\/ap\/videos\/Ab3dEf6hIj\/icons\/280x157\.jpg\?v=[0-9a-f]{12}$/);
+    const custom = buildVideoObject({ ...video, custom_thumbnail_key: 'videos/x/thumbnail-1.png' }, [], URLS).icon as Record<string, unknown>[];
+    assert.deepEqual(custom.map((i) => i.mediaType), ['image/jpeg', 'image/jpeg'], 'a PNG thumbnail is sent as JPEG');
+    assert.notEqual(custom[0]!.url, icons[0]!.url, 'a new picture, a new URL: PeerTube downloads it again');
+    assert.deepEqual(buildVideoObject({ ...video, updated_at: new Date(video.updated_at.getTime() + 60_000) }, [], URLS).icon, icons, 'a metadata edit keeps the URL');
   });
 
   it('leaves out the licence when all rights are reserved (PeerTube has no number for it)', () => {

@@ -1,5 +1,6 @@
-import { mediaPath, type CaptionRow, type Rendition, type VideoWithChannel } from '../videos/index.js';
+import { mediaPath, type CaptionRow, type VideoWithChannel } from '../videos/index.js';
 import { paymentLinks } from './actors.js';
+import { videoIcons } from './video-icons.js';
 
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
@@ -92,30 +93,6 @@ export function isoDuration(seconds: number | null): string {
   return `PT${Math.max(0, Math.round(seconds ?? 0))}S`;
 }
 
-/** The poster is written at the size of the rendition closest to 720p (videos/transcode/run.ts). */
-function posterSize(renditions: Rendition[]): { width: number; height: number } | undefined {
-  const videos = renditions.filter((r) => r.kind === 'video' && r.width && r.height);
-  const away = (r: Rendition) => Math.abs(Math.min(r.width!, r.height!) - 720);
-  const best = videos.reduce<Rendition | undefined>((b, r) => (!b || away(r) < away(b) ? r : b), undefined);
-  return best ? { width: best.width!, height: best.height! } : undefined;
-}
-
-/**
- * The video's icon as PeerTube keeps it: setValidRemoteIcon (activitypub/misc.ts) drops icons without an
- * integer `width` and `height` or of a type it does not know, and sanitizeAndCheckVideoTorrentObject
- * (activitypub/videos.ts) drops the whole video when none remains — freezing it there. So the icon is
- * always the poster transcoding wrote (a JPEG whose size is known), never a custom thumbnail of unknown
- * size and type; its URL carries the video's version because PeerTube downloads a remote thumbnail again
- * only when its URL changes.
- */
-function icons(video: VideoWithChannel, abs: (p: string) => string): unknown[] {
-  const size = posterSize(video.renditions);
-  const prefix = video.hls_prefix ? `${video.hls_prefix}/` : undefined;
-  if (!size || !prefix || !video.poster_key?.startsWith(prefix)) return [];
-  const file = video.poster_key.slice(prefix.length);
-  return [{ type: 'Image', url: abs(`${mediaPath(video, file)}?v=${video.updated_at.getTime()}`), mediaType: 'image/jpeg', ...size }];
-}
-
 /** Code points, as PeerTube's validator counts a title's length. */
 const length = (text: string) => Array.from(text).length;
 
@@ -133,9 +110,11 @@ export function peerTubeName(title: string, channelName: string): string {
 }
 
 /**
- * The description as PeerTube accepts it: isRemoteVideoContentValid (activitypub/videos.ts) drops the whole
- * Create/Update when `content` is present but not 3 to 10,000 characters (isVideoDescriptionValid), so a
- * shorter description is left out with its `mediaType`; a longer one is cut.
+ * The description as PeerTube accepts it: sanitizeAndCheckVideoTorrentObject (activitypub/videos.ts) cuts
+ * `content` to 10,000 characters (setRemoteVideoContent), then drops the whole Create/Update when `content`
+ * exists (not null) but is shorter than 3 characters or its `mediaType` is neither text/markdown nor
+ * text/html (isRemoteVideoContentValid, isVideoDescriptionValid with CONSTRAINTS_FIELDS.VIDEOS.DESCRIPTION).
+ * So a shorter description is left out with its `mediaType`; a longer one is cut here already, with "…".
  */
 export function peerTubeContent(description: string): Record<string, unknown> {
   const text = description.trim();
@@ -189,7 +168,7 @@ export function buildVideoObject(video: VideoWithChannel, captions: CaptionRow[]
     ...peerTubeContent(video.description),
     support: `Support ${video.channel_name}: ${abs(`/c/${video.channel_handle}/membership`)}`,
     subtitleLanguage: captions.map((c) => ({ identifier: c.language, name: c.label, url: abs(mediaPath(video, `captions/${c.language}.vtt`)) })),
-    icon: icons(video, abs),
+    icon: videoIcons(video, urls.base),
     ...(video.width && video.height ? { aspectRatio: Math.round((video.width / video.height) * 10000) / 10000 } : {}),
     url: [{ type: 'Link', mediaType: 'text/html', href: abs(`/v/${video.short_id}`) }, ...playlistLinks(video, abs)],
     likes: `${id}/likes`,
@@ -240,6 +219,26 @@ export function videoActivity(
     to: [AS_PUBLIC],
     cc: [urls.channelFollowers],
     object,
+  };
+}
+
+/**
+ * The instance actor's Announce of a local video, as PeerTube's server actor shares each of its videos
+ * (shareByServerIfNeeded in lib/activitypub/share.ts, sent by send-announce.ts): the id is the video's URL
+ * plus `/announces/…` (getLocalVideoAnnounceActivityPubUrl, url.ts), the object the video's URL, addressed
+ * to the public and the followers of those involved (getAudienceFromFollowersOf). A PeerTube server that
+ * follows this site takes it from an Application or a Group only (process-announce.ts) and fetches the video.
+ */
+export function instanceAnnounce(objectUri: string, instance: { actor: string; followers: string }, at: Date, cc: string[] = []): Record<string, unknown> {
+  return {
+    '@context': 'https://www.w3.org/ns/activitystreams',
+    id: `${objectUri}/announces/instance`,
+    type: 'Announce',
+    actor: instance.actor,
+    published: at.toISOString(),
+    to: [AS_PUBLIC, instance.followers],
+    cc,
+    object: objectUri,
   };
 }
 

@@ -180,6 +180,50 @@ describe('feeds: public RSS, Atom and video podcast of a channel', () => {
     );
     assert.deepEqual(episode.podcastChapters, { url: `${BASE}/c/camille/videos/PublicOld1/chapters.json`, type: 'application/json+chapters' });
     assert.equal(feed.items[0]!.podcastChapters, undefined, 'a video without chapters links none');
+    // podcast:socialInteract: the video's ActivityPub object is the root post of its fediverse replies.
+    assert.deepEqual(episode.podcastSocialInteraction, [
+      { platform: 'activitypub', id: '@camille@localhost:3000', url: `${BASE}/ap/videos/PublicOld1`, priority: 1, profileUrl: `${BASE}/c/camille` },
+    ]);
+    assert.equal(feed.podroll, undefined, 'no recommendations, no podroll element');
+    assert.doesNotMatch(xml, /podcast:podroll/);
+  });
+
+  it('says socialInteract "disabled" on every episode once the channel closed its comments (through the whole site)', async () => {
+    await site.deps.db.query(`INSERT INTO community_settings (channel_id, comment_policy) VALUES ($1, 'closed')`, [channelId]);
+    try {
+      const xml = await (await site.app.request('/c/camille/podcast.rss')).text();
+      assert.ok(parseFeed(xml), 'the podcast parser accepts the feed');
+      assert.equal((xml.match(/<podcast:socialInteract protocol="disabled"\/>/g) ?? []).length, 2);
+      assert.doesNotMatch(xml, /protocol="activitypub"/);
+    } finally {
+      await site.deps.db.query('DELETE FROM community_settings WHERE channel_id = $1', [channelId]);
+    }
+    assert.match(await (await site.app.request('/c/camille/podcast.rss')).text(), /protocol="activitypub"/, 'open again');
+  });
+
+  it('lists the Fanfare channels behind its recommendations as the podroll (podcast:remoteItem with the feed GUID), each once', async () => {
+    const recommend = (n: number, actor: string | null, author: string | null, source = 'activitypub') =>
+      site.deps.db.query(
+        `INSERT INTO recommendations (channel_id, url, title, author_name, source, position, object_id, object_actor) VALUES ($1, $2, 'A film', $3, $4, $5, $6, $7)`,
+        [channelId, `https://elsewhere.example/v/film${n}`, author, source, n, actor ? `https://elsewhere.example/ap/videos/film${n}` : null, actor],
+      );
+    await recommend(1, 'https://elsewhere.example/ap/c/lucie', 'Lucie & co');
+    await recommend(2, 'https://elsewhere.example/ap/c/lucie', 'Lucie & co');
+    await recommend(3, 'https://peertube.example/video-channels/boats', 'Boats');
+    await recommend(4, null, 'Someone', 'opengraph');
+    await recommend(5, 'https://other.example:8443/ap/c/jo_2', null);
+    try {
+      const xml = await (await get('/c/camille/podcast.rss')).text();
+      const feed = parseFeed(xml)!;
+      assert.ok(feed, 'the podcast parser accepts the feed');
+      assert.deepEqual(feed.podroll, [
+        { feedGuid: podcastGuid('https://elsewhere.example/c/lucie/podcast.rss'), feedUrl: 'https://elsewhere.example/c/lucie/podcast.rss', title: 'Lucie & co', medium: 'video' },
+        { feedGuid: podcastGuid('https://other.example:8443/c/jo_2/podcast.rss'), feedUrl: 'https://other.example:8443/c/jo_2/podcast.rss', medium: 'video' },
+      ]);
+      assert.equal(parseFeed(await (await get('/c/camille/podcast-audio.rss')).text())!.podroll?.length, 2, 'the audio podcast has it too');
+    } finally {
+      await site.deps.db.query('DELETE FROM recommendations WHERE channel_id = $1', [channelId]);
+    }
   });
 
   it('serves the chapters a podcast item links to, in JSON Chapters 1.2.0', async () => {

@@ -13,7 +13,14 @@ export { renderRss, type RssDocument, type RssItem } from './service.js';
 export const feedsCapability = defineCapability({
   name: 'feeds',
   messages: { en, fr },
-  routes: [{ area: 'feed', path: '/', build: (ctx) => feedRoutes(ctx.deps, ctx.services.viewers) }],
+  routes: [
+    {
+      area: 'feed',
+      path: '/',
+      // A channel that closed its comments takes no fediverse replies: its episodes say so (podcast:socialInteract).
+      build: (ctx) => feedRoutes(ctx.deps, ctx.services.viewers, { commentsClosed: async (channelId) => (await ctx.services.federation?.comments()?.policy(channelId)) === 'closed' }),
+    },
+  ],
   contributes: {
     'channel.head': () => (channel) => FeedLinks({ channel }),
   },

@@ -1,6 +1,6 @@
 import { podcastGuid } from './podcast-guid.js';
 import { channelRssBase, entryGuid, renderRss } from './rss.js';
-import type { ChannelFeed, FeedEntry } from './service.js';
+import type { ChannelFeed, FeedChannel, FeedEntry } from './service.js';
 import { el, type XmlChild } from './xml.js';
 
 export const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd';
@@ -51,7 +51,7 @@ function media(entry: FeedEntry, variant: PodcastVariant): XmlChild[] {
   ];
 }
 
-function episode(entry: FeedEntry, variant: PodcastVariant): XmlChild[] {
+function episode(entry: FeedEntry, variant: PodcastVariant, channel: FeedChannel): XmlChild[] {
   return [
     media(entry, variant),
     entry.durationSeconds !== null && el('itunes:duration', {}, Math.round(entry.durationSeconds)),
@@ -59,6 +59,11 @@ function episode(entry: FeedEntry, variant: PodcastVariant): XmlChild[] {
     el('itunes:explicit', {}, 'false'),
     entry.captions.map((c) => el('podcast:transcript', { url: c.url, type: 'text/vtt', language: c.language, rel: 'captions' })),
     entry.urls.chapters && el('podcast:chapters', { url: entry.urls.chapters, type: 'application/json+chapters' }),
+    // The video's ActivityPub object is the root post of its fediverse replies (podcast:socialInteract);
+    // "disabled" (and nothing else) when the channel closed its comments, as the spec says it.
+    channel.fediverseReplies
+      ? el('podcast:socialInteract', { protocol: 'activitypub', uri: entry.urls.activity, accountId: channel.fediverseHandle, accountUrl: channel.urls.home, priority: 1 })
+      : el('podcast:socialInteract', { protocol: 'disabled' }),
   ];
 }
 
@@ -92,6 +97,13 @@ function renderPodcast(feed: ChannelFeed, variant: PodcastVariant): string {
       el('podcast:medium', {}, variant === 'audio' ? 'podcast' : 'video'),
       el('podcast:locked', {}, 'no'),
       el('podcast:funding', { url: channel.urls.membership }, 'Support'),
+      // Creator recommendations: one or more remote items, or no element at all.
+      feed.podroll.length > 0 &&
+        el(
+          'podcast:podroll',
+          {},
+          feed.podroll.map((r) => el('podcast:remoteItem', { feedGuid: r.feedGuid, feedUrl: r.feedUrl, title: r.title, medium: 'video' })),
+        ),
       channel.lightningAddress &&
         el(
           'podcast:value',
@@ -106,7 +118,7 @@ function renderPodcast(feed: ChannelFeed, variant: PodcastVariant): string {
       isPermaLink: false,
       pubDate: entry.published,
       description: entry.descriptionHtml,
-      extra: episode(entry, variant),
+      extra: episode(entry, variant, channel),
     })),
   });
 }

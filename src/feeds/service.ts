@@ -3,7 +3,10 @@ import type { CurrentUser } from '../core/http/context.js';
 import { NotFoundError } from '../core/http/errors.js';
 import { listVideoTorrents, videoTorrentPath } from '../downloads/index.js';
 import { canWatch, findVideoByShortId, isPubliclyCacheable, listPublicVideos, mediaPath, renderMarkdown, thumbnailPath, type Rendition, type VideoRow, type ViewerLookup } from '../videos/index.js';
+import { videoObjectUri } from '../federation/index.js';
+import { listRecommendations } from '../federation/recommendations/index.js';
 import { DEFAULT_COVER_PATH } from './cover.js';
+import { podcastGuid } from './podcast-guid.js';
 import * as q from './queries.js';
 
 export { renderRss, type RssDocument, type RssItem } from './rss.js';
@@ -21,6 +24,10 @@ export interface FeedChannel {
   descriptionHtml: string;
   language: string;
   lightningAddress: string | null;
+  /** The channel's fediverse handle, `@handle@host` (its Group actor). */
+  fediverseHandle: string;
+  /** False when the channel closed its comments: its videos take no replies from the fediverse either. */
+  fediverseReplies: boolean;
   /** Absolute URLs. `avatar` is the channel's picture if it has one; `cover` falls back to the default artwork. */
   urls: { home: string; rss: string; atom: string; podcast: string; podcastAudio: string; membership: string; avatar?: string; cover: string };
 }
@@ -38,7 +45,8 @@ export interface FeedEntry {
   /** Height of the tallest video rendition, if any. */
   height: number | null;
   captions: { language: string; label: string; url: string }[];
-  urls: { watch: string; master: string; thumbnail?: string; chapters?: string };
+  /** `activity` is the video's ActivityPub object, the root of its fediverse replies (podcast:socialInteract). */
+  urls: { watch: string; master: string; activity: string; thumbnail?: string; chapters?: string };
   /** The progressive files and the torrent, when the creator allows downloads (absolute URLs, real sizes). */
   downloads: {
     mp4?: { url: string; length: number; height: number | null };
@@ -47,9 +55,18 @@ export interface FeedEntry {
   };
 }
 
+/** Another channel's podcast this channel recommends (a `podcast:remoteItem` of its podroll). */
+export interface PodrollEntry {
+  feedGuid: string;
+  feedUrl: string;
+  title?: string;
+}
+
 /** Everything the three public feeds of a channel are rendered from. */
 export interface ChannelFeed {
   channel: FeedChannel;
+  /** The channels whose videos this channel recommends, when their podcast feed is known; in the shelf's order. */
+  podroll: PodrollEntry[];
   /** Newest first. Only ready, public videos whose publish time has passed. */
   entries: FeedEntry[];
   /** The latest change we know of (channel settings, a video, a caption); the feeds' Last-Modified. */
@@ -58,12 +75,18 @@ export interface ChannelFeed {
 
 const HANDLE = /^[a-z0-9_]{2,30}$/i;
 
+/** What the feeds learn from other capabilities. */
+export interface FeedOptions {
+  /** Whether a channel closed its comments (the community capability's policy, through federation). */
+  commentsClosed?: (channelId: string) => Promise<boolean>;
+}
+
 /** The URL of a video's JSON chapters, also used by the route that serves them. */
 export function chaptersPath(handle: string, shortId: string): string {
   return `/c/${handle}/videos/${shortId}/chapters.json`;
 }
 
-function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
+function feedChannel(row: q.FeedChannelRow, base: string, fediverseReplies: boolean): FeedChannel {
   const home = `${base}/c/${row.handle}`;
   const avatar = row.avatar_key ? `${base}/media/${row.avatar_key}` : undefined;
   return {
@@ -74,6 +97,8 @@ function feedChannel(row: q.FeedChannelRow, base: string): FeedChannel {
     descriptionHtml: row.description ? renderMarkdown(row.description) : '',
     language: row.language,
     lightningAddress: row.lightning_address,
+    fediverseHandle: `@${row.handle}@${new URL(base).host}`,
+    fediverseReplies,
     urls: {
       home,
       rss: `${home}/feed.rss`,
@@ -106,11 +131,11 @@ function tallest(renditions: Rendition[]): number | null {
  * members-only, unlisted, draft, scheduled or failed video never appears) with their captions.
  * Throws NotFoundError for an unknown channel.
  */
-export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<ChannelFeed> {
+export async function loadChannelFeed(deps: AppDeps, handle: string, options: FeedOptions = {}): Promise<ChannelFeed> {
   const row = HANDLE.test(handle) ? await q.findFeedChannel(deps.db, handle.toLowerCase()) : undefined;
   if (!row) throw new NotFoundError('channel.not_found');
   const base = deps.config.publicUrl;
-  const channel = feedChannel(row, base);
+  const channel = feedChannel(row, base, !(await options.commentsClosed?.(row.id)));
   const { rows: videos } = await listPublicVideos(deps.db, row.id, deps.clock.now(), FEED_LIMIT, 0);
   const captions = await q.listCaptionsOf(deps.db, videos.map((v) => v.id));
   const torrents = new Map((await listVideoTorrents(deps.db, videos.map((v) => v.id))).map((t) => [t.video_id, t.info_hash]));
@@ -139,13 +164,41 @@ export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<Ch
       urls: {
         watch: `${base}/v/${v.short_id}`,
         master: base + mediaPath(v, 'master.m3u8'),
+        activity: videoObjectUri(base, v.short_id),
         thumbnail: thumbnail ? base + thumbnail : undefined,
         chapters: v.chapters?.length ? base + chaptersPath(row.handle, v.short_id) : undefined,
       },
       downloads: feedDownloads(base, v, torrents.get(v.id)),
     };
   });
-  return { channel, entries, lastModified };
+  const podroll = await loadPodroll(deps, row.id, channel.urls.podcast);
+  if (podroll.changed) later(podroll.changed);
+  return { channel, podroll: podroll.entries, entries, lastModified };
+}
+
+/** A Fanfare channel's actor (`/ap/c/{handle}`): its podcast feed is at a known address. */
+const FANFARE_CHANNEL_ACTOR = /^(https?:\/\/[^/?#]+)\/ap\/c\/([a-z0-9_]{2,30})$/;
+
+/**
+ * The podroll (Podcasting 2.0's creator recommendations, https://podcastindex.org/namespace/1.0#podroll):
+ * the channels behind the videos this channel recommends, each once. A remote item needs the feed's
+ * `podcast:guid`; it is known only for channels on Fanfare sites (recommended from their ActivityPub object,
+ * attributed to `/ap/c/{handle}`), whose podcast is `/c/{handle}/podcast.rss` with the GUID derived from
+ * that URL as ours is. Other sites' channels (a PeerTube channel's feed needs its numeric id) are left out.
+ */
+async function loadPodroll(deps: AppDeps, channelId: string, ownFeed: string): Promise<{ entries: PodrollEntry[]; changed?: Date }> {
+  const entries = new Map<string, PodrollEntry>();
+  let changed: Date | undefined;
+  for (const r of await listRecommendations(deps.db, channelId, 200)) {
+    // A recommendation added since a reader's copy changes the feed (its Last-Modified).
+    if (!changed || r.created_at > changed) changed = r.created_at;
+    const actor = r.object_actor ? FANFARE_CHANNEL_ACTOR.exec(r.object_actor) : null;
+    if (!actor) continue;
+    const feedUrl = `${actor[1]}/c/${actor[2]}/podcast.rss`;
+    if (feedUrl === ownFeed || entries.has(feedUrl)) continue;
+    entries.set(feedUrl, { feedGuid: podcastGuid(feedUrl), feedUrl, ...(r.author_name ? { title: r.author_name } : {}) });
+  }
+  return { entries: [...entries.values()], changed };
 }
 
 /** A video's chapters in the JSON Chapters format 1.2.0 (Podcasting 2.0). */

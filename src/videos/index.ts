@@ -37,6 +37,9 @@ export { renderMarkdown } from '../core/markdown.js';
 export { importVideos, type ImportedVideo } from './import.js';
 // Transcode outputs others read: each rendition's segment hash list (P2P checks peers' segments with it).
 export { SEGMENT_HASHES_FILE, type SegmentHashes } from './transcode/segment-hashes.js';
+// ffmpeg as this site found it, and the way it runs tools (federation converts thumbnails to PeerTube's JPEG sizes).
+export { ffmpegBinaries } from './transcode-job.js';
+export { runTool } from './transcode/exec.js';
 // Resumable (tus) upload endpoints: videos' own, and any other capability's (bundle files).
 export { createResumableUploads, refuseUpload, type ReceivedUpload, type ResumableUploadOptions, type UploadRefusal, type UploadRequestContext } from './upload/resumable.js';
 

@@ -95,6 +95,12 @@ describe('two Fanfare sites federating', { timeout: 900_000 }, () => {
     assert.equal(object.type, 'Video');
     assert.equal(object.uuid, videoId);
     assert.equal(object.name, 'A federated film');
+    // The icon PeerTube downloads: a JPEG converted from the poster on first request (federation/video-icons.ts).
+    const [icon] = object.icon as { url: string; mediaType: string }[];
+    assert.equal(icon!.mediaType, 'image/jpeg');
+    const picture = await fetch(icon!.url);
+    assert.equal(picture.status, 200, icon!.url);
+    assert.equal(picture.headers.get('content-type'), 'image/jpeg');
 
     await eventually('B to list the video from A', async () => (await bob.page('/studio/channels/bob/fediverse')).includes('A federated film'));
     const log = await inboxLog(bob);

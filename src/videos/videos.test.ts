@@ -94,8 +94,23 @@ describe('videos: upload, transcode, watch', () => {
   });
 
   it('transcodes in the background and reports progress, then the video is ready', async () => {
-    const summary = await runJobs();
+    // Every progress value the job stores on its row (no throttle here, so none collapses into the next).
+    const stored: number[] = [];
+    const db = site.deps.db;
+    const recording = {
+      query: <T,>(sql: string, params?: readonly unknown[]) => {
+        if (/^UPDATE jobs SET progress = \$5/.test(sql.trim())) stored.push(Number(params![4]));
+        return db.query<T>(sql, params);
+      },
+      exec: (sql: string) => db.exec(sql),
+    };
+    const summary = await runDueJobsOnce({ db: recording, handlers: site.handlers, clock: site.deps.clock, progressIntervalMs: 0 });
     assert.ok(summary.succeeded >= 1 && summary.failed === 0, JSON.stringify(summary)); // the transcode, plus federation's sync jobs
+    // The bar moves while ffmpeg works, not only at its end: ffmpeg used to print no progress at all before its
+    // storyboard output (one tiled frame at the very end) had started, so the first value stored was ~94 %.
+    assert.ok(stored.some((p) => p > 0 && p < 90), `stored progress: ${stored.join(', ')}`);
+    assert.equal(stored.at(-1), 100);
+    for (let i = 1; i < stored.length; i++) assert.ok(stored[i]! >= stored[i - 1]!, `never goes back: ${stored.join(', ')}`);
     const status = await owner.request(`/studio/videos/${videoId}/status`);
     assert.deepEqual(await status.json(), { status: 'ready', progress: 100, text: 'The video is ready.' });
     const [row] = await site.deps.db.query<{ renditions: { kind: string; height: number | null }[]; has_storyboard: boolean; poster_key: string | null }>(

@@ -25,7 +25,8 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
   before(async () => {
     requireChromium();
     workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
-    clip = makeClip(workDir);
+    // 10 s rather than 4: long enough for the Studio's progress bar to be seen between 0 and 100 %.
+    clip = makeClip(workDir, 10);
     server = await startServer();
     owner = await openBrowser();
   });
@@ -93,11 +94,24 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
   it('shows the transcoding progress, then the ready video with a link to watch it', { timeout: TRANSCODE_TIMEOUT_MS + 30_000 }, async () => {
     const { page } = owner;
     await page.getByText('Upload complete. The video is being prepared').waitFor();
+    // Every value the progress bar shows until the page reloads itself as ready, recorded by a MutationObserver
+    // (the page sets the bar's value from each poll of the job's status).
+    const shown: number[] = [];
+    await page.exposeFunction('fanfareProgressShown', (value: number) => void shown.push(value));
+    await page.evaluate(() => {
+      const bar = document.querySelector<HTMLProgressElement>('#job-progress');
+      if (!bar) return;
+      const report = () => void (window as unknown as { fanfareProgressShown: (value: number) => void }).fanfareProgressShown(bar.value);
+      report();
+      new MutationObserver(report).observe(bar, { attributes: true, attributeFilter: ['value'] });
+    });
     await screenshot(page, 'video-studio-uploaded');
     // The page polls the job and reloads itself once the video is ready (or failed).
     await page.getByText('The video is ready.').or(page.getByRole('alert')).waitFor({ timeout: TRANSCODE_TIMEOUT_MS });
     const failure = page.getByRole('alert');
     if (await failure.isVisible()) assert.fail(`transcoding failed: ${await failure.innerText()}\n--- server output ---\n${server.output()}`);
+    // The bar moved while the video was being prepared: it did not sit at 0 % until the page said ready.
+    assert.ok(shown.some((value) => value > 0 && value < 100), `values the bar showed: ${shown.join(', ')}`);
     const watch = page.getByRole('link', { name: 'Watch it', exact: true });
     watchPath = (await watch.getAttribute('href'))!;
     assert.match(watchPath, /^\/v\/[\w-]+$/);

@@ -97,12 +97,15 @@ describe('videos: upload, transcode, watch', () => {
     // Every progress value the job stores on its row (no throttle here, so none collapses into the next).
     const stored: number[] = [];
     const db = site.deps.db;
-    const recording = {
+    const recording: typeof db = {
+      engine: db.engine,
       query: <T,>(sql: string, params?: readonly unknown[]) => {
         if (/^UPDATE jobs SET progress = \$5/.test(sql.trim())) stored.push(Number(params![4]));
         return db.query<T>(sql, params);
       },
-      exec: (sql: string) => db.exec(sql),
+      exec: (sql) => db.exec(sql),
+      transaction: (work) => db.transaction(work),
+      close: () => db.close(),
     };
     const summary = await runDueJobsOnce({ db: recording, handlers: site.handlers, clock: site.deps.clock, progressIntervalMs: 0 });
     assert.ok(summary.succeeded >= 1 && summary.failed === 0, JSON.stringify(summary)); // the transcode, plus federation's sync jobs

@@ -166,6 +166,9 @@ describe('videos: upload, transcode, watch', () => {
     const { res, html } = await anonymous.get(`/v/${shortId}`);
     assert.equal(res.status, 200);
     assert.match(html, /data-hls="\/media\/v\/[^"]+\/master.m3u8"/);
+    // Without script the browser's own controls play it; the script's controls wait hidden (it removes `controls`).
+    assert.match(html, /<video controls="" playsinline="" preload="none"/);
+    for (const control of ['data-play', 'data-time', 'data-mute', 'data-volume', 'data-fullscreen']) assert.match(html, new RegExp(`${control}="true" hidden=""`), control);
     assert.match(html, /<strong>court<\/strong>/);
     assert.doesNotMatch(html, /<script>alert/);
     assert.match(html, /property="og:video:url"/);

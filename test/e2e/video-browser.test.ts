@@ -138,6 +138,35 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     // Before play the page fetched no playlist, no segment and not hls.js (loaded on play).
     const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(before.filter((url) => /\.m3u8|\.m4s|\.ts$|hls/.test(url)), [], `fetched before play: ${before.join(', ')}`);
+    // The paused player before play: the poster, the script's controls in place of the browser's (no `controls`
+    // attribute, so no second seek bar in any browser and no native overlay), and no spinner: nothing is loading.
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    const paused = await page.evaluate(() => {
+      const video = document.querySelector('video')!;
+      const poster = new Image();
+      poster.src = video.poster;
+      return {
+        nativeControls: video.hasAttribute('controls'),
+        seekBars: [...document.querySelectorAll<HTMLElement>('input[data-seekbar]')].filter((bar) => !bar.hidden).length,
+        paused: video.paused,
+        loading: video.networkState === HTMLMediaElement.NETWORK_LOADING,
+        posterShown: poster.complete && poster.naturalWidth > 0,
+        spinners: document.querySelectorAll('[class*="spinner" i], [class*="loading" i], [aria-busy="true"]').length,
+      };
+    });
+    assert.deepEqual(paused, { nativeControls: false, seekBars: 1, paused: true, loading: false, posterShown: true, spinners: 0 });
+    await screenshot(page, 'video-watch-paused');
+    // Without the player's script the browser's own controls stay.
+    const noScript = await fan.context.newPage();
+    await noScript.route(/\/assets\/player[^/]*\.js$/, (route) => route.abort());
+    await noScript.goto(`${server.url}${watchPath}`);
+    assert.equal(await noScript.locator('video').getAttribute('controls'), '', 'native controls without the script');
+    assert.equal(await noScript.getByRole('button', { name: 'Play', exact: true }).count(), 0, 'the script\'s controls stay hidden');
+    await noScript.close();
+    const views: { counted: boolean }[] = [];
+    page.on('response', (response) => {
+      if (/\/api\/videos\/[^/]+\/view$/.test(new URL(response.url()).pathname)) void response.json().then((body: { counted: boolean }) => views.push(body));
+    });
     // Muted, so Chromium's autoplay policy lets a script start playback.
     await page.evaluate(async () => {
       const video = document.querySelector('video')!;
@@ -161,5 +190,26 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     assert.deepEqual({ ...state, width: state.width > 0 }, { width: true, height: state.height, paused: false, error: null, usesMse: true });
     assert.ok(heights.includes(`${state.height}p`), `the picture (${state.width}x${state.height}) is one of the renditions`);
     await screenshot(page, 'video-watch-playing');
+
+    // The view rule as the page applies it: one report after 75 % of a video shorter than 40 s has played
+    // (7.5 s of this 10 s clip), none before; the server counts one view per viewer per hour.
+    assert.deepEqual(views, [], 'no view reported after 1.5 s of playback');
+    const viewed = page.waitForResponse((response) => /\/view$/.test(new URL(response.url()).pathname), { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('video')!.currentTime > 6.5, undefined, { timeout: 30_000 });
+    assert.deepEqual(views, [], 'none before 75 % of the clip has played');
+    assert.deepEqual(await (await viewed).json(), { counted: true });
+    // The same viewer again, within the hour: reported, not counted.
+    await page.reload();
+    const again = page.waitForResponse((response) => /\/view$/.test(new URL(response.url()).pathname), { timeout: 60_000 });
+    await page.evaluate(async () => {
+      const video = document.querySelector('video')!;
+      video.muted = true;
+      await video.play().catch(() => undefined);
+    });
+    assert.deepEqual(await (await again).json(), { counted: false });
+    const list = await owner.page.goto(`${server.url}/studio/channels/${OWNER.handle}/videos`);
+    assert.equal(list?.status(), 200);
+    const row = owner.page.getByRole('row').filter({ has: owner.page.getByRole('link', { name: 'clip' }) });
+    assert.equal((await row.locator('td').last().innerText()).trim(), '1', 'one view in the Studio');
   });
 });

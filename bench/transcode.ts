@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     machine: { ...machineInfo(), loadAverageBefore: loadBefore },
     date: new Date().toISOString(),
     notes: [
-      '(a) is the whole shipped pipeline: probe with decode checks, one ffmpeg for all renditions plus the storyboard sprite, a poster run, measuring segments, writing the master playlist.',
+      '(a) is the whole shipped pipeline: probe with decode checks, one ffmpeg for all renditions plus the storyboard thumbnails (tiled into the sprite by a short second run), a poster run, measuring segments, writing the master playlist.',
       '(b) and (c) produce only the renditions. (b) runs one ffmpeg per video rendition plus one for the audio, one after another.',
       'Wall seconds depend on other load on the machine (see machine.loadAverage*); cpuSeconds are user+system time of the ffmpeg processes.',
     ],

@@ -16,7 +16,7 @@ const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.built');
 /** Files the server reads beside its modules, copied as they are. */
-const COPIED = /\.(sql|mjs|css|svg)$/;
+const COPIED = /\.(sql|mjs|css|svg|png)$/;
 /** The client scripts; each becomes /assets/<name>-<hash>.js (keep in step with src/web/bundle.ts). */
 export const CLIENT_ENTRIES = ['player', 'upload', 'studio-video', 'watch', 'peers'];
 

@@ -115,6 +115,8 @@ const ADDED: Record<string, string> = {
   'POST /studio/notifications/settings': 'notifications',
   'GET /account/tips': 'tips',
   'GET /assets/icon.svg': 'site',
+  'GET /assets/icon-192.png': 'site',
+  'GET /assets/icon-512.png': 'site',
   'GET /favicon.ico': 'site',
   'GET /manifest.webmanifest': 'site',
   'GET /share': 'site',

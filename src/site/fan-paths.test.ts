@@ -93,12 +93,25 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
     const manifest = await site.app.request('/manifest.webmanifest');
     assert.equal(manifest.status, 200);
     assert.match(manifest.headers.get('content-type') ?? '', /^application\/manifest\+json/);
-    const body = (await manifest.json()) as { name: string; start_url: string; display: string; icons: { src: string }[] };
+    const body = (await manifest.json()) as { name: string; short_name: string; start_url: string; display: string; icons: { src: string; sizes: string; type: string }[] };
     const siteName = (await site.deps.db.query<{ name: string }>('SELECT name FROM site'))[0]!.name;
     assert.equal(body.name, siteName);
+    assert.ok(body.short_name.length > 0 && body.short_name.length <= 12);
     assert.equal(body.start_url, '/');
     assert.equal(body.display, 'standalone');
     assert.equal(body.icons[0]!.src, '/assets/icon.svg');
+    // What an install prompt needs: PNG icons of 192 and 512 pixels, each served as the type and size it says.
+    assert.deepEqual(body.icons.filter((i) => i.type === 'image/png').map((i) => i.sizes), ['192x192', '512x512']);
+    for (const entry of body.icons) {
+      const file = await site.app.request(entry.src);
+      assert.equal(file.status, 200, entry.src);
+      assert.equal(file.headers.get('content-type'), entry.type, entry.src);
+      if (entry.type !== 'image/png') continue;
+      const bytes = Buffer.from(await file.arrayBuffer());
+      assert.equal(bytes.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', `${entry.src} is a PNG`);
+      assert.equal(`${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`, entry.sizes, `${entry.src}: IHDR width x height`);
+      assert.ok(bytes.length < 16_000, `${entry.src} stays small (${bytes.length} bytes)`);
+    }
   });
 
   it('should let the creator choose, in the Studio, whether the paywall shows the poster or a blurred placeholder', async () => {

@@ -12,6 +12,8 @@ import type { DiskSpace } from '../core/storage/disk-space.js';
 import { clientAssets } from '../web/bundle.js';
 
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
+/** The PNG sizes of the icon (src/web/icon-<size>.png): what Android's install prompt and splash screen want. */
+const ICON_SIZES = [192, 512] as const;
 
 /** Probes and static assets: what load balancers and browsers fetch outside any capability. */
 export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefined>) {
@@ -34,14 +36,19 @@ export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefi
 
   // The site's icon (also answered at /favicon.ico, which browsers ask for on their own) and its web app
   // manifest, so a fan can add the site to a phone's home screen under the site's own name.
-  const icon = readFileSync(path.join(WEB_DIR, 'icon.svg'));
-  const iconEtag = `"${createHash('sha256').update(icon).digest('base64url').slice(0, 16)}"`;
-  const serveIcon = (c: Context<AppEnv>) => {
-    if (c.req.header('if-none-match') === iconEtag) return c.body(null, 304);
-    return c.body(icon, 200, { 'Content-Type': 'image/svg+xml', ETag: iconEtag, 'Cache-Control': 'public, max-age=86400' });
+  // The PNGs are the SVG drawn at the sizes install prompts ask for (scripts/make-icons.mjs).
+  const serveFile = (file: string, type: string) => {
+    const bytes = readFileSync(path.join(WEB_DIR, file));
+    const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 16)}"`;
+    return (c: Context<AppEnv>) => {
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+      return c.body(bytes, 200, { 'Content-Type': type, ETag: etag, 'Cache-Control': 'public, max-age=86400' });
+    };
   };
+  const serveIcon = serveFile('icon.svg', 'image/svg+xml');
   app.get('/assets/icon.svg', serveIcon);
   app.get('/favicon.ico', serveIcon);
+  for (const size of ICON_SIZES) app.get(`/assets/icon-${size}.png`, serveFile(`icon-${size}.png`, 'image/png'));
   app.get('/manifest.webmanifest', (c) => {
     const name = c.var.site?.name ?? 'Fanfare';
     const manifest = {
@@ -53,7 +60,10 @@ export function siteRoutes(deps: AppDeps, disk: () => Promise<DiskSpace | undefi
       display: 'standalone',
       background_color: '#ffffff',
       theme_color: THEME_COLOR,
-      icons: [{ src: '/assets/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      icons: [
+        { src: '/assets/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ...ICON_SIZES.map((size) => ({ src: `/assets/icon-${size}.png`, sizes: `${size}x${size}`, type: 'image/png', purpose: 'any' })),
+      ],
     };
     return c.body(JSON.stringify(manifest), 200, { 'Content-Type': 'application/manifest+json; charset=utf-8', 'Cache-Control': 'public, max-age=3600', Vary: 'Accept-Language, Cookie' });
   });

@@ -4,6 +4,8 @@
  * Studio page belongs to its own capability, mounted in the `studio` area (which checks who may enter).
  */
 import type { Child } from 'hono/jsx';
+import * as channels from '../channels/index.js';
+import type { CurrentUser } from '../core/http/context.js';
 import type { PageEnv } from '../core/http/layout.js';
 import { defineCapability } from '../core/module.js';
 import { provideStudioMenus } from './layout.js';
@@ -38,6 +40,10 @@ export const studioCapability = defineCapability({
         const menus = {
           channel: () => ctx.fill('studio.channel-menu').flat().sort((a, b) => a.order - b.order),
           site: () => ctx.fill('studio.site-menu').flat(),
+          roleOn: async (user: CurrentUser | null, handle: string) => {
+            const channel = user ? await channels.findChannelByHandle(ctx.deps.db, handle.toLowerCase()) : undefined;
+            return channel ? channels.roleOnChannel(ctx.deps.db, user, channel.id) : undefined;
+          },
           header: () => ctx.fill('studio.header'),
           firstSteps: () => ctx.fill('studio.first-steps').flat().sort((a, b) => a.order - b.order),
         };

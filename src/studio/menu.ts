@@ -10,6 +10,11 @@ export interface StudioMenuEntry {
   order: number;
 }
 
+/** The links of `menu` a member of a channel's team with `role` may open (none without a role). */
+export function entriesFor(menu: readonly StudioMenuEntry[], role: 'editor' | 'admin' | undefined): StudioMenuEntry[] {
+  return role ? menu.filter((entry) => entry.role === 'editor' || role === 'admin') : [];
+}
+
 /** A link to a site-wide Studio page, shown to the owner on the Studio home. */
 export interface StudioSiteLink {
   href: string;

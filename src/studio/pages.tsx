@@ -4,7 +4,7 @@ import { Field, FormErrors, LanguageSelect, type FieldState } from '../core/http
 import { CsrfField, Notice, type PageEnv } from '../core/http/layout.js';
 import { StudioLayout } from './layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
-import type { StudioFirstStep, StudioMenuEntry, StudioSiteLink } from './menu.js';
+import { entriesFor, type StudioFirstStep, type StudioMenuEntry, type StudioSiteLink } from './menu.js';
 
 export function StudioHomePage({
   env,
@@ -76,8 +76,7 @@ export function StudioHomePage({
                 </td>
                 <td>{t(`role.${ch.role}`)}</td>
                 <td>
-                  {menu
-                    .filter((entry) => entry.role === 'editor' || ch.role === 'admin')
+                  {entriesFor(menu, ch.role)
                     .map((entry, i) => (
                       <>
                         {i > 0 && ' · '}

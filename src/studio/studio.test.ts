@@ -74,6 +74,36 @@ describe('studio and channels (a collective with several channels)', () => {
     assert.equal((await editor.get('/studio/channels/noe/team')).res.status, 403);
   });
 
+  it('shows in the sidebar only the sections each role may open', async () => {
+    const editor = await signUpFan(site, 'sidebar-editor@example.org');
+    await addToTeam(site, owner, 'noe', editor, 'sidebar-editor@example.org', 'editor');
+    const sidebar = async (client: TestClient, path: string) => {
+      const nav = /<nav aria-label="Studio" class="studio-nav">([\s\S]*?)<\/nav>/.exec((await client.get(path)).html)?.[1] ?? '';
+      return [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!).filter((href) => href.startsWith('/studio/channels/noe'));
+    };
+    const statuses = async (client: TestClient, links: string[]) =>
+      Object.fromEntries(await Promise.all(links.map(async (href) => [href, (await client.get(href)).res.status])));
+
+    const forEditor = await sidebar(editor, '/studio/channels/noe/videos');
+    assert.deepEqual(forEditor, ['/studio/channels/noe/videos'], 'an editor sees the sections an editor may open, no admin one');
+    const forAdmin = await sidebar(owner, '/studio/channels/noe/videos');
+    for (const section of ['/studio/channels/noe', '/studio/channels/noe/team', '/studio/channels/noe/tips', '/studio/channels/noe/fediverse']) {
+      assert.ok(forAdmin.includes(section), `the admin's sidebar lists ${section}: ${forAdmin.join(' ')}`);
+    }
+    // Whatever a role is shown opens for it.
+    assert.deepEqual(await statuses(editor, forEditor), Object.fromEntries(forEditor.map((href) => [href, 200])));
+    assert.deepEqual(await statuses(owner, forAdmin), Object.fromEntries(forAdmin.map((href) => [href, 200])));
+    // A video's page, outside /studio/channels/…, names its channel: the editor's sidebar there is the same.
+    const [video] = await site.deps.db.query<{ id: string }>(
+      `INSERT INTO videos (channel_id, short_id, title, status) SELECT id, 'sidebar0001', 'A clip', 'processing' FROM channels WHERE handle = 'noe' RETURNING id`,
+    );
+    assert.deepEqual(await sidebar(editor, `/studio/videos/${video!.id}`), ['/studio/channels/noe/videos']);
+    // The same rule on the Studio home's table of channels.
+    const home = (await editor.get('/studio')).html;
+    assert.match(home, /href="\/studio\/channels\/noe\/videos"/);
+    assert.doesNotMatch(home, /href="\/studio\/channels\/noe\/(team|tips)"/);
+  });
+
   it('refuses team changes that make no sense', async () => {
     const badRole = await owner.post('/studio/channels/noe/team', { email: 'ed@example.org', role: 'king' });
     assert.equal(badRole.res.status, 422);

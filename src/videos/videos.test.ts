@@ -94,8 +94,26 @@ describe('videos: upload, transcode, watch', () => {
   });
 
   it('transcodes in the background and reports progress, then the video is ready', async () => {
-    const summary = await runJobs();
+    // Every progress value the job stores on its row (no throttle here, so none collapses into the next).
+    const stored: number[] = [];
+    const db = site.deps.db;
+    const recording: typeof db = {
+      engine: db.engine,
+      query: <T,>(sql: string, params?: readonly unknown[]) => {
+        if (/^UPDATE jobs SET progress = \$5/.test(sql.trim())) stored.push(Number(params![4]));
+        return db.query<T>(sql, params);
+      },
+      exec: (sql) => db.exec(sql),
+      transaction: (work) => db.transaction(work),
+      close: () => db.close(),
+    };
+    const summary = await runDueJobsOnce({ db: recording, handlers: site.handlers, clock: site.deps.clock, progressIntervalMs: 0 });
     assert.ok(summary.succeeded >= 1 && summary.failed === 0, JSON.stringify(summary)); // the transcode, plus federation's sync jobs
+    // The bar moves while ffmpeg works, not only at its end: ffmpeg used to print no progress at all before its
+    // storyboard output (one tiled frame at the very end) had started, so the first value stored was ~94 %.
+    assert.ok(stored.some((p) => p > 0 && p < 90), `stored progress: ${stored.join(', ')}`);
+    assert.equal(stored.at(-1), 100);
+    for (let i = 1; i < stored.length; i++) assert.ok(stored[i]! >= stored[i - 1]!, `never goes back: ${stored.join(', ')}`);
     const status = await owner.request(`/studio/videos/${videoId}/status`);
     assert.deepEqual(await status.json(), { status: 'ready', progress: 100, text: 'The video is ready.' });
     const [row] = await site.deps.db.query<{ renditions: { kind: string; height: number | null }[]; has_storyboard: boolean; poster_key: string | null }>(
@@ -148,6 +166,9 @@ describe('videos: upload, transcode, watch', () => {
     const { res, html } = await anonymous.get(`/v/${shortId}`);
     assert.equal(res.status, 200);
     assert.match(html, /data-hls="\/media\/v\/[^"]+\/master.m3u8"/);
+    // Without script the browser's own controls play it; the script's controls wait hidden (it removes `controls`).
+    assert.match(html, /<video controls="" playsinline="" preload="none"/);
+    for (const control of ['data-play', 'data-time', 'data-mute', 'data-volume', 'data-fullscreen']) assert.match(html, new RegExp(`${control}="true" hidden=""`), control);
     assert.match(html, /<strong>court<\/strong>/);
     assert.doesNotMatch(html, /<script>alert/);
     assert.match(html, /property="og:video:url"/);

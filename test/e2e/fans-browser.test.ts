@@ -120,4 +120,27 @@ describe('what the browser shows a creator and a fan (Chromium)', () => {
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
     await cdp.detach();
   });
+
+  it('links a web app manifest Chromium reads without an error, with its 192 and 512 pixel icons', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/`);
+    const cdp = await browser.context.newCDPSession(page);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: { message: string }[]; data?: string };
+    await cdp.detach();
+    assert.equal(manifest.url, `${base}/manifest.webmanifest`);
+    assert.deepEqual(manifest.errors, [], 'Chromium parsed the manifest without an error');
+    const parsed = JSON.parse(manifest.data!) as { icons: { src: string; sizes: string; type: string }[] };
+    for (const size of ['192x192', '512x512']) {
+      const icon = parsed.icons.find((i) => i.sizes === size && i.type === 'image/png');
+      assert.ok(icon, `a ${size} PNG icon is listed`);
+      // Chromium draws the PNG at its stated size.
+      const drawn = await page.evaluate(async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        return `${image.naturalWidth}x${image.naturalHeight}`;
+      }, icon.src);
+      assert.equal(drawn, size);
+    }
+  });
 });

@@ -27,8 +27,8 @@ async function payOnTestBank(page: Page, amount: string): Promise<void> {
 }
 
 /**
- * The fan always types the site's other address (localhost while PUBLIC_URL says 127.0.0.1): the first
- * request is sent to PUBLIC_URL's host, so cookies, forms and the checkout redirects live on one address.
+ * The fan always types the site's other address (127.0.0.1 while PUBLIC_URL says localhost, the issue's case):
+ * the first request is sent to PUBLIC_URL's host, so cookies, forms and the checkout redirects live on one address.
  */
 describe('a fan finds a members-only video, joins from its paywall, plays it, and the creator is told (Chromium)', () => {
   let server: RunningServer;
@@ -44,11 +44,11 @@ describe('a fan finds a members-only video, joins from its paywall, plays it, an
     requireChromium();
     workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
     clip = makeClip(workDir);
-    // PUBLIC_URL is http://127.0.0.1:<port>; the fan opens the site by another address of the same
-    // server, http://localhost:<port> (the issue's case the other way round: same two cookie jars).
-    server = await startServer();
-    canonical = server.url;
-    other = `http://localhost:${new URL(server.url).port}`;
+    // PUBLIC_URL is http://localhost:<port>; the fan opens the site by another address of the same
+    // server, http://127.0.0.1:<port>, as in the issue.
+    server = await startServer({ publicHost: 'localhost' });
+    canonical = `http://localhost:${new URL(server.url).port}`;
+    other = server.url;
     owner = await openBrowser();
     fan = await openBrowser();
   });
@@ -134,7 +134,7 @@ describe('a fan finds a members-only video, joins from its paywall, plays it, an
     await screenshot(page, 'playing');
   });
 
-  it('tips from the video though the fan opened the site by another address', { timeout: 120_000 }, async () => {
+  it('tips from the video though the fan opened the site by 127.0.0.1 (PUBLIC_URL says localhost)', { timeout: 120_000 }, async () => {
     const { page } = fan;
     await page.goto(`${other}${watch}`);
     const widget = page.locator('section#tip');

@@ -25,7 +25,8 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
   before(async () => {
     requireChromium();
     workDir = mkdtempSync(path.join(tmpdir(), 'fanfare-clip-'));
-    clip = makeClip(workDir);
+    // 10 s rather than 4: long enough for the Studio's progress bar to be seen between 0 and 100 %.
+    clip = makeClip(workDir, 10);
     server = await startServer();
     owner = await openBrowser();
   });
@@ -93,11 +94,25 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
   it('shows the transcoding progress, then the ready video with a link to watch it', { timeout: TRANSCODE_TIMEOUT_MS + 30_000 }, async () => {
     const { page } = owner;
     await page.getByText('Upload complete. The video is being prepared').waitFor();
+    // Every value the progress bar shows until the page reloads itself as ready, recorded by a MutationObserver
+    // (the page sets the bar's value from each poll of the job's status).
+    const shown: number[] = [];
+    await page.exposeFunction('fanfareProgressShown', (value: number) => void shown.push(value));
+    await page.evaluate(() => {
+      const bar = document.querySelector<HTMLProgressElement>('#job-progress');
+      if (!bar) return;
+      // (No named function in here: tsx would wrap it in a helper the page does not have.)
+      const page = window as unknown as { fanfareProgressShown: (value: number) => void };
+      page.fanfareProgressShown(bar.value);
+      new MutationObserver(() => page.fanfareProgressShown(bar.value)).observe(bar, { attributes: true, attributeFilter: ['value'] });
+    });
     await screenshot(page, 'video-studio-uploaded');
     // The page polls the job and reloads itself once the video is ready (or failed).
     await page.getByText('The video is ready.').or(page.getByRole('alert')).waitFor({ timeout: TRANSCODE_TIMEOUT_MS });
     const failure = page.getByRole('alert');
     if (await failure.isVisible()) assert.fail(`transcoding failed: ${await failure.innerText()}\n--- server output ---\n${server.output()}`);
+    // The bar moved while the video was being prepared: it did not sit at 0 % until the page said ready.
+    assert.ok(shown.some((value) => value > 0 && value < 100), `values the bar showed: ${shown.join(', ')}`);
     const watch = page.getByRole('link', { name: 'Watch it', exact: true });
     watchPath = (await watch.getAttribute('href'))!;
     assert.match(watchPath, /^\/v\/[\w-]+$/);
@@ -124,6 +139,43 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     // Before play the page fetched no playlist, no segment and not hls.js (loaded on play).
     const before = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(before.filter((url) => /\.m3u8|\.m4s|\.ts$|hls/.test(url)), [], `fetched before play: ${before.join(', ')}`);
+    // The paused player before play: the poster, the script's controls in place of the browser's (no `controls`
+    // attribute, so no second seek bar in any browser and no native overlay), and no spinner: nothing is loading.
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    const paused = await page.evaluate(() => {
+      const video = document.querySelector('video')!;
+      const poster = new Image();
+      poster.src = video.poster;
+      return {
+        nativeControls: video.hasAttribute('controls'),
+        seekBars: [...document.querySelectorAll<HTMLElement>('input[data-seekbar]')].filter((bar) => !bar.hidden).length,
+        paused: video.paused,
+        loading: video.networkState === HTMLMediaElement.NETWORK_LOADING,
+        posterShown: poster.complete && poster.naturalWidth > 0,
+        spinners: document.querySelectorAll('[class*="spinner" i], [class*="loading" i], [aria-busy="true"]').length,
+      };
+    });
+    assert.deepEqual(paused, { nativeControls: false, seekBars: 1, paused: true, loading: false, posterShown: true, spinners: 0 });
+    await screenshot(page, 'video-watch-paused');
+    // Without the player's script the browser's own controls stay.
+    const noScript = await fan.context.newPage();
+    await noScript.route(/\/assets\/player[^/]*\.js$/, (route) => route.abort());
+    await noScript.goto(`${server.url}${watchPath}`);
+    assert.equal(await noScript.locator('video').getAttribute('controls'), '', 'native controls without the script');
+    assert.equal(await noScript.getByRole('button', { name: 'Play', exact: true }).count(), 0, 'the script\'s controls stay hidden');
+    await noScript.close();
+    // Where the video stood each time the page reported a view (its script calls the global fetch).
+    const isView = (response: { url(): string }) => /^\/api\/videos\/[^/]+\/view$/.test(new URL(response.url()).pathname);
+    const viewed = page.waitForResponse(isView, { timeout: 60_000 });
+    await page.evaluate(() => {
+      const w = window as unknown as { fanfareViewsAt: number[] };
+      const original = window.fetch.bind(window);
+      w.fanfareViewsAt = [];
+      window.fetch = (input, init) => {
+        if (String(input).endsWith('/view')) w.fanfareViewsAt.push(document.querySelector('video')!.currentTime);
+        return original(input, init);
+      };
+    });
     // Muted, so Chromium's autoplay policy lets a script start playback.
     await page.evaluate(async () => {
       const video = document.querySelector('video')!;
@@ -147,5 +199,25 @@ describe('a video uploaded in Chromium, transcoded by the real server and played
     assert.deepEqual({ ...state, width: state.width > 0 }, { width: true, height: state.height, paused: false, error: null, usesMse: true });
     assert.ok(heights.includes(`${state.height}p`), `the picture (${state.width}x${state.height}) is one of the renditions`);
     await screenshot(page, 'video-watch-playing');
+
+    // The view rule as the page applies it: one report after 75 % of a video shorter than 40 s has played
+    // (7.5 s of this 10 s clip), none before; the server counts one view per viewer per hour.
+    assert.deepEqual(await (await viewed).json(), { counted: true });
+    const reportedAt = await page.evaluate(() => (window as unknown as { fanfareViewsAt: number[] }).fanfareViewsAt);
+    assert.equal(reportedAt.length, 1, `one report: ${reportedAt.join(', ')}`);
+    assert.ok(reportedAt[0]! >= 7.4, `reported once 7.5 s had played, not before (at ${reportedAt[0]} s)`);
+    // The same viewer again, within the hour: reported, not counted.
+    await page.reload();
+    const again = page.waitForResponse(isView, { timeout: 60_000 });
+    await page.evaluate(async () => {
+      const video = document.querySelector('video')!;
+      video.muted = true;
+      await video.play().catch(() => undefined);
+    });
+    assert.deepEqual(await (await again).json(), { counted: false });
+    const list = await owner.page.goto(`${server.url}/studio/channels/${OWNER.handle}/videos`);
+    assert.equal(list?.status(), 200);
+    const row = owner.page.getByRole('row').filter({ has: owner.page.getByRole('link', { name: 'clip' }) });
+    assert.equal((await row.locator('td').last().innerText()).trim(), '1', 'one view in the Studio');
   });
 });

@@ -46,12 +46,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** A 4-second 640x360 H.264/AAC clip, made with the ffmpeg on PATH. */
-export function makeClip(dir: string): string {
+/** A 640x360 H.264/AAC clip of `seconds` (default 4), made with the ffmpeg on PATH. */
+export function makeClip(dir: string, seconds = 4): string {
   const file = path.join(dir, 'clip.mp4');
   execFileSync(
     'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file],
+    ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file],
     { stdio: 'inherit' },
   );
   return file;

@@ -78,6 +78,11 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Wait until /healthz answers (default). Turn off to watch a server that should fail to start. */
   waitUntilReady?: boolean;
+  /**
+   * PUBLIC_URL's host (same port) when it should not be the 127.0.0.1 the server listens on, e.g. 'localhost':
+   * a site reached under another address than its own. `url` stays the 127.0.0.1 one.
+   */
+  publicHost?: string;
 }
 
 export interface RunningServer {
@@ -137,7 +142,7 @@ async function startServerOnce(options: StartServerOptions): Promise<RunningServ
     PORT: String(port),
     HOST: '127.0.0.1',
     // The browser visits 127.0.0.1: links in e-mails must point there too, or cookies would not match.
-    PUBLIC_URL: url,
+    PUBLIC_URL: options.publicHost ? `http://${options.publicHost}:${port}` : url,
     DATA_DIR: data.dataDir,
     LOG_LEVEL: 'info',
     ...options.env,

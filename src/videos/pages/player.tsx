@@ -21,9 +21,10 @@ export interface PlayerProps {
 }
 
 /**
- * The player: a plain <video> with native controls (keyboard and screen-reader friendly), which the
- * bundled script upgrades with hls.js, a quality menu, seek previews and shortcuts. Browsers with native
- * HLS (Safari) play it even without the script.
+ * The player: a plain <video> with native controls, which the bundled script upgrades with hls.js and its
+ * own controls (play, time, seek bar with previews, sound, captions, quality, full screen, shortcuts): it
+ * then removes the `controls` attribute, so no browser draws a second bar (Firefox showed both seek bars).
+ * Without script the native controls stay, and browsers with native HLS (Safari) play the video.
  */
 export function Player(props: PlayerProps) {
   const { t } = props.env;
@@ -48,17 +49,36 @@ export function Player(props: PlayerProps) {
         ))}
         <p>{t('video.no_video_support')}</p>
       </video>
+      {/* The script's controls: hidden until it shows them and takes the native ones away. */}
       <div class="player-bar">
+        <button type="button" class="player-button" data-control data-play hidden data-label-on={t('video.pause')} data-label-off={t('video.play')}>
+          {t('video.play')}
+        </button>
+        <span class="player-time" data-control data-time hidden>
+          0:00
+        </span>
         <div class="seek-wrap">
           <input type="range" data-seekbar hidden min="0" step="1" value="0" aria-label={t('video.seek')} />
           <div class="seek-preview" data-preview hidden aria-hidden="true" />
         </div>
+        <button type="button" class="player-button" data-control data-mute hidden data-label-on={t('video.unmute')} data-label-off={t('video.mute')}>
+          {t('video.mute')}
+        </button>
+        <input type="range" class="player-volume" data-control data-volume hidden min="0" max="1" step="0.05" value="1" aria-label={t('video.volume')} />
+        {props.captions.length > 0 && (
+          <button type="button" class="player-button" data-control data-captions hidden aria-pressed="false">
+            {t('video.captions')}
+          </button>
+        )}
         <label data-quality-wrap hidden>
           {t('video.quality')}{' '}
           <select data-quality>
             <option value="-1">{t('video.quality_auto')}</option>
           </select>
         </label>
+        <button type="button" class="player-button" data-control data-fullscreen hidden data-label-on={t('video.exit_fullscreen')} data-label-off={t('video.fullscreen')}>
+          {t('video.fullscreen')}
+        </button>
       </div>
       <p class="hint keyboard-hint">{t('video.keyboard_hint')}</p>
       {props.addons}

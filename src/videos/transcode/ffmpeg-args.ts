@@ -1,5 +1,5 @@
 import { audioRendition, videoRenditions, type LadderPlan } from './ladder.js';
-import { storyboardFilter, type StoryboardPlan } from './storyboard.js';
+import { STORYBOARD_FRAMES, storyboardFilter, type StoryboardPlan } from './storyboard.js';
 
 /** Options of {@link buildTranscodeArgs}. */
 export interface TranscodeArgsOptions {
@@ -9,8 +9,8 @@ export interface TranscodeArgsOptions {
   preset?: string;
   /** Extra video filter applied once before the split, e.g. 'yadif' for interlaced sources. */
   preFilter?: string;
-  /** Also write the seek-preview sprite from the same decode. */
-  storyboard?: { plan: StoryboardPlan; file: string };
+  /** Also write the seek-preview thumbnails from the same decode (into STORYBOARD_FRAMES, tiled afterwards). */
+  storyboard?: { plan: StoryboardPlan };
 }
 
 /** Folder (relative to ffmpeg's working directory) of the variant at `index` in var_stream_map. */
@@ -71,7 +71,8 @@ export function buildTranscodeArgs(plan: LadderPlan, options: TranscodeArgsOptio
   args.push('-var_stream_map', maps.join(' '), `${VARIANT_FOLDER_PATTERN}/${VARIANT_PLAYLIST}`);
 
   if (options.storyboard) {
-    args.push('-map', '[storyboard]', '-frames:v', '1', '-update', '1', '-q:v', '5', options.storyboard.file);
+    // One small lossless image per thumbnail; the sprite is laid out from them after the pass (see storyboardFilter).
+    args.push('-map', '[storyboard]', '-frames:v', String(options.storyboard.plan.count), '-f', 'image2', STORYBOARD_FRAMES.pattern);
   }
   args.push('-progress', 'pipe:1', '-nostats');
   return args;

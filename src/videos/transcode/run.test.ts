@@ -81,6 +81,9 @@ for (const binaries of availableBinaries(videosConfig.parse(process.env))) {
 
     it('reports progress that only rises and ends at 100', () => {
       assert.ok(progress.length >= 1);
+      // Reported while ffmpeg works, not all at its end (a storyboard output written only at the end held back
+      // every report of ffmpeg 5 and later).
+      assert.ok(progress[0]! < 90, progress.join(','));
       assert.equal(progress.at(-1), 100);
       for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! > progress[i - 1]!, progress.join(','));
       assert.ok(progress.every((p) => p >= 0 && p <= 100));

@@ -10,7 +10,7 @@ import { measureRenditions } from './measure.js';
 import { probeMedia, type MediaSummary } from './probe.js';
 import { writeDownloads, type DownloadFiles } from './downloads.js';
 import { createProgressParser } from './progress.js';
-import { buildStoryboardVtt, planStoryboard, type StoryboardOptions, type StoryboardPlan } from './storyboard.js';
+import { buildStoryboardVtt, planStoryboard, STORYBOARD_FRAMES, storyboardTileArgs, type StoryboardOptions, type StoryboardPlan } from './storyboard.js';
 
 /** Options of {@link transcodeVideo}. */
 export interface TranscodeOptions {
@@ -99,6 +99,7 @@ export async function transcodeVideo(options: TranscodeOptions): Promise<Transco
   const work = await mkdtemp(path.join(path.dirname(outputDir), `.${path.basename(outputDir)}.partial-`));
   try {
     await encode(binaries.ffmpeg, input, work, plan, summary, storyboardPlan, options);
+    if (storyboardPlan) await tileStoryboard(binaries.ffmpeg, work, storyboardPlan, options.signal);
     const poster = summary.hasVideo && options.poster !== false ? await writePoster(binaries.ffmpeg, input, work, plan, summary, options.signal) : undefined;
     // Name the variant folders after their renditions ("720p/"); playlists refer to their
     // segments relatively, so only the master, which we write next, needs to know.
@@ -146,11 +147,12 @@ async function encode(
 ): Promise<void> {
   // Old ffmpeg builds do not create the %v folders themselves.
   for (const index of plan.renditions.keys()) await mkdir(path.join(work, variantFolder(index)));
+  if (storyboard) await mkdir(path.join(work, STORYBOARD_FRAMES.folder));
   const args = buildTranscodeArgs(plan, {
     input,
     preset: options.preset,
     preFilter: options.preFilter,
-    storyboard: storyboard ? { plan: storyboard, file: 'storyboard.jpg' } : undefined,
+    storyboard: storyboard ? { plan: storyboard } : undefined,
   });
   const partial = options.onPartial;
   const partialOutput: PartialOutput = {
@@ -212,6 +214,16 @@ async function runEncoder(ffmpeg: string, args: string[], work: string, summary:
   );
   if (result.aborted) throw new TranscodeError('aborted', 'ffmpeg transcode', result.stderrTail);
   if (result.code !== 0) throw new TranscodeError('ffmpeg_failed', 'ffmpeg transcode', result.stderrTail);
+}
+
+/** Lays the thumbnails the pass wrote out as storyboard.jpg (a fraction of a second), then deletes them. */
+async function tileStoryboard(ffmpeg: string, work: string, plan: StoryboardPlan, signal: AbortSignal | undefined): Promise<void> {
+  const result = await runTool(ffmpeg, storyboardTileArgs(plan, 'storyboard.jpg'), { cwd: work, signal }).catch((cause: unknown) => {
+    throw new TranscodeError('ffmpeg_failed', 'storyboard', `cannot run ${ffmpeg}: ${String(cause)}`, { cause });
+  });
+  if (result.aborted) throw new TranscodeError('aborted', 'storyboard', result.stderrTail);
+  if (result.code !== 0) throw new TranscodeError('ffmpeg_failed', 'storyboard', result.stderrTail);
+  await rm(path.join(work, STORYBOARD_FRAMES.folder), { recursive: true, force: true });
 }
 
 async function writePoster(

@@ -42,11 +42,27 @@ export function planStoryboard(durationSeconds: number, width: number, height: n
 }
 
 /**
- * The ffmpeg filter chain that turns a video stream into the sprite: keep one frame per interval
- * (rounding down so no extra frame spills into a second sheet at the end), shrink it, tile it.
+ * The ffmpeg filter chain that picks the storyboard's thumbnails from a video stream: one frame per interval
+ * (rounding down so no extra frame spills past the sheet at the end), shrunk. The main pass writes them as
+ * separate small images ({@link STORYBOARD_FRAMES}) and {@link storyboardTileArgs} lays them out afterwards.
+ *
+ * Not `tile` in the main pass: an output that gets its only frame at the very end keeps ffmpeg from writing
+ * any progress report before then (ffmpeg prints its first report once every output has started), and the
+ * Studio's progress bar then sat at 0 % for the whole pass.
  */
 export function storyboardFilter(plan: StoryboardPlan): string {
-  return `fps=fps=1/${plan.intervalSeconds}:round=down,scale=${plan.thumbWidth}:${plan.thumbHeight},tile=${plan.columns}x${plan.rows}`;
+  return `fps=fps=1/${plan.intervalSeconds}:round=down,scale=${plan.thumbWidth}:${plan.thumbHeight}`;
+}
+
+/** Folder (relative to the transcode's working folder) and image2 pattern of the thumbnails before tiling. */
+export const STORYBOARD_FRAMES = { folder: 'storyboard-frames', pattern: 'storyboard-frames/%05d.png' } as const;
+
+/** ffmpeg arguments that lay the thumbnails of {@link STORYBOARD_FRAMES} out as the one sprite `file`, row by row. */
+export function storyboardTileArgs(plan: StoryboardPlan, file: string): string[] {
+  return [
+    ...['-hide_banner', '-nostdin', '-y', '-v', 'error', '-framerate', '1', '-i', STORYBOARD_FRAMES.pattern],
+    ...['-vf', `tile=${plan.columns}x${plan.rows}`, '-frames:v', '1', '-update', '1', '-q:v', '5', file],
+  ];
 }
 
 /** WebVTT mapping each interval to its cell of `imageUrl` (`#xywh=`), as video players read it. */

@@ -1,5 +1,5 @@
-// Watch and embed pages: adaptive playback with hls.js (or the browser's own HLS), a quality menu,
-// keyboard controls, chapters, seek previews from the storyboard, and resume where the fan stopped.
+// Watch and embed pages: adaptive playback with hls.js (or the browser's own HLS), the player's own controls
+// (in place of the browser's), a quality menu, keyboard controls, chapters, seek previews from the storyboard, and resume where the fan stopped.
 // Before play the page costs the poster alone: hls.js (its own chunk), the playlists and the storyboard
 // load when the viewer starts the video (or points at the seek bar, for the storyboard).
 import type Hls from 'hls.js';
@@ -157,6 +157,69 @@ async function setupSeekPreview(root: HTMLElement, video: HTMLVideoElement): Pro
   bar.addEventListener('pointerleave', () => (preview.hidden = true));
 }
 
+/** m:ss, or h:mm:ss from an hour. */
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+  const mm = String(Math.floor((s % 3600) / 60));
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * The script's own controls take over from the browser's: they are shown and the `controls` attribute goes,
+ * so no browser draws a second bar (Firefox drew its seek bar under ours). Without script the attribute stays.
+ * A toggle button says what it will do (`data-label-off` / `data-label-on`).
+ */
+function setupControls(root: HTMLElement, video: HTMLVideoElement): void {
+  const find = <T extends HTMLElement>(selector: string) => root.querySelector<T>(selector);
+  const play = find<HTMLButtonElement>('[data-play]');
+  const mute = find<HTMLButtonElement>('[data-mute]');
+  const volume = find<HTMLInputElement>('[data-volume]');
+  const captions = find<HTMLButtonElement>('[data-captions]');
+  const fullscreen = find<HTMLButtonElement>('[data-fullscreen]');
+  const time = find<HTMLElement>('[data-time]');
+  const toggle = (button: HTMLButtonElement | null, on: boolean) => {
+    if (button) button.textContent = (on ? button.dataset.labelOn : button.dataset.labelOff) ?? button.textContent;
+  };
+  const playOrPause = () => (video.paused ? void video.play().catch(() => undefined) : video.pause());
+  play?.addEventListener('click', playOrPause);
+  video.addEventListener('click', playOrPause);
+  for (const event of ['play', 'pause', 'ended']) video.addEventListener(event, () => toggle(play, !video.paused));
+
+  const showTime = () => {
+    if (time) time.textContent = Number.isFinite(video.duration) && video.duration > 0 ? `${clock(video.currentTime)} / ${clock(video.duration)}` : clock(video.currentTime);
+  };
+  for (const event of ['timeupdate', 'durationchange', 'loadedmetadata', 'seeked']) video.addEventListener(event, showTime);
+
+  mute?.addEventListener('click', () => (video.muted = !video.muted));
+  volume?.addEventListener('input', () => {
+    video.volume = Number(volume.value);
+    video.muted = video.volume === 0;
+  });
+  video.addEventListener('volumechange', () => {
+    toggle(mute, video.muted);
+    if (volume) volume.value = String(video.muted ? 0 : video.volume);
+  });
+
+  captions?.addEventListener('click', () => {
+    const track = video.textTracks[0];
+    if (track) track.mode = track.mode === 'showing' ? 'hidden' : 'showing';
+  });
+  video.textTracks.addEventListener?.('change', () => captions?.setAttribute('aria-pressed', String(video.textTracks[0]?.mode === 'showing')));
+
+  // The whole player in full screen (controls included); an iPhone only lets the video itself go full screen.
+  const iosFullscreen = (video as HTMLVideoElement & { webkitEnterFullscreen?: () => void }).webkitEnterFullscreen;
+  const enter = document.fullscreenEnabled ? () => void root.requestFullscreen().catch(() => undefined) : iosFullscreen ? () => iosFullscreen.call(video) : undefined;
+  if (fullscreen && enter) {
+    fullscreen.addEventListener('click', () => (document.fullscreenElement ? void document.exitFullscreen() : enter()));
+    document.addEventListener('fullscreenchange', () => toggle(fullscreen, document.fullscreenElement === root));
+  }
+
+  for (const control of root.querySelectorAll<HTMLElement>('[data-control]')) control.hidden = control === fullscreen && !enter;
+  video.removeAttribute('controls');
+  showTime();
+}
+
 function setupResume(root: HTMLElement, video: HTMLVideoElement): void {
   const start = Number(root.dataset.startAt ?? 0);
   if (start > 0) video.addEventListener('loadedmetadata', () => (video.currentTime = Math.min(start, video.duration - 1)), { once: true });
@@ -221,6 +284,7 @@ function setupPlayer(root: HTMLElement): void {
     start();
     return nativePlay();
   };
+  setupControls(root, video);
   setupKeyboard(root, video);
   setupChapters(root, video);
   void setupSeekPreview(root, video);

@@ -13,7 +13,7 @@ if (panel) {
     } catch {
       /* transient: try again */
     }
-    setTimeout(poll, 2000);
+    setTimeout(poll, 1000);
   };
   setTimeout(poll, 1000);
 }

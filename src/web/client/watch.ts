@@ -6,19 +6,17 @@
 const player = document.querySelector<HTMLElement>('[data-player][data-view-url]');
 const played = player?.querySelector('video');
 if (player && played) {
-  let seconds = 0;
-  let last = -1;
   let sent = false;
   played.addEventListener('timeupdate', () => {
-    const now = played.currentTime;
-    if (!played.paused && last >= 0 && now > last && now - last < 2) seconds += now - last;
-    last = now;
+    if (sent) return;
+    // What the browser says was actually played (each part once, however often it was watched or skipped to).
+    let seconds = 0;
+    for (let i = 0; i < played.played.length; i++) seconds += played.played.end(i) - played.played.start(i);
     const needed = Number.isFinite(played.duration) && played.duration < 40 ? played.duration * 0.75 : 30;
-    if (sent || seconds < needed) return;
+    if (seconds < needed) return;
     sent = true;
     void fetch(player.dataset.viewUrl!, { method: 'POST', keepalive: true, headers: { 'content-type': 'application/json', 'x-csrf-token': player.dataset.csrf ?? '' }, body: '{}' }).catch(() => undefined);
   });
-  played.addEventListener('seeking', () => (last = -1));
 }
 
 const share = document.querySelector<HTMLElement>('[data-share]');

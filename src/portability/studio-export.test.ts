@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { enqueue, runDueJobsOnce } from '../core/jobs/index.js';
+import { TestClient, setupFields } from '../../test/support/client.js';
+import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { EXPIRE_EXPORTS_JOB } from './studio-export.js';
+import { openArchive } from './zip-read.js';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+const DAY = 86_400_000;
+
+describe('Studio export: durable job, e-mailed signed link, expiry', () => {
+  let site: TestSite;
+  let owner: TestClient;
+  let clock: ReturnType<typeof createManualClock>;
+  let work: string;
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 50 });
+  let link = '';
+
+  before(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'fanfare-studio-export-'));
+    clock = createManualClock(NOW);
+    site = await createTestSite({ clock, env: { EXPORT_KEEP_DAYS: '3' } });
+    // The owner uses the site in French: the e-mail and the refusals come in French.
+    owner = new TestClient(site.app, { 'accept-language': 'fr' });
+    await owner.post('/setup', setupFields());
+    const db = site.deps.db;
+    const channelId = (await db.query<{ id: string }>("SELECT id FROM channels WHERE handle = 'camille'"))[0]!.id;
+    await site.deps.storage.put(`videos/${channelId}/v1/original.mp4`, Buffer.from('not really a film'));
+    await db.query(
+      `INSERT INTO videos (short_id, channel_id, title, description, tags, language, licence, visibility, status, renditions, source_key, created_at, updated_at)
+       VALUES ('abcdefghijk', $1, 'Un film', '', '{}', 'fr', 'cc_by', 'public', 'ready', '[]', $2, $3, $3)`,
+      [channelId, `videos/${channelId}/v1/original.mp4`, NOW],
+    );
+  });
+  after(async () => {
+    await site?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('builds the archive in a job, shows its progress, e-mails a signed link in the owner\'s language', async () => {
+    const asked = await owner.post('/studio/channels/camille/export', {}, { headers: { accept: 'application/json' } });
+    assert.equal(asked.res.status, 202);
+    const again = await owner.post('/studio/channels/camille/export', {}, { headers: { accept: 'application/json' } });
+    assert.equal(again.res.status, 409, 'one export at a time');
+    assert.match(again.html, /déjà en préparation/);
+
+    const queued = await owner.get('/studio/channels/camille/export');
+    assert.equal(queued.res.status, 200);
+    assert.match(queued.html, /En préparation/);
+
+    await runJobs();
+    const page = await owner.get('/studio/channels/camille/export');
+    assert.match(page.html, /Télécharger l’archive/);
+    const shown = (await (await owner.request('/studio/channels/camille/export', { headers: { accept: 'application/json' } })).json()) as { exports: { status: string; link: string; progress: number | null }[] };
+    assert.equal(shown.exports[0]!.status, 'ready');
+
+    const mails = readOutbox(site.outboxDir).filter((m) => m.includes('To: camille@example.org') && m.includes('archive'));
+    assert.equal(mails.length, 1);
+    const mail = mails[0]!.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    assert.match(mail, /Subject: .*(Votre archive|=\?UTF-8\?)/);
+    assert.match(mail, /jusqu’au|jusqu=E2=80=99au/);
+    link = /https?:\/\/[^\s"<>]+\/archive\.zip\?expires=\d+&(?:amp;)?sig=[A-Za-z0-9_-]+/.exec(mail)![0].replace('&amp;', '&');
+    assert.equal(new URL(link).pathname + new URL(link).search, shown.exports[0]!.link);
+
+    const download = await owner.request(new URL(link).pathname + new URL(link).search);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), 'application/zip');
+    assert.match(download.headers.get('content-disposition') ?? '', /attachment/);
+    assert.match(download.headers.get('cache-control') ?? '', /no-store/);
+    const file = path.join(work, 'download.zip');
+    writeFileSync(file, Buffer.from(await download.arrayBuffer()));
+    const reader = await openArchive(file);
+    try {
+      assert.ok(reader.entries.has('manifest.json'));
+      assert.ok([...reader.entries.keys()].some((k) => k.endsWith('original.mp4')), 'the media travel');
+      assert.match(await reader.readText('manifest.json'), /"handle": "camille"/);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('refuses a bad signature, another account, and the link after expiry; the archive is then deleted', async () => {
+    const url = new URL(link);
+    const tampered = `${url.pathname}?expires=${Number(url.searchParams.get('expires')) + DAY / 1000}&sig=${url.searchParams.get('sig')}`;
+    const bad = await owner.request(tampered, { headers: { accept: 'application/json' } });
+    assert.equal(bad.status, 403);
+    assert.match(JSON.stringify(await bad.json()), /pas valide/);
+    assert.equal((await owner.request(`${url.pathname}?expires=${url.searchParams.get('expires')}&sig=xyz`)).status, 403);
+    assert.equal((await owner.request(url.pathname)).status, 403);
+
+    const fan = await signUpFan(site, 'fan@example.org');
+    assert.equal((await fan.request(url.pathname + url.search)).status, 403, 'the link alone opens nothing');
+
+    clock.advance(3 * DAY + 1000);
+    const expired = await owner.request(url.pathname + url.search, { headers: { accept: 'application/json' } });
+    assert.equal(expired.status, 410);
+    assert.match(JSON.stringify(await expired.json()), /expiré/);
+
+    const key = (await site.deps.db.query<{ storage_key: string }>("SELECT storage_key FROM portability_exports WHERE status = 'ready'"))[0]!.storage_key;
+    assert.ok(await site.deps.storage.stat(key));
+    await enqueue(site.deps.db, { type: EXPIRE_EXPORTS_JOB }, site.deps.clock);
+    await runJobs();
+    assert.equal(await site.deps.storage.stat(key), undefined, 'the archive is deleted after expiry');
+    assert.deepEqual(await site.deps.db.query('SELECT status FROM portability_exports'), [{ status: 'expired' }]);
+    assert.match((await owner.get('/studio/channels/camille/export')).html, /Expiré/);
+  });
+});

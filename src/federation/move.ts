@@ -20,7 +20,7 @@ import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { lookUpActor, parseFollowTarget } from './follow.js';
 import { deliverTo } from './outbox.js';
-import { findMove, type MoveRow } from './move-queries.js';
+import { findMove, insertAlias, type MoveRow } from './move-queries.js';
 import * as q from './queries.js';
 
 const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
@@ -40,10 +40,7 @@ export async function addChannelAlias(deps: AppDeps, fed: FederationServices, ch
   const actor = await lookUpActor(fed, OWNER_IDENTIFIER, target);
   const uri = actor.id!.href;
   if (uri === fed.context().getActorUri(channelIdentifier(channel.handle)).href) throw new ValidationError({ uri: 'moving.error_self' });
-  await deps.db.query(
-    'INSERT INTO federation_actor_aliases (channel_id, actor_uri, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [channel.id, uri, deps.clock.now()],
-  );
+  await insertAlias(deps.db, channel.id, uri, deps.clock.now());
   return uri;
 }
 

@@ -96,7 +96,7 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
     schemaVersion: SCHEMA_VERSION,
     archiveId,
     exportedAt: deps.clock.now().toISOString(),
-    source: { url: deps.config.publicUrl, channel: { id: channel.id, handle: options.handle, actor: `${deps.config.publicUrl}/c/${options.handle}` } },
+    source: { url: deps.config.publicUrl, channel: { id: channel.id, handle: options.handle, actor: `${deps.config.publicUrl}/ap/c/${options.handle}` } },
     counts,
     files,
   };

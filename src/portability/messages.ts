@@ -2,7 +2,8 @@
 export const en = {
   'portability.error.corrupt': 'This archive is damaged or truncated and cannot be read ({detail}). Nothing was imported.',
   'portability.error.unsafe_path': 'This archive contains an entry with an unsafe path ({path}). Nothing was imported.',
-  'portability.error.too_large': 'This archive unpacks to more than allowed ({detail}); it may be a zip bomb. Nothing was imported.',
+  'portability.error.too_large': 'This archive unpacks to more than allowed ({detail}). Nothing was imported.',
+  'portability.error.zip_bomb': 'This archive contains an entry compressed far more than any real file ({detail}): it looks like a zip bomb. Nothing was imported.',
   'portability.error.version': 'This archive uses format version {found}; this site reads version {expected}. Nothing was imported.',
   'portability.error.not_an_archive': 'This file is not a Fanfare or PeerTube export archive ({detail}). Nothing was imported.',
   'portability.error.checksum': 'The file {path} in this archive does not match its checksum: the archive is damaged. Nothing was imported.',
@@ -24,12 +25,21 @@ export const en = {
   'portability.export_mail_text': 'The export of {channel} is ready. Download it from the link below (sign in as an admin of the channel) until {date}; the archive is deleted after that.',
   'portability.link_invalid': 'This download link is not valid. Open the export page of the Studio for a fresh one.',
   'portability.link_expired': 'This download link has expired and the archive was deleted. Ask for a new export in the Studio.',
+  'portability.import_title': 'Import a channel',
+  'portability.import_intro': 'Upload a channel archive exported from a Fanfare site (up to {max}). The upload resumes if the connection drops; the channel is then recreated here in the background: its videos, posts, followers, members and money history.',
+  'portability.import_button': 'Upload and import',
+  'portability.imports_heading': 'Imports',
+  'portability.import_queued': 'Importing… {percent}%',
+  'portability.import_done': 'Imported:',
+  'portability.import_again': 'Already imported before, nothing changed:',
+  'portability.import_failed': 'The import failed after several attempts. Try again; if it fails again, import it with `fanfare import` to see the details.',
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
   'portability.error.corrupt': 'Cette archive est endommagée ou tronquée et ne peut pas être lue ({detail}). Rien n’a été importé.',
   'portability.error.unsafe_path': 'Cette archive contient une entrée au chemin dangereux ({path}). Rien n’a été importé.',
-  'portability.error.too_large': 'Cette archive dépasse la taille autorisée une fois décompressée ({detail}) ; c’est peut-être une bombe de décompression. Rien n’a été importé.',
+  'portability.error.too_large': 'Cette archive dépasse la taille autorisée une fois décompressée ({detail}). Rien n’a été importé.',
+  'portability.error.zip_bomb': 'Cette archive contient une entrée bien plus compressée que n’importe quel vrai fichier ({detail}) : elle ressemble à une bombe de décompression. Rien n’a été importé.',
   'portability.error.version': 'Cette archive est au format version {found} ; ce site lit la version {expected}. Rien n’a été importé.',
   'portability.error.not_an_archive': 'Ce fichier n’est pas une archive d’export Fanfare ou PeerTube ({detail}). Rien n’a été importé.',
   'portability.error.checksum': 'Le fichier {path} de cette archive ne correspond pas à son empreinte : l’archive est endommagée. Rien n’a été importé.',
@@ -51,6 +61,14 @@ export const fr: Record<keyof typeof en, string> = {
   'portability.export_mail_text': 'L’export de {channel} est prêt. Téléchargez-le avec le lien ci-dessous (connecté en tant qu’administrateur de la chaîne) jusqu’au {date} ; l’archive est supprimée ensuite.',
   'portability.link_invalid': 'Ce lien de téléchargement n’est pas valide. Ouvrez la page d’export du Studio pour en obtenir un nouveau.',
   'portability.link_expired': 'Ce lien de téléchargement a expiré et l’archive a été supprimée. Demandez un nouvel export dans le Studio.',
+  'portability.import_title': 'Importer une chaîne',
+  'portability.import_intro': 'Envoyez l’archive d’une chaîne exportée d’un site Fanfare (jusqu’à {max}). L’envoi reprend si la connexion coupe ; la chaîne est ensuite recréée ici en arrière-plan : vidéos, billets, abonnés, membres et historique de l’argent.',
+  'portability.import_button': 'Envoyer et importer',
+  'portability.imports_heading': 'Imports',
+  'portability.import_queued': 'Import en cours… {percent} %',
+  'portability.import_done': 'Importée :',
+  'portability.import_again': 'Déjà importée, rien n’a changé :',
+  'portability.import_failed': 'L’import a échoué après plusieurs essais. Réessayez ; en cas de nouvel échec, importez-la avec `fanfare import` pour voir le détail.',
 };
 
 declare module '../core/i18n/index.js' {

@@ -56,3 +56,44 @@ export async function expiredExports(db: Queryable, now: Date): Promise<ExportRo
 export async function markExportExpired(db: Queryable, id: string): Promise<void> {
   await db.query(`UPDATE portability_exports SET status = 'expired', storage_key = NULL WHERE id = $1 AND status = 'ready'`, [id]);
 }
+
+/** One archive uploaded in the Studio to be imported (migration 042). */
+export interface UploadRow {
+  id: string;
+  requested_by: string | null;
+  filename: string;
+  bytes: string;
+  status: 'queued' | 'done' | 'failed';
+  job_id: string | null;
+  report: { handle?: string; channelId?: string; alreadyImported?: boolean; counts?: Record<string, number>; files?: number } | null;
+  error_key: string | null;
+  error_vars: Record<string, string | number> | null;
+  requested_at: Date;
+  finished_at: Date | null;
+}
+
+export async function insertUpload(db: Queryable, row: { id: string; requestedBy: string; filename: string; bytes: number; now: Date }): Promise<void> {
+  await db.query(
+    `INSERT INTO portability_uploads (id, requested_by, filename, bytes, status, requested_at) VALUES ($1, $2, $3, $4, 'queued', $5)`,
+    [row.id, row.requestedBy, row.filename, row.bytes, row.now],
+  );
+}
+
+export async function setUploadJob(db: Queryable, id: string, jobId: number): Promise<void> {
+  await db.query('UPDATE portability_uploads SET job_id = $2 WHERE id = $1', [id, jobId]);
+}
+
+export async function findUpload(db: Queryable, id: string): Promise<UploadRow | undefined> {
+  return (await db.query<UploadRow>('SELECT * FROM portability_uploads WHERE id = $1', [id]))[0];
+}
+
+export async function listUploads(db: Queryable, limit = 10): Promise<UploadRow[]> {
+  return db.query<UploadRow>('SELECT * FROM portability_uploads ORDER BY requested_at DESC LIMIT $1', [limit]);
+}
+
+export async function finishUpload(db: Queryable, id: string, end: { status: 'done' | 'failed'; report?: unknown; errorKey?: string; errorVars?: Record<string, unknown>; now: Date }): Promise<void> {
+  await db.query(
+    `UPDATE portability_uploads SET status = $2, report = $3::jsonb, error_key = $4, error_vars = $5::jsonb, finished_at = $6 WHERE id = $1 AND status = 'queued'`,
+    [id, end.status, end.report === undefined ? null : JSON.stringify(end.report), end.errorKey ?? null, end.errorVars === undefined ? null : JSON.stringify(end.errorVars), end.now],
+  );
+}

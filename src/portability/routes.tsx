@@ -3,13 +3,16 @@ import { requireUser } from '../accounts/index.js';
 import { channelForAdmin, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { formatBytes, NotFoundError } from '../core/http/errors.js';
+import { assetPath } from '../core/http/asset-paths.js';
+import { ForbiddenError, formatBytes, NotFoundError, UnauthorizedError } from '../core/http/errors.js';
+import type { MessageKey } from '../core/i18n/index.js';
 import { CsrfField, pageEnv, type PageEnv } from '../core/http/layout.js';
 import { getJob } from '../core/jobs/index.js';
 import { serveStoredFile } from '../core/storage/index.js';
 import { StudioLayout } from '../studio/index.js';
 import * as q from './queries.js';
 import { checkExportLink, exportLink, requestExport } from './studio-export.js';
+import { ARCHIVE_UPLOAD_PATH, createArchiveUploadServer } from './studio-import.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -47,6 +50,46 @@ function ExportPage({ env, channel, exports }: { env: PageEnv; channel: ChannelR
           </ul>
         </section>
       )}
+    </StudioLayout>
+  );
+}
+
+type ShownUpload = q.UploadRow & { progress: number | null };
+
+function ImportPage({ env, uploads, maxBytes }: { env: PageEnv; uploads: ShownUpload[]; maxBytes: number }) {
+  const { t } = env;
+  const messages = { uploading: t('upload.uploading'), resuming: t('upload.resuming'), processing: t('upload.processing'), failed: t('upload.failed'), retrying: t('upload.retrying') };
+  return (
+    <StudioLayout env={env} title={t('portability.import_title')}>
+      <h1>{t('portability.import_title')}</h1>
+      <p>{t('portability.import_intro', { max: formatBytes(maxBytes) })}</p>
+      <form method="post" action={`${ARCHIVE_UPLOAD_PATH}/`} class="stack" data-upload data-csrf={env.csrfToken} data-messages={JSON.stringify(messages)}>
+        <input id="field-file" type="file" name="file" accept=".zip,application/zip" aria-label={t('upload.file')} required />
+        <button type="submit">{t('portability.import_button')}</button>
+      </form>
+      <progress data-upload-progress hidden max={100} value={0} aria-label={t('upload.progress')} />
+      <p data-upload-status role="status" aria-live="polite" />
+      {uploads.length === 0 ? null : (
+        <section aria-labelledby="imports-heading">
+          <h2 id="imports-heading">{t('portability.imports_heading')}</h2>
+          <ul class="imports">
+            {uploads.map((u) => (
+              <li data-status={u.status}>
+                {`${u.requested_at.toISOString().slice(0, 10)} · ${u.filename} · `}
+                {u.status === 'queued' ? t('portability.import_queued', { percent: u.progress ?? 0 }) : null}
+                {u.status === 'done' && u.report?.handle ? (
+                  <>
+                    {u.report.alreadyImported ? t('portability.import_again') : t('portability.import_done')}{' '}
+                    <a href={`/studio/channels/${u.report.handle}`}>{`@${u.report.handle}`}</a>
+                  </>
+                ) : null}
+                {u.status === 'failed' ? <span class="error" role="alert">{t((u.error_key ?? 'portability.import_failed') as MessageKey, u.error_vars ?? {})}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <script type="module" src={assetPath('upload.js')} />
     </StudioLayout>
   );
 }
@@ -91,5 +134,35 @@ export function portabilityStudioRoutes(deps: AppDeps) {
     return res;
   });
 
+  // Importing a channel creates one: the site owner's business.
+  const ownerOnly = (c: AppContext) => {
+    if (requireUser(c).siteRole !== 'owner') throw new ForbiddenError();
+  };
+
+  app.get('/import', async (c) => {
+    ownerOnly(c);
+    const uploads = await Promise.all(
+      (await q.listUploads(deps.db)).map(async (u) => ({ ...u, progress: u.status === 'queued' && u.job_id ? ((await getJob(deps.db, Number(u.job_id)))?.progress ?? null) : null })),
+    );
+    if ((c.req.header('accept') ?? '').includes('application/json')) {
+      return c.json({ imports: uploads.map((u) => ({ id: u.id, status: u.status, progress: u.progress, report: u.report, error: u.error_key ? c.var.t(u.error_key as MessageKey, u.error_vars ?? {}) : null })) });
+    }
+    return c.html(<ImportPage env={pageEnv(c, true)} uploads={uploads} maxBytes={deps.config.maxUploadBytes} />);
+  });
+
+  return app;
+}
+
+/** The resumable upload endpoint of archives to import (mounted with a streamed body and JSON errors). */
+export function archiveUploadRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  let uploads: ReturnType<typeof createArchiveUploadServer> | undefined;
+  const tus = (c: AppContext) => {
+    if (!c.var.user) throw new UnauthorizedError();
+    return (uploads ??= createArchiveUploadServer(deps)).handle(c.req.raw, { user: c.var.user, t: c.var.t });
+  };
+  // (Hono routes HEAD through GET handlers, hence GET in the list; tus answers a GET with 405.)
+  app.on(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], '/archive-uploads/*', tus);
+  app.post('/archive-uploads', tus);
   return app;
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { enqueue, runDueJobsOnce } from '../core/jobs/index.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { EXPIRE_EXPORTS_JOB } from './studio-export.js';
 import { openArchive } from './zip-read.js';
 
@@ -107,5 +108,61 @@ describe('Studio export: durable job, e-mailed signed link, expiry', () => {
     assert.equal(await site.deps.storage.stat(key), undefined, 'the archive is deleted after expiry');
     assert.deepEqual(await site.deps.db.query('SELECT status FROM portability_exports'), [{ status: 'expired' }]);
     assert.match((await owner.get('/studio/channels/camille/export')).html, /Expiré/);
+  });
+
+  it('imports an uploaded archive on another site (resumable upload, durable job); refusals in the owner\'s language, nothing half-imported', async () => {
+    const other = await createTestSite();
+    try {
+      const dana = new TestClient(other.app, { 'accept-language': 'en' });
+      await dana.post('/setup', setupFields({ email: 'dana@example.org', handle: 'dana', channel_language: 'en' }));
+      await dana.loadCsrf();
+      const runOther = () => runDueJobsOnce({ db: other.deps.db, handlers: other.handlers, clock: other.deps.clock, maxJobs: 50 });
+      const META = { filename: 'camille.zip', filetype: 'application/zip' };
+      const ENDPOINT = '/studio/archive-uploads/';
+
+      // Not a ZIP: refused at its first bytes, in the uploader's language.
+      const junk = await tusUpload(dana, new Uint8Array(Buffer.alloc(5000, 'x')), META, ENDPOINT);
+      assert.equal(junk.status, 422);
+      assert.match(await junk.text(), /not a Fanfare or PeerTube export archive/);
+      // Only the site owner imports (an import creates a channel).
+      const fan = await signUpFan(other, 'fan@example.org');
+      await fan.loadCsrf();
+      assert.equal((await tusCreate(fan, 5000, META, {}, ENDPOINT)).res.status, 403);
+      assert.equal((await fan.get('/studio/import')).res.status, 403);
+
+      const archive = readFileSync(path.join(work, 'download.zip'));
+      // A truncated archive uploads (it begins as a ZIP) and is refused by the import job, nothing written.
+      assert.equal((await tusUpload(dana, new Uint8Array(archive.subarray(0, Math.floor(archive.length / 2))), META, ENDPOINT)).status, 200);
+      await runOther();
+      const refused = await dana.get('/studio/import');
+      assert.match(refused.html, /damaged or truncated/);
+      assert.equal((await other.deps.db.query("SELECT 1 FROM channels WHERE handle = 'camille'")).length, 0);
+      assert.equal((await other.deps.db.query('SELECT 1 FROM portability_imports')).length, 0);
+
+      // The real one, in two requests as a resumed upload would send it.
+      const { res, location } = await tusCreate(dana, archive.length, META, {}, ENDPOINT);
+      assert.equal(res.status, 201);
+      const half = Math.floor(archive.length / 2);
+      assert.equal((await tusPatch(dana, location!, 0, new Uint8Array(archive.subarray(0, half)))).status, 204);
+      assert.equal(await tusOffset(dana, location!), half);
+      const finished = await tusPatch(dana, location!, half, new Uint8Array(archive.subarray(half)));
+      assert.equal(finished.status, 200);
+      assert.match(await finished.text(), /"editUrl":"\/studio\/import/);
+      assert.match((await dana.get('/studio/import')).html, /Importing… 0%/);
+      await runOther();
+      const done = await dana.get('/studio/import');
+      assert.match(done.html, /Imported:/);
+      assert.match(done.html, /href="\/studio\/channels\/camille"/);
+      const channel = (await other.deps.db.query<{ id: string }>("SELECT id FROM channels WHERE handle = 'camille'"))[0]!;
+      assert.deepEqual(await other.deps.db.query('SELECT title FROM videos WHERE channel_id = $1', [channel.id]), [{ title: 'Un film' }]);
+      assert.deepEqual(
+        await other.deps.db.query('SELECT actor_uri FROM federation_actor_aliases WHERE channel_id = $1', [channel.id]),
+        [{ actor_uri: `${site.deps.config.publicUrl}/ap/c/camille` }],
+        'the alias to the old actor is set from the archive',
+      );
+      assert.deepEqual(readdirSync(path.join(other.dir, 'archive-imports')), [], 'uploaded archives are removed once imported or refused');
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -23,7 +23,6 @@ CREATE INDEX portability_exports_expiry ON portability_exports (expires_at) WHER
 CREATE TABLE portability_uploads (
   id uuid PRIMARY KEY,
   requested_by uuid REFERENCES users (id) ON DELETE SET NULL,
-  language text NOT NULL CHECK (language IN ('en', 'fr')),
   filename text NOT NULL CHECK (length(filename) <= 255),
   bytes bigint NOT NULL CHECK (bytes >= 0),
   -- queued: the job imports it; done: see report; failed: error_key/error_vars (translated when shown).

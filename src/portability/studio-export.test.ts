@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { enqueue, runDueJobsOnce } from '../core/jobs/index.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
-import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createTestSite, latestMagicToken, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../test/support/tus.js';
 import { EXPIRE_EXPORTS_JOB } from './studio-export.js';
 import { openArchive } from './zip-read.js';
@@ -36,6 +36,19 @@ describe('Studio export: durable job, e-mailed signed link, expiry', () => {
        VALUES ('abcdefghijk', $1, 'Un film', '', '{}', 'fr', 'cc_by', 'public', 'ready', '[]', $2, $3, $3)`,
       [channelId, `videos/${channelId}/v1/original.mp4`, NOW],
     );
+    // A member who joined with a saved test card (renewed off-session on the new site after the move).
+    const tier = (await db.query<{ id: string }>(`INSERT INTO membership_tiers (channel_id, name, currency, monthly_price) VALUES ($1, 'Soutien', 'EUR', 500) RETURNING id`, [channelId]))[0]!.id;
+    const member = new TestClient(site.app);
+    await member.post('/signup', { email: 'member@example.org', display_name: 'Member' });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'member@example.org') });
+    await member.get('/');
+    const join = await member.post('/c/camille/membership/join', { tier, interval: 'month', provider: 'test' });
+    const page = new URL(join.res.headers.get('location')!).pathname;
+    await member.get(page);
+    const paid = await member.post(page, { number: '4242424242424242', expiry: '12/34', cvc: '123' });
+    assert.equal(paid.res.status, 303, paid.html);
+    await runJobs();
+    assert.deepEqual(await db.query("SELECT status FROM memberships"), [{ status: 'active' }]);
   });
   after(async () => {
     await site?.close();
@@ -111,7 +124,8 @@ describe('Studio export: durable job, e-mailed signed link, expiry', () => {
   });
 
   it('imports an uploaded archive on another site (resumable upload, durable job); refusals in the owner\'s language, nothing half-imported', async () => {
-    const other = await createTestSite();
+    const otherClock = createManualClock(NOW);
+    const other = await createTestSite({ clock: otherClock });
     try {
       const dana = new TestClient(other.app, { 'accept-language': 'en' });
       await dana.post('/setup', setupFields({ email: 'dana@example.org', handle: 'dana', channel_language: 'en' }));
@@ -161,6 +175,23 @@ describe('Studio export: durable job, e-mailed signed link, expiry', () => {
         'the alias to the old actor is set from the archive',
       );
       assert.deepEqual(readdirSync(path.join(other.dir, 'archive-imports')), [], 'uploaded archives are removed once imported or refused');
+
+      // Members renew on the new site without doing anything when the provider account is the same (the
+      // creator's own Stripe account; here the test bank's saved card, as both sites would see it).
+      for (const method of await site.deps.db.query<Record<string, unknown>>("SELECT * FROM test_bank_objects WHERE kind = 'payment_method'")) {
+        await other.deps.db.query('INSERT INTO test_bank_objects (id, kind, idempotency_key, fingerprint, data, version, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)', [
+          method.id, method.kind, method.idempotency_key, method.fingerprint, JSON.stringify(method.data), method.version, method.created_at,
+        ]);
+      }
+      const imported = (await other.deps.db.query<{ id: string; current_period_end: Date }>("SELECT id, current_period_end FROM memberships WHERE channel_id = $1 AND status = 'active'", [channel.id]))[0]!;
+      otherClock.advance(imported.current_period_end.getTime() - NOW.getTime() + 60_000);
+      await runOther();
+      await runOther();
+      const renewed = (await other.deps.db.query<{ status: string; current_period_end: Date }>('SELECT status, current_period_end FROM memberships WHERE id = $1', [imported.id]))[0]!;
+      assert.equal(renewed.status, 'active');
+      assert.ok(renewed.current_period_end > imported.current_period_end, 'the period moved on: renewed off-session on the new site');
+      const charges = await other.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND status = 'succeeded' AND created_at IS NOT NULL AND idempotency_key LIKE 'renew:%'", [imported.id]);
+      assert.equal(charges.length, 1, 'charged once');
     } finally {
       await other.close();
     }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import archiver from 'archiver';
@@ -50,19 +51,25 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
   const files: ManifestFile[] = [];
   /** Adds one entry and waits until the ZIP has taken it, hashing it on the way. */
   const add = async (path: string, body: Readable | Buffer): Promise<void> => {
+    // Media is stored as is (video and images are compressed already; deflating them costs CPU for nothing).
+    const store = path.startsWith('files/');
+    const taken = new Promise<void>((resolve) => archive.once('entry', () => resolve()));
+    if (Buffer.isBuffer(body)) {
+      archive.append(body, { name: path, store });
+      await Promise.race([taken, failed]);
+      files.push({ path, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+      return;
+    }
     const hash = createHash('sha256');
     let bytes = 0;
-    const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
     const through = new PassThrough();
-    source.on('data', (chunk: Buffer) => {
+    body.on('data', (chunk: Buffer) => {
       hash.update(chunk);
       bytes += chunk.length;
     });
-    source.on('error', (error) => through.destroy(error));
-    source.pipe(through);
-    const taken = new Promise<void>((resolve) => archive.once('entry', () => resolve()));
-    // Media is stored as is (video and images are compressed already; deflating them costs CPU for nothing).
-    archive.append(through, { name: path, store: path.startsWith('files/') });
+    body.on('error', (error) => through.destroy(error));
+    body.pipe(through);
+    archive.append(through, { name: path, store });
     await Promise.race([taken, failed]);
     files.push({ path, bytes, sha256: hash.digest('hex') });
   };
@@ -77,14 +84,26 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
   const keys = storageKeys(tables, rows);
   const folderKeys = await listFolders(deps, tables, rows);
   const allKeys = [...new Set([...keys, ...folderKeys])].sort();
-  let done = 0;
+  // Storage is read ahead of the ZIP, PREFETCH files at a time: small files (posters, captions, HLS
+  // segments) whole, larger ones opened as streams. Memory stays bounded by PREFETCH × SMALL_FILE.
   let fileBytes = 0;
-  for (const key of allKeys) {
-    const stored = await deps.storage.get(key);
-    done++;
-    if (!stored) continue;
-    await add(`files/${key}`, Readable.fromWeb(stored.body as import('node:stream/web').ReadableStream<Uint8Array>));
-    fileBytes += stored.size;
+  let next = 0;
+  const ahead: Promise<{ key: string; size: number; body: Readable | Buffer } | undefined>[] = [];
+  const fill = () => {
+    while (ahead.length < PREFETCH && next < allKeys.length) {
+      const read = readStored(deps, allKeys[next++]!);
+      read.catch(() => undefined); // awaited in turn below; a failure after an earlier one is not unhandled
+      ahead.push(read);
+    }
+  };
+  for (let done = 1; done <= allKeys.length; done++) {
+    fill();
+    const stored = await ahead.shift()!;
+    fill();
+    if (stored) {
+      await add(`files/${stored.key}`, stored.body);
+      fileBytes += stored.size;
+    }
     options.progress?.(done, allKeys.length);
   }
 
@@ -104,6 +123,30 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
   await Promise.race([archive.finalize(), failed]);
   await finished(output);
   return { archiveId, counts, files: allKeys.length, bytes: fileBytes };
+}
+
+const PREFETCH = 16;
+const SMALL_FILE = 1024 ** 2;
+
+/** One stored file, read whole when small, else as a stream; undefined when it is gone. */
+async function readStored(deps: AppDeps, key: string): Promise<{ key: string; size: number; body: Readable | Buffer } | undefined> {
+  const local = deps.storage.localPath?.(key);
+  if (local) {
+    // On this machine's disk: one stat and one read, without web streams in between.
+    const info = await stat(local).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!info) return undefined;
+    return { key, size: info.size, body: info.size <= SMALL_FILE ? await readFile(local) : createReadStream(local) };
+  }
+  const stored = await deps.storage.get(key);
+  if (!stored) return undefined;
+  const body = Readable.fromWeb(stored.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  if (stored.size > SMALL_FILE) return { key, size: stored.size, body };
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return { key, size: stored.size, body: Buffer.concat(chunks) };
 }
 
 /** Every storage key the rows name in their declared `files` columns. */

@@ -41,7 +41,9 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
   const { tables } = planTables(schema, manifests);
   const rows = await selectChannelRows(deps.db, tables, channel.id);
 
-  const archive = archiver('zip', { zlib: { level: 6 } });
+  // Level 1: only the tables and JSON files are deflated (media is stored), and the fastest level keeps the
+  // export close to pg_dump + tar (bench:export); level 6 made the archive 0.2 % smaller for twice the time.
+  const archive = archiver('zip', { zlib: { level: 1 } });
   const output = createWriteStream(options.out);
   archive.pipe(output);
   const failed = new Promise<never>((_, reject) => {
@@ -49,17 +51,26 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
     output.on('error', reject);
   });
   const files: ManifestFile[] = [];
-  /** Adds one entry and waits until the ZIP has taken it, hashing it on the way. */
+  // The ZIP takes entries in the order they were appended; each 'entry' event resolves the oldest waiter.
+  const waiting: (() => void)[] = [];
+  archive.on('entry', () => waiting.shift()?.());
+  const taken = () => new Promise<void>((resolve) => waiting.push(resolve));
+  let queued: Promise<void>[] = [];
+  /**
+   * Adds one entry, hashing it on the way. A whole file in memory is queued without waiting (at most
+   * PREFETCH of them); a stream is waited for until the ZIP has taken it, so memory stays bounded.
+   */
   const add = async (path: string, body: Readable | Buffer): Promise<void> => {
     // Media is stored as is (video and images are compressed already; deflating them costs CPU for nothing).
     const store = path.startsWith('files/');
-    const taken = new Promise<void>((resolve) => archive.once('entry', () => resolve()));
     if (Buffer.isBuffer(body)) {
+      queued.push(taken());
       archive.append(body, { name: path, store });
-      await Promise.race([taken, failed]);
       files.push({ path, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+      if (queued.length >= PREFETCH) await drain();
       return;
     }
+    await drain();
     const hash = createHash('sha256');
     let bytes = 0;
     const through = new PassThrough();
@@ -69,9 +80,15 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
     });
     body.on('error', (error) => through.destroy(error));
     body.pipe(through);
+    const done = taken();
     archive.append(through, { name: path, store });
-    await Promise.race([taken, failed]);
+    await Promise.race([done, failed]);
     files.push({ path, bytes, sha256: hash.digest('hex') });
+  };
+  const drain = async () => {
+    const all = queued;
+    queued = [];
+    await Promise.race([Promise.all(all), failed]);
   };
 
   const counts: Record<string, number> = {};
@@ -108,6 +125,7 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
   }
 
   for (const [path, json] of peertubeFiles(deps.config.publicUrl, rows)) await add(path, Buffer.from(JSON.stringify(json, null, 2), 'utf8'));
+  await drain();
 
   const archiveId = randomUUID();
   const manifest: ArchiveManifest = {

@@ -54,6 +54,7 @@ export function buildSite(deps: AppDeps, modules: readonly CapabilityManifest[],
   const ctx: BuildContext = {
     deps,
     services,
+    modules,
     fill(slot) {
       let filled = slotCache.get(slot);
       if (!filled) {

@@ -111,6 +111,8 @@ export interface BuildContext {
   readonly deps: AppDeps;
   /** The services built so far (all of them once routes, jobs and slots are built). */
   readonly services: SiteServices;
+  /** Every capability of the site, in list order (portability reads their table declarations). */
+  readonly modules: readonly CapabilityManifest[];
   /** Everything contributed to `slot`, in list order. */
   fill<K extends keyof Slots>(slot: K): Slots[K][];
   /** Whether the signed-in user may enter the Studio (for the header link). */

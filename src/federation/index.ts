@@ -40,7 +40,7 @@ export { channelIdentifier } from './actors.js';
 export { videoObjectUri } from './video-object.js';
 // For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
 export { addChannelAlias, moveChannel } from './move.js';
-export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, listAliases, removeChannelAlias, siteHasMoves, type MoveRow } from './move-queries.js';
+export { cancelMove, findMove, findMoveByHandle, findMoveOfVideo, insertAlias, listAliases, removeChannelAlias, siteHasMoves, type MoveRow } from './move-queries.js';
 export { wantsActivityJson } from './routes.js';
 export type { CommentsPolicy, LocalComment, LocalCommentsSource } from './comment-notes.js';
 export type { LocalPost, LocalPostsSource } from './post-articles.js';

@@ -14,6 +14,11 @@ export async function listAliases(db: Queryable, channelId: string): Promise<str
   return rows.map((r) => r.actor_uri);
 }
 
+/** Records that a channel came from `actorUri` (its `alsoKnownAs`); recording it again changes nothing. */
+export async function insertAlias(db: Queryable, channelId: string, actorUri: string, now: Date): Promise<void> {
+  await db.query('INSERT INTO federation_actor_aliases (channel_id, actor_uri, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channelId, actorUri, now]);
+}
+
 export async function findMove(db: Queryable, channelId: string): Promise<MoveRow | undefined> {
   return (await db.query<MoveRow>('SELECT * FROM federation_moves WHERE channel_id = $1', [channelId]))[0];
 }

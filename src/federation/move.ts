@@ -20,7 +20,7 @@ import { channelIdentifier, OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { lookUpActor, parseFollowTarget } from './follow.js';
 import { deliverTo } from './outbox.js';
-import { findMove, type MoveRow } from './move-queries.js';
+import { findMove, insertAlias, type MoveRow } from './move-queries.js';
 import * as q from './queries.js';
 
 const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
@@ -40,10 +40,7 @@ export async function addChannelAlias(deps: AppDeps, fed: FederationServices, ch
   const actor = await lookUpActor(fed, OWNER_IDENTIFIER, target);
   const uri = actor.id!.href;
   if (uri === fed.context().getActorUri(channelIdentifier(channel.handle)).href) throw new ValidationError({ uri: 'moving.error_self' });
-  await deps.db.query(
-    'INSERT INTO federation_actor_aliases (channel_id, actor_uri, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-    [channel.id, uri, deps.clock.now()],
-  );
+  await insertAlias(deps.db, channel.id, uri, deps.clock.now());
   return uri;
 }
 
@@ -77,6 +74,8 @@ export async function moveChannel(
   const newId = actor.id!.href;
   if (newId === me || actor.id!.origin === new URL(me).origin) throw new ValidationError({ uri: 'moving.error_self' });
   if (!actor.aliasIds.some((a) => a.href === me)) throw new ValidationError({ uri: 'moving.error_not_aliased' });
+  // The Group as followers know it, to send them an Update with `movedTo` before the Move (as Mastodon does).
+  const group = await currentActorDocument(fed, me);
   return deps.db.transaction(async (tx) => {
     const existing = await findMove(tx, channel.id);
     if (existing?.target_actor_uri === newId) return existing;
@@ -91,15 +90,41 @@ export async function moveChannel(
     const activity = { '@context': AS_CONTEXT, id: moveId, type: 'Move', actor: me, object: me, target: newId, to: [`${me}/followers`] };
     const inboxes = await q.followerInboxes(tx, channel.id);
     const start = deps.clock.now().getTime();
+    // Each batch: the Update (the actor now shows `movedTo`), then, a second later, the Move.
+    const update = group ? updateWithMovedTo(group, me, newId, moveId) : undefined;
     for (let i = 0; i < inboxes.length; i += MOVE_DELIVERIES_PER_SECOND) {
+      const batch = inboxes.slice(i, i + MOVE_DELIVERIES_PER_SECOND);
       const runAt = new Date(start + (i / MOVE_DELIVERIES_PER_SECOND) * 1000);
-      await deliverTo(deps, tx, channel.id, inboxes.slice(i, i + MOVE_DELIVERIES_PER_SECOND), activity, { runAt });
+      if (update) await deliverTo(deps, tx, channel.id, batch, update, { runAt });
+      await deliverTo(deps, tx, channel.id, batch, activity, { runAt: update ? new Date(runAt.getTime() + 1000) : runAt });
     }
     await also?.(tx, row!);
     return row!;
   });
 }
 
+
+/** The actor document this site serves for `actorUri` (through Fedify, as a follower would fetch it). */
+async function currentActorDocument(fed: FederationServices, actorUri: string): Promise<Record<string, unknown> | undefined> {
+  const res = await fed.federation.fetch(new Request(actorUri, { headers: { accept: 'application/activity+json' } }), { contextData: undefined });
+  if (!res.ok) return undefined;
+  const doc = (await res.json()) as Record<string, unknown>;
+  return doc && typeof doc === 'object' && doc.id === actorUri ? doc : undefined;
+}
+
+/** `Update` of the actor with `movedTo` set (the term defined in the context, as Mastodon's is). */
+function updateWithMovedTo(group: Record<string, unknown>, me: string, newId: string, moveId: string): Record<string, unknown> {
+  const { '@context': context, ...object } = group;
+  const contexts = Array.isArray(context) ? context : context === undefined ? [] : [context];
+  return {
+    '@context': [...contexts, { movedTo: { '@id': 'as:movedTo', '@type': '@id' } }],
+    id: `${moveId}-update`,
+    type: 'Update',
+    actor: me,
+    to: [`${me}/followers`],
+    object: { ...object, movedTo: newId },
+  };
+}
 
 // ---- incoming Move ----
 

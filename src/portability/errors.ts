@@ -2,12 +2,13 @@ import { AppError } from '../core/http/errors.js';
 import type { MessageKey } from '../core/i18n/index.js';
 
 /** Why an archive cannot be imported; each reason has its words in both languages (messages.ts). */
-export type ArchiveProblem = 'corrupt' | 'unsafe_path' | 'too_large' | 'version' | 'not_an_archive' | 'checksum' | 'handle_taken' | 'conflict' | 'incomplete' | 'unknown_channel';
+export type ArchiveProblem = 'corrupt' | 'unsafe_path' | 'too_large' | 'zip_bomb' | 'version' | 'not_an_archive' | 'checksum' | 'handle_taken' | 'conflict' | 'incomplete' | 'unknown_channel';
 
 const KEYS: Record<ArchiveProblem, MessageKey> = {
   corrupt: 'portability.error.corrupt',
   unsafe_path: 'portability.error.unsafe_path',
   too_large: 'portability.error.too_large',
+  zip_bomb: 'portability.error.zip_bomb',
   version: 'portability.error.version',
   not_an_archive: 'portability.error.not_an_archive',
   checksum: 'portability.error.checksum',

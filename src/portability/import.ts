@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { AppDeps } from '../core/deps.js';
 import { isUniqueViolation, type Queryable } from '../core/db/index.js';
+import { insertAlias } from '../federation/index.js';
+import { scheduleChannelRenewals } from '../funding/memberships/index.js';
 import { ArchiveError } from './errors.js';
 import { FORMAT, SCHEMA_VERSION, type ArchiveManifest } from './format.js';
 import { planTables, type DeclaringManifest, type TablePlan } from './plan.js';
@@ -20,6 +22,8 @@ export interface ImportOptions {
   /** The handle the channel takes here (its old one by default). */
   readonly handle?: string;
   readonly limits?: ArchiveLimits;
+  /** Called as files are checked, then copied, with how many steps of how many are done (the Studio job's progress). */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export interface ImportReport {
@@ -58,7 +62,10 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
     if (unknown.length) throw new ArchiveError('incomplete', { detail: unknown.map(([t]) => t).join(', ') });
     // Every checksum before any write: a damaged archive is refused whole.
     const rows = new Map<string, Row[]>();
+    const steps = manifest.files.length + manifest.files.filter((f) => f.path.startsWith('files/')).length;
+    let step = 0;
     for (const file of manifest.files) {
+      options.progress?.(step++, steps);
       const entry = reader.entries.get(file.path);
       if (!entry || entry.size !== file.bytes) throw new ArchiveError('corrupt', { detail: `${file.path} is missing or of the wrong size` });
       if (file.path.startsWith('fanfare/tables/')) {
@@ -86,7 +93,7 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
       files: mediaFiles.length,
       bytes: mediaFiles.reduce((sum, f) => sum + f.bytes, 0),
       dryRun: options.dryRun ?? false,
-      oldActor: oldChannel.actor,
+      oldActor: actorOf(manifest),
       oldChannelId: oldChannel.id,
     };
 
@@ -121,6 +128,7 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
       const scratch = await mkdtemp(path.join(tmpdir(), 'fanfare-import-'));
       try {
         for (const file of mediaFiles) {
+          options.progress?.(step++, steps);
           const local = path.join(scratch, 'file');
           const hash = createHash('sha256');
           await pipeline(await reader.open(file.path), new Transform({ transform: (chunk: Buffer, _e, done) => (hash.update(chunk), done(null, chunk)) }), createWriteStream(local));
@@ -138,6 +146,10 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
     try {
       await deps.db.transaction(async (tx) => {
         await insertRows(tx, tables, rows, idMap, { channelId, handle });
+        // The new channel says where it came from (`alsoKnownAs`), so the old site's Move is accepted.
+        await insertAlias(tx, channelId, actorOf(manifest), deps.clock.now());
+        // Its members renew here (the old site's renewal jobs did not travel).
+        await scheduleChannelRenewals(deps, tx, channelId);
         for (const video of rows.get('videos') ?? []) await deps.events.publish(tx, 'video.changed', { videoId: idMap.get(String(video.id))!, what: 'metadata' } as never);
         await tx.query(`UPDATE portability_imports SET stage = 'done', channel_id = $2, counts = $3::jsonb, finished_at = now() WHERE archive_id = $1`, [manifest.archiveId, channelId, JSON.stringify(counts)]);
       });
@@ -256,4 +268,13 @@ async function existingByMatch(tx: Queryable, plan: TablePlan, match: readonly s
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The old channel's ActivityPub actor id. Archives written before it was recorded exactly named the
+ * channel page (`/c/handle`), whose actor is `/ap/c/handle`.
+ */
+function actorOf(manifest: ArchiveManifest): string {
+  const { url, channel } = manifest.source;
+  return channel.actor === `${url}/c/${channel.handle}` ? `${url}/ap/c/${channel.handle}` : channel.actor;
 }

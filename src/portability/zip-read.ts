@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { ArchiveError } from './errors.js';
@@ -31,12 +32,18 @@ export interface ArchiveReader {
 
 const SAFE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[^\\\0]+$/;
 
-/** Opens `file` and checks every entry's path and size before anything is read. */
+/**
+ * Opens `file` and checks every entry's path and size before anything is read. Refusals: `not_an_archive`
+ * (not a ZIP at all), `corrupt` (a ZIP that is damaged or truncated), `unsafe_path`, `zip_bomb` (an entry
+ * compressed far more than media or text ever is), `too_large` (too many entries or bytes in all).
+ */
 export async function openArchive(file: string, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<ArchiveReader> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     // decodeStrings off: the names are checked here, so an unsafe one gets its own clear error.
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (error, z) => (error ? reject(corrupt(error)) : resolve(z!))),
-  );
+    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (error, z) => (error ? reject(error) : resolve(z!))),
+  ).catch(async (error: unknown) => {
+    throw (await startsLikeZip(file)) ? corrupt(error) : new ArchiveError('not_an_archive', { detail: 'not a ZIP file' }, { cause: error });
+  });
   const entries = new Map<string, ArchiveEntry & { raw: yauzl.Entry }>();
   try {
     if (zip.entryCount > limits.maxEntries) throw new ArchiveError('too_large', { detail: `${zip.entryCount} entries` });
@@ -52,7 +59,7 @@ export async function openArchive(file: string, limits: ArchiveLimits = DEFAULT_
             total += entry.uncompressedSize;
             if (total > limits.maxTotalBytes) throw new ArchiveError('too_large', { detail: `${total} bytes` });
             if (entry.uncompressedSize > 1024 ** 2 && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
-              throw new ArchiveError('too_large', { detail: `${name}: ${entry.uncompressedSize} bytes from ${entry.compressedSize}` });
+              throw new ArchiveError('zip_bomb', { detail: `${name.slice(0, 200)}: ${entry.uncompressedSize} bytes from ${entry.compressedSize}` });
             }
             entries.set(name, { path: name, size: entry.uncompressedSize, raw: entry });
           }
@@ -101,6 +108,19 @@ export async function digest(stream: AsyncIterable<Uint8Array>): Promise<{ sha25
     bytes += chunk.length;
   }
   return { sha256: hash.digest('hex'), bytes };
+}
+
+/** Whether the file begins as a ZIP does (a local file header, or the end record of an empty ZIP). */
+async function startsLikeZip(file: string): Promise<boolean> {
+  const handle = await openFile(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50);
+  } finally {
+    await handle.close();
+  }
 }
 
 function corrupt(error: unknown): ArchiveError {

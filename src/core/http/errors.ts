@@ -9,7 +9,7 @@ type Vars = Record<string, string | number>;
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 507,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429 | 507,
     readonly code: string,
     readonly messageKey: MessageKey,
     readonly vars?: Vars,

@@ -12,6 +12,7 @@ import { membershipPurposes, RENEW_JOB } from './service.js';
 export { RETRY_AFTER_DAYS } from './periods.js';
 /** Who is a paid-up member (with tier and badge): for badges on comments and members-only e-mails. */
 export { liveMembers, type LiveMember } from './access.js';
+export { scheduleChannelRenewals } from './service.js';
 /** A channel's tiers (for choosing who a members-only post is for). */
 export { listTiers, type TierRow } from './queries.js';
 /** What notifications (and other readers) may learn of a membership, by id. */

@@ -22,6 +22,21 @@ export async function scheduleRenewal(deps: AppDeps, tx: Queryable, membershipId
   await enqueue(tx, { type: RENEW_JOB, payload: { membershipId, periodEnd: end.toISOString(), attempt }, runAt, dedupeKey: `renew:${membershipId}:${end.toISOString()}:${attempt}`, maxAttempts: 5 }, deps.clock);
 }
 
+/**
+ * Queues the next renewal of every membership of a channel that has one coming (an imported channel's
+ * members renew on this site: its jobs did not travel). Queued at the period's end, or now when it is
+ * past; the job's dedupe key makes a second call change nothing.
+ */
+export async function scheduleChannelRenewals(deps: AppDeps, tx: Queryable, channelId: string): Promise<number> {
+  const rows = await tx.query<{ id: string; current_period_end: Date; renewal_failures: number }>(
+    `SELECT id, current_period_end, renewal_failures FROM memberships WHERE channel_id = $1 AND status IN ('active', 'past_due', 'cancelled') AND current_period_end IS NOT NULL`,
+    [channelId],
+  );
+  const now = deps.clock.now();
+  for (const r of rows) await scheduleRenewal(deps, tx, r.id, r.current_period_end, r.renewal_failures, r.current_period_end > now ? r.current_period_end : now);
+  return rows.length;
+}
+
 export interface JoinRequest {
   channel: { id: string; handle: string; name: string };
   tierId: string;

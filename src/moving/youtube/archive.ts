@@ -1,15 +1,15 @@
 /**
- * Reading a Takeout archive without trusting it: a ZIP (streamed with yauzl, entry sizes checked against
- * what was declared) or a folder it was already unpacked into. Refused before anything is imported:
- * an entry path that is absolute or climbs out (`../`), more than MAX_ENTRIES entries, a total declared
- * size above the limit, an entry far more compressed than media ever is (a zip bomb), a corrupted or
- * truncated ZIP.
+ * Reading a Takeout archive without trusting it: a ZIP (through portability's reader, the one channel
+ * archives use: entry sizes checked against what was declared) or a folder it was already unpacked into.
+ * Refused before anything is imported: an entry path that is absolute or climbs out (`../`), more than
+ * MAX_ENTRIES entries, a total declared size above the limit, an entry far more compressed than media
+ * ever is (a zip bomb), a corrupted or truncated ZIP, a file that is no ZIP at all.
  */
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import { ArchiveError, openArchive } from '../../portability/index.js';
 
 export type TakeoutProblem = 'not_an_archive' | 'unsafe_path' | 'too_large' | 'zip_bomb' | 'corrupted' | 'no_metadata' | 'bad_metadata' | 'missing_file' | 'not_media' | 'no_videos';
 
@@ -40,86 +40,36 @@ export interface TakeoutArchive {
   close(): void;
 }
 
-/** A path inside the archive, normalized, or a TakeoutError when it is unsafe. */
-export function safeEntryPath(name: string): string {
-  const p = name.replace(/\\/g, '/');
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split('/').some((part) => part === '..') || p.includes('\0')) throw new TakeoutError('unsafe_path', name);
-  return p.replace(/^(\.\/)+/, '');
+/** The Takeout name of a refusal of portability's ZIP reader (which does the checks for both). */
+function takeoutError(error: unknown, where: string): TakeoutError {
+  if (error instanceof TakeoutError) return error;
+  if (!(error instanceof ArchiveError)) return new TakeoutError('corrupted', where, { cause: error });
+  const detail = String(error.vars?.detail ?? error.vars?.path ?? where);
+  const same: readonly string[] = ['unsafe_path', 'zip_bomb', 'too_large', 'not_an_archive'] satisfies TakeoutProblem[];
+  const problem = same.includes(error.problem) ? (error.problem as TakeoutProblem) : 'corrupted';
+  return new TakeoutError(problem, detail, { cause: error });
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (error, zip) => {
-      if (error || !zip) reject(new TakeoutError('not_an_archive', path.basename(file), { cause: error }));
-      else resolve(zip);
-    });
-  });
-}
-
+/** A ZIP read through portability's reader: paths, sizes, ratios and entry count checked before any read. */
 async function zipArchive(file: string, maxTotalBytes: number): Promise<TakeoutArchive> {
-  const zip = await openZip(file);
-  const byPath = new Map<string, yauzl.Entry>();
-  const entries: ArchiveEntry[] = [];
-  let total = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', (error: Error) => {
-        // yauzl refuses `../` and absolute entry names itself.
-        const unsafe = /invalid relative path|absolute path|invalid characters in fileName/.test(error.message);
-        reject(error instanceof TakeoutError ? error : new TakeoutError(unsafe ? 'unsafe_path' : 'corrupted', error.message, { cause: error }));
-      });
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        try {
-          if (entries.length >= MAX_ENTRIES) throw new TakeoutError('too_large', `more than ${MAX_ENTRIES} entries`);
-          const p = safeEntryPath(entry.fileName);
-          if (!p.endsWith('/')) {
-            total += entry.uncompressedSize;
-            if (total > maxTotalBytes) throw new TakeoutError('too_large', `more than ${maxTotalBytes} bytes`);
-            if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) throw new TakeoutError('zip_bomb', p);
-            byPath.set(p, entry);
-            entries.push({ path: p, size: entry.uncompressedSize });
-          }
-          zip.readEntry();
-        } catch (error) {
-          reject(error);
-        }
-      });
-      zip.readEntry();
-    });
-  } catch (error) {
-    zip.close();
-    throw error;
-  }
-  const stream = (entry: ArchiveEntry) =>
-    new Promise<NodeJS.ReadableStream>((resolve, reject) => {
-      zip.openReadStream(byPath.get(entry.path)!, (error, s) => (error || !s ? reject(new TakeoutError('corrupted', entry.path, { cause: error })) : resolve(s)));
-    });
+  const reader = await openArchive(file, { maxTotalBytes, maxRatio: MAX_RATIO, maxEntries: MAX_ENTRIES }).catch((error: unknown) => {
+    throw takeoutError(error, path.basename(file));
+  });
   return {
-    entries,
+    entries: [...reader.entries.values()].map((e) => ({ path: e.path, size: e.size })),
     async readText(entry, maxBytes) {
-      if (entry.size > maxBytes) throw new TakeoutError('too_large', entry.path);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of await stream(entry)) {
-          size += (chunk as Buffer).length;
-          if (size > maxBytes) throw new TakeoutError('too_large', entry.path);
-          chunks.push(chunk as Buffer);
-        }
-      } catch (error) {
-        throw error instanceof TakeoutError ? error : new TakeoutError('corrupted', entry.path, { cause: error });
-      }
-      return Buffer.concat(chunks).toString('utf8');
+      return reader.readText(entry.path, maxBytes).catch((error: unknown) => {
+        throw takeoutError(error, entry.path);
+      });
     },
     async extract(entry, dest) {
       try {
-        await pipeline(await stream(entry), createWriteStream(dest, { flags: 'wx' }));
+        await pipeline(await reader.open(entry.path), createWriteStream(dest, { flags: 'wx' }));
       } catch (error) {
-        throw error instanceof TakeoutError ? error : new TakeoutError('corrupted', entry.path, { cause: error });
+        throw takeoutError(error, entry.path);
       }
     },
-    close: () => zip.close(),
+    close: () => reader.close(),
   };
 }
 

@@ -92,7 +92,7 @@ describe('YouTube Takeout import', () => {
   it('refuses a bad archive with a clear reason, importing nothing', async () => {
     const cases: [string, ZipItem[] | Buffer, string][] = [
       ['not-a-zip.zip', Buffer.from('this is not a zip file at all'), 'not_an_archive'],
-      ['truncated.zip', zip(good()).subarray(0, 2000), 'not_an_archive'],
+      ['truncated.zip', zip(good()).subarray(0, 2000), 'corrupted'],
       ['traversal.zip', [...good(), { name: '../../etc/evil.mp4', data: clip }], 'unsafe_path'],
       ['bomb.zip', [...good(), { name: `${ROOT}/videos/bomb.mp4`, data: Buffer.alloc(30 * 1024 * 1024), deflate: true }], 'zip_bomb'],
       ['no-metadata.zip', good().slice(1), 'no_metadata'],

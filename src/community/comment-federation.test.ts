@@ -6,7 +6,7 @@ import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { startRemoteServer, type RemoteServer } from '../../test/fakes/fediverse-server.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
-import { createManualClock, createTestSite, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 const SITE = 'https://fanfare.test';
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -167,6 +167,40 @@ describe('community: comments federated as Notes', () => {
     assert.equal(served.status, 200);
     const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!.id;
     assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it('updates an edited public post on the fediverse without e-mailing it again, and deletes it there when deleted', async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    const mailsBefore = readOutbox(site.outboxDir).length;
+    const deliveriesBefore = (await site.deps.db.query('SELECT 1 FROM community_deliveries')).length;
+    remote.deliveries.length = 0;
+    const edit = await owner.get(`/studio/channels/camille/posts/${post.id}`);
+    assert.match(edit.html, /We play \*\*Lyon\*\*/);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}`, { title: 'Tour dates (new)', body: 'We play **Nantes**.' })).res.status, 303);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}`, { title: '', body: 'x' })).res.status, 422, 'a title is required');
+    await runJobs();
+    assert.equal(delivered('Create').length, 0, 'the Create is not sent again');
+    const update = delivered('Update');
+    assert.equal(update.length, 1);
+    const article = update[0]!.body.object as Record<string, unknown>;
+    assert.equal(article.name, 'Tour dates (new)');
+    assert.match(String(article.content), /<strong>Nantes<\/strong>/);
+    assert.ok(article.updated, 'the Article says when it was edited');
+    assert.match((await owner.get(`/c/camille/posts/${post.slug}`)).html, /Nantes/);
+    assert.equal(readOutbox(site.outboxDir).length, mailsBefore, 'no e-mail is sent for an edit');
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_deliveries')).length, deliveriesBefore);
+
+    // Another channel's admin cannot reach it; the owner deletes it.
+    assert.equal((await fan.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 403);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 303);
+    await runJobs();
+    const del = delivered('Delete');
+    assert.equal(del.length, 1);
+    assert.equal(del[0]!.body.actor, `${SITE}/ap/c/camille`);
+    assert.deepEqual((del[0]!.body.object as { type: string; id: string }).id, `${SITE}/ap/posts/${post.id}`);
+    assert.equal((await site.app.request(`${SITE}/ap/posts/${post.id}`, { headers: { accept: AS } })).status, 404);
+    assert.equal((await owner.get(`/c/camille/posts/${post.slug}`)).res.status, 404);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 404, 'twice: gone');
   });
 
   it("tells PeerTube the channel's comment policy on its video objects: approval, or disabled when closed", async () => {

@@ -9,7 +9,7 @@
  */
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
-import { findPostById, listPosts } from './post-queries.js';
+import { findPostById, listPosts, listPublicPosts } from './post-queries.js';
 import { findChannelById } from '../channels/index.js';
 import { channelSettings, countLocalComments, heldComments } from './comment-queries.js';
 import { commentForFederation, decideComment } from './comments.js';
@@ -60,9 +60,17 @@ export const communityCapability = defineCapability({
         const post = await findPostById(ctx.deps.db, id);
         const channel = post ? await findChannelById(ctx.deps.db, post.channel_id) : undefined;
         if (!post || !channel) return undefined;
-        return { id: post.id, channelId: post.channel_id, title: post.title, html: post.body_html, markdown: post.body, path: `/c/${channel.handle}/posts/${post.slug}`, publishedAt: post.published_at, audience: post.audience };
+        return { id: post.id, channelId: post.channel_id, title: post.title, html: post.body_html, markdown: post.body, path: `/c/${channel.handle}/posts/${post.slug}`, publishedAt: post.published_at, editedAt: post.edited_at, audience: post.audience };
       },
     }),
+    // Public posts in the channel's RSS and Atom feeds, beside its videos.
+    'feeds.channel-articles': (ctx) => async (channelId, limit) => {
+      const channel = await findChannelById(ctx.deps.db, channelId);
+      if (!channel) return [];
+      return (await listPublicPosts(ctx.deps.db, channelId, limit)).map((p) => ({
+        id: p.id, title: p.title, url: `${ctx.deps.config.publicUrl}/c/${channel.handle}/posts/${p.slug}`, html: p.body_html, published: p.published_at, updated: p.edited_at ?? p.published_at,
+      }));
+    },
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
     'moderation.sources': (ctx) => ({
       kind: 'comment',

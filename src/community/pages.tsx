@@ -267,7 +267,7 @@ export function CommunityStudioPage(props: {
           <tbody>
             {props.posts.map((p) => (
               <tr>
-                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a></td>
+                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a> · <a href={`/studio/channels/${handle}/posts/${p.id}`}>{t('community.post_edit')}</a></td>
                 <td>{t(p.audience === 'public' ? 'community.audience_public' : 'community.audience_members')}</td>
                 <td>{t('community.delivery_counts', { sent: p.counts.sent, queued: p.counts.queued + p.counts.sending, bounced: p.counts.bounced, failed: p.counts.failed })}</td>
               </tr>
@@ -289,6 +289,29 @@ export function CommunityStudioPage(props: {
           <button type="submit">{t('form.save')}</button>
         </form>
       </section>
+    </StudioLayout>
+  );
+}
+
+/** The Studio's page to edit a post's title and text, or delete it. */
+export function PostEditPage({ env, handle, post, state }: { env: PageEnv; handle: string; post: PostRow; state: FieldState }) {
+  const { t } = env;
+  const action = `/studio/channels/${handle}/posts/${post.id}`;
+  return (
+    <StudioLayout env={env} title={t('community.post_edit_title', { title: post.title })}>
+      <p><a href={`/studio/channels/${handle}/community`}>{t('community.studio_title')}</a></p>
+      <h1>{t('community.post_edit_title', { title: post.title })}</h1>
+      <FormErrors env={env} state={state} />
+      <form method="post" action={action} class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={state} name="title" label="community.post_title" required maxlength={200} initial={post.title} />
+        <Field env={env} state={state} name="body" label="community.post_body" hint="community.post_edit_hint" multiline required initial={post.body} />
+        <button type="submit">{t('form.save')}</button>
+      </form>
+      <form method="post" action={`${action}/delete`} class="stack">
+        <CsrfField env={env} />
+        <button type="submit" class="danger">{t('community.post_delete')}</button>
+      </form>
     </StudioLayout>
   );
 }

@@ -16,10 +16,10 @@ import { deleteComment, editComment, postComment, videoThread } from './comments
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
-import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostPage } from './pages.js';
+import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostEditPage, PostPage } from './pages.js';
 import * as pq from './post-queries.js';
-import { publishPost } from './posts.js';
-import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
+import { editPost, publishPost, removePost } from './posts.js';
+import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
 import { readLink, signLink } from './tokens.js';
 
 /** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
@@ -263,6 +263,29 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
       throw error;
     }
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_published`, 303);
+  });
+  // Editing a post (title and text; never e-mailed again) and deleting it.
+  const channelPost = async (c: AppContext) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle') ?? '');
+    const post = await pq.findChannelPost(deps.db, channel.id, c.req.param('id') ?? '');
+    if (!post) throw new NotFoundError('community.post_not_found');
+    return { channel, post };
+  };
+  studio.get('/channels/:handle/posts/:id', async (c) => {
+    const { channel, post } = await channelPost(c);
+    return c.html(<PostEditPage env={await env(c)} handle={channel.handle} post={post} state={{}} />);
+  });
+  studio.post('/channels/:handle/posts/:id', async (c) => {
+    const { channel, post } = await channelPost(c);
+    const parsed = validateForm(postEditSchema, await readSingleForm(c));
+    if (!parsed.ok) return c.html(<PostEditPage env={await env(c)} handle={channel.handle} post={post} state={parsed} />, 422);
+    await editPost(deps, channel, post.id, parsed.data);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_saved`, 303);
+  });
+  studio.post('/channels/:handle/posts/:id/delete', async (c) => {
+    const { channel, post } = await channelPost(c);
+    await removePost(deps, channel, post.id);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_deleted`, 303);
   });
 
   return { public: app, account, oneClick, studio };

@@ -21,7 +21,7 @@ import { syncVideo } from './outbox.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
 import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
-import { postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
+import { deletePostArticle, postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -63,6 +63,11 @@ async function syncLocalComment(ctx: { deps: AppDeps; services: { federation: Fe
   return source ? syncComment(ctx.deps, ctx.services.federation, source, commentId) : 'no comments capability';
 }
 
+async function syncLocalPost(ctx: { deps: AppDeps; services: { federation: FederationServices } }, postId: string): Promise<string> {
+  const source = ctx.services.federation.posts();
+  return source ? syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability';
+}
+
 export const federationCapability = defineCapability({
   name: 'federation',
   messages: { en, fr },
@@ -97,10 +102,9 @@ export const federationCapability = defineCapability({
     'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
-    'post.published': (ctx) => async ({ postId }) => {
-      const source = ctx.services.federation.posts();
-      return { outcome: source ? await syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability' };
-    },
+    'post.published': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
+    'post.edited': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
+    'post.deleted': (ctx) => async (event) => ({ outcome: await deletePostArticle(ctx.deps, ctx.services.federation, event) }),
   },
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],

@@ -49,6 +49,10 @@ export interface DomainEvents {
   'comment.held': { commentId: string; videoId: string; channelId: string; authorId: string };
   /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */
   'post.published': { postId: string; channelId: string; audience: 'public' | 'members' };
+  /** The creator edited a post's title or text (its e-mails are not sent again; federation sends an Update). */
+  'post.edited': { postId: string; channelId: string; audience: 'public' | 'members' };
+  /** The creator deleted a post (its row is gone; federation sends a Delete of a public post's Article). */
+  'post.deleted': { postId: string; channelId: string; audience: 'public' | 'members' };
 }
 
 /** What changed about a video, for subscribers that care (federation sends an Update for all of them). */

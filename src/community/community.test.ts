@@ -186,6 +186,23 @@ describe('community: follow, comments, posts', () => {
     assert.match((await member.get(`/c/camille/posts/${post!.slug}`)).html, /Only for/);
   });
 
+  it("lists public posts in the channel's RSS and Atom feeds beside its videos, never members-only ones", async () => {
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Open letter', body: 'For *everyone*.', audience: 'public' })).res.status, 303);
+    const [post] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Open letter'`);
+    const rss = await (await site.app.request('/c/camille/feed.rss')).text();
+    assert.match(rss, /<title>Open letter<\/title>/);
+    assert.ok(rss.includes(`/c/camille/posts/${post!.slug}</link>`));
+    assert.ok(rss.includes(`<guid isPermaLink="false">urn:uuid:${post!.id}</guid>`));
+    assert.match(rss, /&lt;em&gt;everyone&lt;\/em&gt;/);
+    assert.match(rss, /<title>A film<\/title>/, 'the video is still there');
+    assert.doesNotMatch(rss, /Backstage notes|Only for/);
+    const atom = await (await site.app.request('/c/camille/feed.atom')).text();
+    assert.ok(atom.includes(`<id>urn:uuid:${post!.id}</id>`));
+    assert.doesNotMatch(atom, /Backstage notes/);
+    assert.doesNotMatch(await (await site.app.request('/c/camille/podcast.rss')).text(), /Open letter/, 'the podcast lists media only');
+  });
+
   it('refuses a forged unsubscribe or confirm link with 404', async () => {
     const anonymous = new TestClient(site.app);
     assert.equal((await anonymous.get(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`)).res.status, 404);

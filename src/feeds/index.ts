@@ -7,13 +7,22 @@ import { defineCapability } from '../core/module.js';
 import { en, fr } from './messages.js';
 import { FeedLinks } from './discovery.js';
 import { feedRoutes } from './routes.js';
+import type { FeedArticleSource } from './service.js';
 
 export { renderRss, type RssDocument, type RssItem } from './service.js';
+export type { FeedArticle, FeedArticleSource } from './service.js';
+
+declare module '../core/module.js' {
+  interface Slots {
+    /** Texts of a channel that its RSS and Atom feeds list beside its videos (the community's public posts). */
+    'feeds.channel-articles': FeedArticleSource;
+  }
+}
 
 export const feedsCapability = defineCapability({
   name: 'feeds',
   messages: { en, fr },
-  routes: [{ area: 'feed', path: '/', build: (ctx) => feedRoutes(ctx.deps, ctx.services.viewers) }],
+  routes: [{ area: 'feed', path: '/', build: (ctx) => feedRoutes(ctx.deps, ctx.services.viewers, () => ctx.fill('feeds.channel-articles')) }],
   contributes: {
     'channel.head': () => (channel) => FeedLinks({ channel }),
   },

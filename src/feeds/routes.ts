@@ -7,7 +7,7 @@ import { DEFAULT_COVER_PATH, defaultCover } from './cover.js';
 import { conditionalResponse } from './http.js';
 import { renderChannelAudioPodcast, renderChannelPodcast } from './podcast.js';
 import { renderChannelRss } from './rss.js';
-import { loadChannelFeed, loadChapters, type ChannelFeed } from './service.js';
+import { loadChannelFeed, loadChapters, type ChannelFeed, type FeedArticleSource } from './service.js';
 
 const RSS_TYPE = 'application/rss+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
@@ -31,12 +31,12 @@ const FORMATS: [path: string, render: (feed: ChannelFeed) => string, contentType
  * @example
  * app.route('/', feedRoutes(deps, ctx.services.viewers));
  */
-export function feedRoutes(deps: AppDeps, viewerFor: ViewerLookup) {
+export function feedRoutes(deps: AppDeps, viewerFor: ViewerLookup, articles: () => FeedArticleSource[] = () => []) {
   const app = new Hono<AppEnv>();
 
   for (const [file, render, contentType] of FORMATS) {
     app.get(`/c/:handle/${file}`, async (c) => {
-      const feed = await loadChannelFeed(deps, c.req.param('handle'));
+      const feed = await loadChannelFeed(deps, c.req.param('handle'), articles());
       return conditionalResponse(c, render(feed), { contentType, cacheControl: FEED_CACHE, lastModified: feed.lastModified, headers: ANY_ORIGIN });
     });
   }

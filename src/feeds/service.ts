@@ -5,11 +5,11 @@ import { listVideoTorrents, videoTorrentPath } from '../downloads/index.js';
 import { canWatch, findVideoByShortId, isPubliclyCacheable, listPublicVideos, mediaPath, renderMarkdown, thumbnailPath, type Rendition, type VideoRow, type ViewerLookup } from '../videos/index.js';
 import { DEFAULT_COVER_PATH } from './cover.js';
 import * as q from './queries.js';
+import { FEED_LIMIT } from './rss.js';
 
 export { renderRss, type RssDocument, type RssItem } from './rss.js';
 
-/** Feeds list the newest public videos, up to this many. */
-export const FEED_LIMIT = 100;
+export { FEED_LIMIT } from './rss.js';
 
 /** The channel as every feed format shows it; text is the channel's own, in its own language. */
 export interface FeedChannel {
@@ -47,11 +47,28 @@ export interface FeedEntry {
   };
 }
 
+/** A public text of the channel (a post) that the RSS and Atom feeds list beside its videos. */
+export interface FeedArticle {
+  id: string;
+  title: string;
+  /** Absolute URL of its page. */
+  url: string;
+  /** Sanitized HTML. */
+  html: string;
+  published: Date;
+  updated: Date;
+}
+
+/** Gives a channel's public articles, newest first (at most `limit`); members-only ones never. */
+export type FeedArticleSource = (channelId: string, limit: number) => Promise<FeedArticle[]>;
+
 /** Everything the three public feeds of a channel are rendered from. */
 export interface ChannelFeed {
   channel: FeedChannel;
   /** Newest first. Only ready, public videos whose publish time has passed. */
   entries: FeedEntry[];
+  /** Newest first: the channel's public posts (RSS and Atom list them; the podcast feeds do not). */
+  articles: FeedArticle[];
   /** The latest change we know of (channel settings, a video, a caption); the feeds' Last-Modified. */
   lastModified: Date;
 }
@@ -106,7 +123,7 @@ function tallest(renditions: Rendition[]): number | null {
  * members-only, unlisted, draft, scheduled or failed video never appears) with their captions.
  * Throws NotFoundError for an unknown channel.
  */
-export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<ChannelFeed> {
+export async function loadChannelFeed(deps: AppDeps, handle: string, articleSources: FeedArticleSource[] = []): Promise<ChannelFeed> {
   const row = HANDLE.test(handle) ? await q.findFeedChannel(deps.db, handle.toLowerCase()) : undefined;
   if (!row) throw new NotFoundError('channel.not_found');
   const base = deps.config.publicUrl;
@@ -145,7 +162,9 @@ export async function loadChannelFeed(deps: AppDeps, handle: string): Promise<Ch
       downloads: feedDownloads(base, v, torrents.get(v.id)),
     };
   });
-  return { channel, entries, lastModified };
+  const articles = (await Promise.all(articleSources.map((source) => source(row.id, FEED_LIMIT)))).flat().sort((a, b) => b.published.getTime() - a.published.getTime());
+  articles.forEach((a) => later(a.updated));
+  return { channel, entries, articles, lastModified };
 }
 
 /** A video's chapters in the JSON Chapters format 1.2.0 (Podcasting 2.0). */

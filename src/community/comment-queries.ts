@@ -107,3 +107,14 @@ export async function countVideoComments(db: Queryable, videoId: string): Promis
   const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM community_comments WHERE video_id = $1 AND status = 'approved' AND deleted_at IS NULL", [videoId]);
   return rows[0]!.n;
 }
+
+/** Approved comments of each of `videoIds` (one query for a whole listing; videos without comments are left out). */
+export async function countCommentsOfVideos(db: Queryable, videoIds: readonly string[]): Promise<Map<string, number>> {
+  const ids = videoIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<{ video_id: string; n: number }>(
+    "SELECT video_id, count(*)::int AS n FROM community_comments WHERE video_id = ANY($1::uuid[]) AND status = 'approved' AND deleted_at IS NULL GROUP BY video_id",
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.video_id, r.n]));
+}

@@ -124,6 +124,32 @@ describe('community: follow, comments, posts', () => {
     assert.match(page, /2 comments/);
   });
 
+  it('shows comment counts on the video cards of a listing, asked in one query for all of them', async () => {
+    const more = [await insertVideo(site, channelId), await insertVideo(site, channelId)];
+    const [fanRow] = await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'fan@example.org'`);
+    await site.deps.db.query(
+      `INSERT INTO community_comments (video_id, channel_id, author_id, body, body_html, status, created_at) VALUES ($1, $2, $3, 'x', '<p>x</p>', 'approved', $4), ($1, $2, $3, 'y', '', 'held', $4)`,
+      [more[0]!.id, channelId, fanRow!.id, NOW],
+    );
+    const db = site.deps.db;
+    const query = db.query.bind(db);
+    const counted: string[] = [];
+    db.query = ((...args: Parameters<typeof query>) => {
+      if (/community_comments/.test(args[0])) counted.push(args[0]);
+      return query(...args);
+    }) as typeof query;
+    try {
+      const page = (await new TestClient(site.app, { 'accept-language': 'en' }).get('/c/camille')).html;
+      assert.match(page, /<span class="video-comments">2 comments<\/span>/);
+      assert.match(page, /<span class="video-comments">1 comment<\/span>/, 'the held one is not counted');
+      assert.equal(counted.length, 1, `one query for three cards, not one per card: ${counted.join(' | ')}`);
+    } finally {
+      db.query = query;
+    }
+    assert.match((await new TestClient(site.app, { 'accept-language': 'fr' }).get('/c/camille')).html, /2 commentaires/);
+    await site.deps.db.query('DELETE FROM videos WHERE id = ANY($1::uuid[])', [more.map((v) => v.id)]);
+  });
+
   it('refuses an empty or control-character comment with 422 and writes nothing', async () => {
     const before = (await site.deps.db.query('SELECT 1 FROM community_comments')).length;
     assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: '   ' })).res.status, 422);

@@ -11,7 +11,7 @@ import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
 import { findPostById, listPosts, listPublicPosts } from './post-queries.js';
 import { findChannelById } from '../channels/index.js';
-import { channelSettings, countLocalComments, heldComments } from './comment-queries.js';
+import { channelSettings, countCommentsOfVideos, countLocalComments, heldComments } from './comment-queries.js';
 import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
@@ -48,6 +48,8 @@ export const communityCapability = defineCapability({
       await followBox(ctx.deps, env, { id: video.channel_id, handle: video.channel_handle, name: video.channel_name }),
       await commentsBox(ctx.deps, env, video),
     ],
+    // Comment counts on video listings: one query per listing.
+    'videos.comment-counts': (ctx) => (videoIds) => countCommentsOfVideos(ctx.deps.db, videoIds),
     'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
     // Shown comments under public videos federate as their authors' Notes; a closed policy travels on videos.
     'federation.local-comments': (ctx) => ({

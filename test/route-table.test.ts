@@ -75,6 +75,7 @@ const ADDED: Record<string, string> = {
   'POST /team-invitations/:token': 'channels',
   'GET /ap/:kind{c|a}/:name/outbox': 'federation',
   'GET /ap/comments/:id': 'federation',
+  'GET /ap/comments/:id/approve-reply': 'federation',
   'GET /ap/posts/:id': 'federation',
   'GET /api/v1/videos/:uuid/description': 'federation',
   'POST /studio/channels/:handle/revenue/notices/:noticeId/dismiss': 'funding-studio',

@@ -99,6 +99,13 @@ describe('community: comments federated as Notes', () => {
     assert.equal(actor.name, 'fan');
     const served = (await (await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
     assert.equal(served.id, note.id);
+    // replyApproval (FEP-5624, PeerTube's `<comment>/approve-reply`) is served: the owner's ApproveReply of this Note.
+    assert.equal(note.replyApproval, `${SITE}/ap/comments/${id}/approve-reply`);
+    const approval = (await (await site.app.request(String(note.replyApproval), { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.deepEqual(
+      { type: approval.type, id: approval.id, actor: approval.actor, object: approval.object, inReplyTo: approval.inReplyTo },
+      { type: 'ApproveReply', id: note.replyApproval, actor: `${SITE}/ap/a/owner`, object: note.id, inReplyTo: note.inReplyTo },
+    );
     const finger = await site.app.request(`${SITE}/.well-known/webfinger?resource=acct:u-${fanId}@fanfare.test`);
     assert.equal(finger.status, 200);
     assert.ok(((await finger.json()) as { links: { rel: string; href: string }[] }).links.some((l) => l.rel === 'self' && l.href === person));
@@ -126,6 +133,7 @@ describe('community: comments federated as Notes', () => {
     await runJobs();
     assert.deepEqual((delivered('Delete')[0]!.body.object as { id: string; type: string }).type, 'Tombstone');
     assert.equal((await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).status, 404, 'a deleted comment is not served');
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${id}/approve-reply`, { headers: { accept: AS } })).status, 404, 'nor its approval');
 
     // Held: nothing leaves the site until the team approves it.
     await setPolicy('held');

@@ -43,6 +43,15 @@ export function commentNoteUri(base: string, commentId: string): string {
   return `${base}/ap/comments/${commentId}`;
 }
 
+/**
+ * Where the owner's approval of a shown local comment is served (FEP-5624's `replyApproval`, PeerTube's
+ * `<comment>/approve-reply`): a receiver dereferences it to check that the reply is allowed; 404 once the
+ * comment is no longer shown (deleted, or never approved).
+ */
+export function replyApprovalUri(base: string, commentId: string): string {
+  return `${commentNoteUri(base, commentId)}/approve-reply`;
+}
+
 /** The Person a comment is attributed to: the site owner's, or the author account's own. */
 async function authorIdentifier(db: Queryable, userId: string): Promise<string> {
   const rows = await db.query<{ site_role: string | null }>('SELECT site_role FROM users WHERE id = $1', [userId]);
@@ -57,8 +66,8 @@ function signerOf(identifier: string, userId: string): DeliverySigner {
  * A local comment as PeerTube's `Note` (VideoCommentObject): `inReplyTo` the video's object (or the
  * comment it answers), `attributedTo` the author's Person, public, copied to the channel's followers.
  * `content` is the sanitized HTML (what Mastodon shows), `source` the author's Markdown; `url` the
- * comment on the watch page. The video's channel approved it (it is shown here), so PeerTube's
- * `replyApproval` names the owner's approval.
+ * comment on the watch page. The video's channel approved it (it is shown here), so `replyApproval`
+ * names the owner's ApproveReply, served at `replyApprovalUri`.
  */
 export function commentNote(
   c: LocalComment,
@@ -78,7 +87,7 @@ export function commentNote(
     to: [AS_PUBLIC],
     cc: [o.channelFollowers],
     tag: [],
-    replyApproval: `${o.owner}#approve-reply/${c.id}`,
+    replyApproval: replyApprovalUri(o.base, c.id),
   };
 }
 
@@ -120,21 +129,44 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
   });
 }
 
-/** `GET /ap/comments/:id`: a shown local comment under a listed video, as its Note (what a server fetches to check a Create). */
+/** The owner's ApproveReply of a shown comment (what `replyApproval` points to), as PeerTube builds it. */
+export function replyApproval(c: LocalComment, o: { base: string; videoShortId: string; owner: string }): Record<string, unknown> {
+  return {
+    type: 'ApproveReply',
+    id: replyApprovalUri(o.base, c.id),
+    actor: o.owner,
+    object: commentNoteUri(o.base, c.id),
+    inReplyTo: c.parentId ? commentNoteUri(o.base, c.parentId) : videoObjectUri(o.base, o.videoShortId),
+  };
+}
+
+/**
+ * `GET /ap/comments/:id`: a shown local comment under a listed video, as its Note (what a server fetches to
+ * check a Create); `GET /ap/comments/:id/approve-reply`: the owner's approval of it (FEP-5624).
+ */
 export function commentNoteRoutes(deps: AppDeps, fed: FederationServices, source: () => LocalCommentsSource | undefined): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const notFound = () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: { 'content-type': 'application/json' } });
-  app.get('/ap/comments/:id', async (c) => {
-    const comment = await source()?.find(c.req.param('id'));
-    if (!comment || !comment.approved || comment.deleted) return notFound();
+  const json = (body: Record<string, unknown>) => new Response(JSON.stringify({ '@context': AS_CONTEXT, ...body }), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+  /** The comment and its video when it is shown under a listed video; undefined otherwise. */
+  async function shown(id: string) {
+    const comment = await source()?.find(id);
+    if (!comment || !comment.approved || comment.deleted) return undefined;
     const video = await findVideoById(deps.db, comment.videoId);
-    if (!video || !isListed(video, deps.clock.now())) return notFound();
-    const base = deps.config.publicUrl;
-    const ctx = fed.context();
-    const urls = videoObjectUrls(fed, base, video.channel_handle);
-    const author = ctx.getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
-    const note = commentNote(comment, { base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers });
-    return new Response(JSON.stringify({ '@context': AS_CONTEXT, ...note }), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+    if (!video || !isListed(video, deps.clock.now())) return undefined;
+    return { comment, video, urls: videoObjectUrls(fed, deps.config.publicUrl, video.channel_handle) };
+  }
+  app.get('/ap/comments/:id', async (c) => {
+    const found = await shown(c.req.param('id'));
+    if (!found) return notFound();
+    const { comment, video, urls } = found;
+    const author = fed.context().getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
+    return json(commentNote(comment, { base: urls.base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers }));
+  });
+  app.get('/ap/comments/:id/approve-reply', async (c) => {
+    const found = await shown(c.req.param('id'));
+    if (!found) return notFound();
+    return json(replyApproval(found.comment, { base: found.urls.base, videoShortId: found.video.short_id, owner: found.urls.ownerActor }));
   });
   return app;
 }

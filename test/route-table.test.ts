@@ -44,6 +44,7 @@ const ADDED: Record<string, string> = {
   'POST /comments/:id/edit': 'community',
   'POST /comments/:id/delete': 'community',
   'GET /c/:handle/posts/:slug': 'community',
+  'POST /c/:handle/posts/:slug/comments': 'community',
   'GET /authorize_interaction': 'community',
   'POST /authorize_interaction': 'community',
   'GET /studio/channels/:handle/community': 'community',

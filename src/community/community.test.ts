@@ -212,6 +212,45 @@ describe('community: follow, comments, posts', () => {
     assert.match((await member.get(`/c/camille/posts/${post!.slug}`)).html, /Only for/);
   });
 
+  it('takes comments under posts as under videos; under a members-only post, from its members only', async () => {
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'open', watched_words: 'spoiler' })).res.status, 303);
+    await owner.post('/studio/channels/camille/posts', { title: 'Town hall', body: 'Tell me.', audience: 'public' });
+    const [open] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Town hall'`);
+    const page = `/c/camille/posts/${open!.slug}`;
+    assert.match((await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html, /Sign in to comment|login\?next=/);
+    await fan.get(page);
+    const first = await fan.post(`${page}/comments`, { body: 'Count me *in*' });
+    assert.equal(first.res.status, 303);
+    assert.match(first.res.headers.get('location')!, new RegExp(`^${page}\\?notice=comment_posted#comment-`));
+    const commentId = /#comment-(.+)$/.exec(first.res.headers.get('location')!)![1]!;
+    await owner.get(page);
+    assert.equal((await owner.post(`${page}/comments`, { body: 'Welcome!', parent_id: commentId })).res.status, 303);
+    assert.equal((await fan.post(`${page}/comments`, { body: 'a spoiler here' })).res.status, 303, 'held by a watched word');
+    assert.equal((await fan.post(`${page}/comments`, { body: '' })).res.status, 422);
+    assert.equal((await fan.post(`${page}/comments`, { body: 'to the video', parent_id: (await site.deps.db.query<{ id: string }>('SELECT id FROM community_comments WHERE video_id IS NOT NULL LIMIT 1'))[0]!.id })).res.status, 422, 'a parent under another subject');
+    const shown = (await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html;
+    assert.match(shown, /<em>in<\/em>/);
+    assert.match(shown, /Welcome!/);
+    assert.match(shown, /2 comments/);
+    assert.doesNotMatch(shown, /a spoiler here/);
+    assert.match((await owner.get('/studio/channels/camille/moderation')).html, /Town hall/, 'the held comment names the post');
+    // Edit and delete lead back to the post.
+    const edited = await fan.post(`/comments/${commentId}/edit`, { body: 'Count me in, twice' });
+    assert.equal(edited.res.headers.get('location'), `${page}#comment-${commentId}`);
+    assert.match((await fan.post(`/comments/${commentId}/delete`, {})).res.headers.get('location')!, new RegExp(`^${page}\\?notice=comment_removed`));
+
+    // A members-only post: its thread is members' (and the team's) only.
+    const [members] = await site.deps.db.query<{ slug: string }>(`SELECT slug FROM community_posts WHERE title = 'Backstage notes'`);
+    const backstage = `/c/camille/posts/${members!.slug}`;
+    assert.doesNotMatch((await fan.get(backstage)).html, /id="comments"/);
+    assert.equal((await fan.post(`${backstage}/comments`, { body: 'Let me in' })).res.status, 404);
+    await member.get(backstage);
+    assert.equal((await member.post(`${backstage}/comments`, { body: 'Members talk' })).res.status, 303);
+    assert.match((await member.get(backstage)).html, /Members talk/);
+    assert.equal((await site.deps.db.query(`SELECT 1 FROM community_comments WHERE body = 'Let me in'`)).length, 0);
+  });
+
   it("lists public posts in the channel's RSS and Atom feeds beside its videos, never members-only ones", async () => {
     await owner.get('/studio/channels/camille/community');
     assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Open letter', body: 'For *everyone*.', audience: 'public' })).res.status, 303);

@@ -46,7 +46,7 @@ export const communityCapability = defineCapability({
     'channel.sections': (ctx) => async (env, channel) => [await followBox(ctx.deps, env, channel), PostsSection({ env, handle: channel.handle, posts: await listPosts(ctx.deps.db, channel.id) })],
     'watch.below-player': (ctx) => async (env, video) => [
       await followBox(ctx.deps, env, { id: video.channel_id, handle: video.channel_handle, name: video.channel_name }),
-      await commentsBox(ctx.deps, env, video),
+      await commentsBox(ctx.deps, env, { kind: 'video', video }),
     ],
     // Comment counts on video listings: one query per listing.
     'videos.comment-counts': (ctx) => (videoIds) => countCommentsOfVideos(ctx.deps.db, videoIds),
@@ -80,7 +80,7 @@ export const communityCapability = defineCapability({
       held: async (channelId) => {
         const held = await heldComments(ctx.deps.db, channelId);
         const names = new Map((await contactsOf(ctx.deps.db, held.map((c) => c.author_id))).map((u) => [u.id, u.display_name]));
-        return held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.video_title, receivedAt: c.created_at }));
+        return held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.about_title, receivedAt: c.created_at }));
       },
       decide: (channelId, id, decision) => decideComment(ctx.deps, channelId, id, decision),
     }),

@@ -51,7 +51,7 @@ export function FollowBox({ env, channel, following, state, showEmail }: { env: 
   );
 }
 
-function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; videoShortId: string }): Child {
+function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; action: string }): Child {
   const { t } = env;
   return (
     <li class={`comment comment-${entry.origin}`} id={entry.origin === 'local' ? `comment-${entry.id}` : undefined}>
@@ -83,7 +83,7 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
       {canReply && entry.origin === 'local' && !entry.held && !entry.deleted && (
         <details>
           <summary>{t('community.reply')}</summary>
-          <form method="post" action={`/v/${videoShortId}/comments`} class="stack">
+          <form method="post" action={action} class="stack">
             <CsrfField env={env} />
             <input type="hidden" name="parent_id" value={entry.id} />
             <textarea name="body" rows={3} maxlength={5000} aria-label={t('community.reply')} required></textarea>
@@ -94,7 +94,7 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
       {entry.replies.length > 0 && (
         <ol class="comment-replies">
           {entry.replies.map((r) => (
-            <Entry env={env} entry={r} canReply={canReply} videoShortId={videoShortId} />
+            <Entry env={env} entry={r} canReply={canReply} action={action} />
           ))}
         </ol>
       )}
@@ -109,8 +109,11 @@ export function communityNotice(pathWithQuery: string): MessageKey | undefined {
   return key && isMessageKey(key) ? key : undefined;
 }
 
-/** The comment thread under a video, and the form to write one. */
-export function CommentsSection({ env, shortId, thread, count, policy, state }: { env: PageEnv; shortId: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
+/**
+ * The comment thread under a video or a post, and the form to write one: `page` is its page's path,
+ * `action` where comments are posted.
+ */
+export function CommentsSection({ env, page, action, thread, count, policy, state }: { env: PageEnv; page: string; action: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
   const { t } = env;
   const s = state ?? {};
   const canWrite = policy !== 'closed' && env.user !== null;
@@ -121,12 +124,12 @@ export function CommentsSection({ env, shortId, thread, count, policy, state }: 
       {thread.length === 0 ? <p class="empty">{t('community.no_comments')}</p> : (
         <ol class="comment-thread">
           {thread.map((e) => (
-            <Entry env={env} entry={e} canReply={canWrite} videoShortId={shortId} />
+            <Entry env={env} entry={e} canReply={canWrite} action={action} />
           ))}
         </ol>
       )}
       {policy === 'closed' ? <p>{t('community.comments_closed')}</p> : env.user ? (
-        <form method="post" action={`/v/${shortId}/comments`} class="stack">
+        <form method="post" action={action} class="stack">
           <CsrfField env={env} />
           <FormErrors env={env} state={s} />
           <Field env={env} state={s} name="body" label="community.comment_label" hint="community.comment_hint" multiline required maxlength={5000} />
@@ -135,7 +138,7 @@ export function CommentsSection({ env, shortId, thread, count, policy, state }: 
         </form>
       ) : (
         <p>
-          <a href={`/login?next=${encodeURIComponent(`/v/${shortId}#comments`)}`}>{t('community.comment_login')}</a>
+          <a href={`/login?next=${encodeURIComponent(`${page}#comments`)}`}>{t('community.comment_login')}</a>
         </p>
       )}
     </section>
@@ -161,7 +164,7 @@ export function PostsSection({ env, handle, posts }: { env: PageEnv; handle: str
   );
 }
 
-export function PostPage({ env, handle, channelName, post, locked }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean }) {
+export function PostPage({ env, handle, channelName, post, locked, comments }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean; comments?: Child }) {
   const { t } = env;
   return (
     <Layout env={env} title={`${post.title} · ${channelName}`}>
@@ -181,6 +184,7 @@ export function PostPage({ env, handle, channelName, post, locked }: { env: Page
           <div class="post-body">{raw(post.body_html)}</div>
         )}
       </article>
+      {!locked && comments}
     </Layout>
   );
 }

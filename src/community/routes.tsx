@@ -12,7 +12,7 @@ import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle
 import { liveMembers, listTiers } from '../funding/memberships/index.js';
 import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
 import * as cq from './comment-queries.js';
-import { deleteComment, editComment, postComment, videoThread } from './comments.js';
+import { commentThread, deleteComment, editComment, postComment, type CommentTarget } from './comments.js';
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
@@ -43,10 +43,18 @@ export async function followBox(deps: AppDeps, env: PageEnv, channel: { id: stri
   return FollowBox({ env, channel, following: row?.status === 'active' });
 }
 
-/** The comment thread for a video's page. */
-export async function commentsBox(deps: AppDeps, env: PageEnv, video: VideoWithChannel, state?: Parameters<typeof CommentsSection>[0]['state']) {
-  const [thread, settings, count] = await Promise.all([videoThread(deps, video, env.user), cq.channelSettings(deps.db, video.channel_id), cq.countVideoComments(deps.db, video.id)]);
-  return CommentsSection({ env, shortId: video.short_id, thread, count, policy: settings.comment_policy, state });
+/** The comment thread of a video's or a post's page. */
+export async function commentsBox(deps: AppDeps, env: PageEnv, target: CommentTarget, state?: Parameters<typeof CommentsSection>[0]['state']) {
+  const channelId = target.kind === 'video' ? target.video.channel_id : target.post.channel_id;
+  const subject = target.kind === 'video' ? { kind: 'video' as const, id: target.video.id } : { kind: 'post' as const, id: target.post.id };
+  const page = target.kind === 'video' ? `/v/${target.video.short_id}` : await postPath(deps, target.post);
+  const [thread, settings, count] = await Promise.all([commentThread(deps, target, env.user), cq.channelSettings(deps.db, channelId), cq.countComments(deps.db, subject)]);
+  return CommentsSection({ env, page, action: `${page}/comments`, thread, count, policy: settings.comment_policy, state });
+}
+
+/** The page of a post. */
+async function postPath(deps: AppDeps, post: pq.PostRow): Promise<string> {
+  return `/c/${(await findChannelById(deps.db, post.channel_id))?.handle ?? ''}/posts/${post.slug}`;
 }
 
 /** Follow, confirm, unsubscribe, comments and posts for fans; the Studio's community page. */
@@ -171,9 +179,9 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(commentSchema, await readSingleForm(c));
     if (!parsed.ok) {
       const e = await env(c);
-      return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, video, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
+      return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, { kind: 'video', video }, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
     }
-    const row = await postComment(deps, video, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
+    const row = await postComment(deps, { kind: 'video', video }, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
     return c.redirect(`/v/${video.short_id}?notice=${row.status === 'held' ? 'comment_held' : 'comment_posted'}#comment-${row.id}`, 303);
   });
   app.post('/comments/:id/edit', async (c) => {
@@ -181,27 +189,48 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(commentEditSchema, await readSingleForm(c));
     if (!parsed.ok) throw new ValidationError(parsed.errors);
     const row = await editComment(deps, c.req.param('id'), user, parsed.data.body);
-    return c.redirect(`${await videoPath(row.video_id)}#comment-${row.id}`, 303);
+    return c.redirect(`${await commentPage(row)}#comment-${row.id}`, 303);
   });
   app.post('/comments/:id/delete', async (c) => {
     const row = await deleteComment(deps, c.req.param('id'), requireUser(c));
-    return c.redirect(`${await videoPath(row.video_id)}?notice=comment_removed#comments`, 303);
+    return c.redirect(`${await commentPage(row)}?notice=comment_removed#comments`, 303);
   });
-  async function videoPath(videoId: string): Promise<string> {
-    const [row] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [videoId]);
-    return row ? `/v/${row.short_id}` : '/';
+  /** The page a comment is shown on: its video's or its post's. */
+  async function commentPage(row: cq.CommentRow): Promise<string> {
+    if (row.post_id) {
+      const post = await pq.findPostById(deps.db, row.post_id);
+      return post ? postPath(deps, post) : '/';
+    }
+    const [video] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [row.video_id]);
+    return video ? `/v/${video.short_id}` : '/';
   }
 
-  // Posts.
-  app.get('/c/:handle/posts/:slug', async (c) => {
-    const channel = await channelOr404(c.req.param('handle'));
-    const post = await pq.findPostBySlug(deps.db, channel.id, c.req.param('slug'));
+  // Posts: the page (locked for non-members when members-only) and its comments.
+  async function visiblePost(c: AppContext) {
+    const channel = await channelOr404(c.req.param('handle') ?? '');
+    const post = await pq.findPostBySlug(deps.db, channel.id, c.req.param('slug') ?? '');
     if (!post) throw new NotFoundError('community.post_not_found');
     const user = c.var.user;
     const viewer = await viewers(deps.db, user, channel.id, deps.clock.now());
     const member = user ? (await liveMembers(deps.db, channel.id, deps.clock.now(), { userIds: [user.id], tierIds: post.tier_ids })).length > 0 : false;
-    const locked = post.audience === 'members' && !member && !viewer.isTeam;
-    return c.html(<PostPage env={await env(c)} handle={channel.handle} channelName={channel.name} post={post} locked={locked} />);
+    return { channel, post, locked: post.audience === 'members' && !member && !viewer.isTeam };
+  }
+  const postPage = async (c: AppContext, state?: Parameters<typeof CommentsSection>[0]['state']) => {
+    const { channel, post, locked } = await visiblePost(c);
+    const e = await env(c);
+    const comments = locked ? undefined : await commentsBox(deps, e, { kind: 'post', post }, state);
+    return c.html(<PostPage env={e} handle={channel.handle} channelName={channel.name} post={post} locked={locked} comments={comments} />, state ? 422 : 200);
+  };
+  app.get('/c/:handle/posts/:slug', (c) => postPage(c));
+  app.post('/c/:handle/posts/:slug/comments', async (c) => {
+    const user = requireUser(c);
+    const { channel, post, locked } = await visiblePost(c);
+    // Under a members-only post, others cannot even see the thread: the same 404 as an unknown post.
+    if (locked) throw new NotFoundError('community.post_not_found');
+    const parsed = validateForm(commentSchema, await readSingleForm(c));
+    if (!parsed.ok) return postPage(c, { errors: parsed.errors, values: parsed.values });
+    const row = await postComment(deps, { kind: 'post', post }, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
+    return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=${row.status === 'held' ? 'comment_held' : 'comment_posted'}#comment-${row.id}`, 303);
   });
 
   // Following from this site's channels (the other end of someone's remote-follow form).

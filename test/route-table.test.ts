@@ -43,6 +43,8 @@ const ADDED: Record<string, string> = {
   'POST /v/:shortId/comments': 'community',
   'POST /comments/:id/edit': 'community',
   'POST /comments/:id/delete': 'community',
+  'POST /comments/:id/report': 'community',
+  'POST /c/:handle/posts/:slug/report': 'community',
   'GET /c/:handle/posts/:slug': 'community',
   'POST /c/:handle/posts/:slug/comments': 'community',
   'GET /authorize_interaction': 'community',

@@ -7,6 +7,7 @@ import { contactsOf } from '../accounts/index.js';
 import { roleOnChannel } from '../channels/index.js';
 import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
+import type { Queryable } from '../core/db/index.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
@@ -102,11 +103,14 @@ export async function deleteComment(deps: AppDeps, id: string, user: CurrentUser
   const row = await cq.findComment(deps.db, id);
   if (!row || row.deleted_at) throw new NotFoundError('community.comment_not_found');
   if (row.author_id !== user.id && (await roleOnChannel(deps.db, user, row.channel_id)) === undefined) throw new NotFoundError('community.comment_not_found');
-  await deps.db.transaction(async (tx) => {
-    await cq.markCommentDeleted(tx, row.id, deps.clock.now());
-    await deps.events.publish(tx, 'comment.deleted', eventIds(row));
-  });
+  await deps.db.transaction((tx) => removeComment(deps, tx, row));
   return row;
+}
+
+/** Marks a comment deleted and says so (federation sends a Delete of a shown one), in `tx`. */
+export async function removeComment(deps: AppDeps, tx: Queryable, row: cq.CommentRow): Promise<void> {
+  await cq.markCommentDeleted(tx, row.id, deps.clock.now());
+  await deps.events.publish(tx, 'comment.deleted', eventIds(row));
 }
 
 /** The team's decision on a held comment; an approval publishes comment.created. */

@@ -251,6 +251,37 @@ describe('community: follow, comments, posts', () => {
     assert.equal((await site.deps.db.query(`SELECT 1 FROM community_comments WHERE body = 'Let me in'`)).length, 0);
   });
 
+  it('sends reports of comments and posts to the moderation queue: approving keeps, rejecting removes', async () => {
+    const [open] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Town hall'`);
+    const page = `/c/camille/posts/${open!.slug}`;
+    const [welcome] = await site.deps.db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Welcome!'`);
+    const asFan = (await fan.get(page)).html;
+    assert.ok(asFan.includes(`action="/comments/${welcome!.id}/report"`), 'a report button under the comment');
+    assert.ok(asFan.includes(`action="${page}/report"`), 'and under the post');
+    const reported = await fan.post(`/comments/${welcome!.id}/report`, { reason: 'rude' });
+    assert.equal(reported.res.status, 303);
+    assert.equal(reported.res.headers.get('location'), `${page}?notice=reported#comment-${welcome!.id}`);
+    assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'again' })).res.status, 303, 'twice: one report');
+    await member.get(page);
+    assert.equal((await member.post(`/comments/${welcome!.id}/report`, {})).res.status, 303);
+    assert.equal((await fan.post(`/comments/${randomUUID()}/report`, {})).res.status, 404);
+    assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'x'.repeat(1001) })).res.status, 422);
+    assert.equal((await fan.post(`${page}/report`, { reason: 'off topic' })).res.status, 303);
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_reports')).length, 3);
+
+    const queue = (await owner.get('/studio/channels/camille/moderation')).html;
+    assert.match(queue, /⚑ 2 · Town hall · “rude”/);
+    assert.match(queue, /⚑ 1 · Town hall · “off topic”/);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `comment:${welcome!.id}`, decision: 'rejected' })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `post:${open!.id}`, decision: 'approved' })).res.status, 303);
+    const after = (await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html;
+    assert.doesNotMatch(after, /Welcome!/, 'the rejected comment is removed');
+    assert.match(after, /Town hall/, 'the approved post stays');
+    assert.doesNotMatch((await owner.get('/studio/channels/camille/moderation')).html, /⚑ \d/, 'nothing reported waits');
+    const events = await site.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM community_reports WHERE status = 'held'`);
+    assert.equal(events[0]!.n, 0);
+  });
+
   it("lists public posts in the channel's RSS and Atom feeds beside its videos, never members-only ones", async () => {
     await owner.get('/studio/channels/camille/community');
     assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Open letter', body: 'For *everyone*.', audience: 'public' })).res.status, 303);

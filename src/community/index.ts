@@ -16,6 +16,7 @@ import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
+import { decideReport, isReportId, reportedItems } from './reports.js';
 import { PostsSection } from './pages.js';
 import { commentsBox, communityRoutes, followBox } from './routes.js';
 
@@ -80,9 +81,11 @@ export const communityCapability = defineCapability({
       held: async (channelId) => {
         const held = await heldComments(ctx.deps.db, channelId);
         const names = new Map((await contactsOf(ctx.deps.db, held.map((c) => c.author_id))).map((u) => [u.id, u.display_name]));
-        return held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.about_title, receivedAt: c.created_at }));
+        const reported = await reportedItems(ctx.deps, channelId);
+        return [...held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.about_title, receivedAt: c.created_at })), ...reported];
       },
-      decide: (channelId, id, decision) => decideComment(ctx.deps, channelId, id, decision),
+      // Held comments by id; fans' reports as `comment:<id>` / `post:<id>` (approve keeps it, reject removes it).
+      decide: (channelId, id, decision) => (isReportId(id) ? decideReport(ctx.deps, channelId, id, decision) : decideComment(ctx.deps, channelId, id, decision)),
     }),
   },
   tables: {
@@ -92,5 +95,6 @@ export const communityCapability = defineCapability({
     community_posts: { export: 'rows', scope: 'channel' },
     community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
     community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+    community_reports: { export: 'rows', scope: 'channel', note: 'fans’ reports and the team’s decisions' },
   },
 });

@@ -80,6 +80,7 @@ function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEn
           </form>
         </details>
       )}
+      {env.user && !entry.mine && entry.origin === 'local' && !entry.held && !entry.deleted && <ReportForm env={env} action={`/comments/${entry.id}/report`} />}
       {canReply && entry.origin === 'local' && !entry.held && !entry.deleted && (
         <details>
           <summary>{t('community.reply')}</summary>
@@ -99,6 +100,21 @@ function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEn
         </ol>
       )}
     </li>
+  );
+}
+
+/** The report button: a reason (optional) for the channel's team. */
+function ReportForm({ env, action }: { env: PageEnv; action: string }) {
+  const { t } = env;
+  return (
+    <details class="report">
+      <summary>{t('community.report')}</summary>
+      <form method="post" action={action} class="stack">
+        <CsrfField env={env} />
+        <input type="text" name="reason" maxlength={1000} aria-label={t('community.report_reason')} placeholder={t('community.report_reason')} />
+        <button type="submit">{t('community.report_send')}</button>
+      </form>
+    </details>
   );
 }
 
@@ -168,6 +184,7 @@ export function PostPage({ env, handle, channelName, post, locked, comments }: {
   const { t } = env;
   return (
     <Layout env={env} title={`${post.title} · ${channelName}`}>
+      <Notice env={env} messageKey={communityNotice(env.path)} />
       <p>
         <a href={`/c/${handle}`}>{channelName}</a>
       </p>
@@ -184,6 +201,7 @@ export function PostPage({ env, handle, channelName, post, locked, comments }: {
           <div class="post-body">{raw(post.body_html)}</div>
         )}
       </article>
+      {!locked && env.user && <ReportForm env={env} action={`/c/${handle}/posts/${post.slug}/report`} />}
       {!locked && comments}
     </Layout>
   );

@@ -19,7 +19,8 @@ import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount
 import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostEditPage, PostPage } from './pages.js';
 import * as pq from './post-queries.js';
 import { editPost, publishPost, removePost } from './posts.js';
-import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
+import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, reportSchema, settingsSchema } from './schema.js';
+import { reportComment, reportPost } from './reports.js';
 import { readLink, signLink } from './tokens.js';
 
 /** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
@@ -194,6 +195,24 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
   app.post('/comments/:id/delete', async (c) => {
     const row = await deleteComment(deps, c.req.param('id'), requireUser(c));
     return c.redirect(`${await commentPage(row)}?notice=comment_removed#comments`, 303);
+  });
+  // The report button (comments and posts): the report waits in the channel's moderation queue.
+  const reportReason = async (c: AppContext) => {
+    const parsed = validateForm(reportSchema, await readSingleForm(c));
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    return parsed.data.reason;
+  };
+  app.post('/comments/:id/report', async (c) => {
+    const user = requireUser(c);
+    const row = await reportComment(deps, user, c.req.param('id'), await reportReason(c));
+    return c.redirect(`${await commentPage(row)}?notice=reported#comment-${row.id}`, 303);
+  });
+  app.post('/c/:handle/posts/:slug/report', async (c) => {
+    const user = requireUser(c);
+    const { channel, post, locked } = await visiblePost(c);
+    if (locked) throw new NotFoundError('community.post_not_found');
+    await reportPost(deps, user, post, await reportReason(c));
+    return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=reported`, 303);
   });
   /** The page a comment is shown on: its video's or its post's. */
   async function commentPage(row: cq.CommentRow): Promise<string> {

@@ -55,6 +55,8 @@ const ADDED: Record<string, string> = {
   'GET /studio/channels/:handle/posts/:id': 'community',
   'POST /studio/channels/:handle/posts/:id': 'community',
   'POST /studio/channels/:handle/posts/:id/delete': 'community',
+  'POST /studio/channels/:handle/blocks': 'community',
+  'POST /studio/channels/:handle/blocks/delete': 'community',
   'GET /c/:handle/campaigns/:slug': 'campaigns',
   'POST /c/:handle/campaigns/:slug/pledge': 'campaigns',
   'POST /c/:handle/campaigns/:slug/pledge/change': 'campaigns',

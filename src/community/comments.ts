@@ -16,6 +16,7 @@ import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
 import type { VideoWithChannel } from '../videos/index.js';
 import type { PostRow } from './post-queries.js';
+import { isAccountBlocked } from './blocks.js';
 import * as cq from './comment-queries.js';
 import { communityConfig } from './config.js';
 import { renderCommentMarkdown } from './markdown.js';
@@ -55,6 +56,7 @@ export async function postComment(deps: AppDeps, target: CommentTarget, user: Cu
   const settings = await cq.channelSettings(deps.db, about.channelId);
   const byTeam = (await roleOnChannel(deps.db, user, about.channelId)) !== undefined;
   if (!byTeam && settings.comment_policy === 'closed') throw new ForbiddenError('community.comments_closed');
+  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user.id))) throw new ForbiddenError('community.blocked');
   const membersOnly = settings.comment_policy === 'members' || (target.kind === 'post' && target.post.audience === 'members');
   const tierIds = target.kind === 'post' && target.post.audience === 'members' ? target.post.tier_ids : undefined;
   if (!byTeam && membersOnly && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id], tierIds })).length === 0) {

@@ -282,6 +282,44 @@ describe('community: follow, comments, posts', () => {
     assert.equal(events[0]!.n, 0);
   });
 
+  it('blocks an account from its comment and a remote server by domain: new comments and follows refused, held ones rejected', async () => {
+    const db = site.deps.db;
+    await owner.get('/studio/channels/camille/community');
+    await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'held', watched_words: '' });
+    await fan.get(`/v/${video.shortId}`);
+    await fan.post(`/v/${video.shortId}/comments`, { body: 'Held before the block' });
+    const [held] = await db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Held before the block'`);
+    await db.query(
+      `INSERT INTO federation_comments (note_uri, video_id, actor_uri, content_html, status) VALUES ('https://social.spam.example/notes/9', $1, 'https://social.spam.example/users/bot', '<p>Buy now</p>', 'held')`,
+      [video.id],
+    );
+    // The channel's admin sees a block button under the fan's comment (here, on a thread of the fan's approved comment).
+    const [shownByFan] = await db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Lovely *film*'`);
+    assert.ok((await owner.get(`/v/${video.shortId}`)).html.includes(`name="comment_id" value="${shownByFan!.id}"`));
+    assert.ok(!(await fan.get(`/v/${video.shortId}`)).html.includes('name="comment_id"'), 'fans do not');
+    assert.equal((await fan.post('/studio/channels/camille/blocks', { comment_id: held!.id })).res.status, 403);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { comment_id: held!.id })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { domain: 'not a domain' })).res.status, 422);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { domain: 'https://Spam.example/' })).res.status, 303);
+
+    assert.equal((await db.query<{ status: string }>('SELECT status FROM community_comments WHERE id = $1', [held!.id]))[0]!.status, 'rejected');
+    assert.equal((await db.query<{ status: string }>(`SELECT status FROM federation_comments WHERE note_uri = 'https://social.spam.example/notes/9'`))[0]!.status, 'rejected');
+    await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'open', watched_words: '' });
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'After the block' })).res.status, 403);
+    assert.equal((await fan.post('/c/camille/follow', {})).res.status, 403);
+    const source = site.services.federation.comments()!;
+    assert.equal(await source.refuses(channelId, 'https://social.spam.example/users/bot'), true, 'the inbox drops its replies and follows');
+    assert.equal(await source.refuses(channelId, 'https://masto.example/users/zoe'), false);
+
+    const studio = (await owner.get('/studio/channels/camille/community')).html;
+    assert.match(studio, /spam\.example/);
+    const ids = await db.query<{ id: string }>('SELECT id FROM community_blocks WHERE user_id IS NOT NULL');
+    assert.equal((await owner.post('/studio/channels/camille/blocks/delete', { id: ids[0]!.id })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/blocks/delete', { id: ids[0]!.id })).res.status, 404);
+    await fan.get(`/v/${video.shortId}`);
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'Back again' })).res.status, 303, 'unblocked');
+  });
+
   it("lists public posts in the channel's RSS and Atom feeds beside its videos, never members-only ones", async () => {
     await owner.get('/studio/channels/camille/community');
     assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Open letter', body: 'For *everyone*.', audience: 'public' })).res.status, 303);

@@ -16,6 +16,7 @@ import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
+import { isActorServerBlocked } from './blocks.js';
 import { decideReport, isReportId, reportedItems } from './reports.js';
 import { PostsSection } from './pages.js';
 import { commentsBox, communityRoutes, followBox } from './routes.js';
@@ -56,6 +57,7 @@ export const communityCapability = defineCapability({
     'federation.local-comments': (ctx) => ({
       find: (id) => commentForFederation(ctx.deps, id),
       policy: async (channelId) => (await channelSettings(ctx.deps.db, channelId)).comment_policy,
+      refuses: (channelId, actorUri) => isActorServerBlocked(ctx.deps.db, channelId, actorUri),
     }),
     // Public posts federate as the channel's Articles.
     'federation.local-posts': (ctx) => ({
@@ -95,6 +97,7 @@ export const communityCapability = defineCapability({
     community_posts: { export: 'rows', scope: 'channel' },
     community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
     community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+    community_blocks: { export: 'rows', scope: 'channel' },
     community_reports: { export: 'rows', scope: 'channel', note: 'fans’ reports and the team’s decisions' },
   },
 });

@@ -51,7 +51,7 @@ export function FollowBox({ env, channel, following, state, showEmail }: { env: 
   );
 }
 
-function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; action: string }): Child {
+function Entry({ env, entry, canReply, action, blockAction }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; action: string; blockAction?: string }): Child {
   const { t } = env;
   return (
     <li class={`comment comment-${entry.origin}`} id={entry.origin === 'local' ? `comment-${entry.id}` : undefined}>
@@ -80,6 +80,13 @@ function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEn
           </form>
         </details>
       )}
+      {blockAction && entry.origin === 'local' && !entry.byTeam && (
+        <form method="post" action={blockAction} class="inline">
+          <CsrfField env={env} />
+          <input type="hidden" name="comment_id" value={entry.id} />
+          <button type="submit" class="link-button">{t('community.block_author')}</button>
+        </form>
+      )}
       {env.user && !entry.mine && entry.origin === 'local' && !entry.held && !entry.deleted && <ReportForm env={env} action={`/comments/${entry.id}/report`} />}
       {canReply && entry.origin === 'local' && !entry.held && !entry.deleted && (
         <details>
@@ -95,7 +102,7 @@ function Entry({ env, entry, canReply, action }: { env: PageEnv; entry: ThreadEn
       {entry.replies.length > 0 && (
         <ol class="comment-replies">
           {entry.replies.map((r) => (
-            <Entry env={env} entry={r} canReply={canReply} action={action} />
+            <Entry env={env} entry={r} canReply={canReply} action={action} blockAction={blockAction} />
           ))}
         </ol>
       )}
@@ -129,7 +136,7 @@ export function communityNotice(pathWithQuery: string): MessageKey | undefined {
  * The comment thread under a video or a post, and the form to write one: `page` is its page's path,
  * `action` where comments are posted.
  */
-export function CommentsSection({ env, page, action, thread, count, policy, state }: { env: PageEnv; page: string; action: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
+export function CommentsSection({ env, page, action, blockAction, thread, count, policy, state }: { env: PageEnv; page: string; action: string; blockAction?: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
   const { t } = env;
   const s = state ?? {};
   const canWrite = policy !== 'closed' && env.user !== null;
@@ -140,7 +147,7 @@ export function CommentsSection({ env, page, action, thread, count, policy, stat
       {thread.length === 0 ? <p class="empty">{t('community.no_comments')}</p> : (
         <ol class="comment-thread">
           {thread.map((e) => (
-            <Entry env={env} entry={e} canReply={canWrite} action={action} />
+            <Entry env={env} entry={e} canReply={canWrite} action={action} blockAction={blockAction} />
           ))}
         </ol>
       )}
@@ -255,7 +262,7 @@ export interface StudioPostRow extends PostRow {
 
 export function CommunityStudioPage(props: {
   env: PageEnv; handle: string; followers: { account: number; email: number; remote: number }; settings: CommunitySettingsRow;
-  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; state: FieldState; notice?: MessageKey;
+  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; blocked: { id: string; label: string }[]; state: FieldState; notice?: MessageKey;
 }) {
   const { env, handle, state } = props;
   const { t } = env;
@@ -296,6 +303,29 @@ export function CommunityStudioPage(props: {
             ))}
           </tbody>
         </table>
+      </section>
+      <section aria-labelledby="blocks-heading" id="blocks">
+        <h2 id="blocks-heading">{t('community.blocks')}</h2>
+        <p class="hint">{t('community.blocks_hint')}</p>
+        {props.blocked.length === 0 ? <p>{t('community.blocks_none')}</p> : (
+          <ul>
+            {props.blocked.map((b) => (
+              <li>
+                {b.label}{' '}
+                <form method="post" action={`/studio/channels/${handle}/blocks/delete`} class="inline">
+                  <CsrfField env={env} />
+                  <input type="hidden" name="id" value={b.id} />
+                  <button type="submit" class="link-button">{t('community.unblock')}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form method="post" action={`/studio/channels/${handle}/blocks`} class="stack">
+          <CsrfField env={env} />
+          <Field env={env} state={state} name="domain" label="community.block_domain" required maxlength={300} />
+          <button type="submit">{t('community.block_button')}</button>
+        </form>
       </section>
       <section aria-labelledby="comment-settings-heading">
         <h2 id="comment-settings-heading">{t('community.comment_settings')}</h2>

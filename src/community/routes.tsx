@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { requireUser } from '../accounts/index.js';
-import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, type ChannelRow } from '../channels/index.js';
+import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, roleOnChannel, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { clientIp } from '../core/http/client-ip.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
@@ -21,6 +21,8 @@ import * as pq from './post-queries.js';
 import { editPost, publishPost, removePost } from './posts.js';
 import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, reportSchema, settingsSchema } from './schema.js';
 import { reportComment, reportPost } from './reports.js';
+import { blockCommentAuthor, blockDomain, listBlocks, unblock } from './blocks.js';
+import { contactsOf } from '../accounts/index.js';
 import { readLink, signLink } from './tokens.js';
 
 /** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
@@ -44,13 +46,17 @@ export async function followBox(deps: AppDeps, env: PageEnv, channel: { id: stri
   return FollowBox({ env, channel, following: row?.status === 'active' });
 }
 
-/** The comment thread of a video's or a post's page. */
+/** The comment thread of a video's or a post's page; its admins also get a "Block the author" button. */
 export async function commentsBox(deps: AppDeps, env: PageEnv, target: CommentTarget, state?: Parameters<typeof CommentsSection>[0]['state']) {
   const channelId = target.kind === 'video' ? target.video.channel_id : target.post.channel_id;
   const subject = target.kind === 'video' ? { kind: 'video' as const, id: target.video.id } : { kind: 'post' as const, id: target.post.id };
-  const page = target.kind === 'video' ? `/v/${target.video.short_id}` : await postPath(deps, target.post);
-  const [thread, settings, count] = await Promise.all([commentThread(deps, target, env.user), cq.channelSettings(deps.db, channelId), cq.countComments(deps.db, subject)]);
-  return CommentsSection({ env, page, action: `${page}/comments`, thread, count, policy: settings.comment_policy, state });
+  const handle = target.kind === 'video' ? target.video.channel_handle : ((await findChannelById(deps.db, channelId))?.handle ?? '');
+  const page = target.kind === 'video' ? `/v/${target.video.short_id}` : `/c/${handle}/posts/${target.post.slug}`;
+  const [thread, settings, count, role] = await Promise.all([
+    commentThread(deps, target, env.user), cq.channelSettings(deps.db, channelId), cq.countComments(deps.db, subject), roleOnChannel(deps.db, env.user, channelId),
+  ]);
+  const blockAction = role === 'admin' ? `/studio/channels/${handle}/blocks` : undefined;
+  return CommentsSection({ env, page, action: `${page}/comments`, blockAction, thread, count, policy: settings.comment_policy, state });
 }
 
 /** The page of a post. */
@@ -280,13 +286,15 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
 
   // The Studio's community page: followers, posts with their delivery counts, comment settings.
   const studioPage = async (c: AppContext, channel: ChannelRow, state: { errors?: Record<string, MessageKey>; values?: Record<string, string> } = {}, status = 200) => {
-    const [byKind, settings, tiers, posts, remote] = await Promise.all([
+    const [byKind, settings, tiers, posts, remote, blocks] = await Promise.all([
       fq.countFollowersByKind(deps.db, channel.id), cq.channelSettings(deps.db, channel.id), listTiers(deps.db, channel.id), pq.listPosts(deps.db, channel.id),
-      countRemoteFollowers(deps.db, channel.id),
+      countRemoteFollowers(deps.db, channel.id), listBlocks(deps.db, channel.id),
     ]);
+    const names = new Map((await contactsOf(deps.db, blocks.flatMap((b) => (b.user_id ? [b.user_id] : [])))).map((u) => [u.id, u.display_name]));
+    const blocked = blocks.map((b) => ({ id: b.id, label: b.domain ?? names.get(b.user_id ?? '') ?? '?' }));
     const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id) })));
     return c.html(
-      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} state={state} notice={communityNotice(c.req.url)} />,
+      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} blocked={blocked} state={state} notice={communityNotice(c.req.url)} />,
       status as 200,
     );
   };
@@ -311,6 +319,24 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
       throw error;
     }
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_published`, 303);
+  });
+  // Blocks: a server by its domain, an account from one of its comments (the thread's button); lifted here.
+  studio.post('/channels/:handle/blocks', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const form = textFields(await readSingleForm(c));
+    try {
+      if (form.comment_id !== undefined) await blockCommentAuthor(deps, channel, form.comment_id);
+      else await blockDomain(deps, channel, form.domain ?? '');
+    } catch (error) {
+      if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: form }, 422);
+      throw error;
+    }
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=blocked_saved#blocks`, 303);
+  });
+  studio.post('/channels/:handle/blocks/delete', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    await unblock(deps, channel, textFields(await readSingleForm(c)).id ?? '');
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=unblocked#blocks`, 303);
   });
   // Editing a post (title and text; never e-mailed again) and deleting it.
   const channelPost = async (c: AppContext) => {

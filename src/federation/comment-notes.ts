@@ -34,6 +34,8 @@ export interface LocalComment {
 export interface LocalCommentsSource {
   find(id: string): Promise<LocalComment | undefined>;
   policy(channelId: string): Promise<CommentsPolicy>;
+  /** Whether the channel blocked the server of this remote actor: its replies and follows are dropped. */
+  refuses(channelId: string, actorUri: string): Promise<boolean>;
 }
 
 const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';

@@ -422,3 +422,15 @@ export async function recentInboxLog(db: Queryable, limit = 100): Promise<InboxL
 export async function pruneInboxLog(db: Queryable, before: Date): Promise<void> {
   await db.query('DELETE FROM federation_inbox_log WHERE received_at < $1', [before]);
 }
+
+/** Rejects the replies still held under a channel's videos from `domain` or its subdomains (the channel blocked that server). */
+export async function rejectHeldRepliesFrom(db: Queryable, channelId: string, domain: string): Promise<number> {
+  const rows = await db.query(
+    `UPDATE federation_comments c SET status = 'rejected', updated_at = now() FROM videos v
+      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.status = 'held'
+        AND (split_part(split_part(c.actor_uri, '/', 3), ':', 1) = $2 OR split_part(split_part(c.actor_uri, '/', 3), ':', 1) LIKE '%.' || $2)
+      RETURNING c.note_uri`,
+    [channelId, domain],
+  );
+  return rows.length;
+}

@@ -221,4 +221,26 @@ describe('community: comments federated as Notes', () => {
     assert.equal(closed.commentsPolicy, 2);
     assert.equal(closed.commentsEnabled, false);
   });
+
+  it('sends an Update of its videos when the channel closes or reopens its comments', async () => {
+    await setPolicy('open');
+    const [video] = await site.deps.db.query<{ id: string }>('SELECT id FROM videos WHERE short_id = $1', [videos.public]);
+    await site.deps.db.transaction((tx) => site.deps.events.publish(tx, 'video.changed', { videoId: video!.id, what: 'visibility' }));
+    await runJobs();
+    remote.deliveries.length = 0;
+    const save = async (policy: string) => {
+      await owner.get('/studio/channels/camille/community');
+      assert.equal((await owner.post('/studio/channels/camille/community/settings', { comment_policy: policy, watched_words: '' })).res.status, 303);
+      await runJobs();
+    };
+    await save('closed');
+    const updates = () => delivered('Update').filter((d) => (d.body.object as { type: string }).type === 'Video');
+    assert.equal(updates().length, 1);
+    assert.equal((updates()[0]!.body.object as { commentsEnabled: boolean }).commentsEnabled, false);
+    await save('held');
+    assert.equal(updates().length, 2);
+    assert.equal((updates()[1]!.body.object as { commentsPolicy: number }).commentsPolicy, 3);
+    await save('members');
+    assert.equal(updates().length, 2, 'no Update when the video object does not change');
+  });
 });

@@ -195,3 +195,14 @@ function remoteName(actorUri: string): string {
     return actorUri;
   }
 }
+
+/** Saves a channel's comment settings; opening or closing its comments publishes `comments.policy-changed` (videos on the fediverse carry it). */
+export async function saveSettings(deps: AppDeps, channelId: string, settings: cq.CommunitySettingsRow): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const before = await cq.channelSettings(tx, channelId);
+    await cq.saveChannelSettings(tx, channelId, settings, now);
+    const closed = settings.comment_policy === 'closed';
+    if ((before.comment_policy === 'closed') !== closed) await deps.events.publish(tx, 'comments.policy-changed', { channelId, closed, changedAt: now.toISOString() });
+  });
+}

@@ -12,7 +12,7 @@ import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle
 import { liveMembers, listTiers } from '../funding/memberships/index.js';
 import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
 import * as cq from './comment-queries.js';
-import { commentThread, deleteComment, editComment, postComment, type CommentTarget } from './comments.js';
+import { commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
@@ -303,7 +303,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
     const parsed = validateForm(settingsSchema, await readSingleForm(c));
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
-    await cq.saveChannelSettings(deps.db, channel.id, parsed.data, deps.clock.now());
+    await saveSettings(deps, channel.id, parsed.data);
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=settings_saved`, 303);
   });
   studio.post('/channels/:handle/posts', async (c) => {

@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import type { AppEnv } from '../core/http/context.js';
-import { findVideoById, isListed } from '../videos/index.js';
+import { findVideoById, isListed, listCaptions } from '../videos/index.js';
 import { OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { deliverTo, videoObjectUrls, type DeliverySigner } from './outbox.js';
 import * as q from './queries.js';
-import { AS_PUBLIC, videoObjectUri } from './video-object.js';
+import { AS_PUBLIC, buildVideoObject, videoActivity, videoObjectUri } from './video-object.js';
 
 /** Who may comment on a channel's videos (the community capability's per-channel policy). */
 export type CommentsPolicy = 'open' | 'members' | 'held' | 'closed';
@@ -129,6 +129,27 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
     await deliverTo(deps, tx, video.channel_id, inboxes, { ...envelope, id: `${noteUri}#update-${comment.editedAt.getTime()}`, type: 'Update', published: comment.editedAt.toISOString(), object: note }, { as });
     return 'updated';
   });
+}
+
+/**
+ * After a channel opened or closed its comments (`comments.policy-changed`): an Update of each video its
+ * followers were told of, carrying the new `commentsPolicy` / `commentsEnabled` (a video's own version does
+ * not move with the policy, so syncVideo would not resend it). One activity id per change (`changedAt`).
+ */
+export async function announceCommentsPolicy(deps: AppDeps, fed: FederationServices, source: LocalCommentsSource, channelId: string, changedAt: string): Promise<string> {
+  const commentsClosed = (await source.policy(channelId)) === 'closed';
+  const now = deps.clock.now();
+  let sent = 0;
+  for (const videoId of await q.publishedVideoIds(deps.db, channelId)) {
+    const video = await findVideoById(deps.db, videoId);
+    if (!video || !isListed(video, now)) continue;
+    const urls = videoObjectUrls(fed, deps.config.publicUrl, video.channel_handle);
+    const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls, { commentsClosed });
+    const activity = videoActivity('Update', `${String(object.id)}#update-comments-${commentsClosed ? 'closed' : 'open'}-${Date.parse(changedAt)}`, urls, object, now);
+    await deps.db.transaction(async (tx) => deliverTo(deps, tx, channelId, await q.videoAudienceInboxes(tx, channelId), activity));
+    sent += 1;
+  }
+  return `updated ${sent} videos`;
 }
 
 /** The owner's ApproveReply of a shown comment (what `replyApproval` points to), as PeerTube builds it. */

@@ -20,7 +20,7 @@ import { federationStudioRoutes } from './studio-routes.js';
 import { syncVideo } from './outbox.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
-import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
+import { announceCommentsPolicy, commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
 import { deletePostArticle, postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
@@ -102,6 +102,11 @@ export const federationCapability = defineCapability({
     'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
+    // A channel opened or closed its comments: its videos are updated with the new policy.
+    'comments.policy-changed': (ctx) => async ({ channelId, changedAt }) => {
+      const source = ctx.services.federation.comments();
+      return { outcome: source ? await announceCommentsPolicy(ctx.deps, ctx.services.federation, source, channelId, changedAt) : 'no comments capability' };
+    },
     'post.published': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
     'post.edited': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
     'post.deleted': (ctx) => async (event) => ({ outcome: await deletePostArticle(ctx.deps, ctx.services.federation, event) }),

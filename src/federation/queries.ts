@@ -434,3 +434,8 @@ export async function rejectHeldRepliesFrom(db: Queryable, channelId: string, do
   );
   return rows.length;
 }
+
+/** The channel's videos whose followers were last told they are published (what a change of comment policy updates). */
+export async function publishedVideoIds(db: Queryable, channelId: string): Promise<string[]> {
+  return (await db.query<{ video_id: string }>(`SELECT video_id FROM federation_video_state WHERE channel_id = $1 AND state = 'published'`, [channelId])).map((r) => r.video_id);
+}

@@ -2,13 +2,14 @@
  * Blocks: a channel's team blocks a local account (from one of its comments) or a remote server (a domain).
  * A blocked account cannot comment or follow; a blocked server's replies and follows are dropped by
  * federation's inbox (through the `federation.local-comments` slot's `refuses`). Making a block rejects
- * what they wrote that still waits for approval.
+ * what they wrote that still waits for approval and ends their follows (as a Mastodon domain block does).
  */
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { NotFoundError, ValidationError } from '../core/http/errors.js';
-import { rejectHeldRepliesFrom } from '../federation/index.js';
+import { deleteFollowersFrom, rejectHeldRepliesFrom } from '../federation/index.js';
+import * as fq from './follower-queries.js';
 import { findComment } from './comment-queries.js';
 
 export interface BlockRow {
@@ -47,23 +48,30 @@ export function parseDomain(input: string): string | undefined {
   return DOMAIN.test(trimmed) ? trimmed : undefined;
 }
 
-/** Blocks a remote server; its held replies under the channel's videos are rejected. */
+/** Blocks a remote server; its held replies under the channel's videos are rejected, its followers removed. */
 export async function blockDomain(deps: AppDeps, channel: ChannelRow, typed: string): Promise<void> {
   const domain = parseDomain(typed);
   if (!domain || domain === new URL(deps.config.publicUrl).hostname) throw new ValidationError({ domain: 'community.block_domain_invalid' });
   await deps.db.transaction(async (tx) => {
     await tx.query('INSERT INTO community_blocks (channel_id, domain, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel.id, domain, deps.clock.now()]);
     await rejectHeldRepliesFrom(tx, channel.id, domain);
+    for (const follower of await deleteFollowersFrom(tx, channel.id, domain)) {
+      await deps.events.publish(tx, 'follower.removed', { channelId: channel.id, follower, kind: 'remote' });
+    }
   });
 }
 
-/** Blocks the author of one of the channel's comments; their held comments on the channel are rejected. */
+/** Blocks the author of one of the channel's comments; their held comments on the channel are rejected, their follow ended. */
 export async function blockCommentAuthor(deps: AppDeps, channel: ChannelRow, commentId: string): Promise<void> {
   const comment = UUID.test(commentId) ? await findComment(deps.db, commentId) : undefined;
   if (!comment || comment.channel_id !== channel.id) throw new NotFoundError('community.comment_not_found');
   await deps.db.transaction(async (tx) => {
     await tx.query('INSERT INTO community_blocks (channel_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [channel.id, comment.author_id, deps.clock.now()]);
     await tx.query(`UPDATE community_comments SET status = 'rejected' WHERE channel_id = $1 AND author_id = $2 AND status = 'held'`, [channel.id, comment.author_id]);
+    const follow = await fq.findAccountFollower(tx, channel.id, comment.author_id);
+    if (follow && (await fq.unsubscribeFollower(tx, follow.id, deps.clock.now()))) {
+      await deps.events.publish(tx, 'follower.removed', { channelId: channel.id, follower: follow.id, kind: 'account' });
+    }
   });
 }
 

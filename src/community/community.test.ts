@@ -293,6 +293,7 @@ describe('community: follow, comments, posts', () => {
       `INSERT INTO federation_comments (note_uri, video_id, actor_uri, content_html, status) VALUES ('https://social.spam.example/notes/9', $1, 'https://social.spam.example/users/bot', '<p>Buy now</p>', 'held')`,
       [video.id],
     );
+    await db.query(`INSERT INTO federation_followers (channel_id, actor_uri, inbox_uri) VALUES ($1, 'https://social.spam.example/users/bot', 'https://social.spam.example/inbox')`, [channelId]);
     // The channel's admin sees a block button under the fan's comment (here, on a thread of the fan's approved comment).
     const [shownByFan] = await db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Lovely *film*'`);
     assert.ok((await owner.get(`/v/${video.shortId}`)).html.includes(`name="comment_id" value="${shownByFan!.id}"`));
@@ -304,6 +305,8 @@ describe('community: follow, comments, posts', () => {
 
     assert.equal((await db.query<{ status: string }>('SELECT status FROM community_comments WHERE id = $1', [held!.id]))[0]!.status, 'rejected');
     assert.equal((await db.query<{ status: string }>(`SELECT status FROM federation_comments WHERE note_uri = 'https://social.spam.example/notes/9'`))[0]!.status, 'rejected');
+    assert.equal((await db.query(`SELECT 1 FROM federation_followers WHERE actor_uri LIKE 'https://social.spam.example/%'`)).length, 0, "the server's follows end");
+    assert.equal((await db.query<{ status: string }>(`SELECT status FROM community_followers WHERE kind = 'account' AND user_id = (SELECT id FROM users WHERE email = 'fan@example.org')`))[0]!.status, 'unsubscribed', "the account's follow ends");
     await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'open', watched_words: '' });
     assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'After the block' })).res.status, 403);
     assert.equal((await fan.post('/c/camille/follow', {})).res.status, 403);

@@ -33,7 +33,7 @@ export { recommendationFederationHooks } from './recommend.js';
 // For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
 export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
-export { approvedCommentsForVideo, countFollowers as countRemoteFollowers, rejectHeldRepliesFrom } from './queries.js';
+export { approvedCommentsForVideo, countFollowers as countRemoteFollowers, deleteFollowersFrom, rejectHeldRepliesFrom } from './queries.js';
 export { channelIdentifier } from './actors.js';
 // For the moving capability: `alsoKnownAs`, `movedTo` and `Move` (move.ts).
 export { addChannelAlias, moveChannel } from './move.js';

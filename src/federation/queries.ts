@@ -439,3 +439,14 @@ export async function rejectHeldRepliesFrom(db: Queryable, channelId: string, do
 export async function publishedVideoIds(db: Queryable, channelId: string): Promise<string[]> {
   return (await db.query<{ video_id: string }>(`SELECT video_id FROM federation_video_state WHERE channel_id = $1 AND state = 'published'`, [channelId])).map((r) => r.video_id);
 }
+
+/** Removes a channel's followers on `domain` or its subdomains (the channel blocked that server); their actor URIs. */
+export async function deleteFollowersFrom(db: Queryable, channelId: string, domain: string): Promise<string[]> {
+  const rows = await db.query<{ actor_uri: string }>(
+    `DELETE FROM federation_followers WHERE channel_id = $1
+        AND (split_part(split_part(actor_uri, '/', 3), ':', 1) = $2 OR split_part(split_part(actor_uri, '/', 3), ':', 1) LIKE '%.' || $2)
+      RETURNING actor_uri`,
+    [channelId, domain],
+  );
+  return rows.map((r) => r.actor_uri);
+}

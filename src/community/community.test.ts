@@ -263,14 +263,15 @@ describe('community: follow, comments, posts', () => {
     assert.equal(reported.res.headers.get('location'), `${page}?notice=reported#comment-${welcome!.id}`);
     assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'again' })).res.status, 303, 'twice: one report');
     await member.get(page);
-    assert.equal((await member.post(`/comments/${welcome!.id}/report`, {})).res.status, 303);
-    assert.equal((await fan.post(`/comments/${randomUUID()}/report`, {})).res.status, 404);
+    assert.equal((await member.post(`/comments/${welcome!.id}/report`, {})).res.status, 422, 'a reason is asked');
+    assert.equal((await member.post(`/comments/${welcome!.id}/report`, { reason: 'rude' })).res.status, 303);
+    assert.equal((await fan.post(`/comments/${randomUUID()}/report`, { reason: 'spam' })).res.status, 404);
     assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'x'.repeat(1001) })).res.status, 422);
     assert.equal((await fan.post(`${page}/report`, { reason: 'off topic' })).res.status, 303);
     assert.equal((await site.deps.db.query('SELECT 1 FROM community_reports')).length, 3);
 
     const queue = (await owner.get('/studio/channels/camille/moderation')).html;
-    assert.match(queue, /⚑ 2 · Town hall · “rude”/);
+    assert.match(queue, /⚑ 2 · Town hall · “rude” · “rude”/);
     assert.match(queue, /⚑ 1 · Town hall · “off topic”/);
     assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `comment:${welcome!.id}`, decision: 'rejected' })).res.status, 303);
     assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `post:${open!.id}`, decision: 'approved' })).res.status, 303);

@@ -110,7 +110,7 @@ function Entry({ env, entry, canReply, action, blockAction }: { env: PageEnv; en
   );
 }
 
-/** The report button: a reason (optional) for the channel's team. */
+/** The report button: why, for the channel's team. */
 function ReportForm({ env, action }: { env: PageEnv; action: string }) {
   const { t } = env;
   return (
@@ -118,7 +118,7 @@ function ReportForm({ env, action }: { env: PageEnv; action: string }) {
       <summary>{t('community.report')}</summary>
       <form method="post" action={action} class="stack">
         <CsrfField env={env} />
-        <input type="text" name="reason" maxlength={1000} aria-label={t('community.report_reason')} placeholder={t('community.report_reason')} />
+        <input type="text" name="reason" required maxlength={1000} aria-label={t('community.report_reason')} placeholder={t('community.report_reason')} />
         <button type="submit">{t('community.report_send')}</button>
       </form>
     </details>

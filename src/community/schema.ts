@@ -47,5 +47,5 @@ export const postSchema = z.object({
 /** Editing a post: its title and text (who it is for stays as published). */
 export const postEditSchema = postSchema.pick({ title: true, body: true });
 
-/** A report of a comment or a post: an optional reason for the team. */
-export const reportSchema = z.object({ reason: z.string().trim().max(1000, 'community.report_reason_too_long').optional().transform((v) => v ?? '') });
+/** A report of a comment or a post: why, in a few words, for the team. */
+export const reportSchema = z.object({ reason: z.string().trim().min(1, 'community.report_reason_required').max(1000, 'community.report_reason_too_long') });

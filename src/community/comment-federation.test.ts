@@ -6,7 +6,7 @@ import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { startRemoteServer, type RemoteServer } from '../../test/fakes/fediverse-server.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
-import { createManualClock, createTestSite, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 const SITE = 'https://fanfare.test';
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -99,6 +99,13 @@ describe('community: comments federated as Notes', () => {
     assert.equal(actor.name, 'fan');
     const served = (await (await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
     assert.equal(served.id, note.id);
+    // replyApproval (FEP-5624, PeerTube's `<comment>/approve-reply`) is served: the owner's ApproveReply of this Note.
+    assert.equal(note.replyApproval, `${SITE}/ap/comments/${id}/approve-reply`);
+    const approval = (await (await site.app.request(String(note.replyApproval), { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.deepEqual(
+      { type: approval.type, id: approval.id, actor: approval.actor, object: approval.object, inReplyTo: approval.inReplyTo },
+      { type: 'ApproveReply', id: note.replyApproval, actor: `${SITE}/ap/a/owner`, object: note.id, inReplyTo: note.inReplyTo },
+    );
     const finger = await site.app.request(`${SITE}/.well-known/webfinger?resource=acct:u-${fanId}@fanfare.test`);
     assert.equal(finger.status, 200);
     assert.ok(((await finger.json()) as { links: { rel: string; href: string }[] }).links.some((l) => l.rel === 'self' && l.href === person));
@@ -126,6 +133,7 @@ describe('community: comments federated as Notes', () => {
     await runJobs();
     assert.deepEqual((delivered('Delete')[0]!.body.object as { id: string; type: string }).type, 'Tombstone');
     assert.equal((await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).status, 404, 'a deleted comment is not served');
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${id}/approve-reply`, { headers: { accept: AS } })).status, 404, 'nor its approval');
 
     // Held: nothing leaves the site until the team approves it.
     await setPolicy('held');
@@ -169,6 +177,40 @@ describe('community: comments federated as Notes', () => {
     assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
   });
 
+  it('updates an edited public post on the fediverse without e-mailing it again, and deletes it there when deleted', async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    const mailsBefore = readOutbox(site.outboxDir).length;
+    const deliveriesBefore = (await site.deps.db.query('SELECT 1 FROM community_deliveries')).length;
+    remote.deliveries.length = 0;
+    const edit = await owner.get(`/studio/channels/camille/posts/${post.id}`);
+    assert.match(edit.html, /We play \*\*Lyon\*\*/);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}`, { title: 'Tour dates (new)', body: 'We play **Nantes**.' })).res.status, 303);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}`, { title: '', body: 'x' })).res.status, 422, 'a title is required');
+    await runJobs();
+    assert.equal(delivered('Create').length, 0, 'the Create is not sent again');
+    const update = delivered('Update');
+    assert.equal(update.length, 1);
+    const article = update[0]!.body.object as Record<string, unknown>;
+    assert.equal(article.name, 'Tour dates (new)');
+    assert.match(String(article.content), /<strong>Nantes<\/strong>/);
+    assert.ok(article.updated, 'the Article says when it was edited');
+    assert.match((await owner.get(`/c/camille/posts/${post.slug}`)).html, /Nantes/);
+    assert.equal(readOutbox(site.outboxDir).length, mailsBefore, 'no e-mail is sent for an edit');
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_deliveries')).length, deliveriesBefore);
+
+    // Another channel's admin cannot reach it; the owner deletes it.
+    assert.equal((await fan.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 403);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 303);
+    await runJobs();
+    const del = delivered('Delete');
+    assert.equal(del.length, 1);
+    assert.equal(del[0]!.body.actor, `${SITE}/ap/c/camille`);
+    assert.deepEqual((del[0]!.body.object as { type: string; id: string }).id, `${SITE}/ap/posts/${post.id}`);
+    assert.equal((await site.app.request(`${SITE}/ap/posts/${post.id}`, { headers: { accept: AS } })).status, 404);
+    assert.equal((await owner.get(`/c/camille/posts/${post.slug}`)).res.status, 404);
+    assert.equal((await owner.post(`/studio/channels/camille/posts/${post.id}/delete`, {})).res.status, 404, 'twice: gone');
+  });
+
   it("tells PeerTube the channel's comment policy on its video objects: approval, or disabled when closed", async () => {
     const object = async () => (await (await site.app.request(`${SITE}/ap/videos/${videos.public}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
     const open = await object();
@@ -178,5 +220,27 @@ describe('community: comments federated as Notes', () => {
     const closed = await object();
     assert.equal(closed.commentsPolicy, 2);
     assert.equal(closed.commentsEnabled, false);
+  });
+
+  it('sends an Update of its videos when the channel closes or reopens its comments', async () => {
+    await setPolicy('open');
+    const [video] = await site.deps.db.query<{ id: string }>('SELECT id FROM videos WHERE short_id = $1', [videos.public]);
+    await site.deps.db.transaction((tx) => site.deps.events.publish(tx, 'video.changed', { videoId: video!.id, what: 'visibility' }));
+    await runJobs();
+    remote.deliveries.length = 0;
+    const save = async (policy: string) => {
+      await owner.get('/studio/channels/camille/community');
+      assert.equal((await owner.post('/studio/channels/camille/community/settings', { comment_policy: policy, watched_words: '' })).res.status, 303);
+      await runJobs();
+    };
+    await save('closed');
+    const updates = () => delivered('Update').filter((d) => (d.body.object as { type: string }).type === 'Video');
+    assert.equal(updates().length, 1);
+    assert.equal((updates()[0]!.body.object as { commentsEnabled: boolean }).commentsEnabled, false);
+    await save('held');
+    assert.equal(updates().length, 2);
+    assert.equal((updates()[1]!.body.object as { commentsPolicy: number }).commentsPolicy, 3);
+    await save('members');
+    assert.equal(updates().length, 2, 'no Update when the video object does not change');
   });
 });

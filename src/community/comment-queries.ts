@@ -11,7 +11,9 @@ export interface CommunitySettingsRow {
 
 export interface CommentRow {
   id: string;
-  video_id: string;
+  /** What it answers: a video, or a post (exactly one of the two). */
+  video_id: string | null;
+  post_id: string | null;
   channel_id: string;
   parent_id: string | null;
   author_id: string;
@@ -24,7 +26,7 @@ export interface CommentRow {
   deleted_at: Date | null;
 }
 
-const COLUMNS = 'id, video_id, channel_id, parent_id, author_id, body, body_html, status, by_team, created_at, edited_at, deleted_at';
+const COLUMNS = 'id, video_id, post_id, channel_id, parent_id, author_id, body, body_html, status, by_team, created_at, edited_at, deleted_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function channelSettings(db: Queryable, channelId: string): Promise<CommunitySettingsRow> {
@@ -42,9 +44,9 @@ export async function saveChannelSettings(db: Queryable, channelId: string, s: C
 
 export async function insertComment(db: Queryable, c: Omit<CommentRow, 'id' | 'edited_at' | 'deleted_at'>): Promise<CommentRow> {
   const rows = await db.query<CommentRow>(
-    `INSERT INTO community_comments (video_id, channel_id, parent_id, author_id, body, body_html, status, by_team, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-    [c.video_id, c.channel_id, c.parent_id, c.author_id, c.body, c.body_html, c.status, c.by_team, c.created_at],
+    `INSERT INTO community_comments (video_id, post_id, channel_id, parent_id, author_id, body, body_html, status, by_team, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [c.video_id, c.post_id, c.channel_id, c.parent_id, c.author_id, c.body, c.body_html, c.status, c.by_team, c.created_at],
   );
   return rows[0]!;
 }
@@ -54,13 +56,18 @@ export async function findComment(db: Queryable, id: string): Promise<CommentRow
   return (await db.query<CommentRow>(`SELECT ${COLUMNS} FROM community_comments WHERE id = $1`, [id]))[0];
 }
 
-/** A video's comments shown to `viewerId`: approved ones, and the viewer's own still held. */
-export async function listVideoComments(db: Queryable, videoId: string, viewerId: string | null): Promise<CommentRow[]> {
+/** What a comment answers. */
+export type CommentSubject = { kind: 'video'; id: string } | { kind: 'post'; id: string };
+
+const subjectColumn = (s: CommentSubject) => (s.kind === 'video' ? 'video_id' : 'post_id');
+
+/** A video's or a post's comments shown to `viewerId`: approved ones, and the viewer's own still held. */
+export async function listComments(db: Queryable, subject: CommentSubject, viewerId: string | null): Promise<CommentRow[]> {
   return db.query<CommentRow>(
     `SELECT ${COLUMNS} FROM community_comments
-      WHERE video_id = $1 AND (status = 'approved' OR (status = 'held' AND author_id = $2))
+      WHERE ${subjectColumn(subject)} = $1 AND (status = 'approved' OR (status = 'held' AND author_id = $2))
       ORDER BY created_at LIMIT 1000`,
-    [videoId, viewerId],
+    [subject.id, viewerId],
   );
 }
 
@@ -74,13 +81,14 @@ export async function markCommentDeleted(db: Queryable, id: string, now: Date): 
 }
 
 export interface HeldCommentRow extends CommentRow {
-  video_title: string;
+  /** The title of the video or post it answers. */
+  about_title: string;
 }
 
 export async function heldComments(db: Queryable, channelId: string): Promise<HeldCommentRow[]> {
   return db.query<HeldCommentRow>(
-    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, v.title AS video_title
-       FROM community_comments c JOIN videos v ON v.id = c.video_id
+    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, COALESCE(v.title, p.title) AS about_title
+       FROM community_comments c LEFT JOIN videos v ON v.id = c.video_id LEFT JOIN community_posts p ON p.id = c.post_id
       WHERE c.channel_id = $1 AND c.status = 'held' AND c.deleted_at IS NULL ORDER BY c.created_at LIMIT 500`,
     [channelId],
   );
@@ -102,8 +110,19 @@ export async function countLocalComments(db: Queryable): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Approved comments per video, for listings. */
-export async function countVideoComments(db: Queryable, videoId: string): Promise<number> {
-  const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM community_comments WHERE video_id = $1 AND status = 'approved' AND deleted_at IS NULL", [videoId]);
+/** Approved comments of a video or a post (the heading of its thread). */
+export async function countComments(db: Queryable, subject: CommentSubject): Promise<number> {
+  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM community_comments WHERE ${subjectColumn(subject)} = $1 AND status = 'approved' AND deleted_at IS NULL`, [subject.id]);
   return rows[0]!.n;
+}
+
+/** Approved comments of each of `videoIds` (one query for a whole listing; videos without comments are left out). */
+export async function countCommentsOfVideos(db: Queryable, videoIds: readonly string[]): Promise<Map<string, number>> {
+  const ids = videoIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<{ video_id: string; n: number }>(
+    "SELECT video_id, count(*)::int AS n FROM community_comments WHERE video_id = ANY($1::uuid[]) AND status = 'approved' AND deleted_at IS NULL GROUP BY video_id",
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.video_id, r.n]));
 }

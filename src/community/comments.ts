@@ -7,6 +7,7 @@ import { contactsOf } from '../accounts/index.js';
 import { roleOnChannel } from '../channels/index.js';
 import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
+import type { Queryable } from '../core/db/index.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
@@ -14,6 +15,8 @@ import { approvedCommentsForVideo, type LocalComment } from '../federation/index
 import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
 import type { VideoWithChannel } from '../videos/index.js';
+import type { PostRow } from './post-queries.js';
+import { isAccountBlocked } from './blocks.js';
 import * as cq from './comment-queries.js';
 import { communityConfig } from './config.js';
 import { renderCommentMarkdown } from './markdown.js';
@@ -28,30 +31,52 @@ export function hasWatchedWord(text: string, watched: string): boolean {
   return words.some((w) => new RegExp(`(^|[^\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u').test(lower));
 }
 
-/** Writes a comment (or a reply), held or shown per the channel's rules; publishes comment.created or comment.held. */
-export async function postComment(deps: AppDeps, video: VideoWithChannel, user: CurrentUser, input: { body: string; parentId: string | null; client: string }): Promise<cq.CommentRow> {
+/** What a comment is written under: a video, or a post of the channel. */
+export type CommentTarget = { kind: 'video'; video: VideoWithChannel } | { kind: 'post'; post: PostRow };
+
+/** The channel, the subject and the event ids of a target. */
+function aboutTarget(target: CommentTarget): { channelId: string; subject: cq.CommentSubject; videoId: string | null; postId: string | null } {
+  return target.kind === 'video'
+    ? { channelId: target.video.channel_id, subject: { kind: 'video', id: target.video.id }, videoId: target.video.id, postId: null }
+    : { channelId: target.post.channel_id, subject: { kind: 'post', id: target.post.id }, videoId: null, postId: target.post.id };
+}
+
+/** The ids a comment's events carry. */
+function eventIds(row: cq.CommentRow) {
+  return { commentId: row.id, videoId: row.video_id, postId: row.post_id, channelId: row.channel_id };
+}
+
+/**
+ * Writes a comment (or a reply) under a video or a post, held or shown per the channel's rules; publishes
+ * comment.created or comment.held. Under a members-only post only its members (and the team) may write.
+ */
+export async function postComment(deps: AppDeps, target: CommentTarget, user: CurrentUser, input: { body: string; parentId: string | null; client: string }): Promise<cq.CommentRow> {
   const now = deps.clock.now();
-  const settings = await cq.channelSettings(deps.db, video.channel_id);
-  const byTeam = (await roleOnChannel(deps.db, user, video.channel_id)) !== undefined;
+  const about = aboutTarget(target);
+  const settings = await cq.channelSettings(deps.db, about.channelId);
+  const byTeam = (await roleOnChannel(deps.db, user, about.channelId)) !== undefined;
   if (!byTeam && settings.comment_policy === 'closed') throw new ForbiddenError('community.comments_closed');
-  if (!byTeam && settings.comment_policy === 'members' && (await liveMembers(deps.db, video.channel_id, now, { userIds: [user.id] })).length === 0) {
+  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user.id))) throw new ForbiddenError('community.blocked');
+  const membersOnly = settings.comment_policy === 'members' || (target.kind === 'post' && target.post.audience === 'members');
+  const tierIds = target.kind === 'post' && target.post.audience === 'members' ? target.post.tier_ids : undefined;
+  if (!byTeam && membersOnly && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id], tierIds })).length === 0) {
     throw new ForbiddenError('community.comments_members_only');
   }
   if (input.parentId) {
     const parent = await cq.findComment(deps.db, input.parentId);
-    if (!parent || parent.video_id !== video.id || parent.status !== 'approved') throw new ValidationError({ body: 'community.comment_parent_gone' });
+    const sameSubject = parent && (about.subject.kind === 'video' ? parent.video_id : parent.post_id) === about.subject.id;
+    if (!parent || !sameSubject || parent.status !== 'approved') throw new ValidationError({ body: 'community.comment_parent_gone' });
   }
   await hitRateLimit(deps.db, { bucket: `comment:user:${user.id}`, limit: COMMENT_LIMIT.perAccount, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
   await hitRateLimit(deps.db, { bucket: `comment:ip:${input.client}`, limit: COMMENT_LIMIT.perClient, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
   const held = !byTeam && (settings.comment_policy === 'held' || hasWatchedWord(input.body, settings.watched_words));
   return deps.db.transaction(async (tx) => {
     const row = await cq.insertComment(tx, {
-      video_id: video.id, channel_id: video.channel_id, parent_id: input.parentId, author_id: user.id, body: input.body,
+      video_id: about.videoId, post_id: about.postId, channel_id: about.channelId, parent_id: input.parentId, author_id: user.id, body: input.body,
       body_html: renderCommentMarkdown(input.body), status: held ? 'held' : 'approved', by_team: byTeam, created_at: now,
     });
-    const event = { commentId: row.id, videoId: video.id, channelId: video.channel_id, authorId: user.id };
-    if (held) await deps.events.publish(tx, 'comment.held', event);
-    else await deps.events.publish(tx, 'comment.created', { ...event, parentId: row.parent_id });
+    if (held) await deps.events.publish(tx, 'comment.held', { ...eventIds(row), authorId: user.id });
+    else await deps.events.publish(tx, 'comment.created', { ...eventIds(row), authorId: user.id, parentId: row.parent_id });
     return row;
   });
 }
@@ -70,7 +95,7 @@ export async function editComment(deps: AppDeps, id: string, user: CurrentUser, 
   if (deps.clock.now().getTime() - row.created_at.getTime() > editWindowMs) throw new ForbiddenError('community.comment_edit_window');
   await deps.db.transaction(async (tx) => {
     await cq.updateCommentBody(tx, row.id, body, renderCommentMarkdown(body), deps.clock.now());
-    await deps.events.publish(tx, 'comment.edited', { commentId: row.id, videoId: row.video_id, channelId: row.channel_id });
+    await deps.events.publish(tx, 'comment.edited', eventIds(row));
   });
   return row;
 }
@@ -80,11 +105,14 @@ export async function deleteComment(deps: AppDeps, id: string, user: CurrentUser
   const row = await cq.findComment(deps.db, id);
   if (!row || row.deleted_at) throw new NotFoundError('community.comment_not_found');
   if (row.author_id !== user.id && (await roleOnChannel(deps.db, user, row.channel_id)) === undefined) throw new NotFoundError('community.comment_not_found');
-  await deps.db.transaction(async (tx) => {
-    await cq.markCommentDeleted(tx, row.id, deps.clock.now());
-    await deps.events.publish(tx, 'comment.deleted', { commentId: row.id, videoId: row.video_id, channelId: row.channel_id });
-  });
+  await deps.db.transaction((tx) => removeComment(deps, tx, row));
   return row;
+}
+
+/** Marks a comment deleted and says so (federation sends a Delete of a shown one), in `tx`. */
+export async function removeComment(deps: AppDeps, tx: Queryable, row: cq.CommentRow): Promise<void> {
+  await cq.markCommentDeleted(tx, row.id, deps.clock.now());
+  await deps.events.publish(tx, 'comment.deleted', eventIds(row));
 }
 
 /** The team's decision on a held comment; an approval publishes comment.created. */
@@ -92,16 +120,19 @@ export async function decideComment(deps: AppDeps, channelId: string, id: string
   return deps.db.transaction(async (tx) => {
     const row = await cq.decideHeldComment(tx, channelId, id, decision);
     if (row && decision === 'approved') {
-      await deps.events.publish(tx, 'comment.created', { commentId: row.id, videoId: row.video_id, channelId, authorId: row.author_id, parentId: row.parent_id });
+      await deps.events.publish(tx, 'comment.created', { ...eventIds(row), authorId: row.author_id, parentId: row.parent_id });
     }
     return row !== undefined;
   });
 }
 
-/** A comment as federation sends it (the `federation.local-comments` slot): undefined for an unknown id. */
+/**
+ * A comment as federation sends it (the `federation.local-comments` slot): undefined for an unknown id, and
+ * for a comment under a post (those stay on the site: posts' Articles take no replies yet).
+ */
 export async function commentForFederation(deps: AppDeps, id: string): Promise<LocalComment | undefined> {
   const row = await cq.findComment(deps.db, id);
-  if (!row) return undefined;
+  if (!row?.video_id) return undefined;
   return {
     id: row.id, videoId: row.video_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
     html: row.body_html, markdown: row.body, createdAt: row.created_at, editedAt: row.edited_at,
@@ -127,12 +158,13 @@ export interface ThreadEntry {
   replies: ThreadEntry[];
 }
 
-/** A video's whole thread for `viewer`: local comments and remote replies, oldest first, replies nested. */
-export async function videoThread(deps: AppDeps, video: VideoWithChannel, viewer: CurrentUser | null): Promise<ThreadEntry[]> {
+/** A video's or a post's whole thread for `viewer`: local comments and (under videos) remote replies, oldest first, replies nested. */
+export async function commentThread(deps: AppDeps, target: CommentTarget, viewer: CurrentUser | null): Promise<ThreadEntry[]> {
   const now = deps.clock.now();
-  const [local, remote] = await Promise.all([cq.listVideoComments(deps.db, video.id, viewer?.id ?? null), approvedCommentsForVideo(deps.db, video.id)]);
+  const { channelId, subject } = aboutTarget(target);
+  const [local, remote] = await Promise.all([cq.listComments(deps.db, subject, viewer?.id ?? null), target.kind === 'video' ? approvedCommentsForVideo(deps.db, target.video.id) : []]);
   const authorIds = [...new Set(local.map((c) => c.author_id))];
-  const [names, members] = await Promise.all([contactsOf(deps.db, authorIds), liveMembers(deps.db, video.channel_id, now, { userIds: authorIds })]);
+  const [names, members] = await Promise.all([contactsOf(deps.db, authorIds), liveMembers(deps.db, channelId, now, { userIds: authorIds })]);
   const nameOf = new Map(names.map((u) => [u.id, u.display_name]));
   const badgeOf = new Map(members.filter((m) => m.badge).map((m) => [m.user_id, m.tier_name]));
   const { editWindowMs } = configSection(deps.config, communityConfig);
@@ -162,4 +194,15 @@ function remoteName(actorUri: string): string {
   } catch {
     return actorUri;
   }
+}
+
+/** Saves a channel's comment settings; opening or closing its comments publishes `comments.policy-changed` (videos on the fediverse carry it). */
+export async function saveSettings(deps: AppDeps, channelId: string, settings: cq.CommunitySettingsRow): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const before = await cq.channelSettings(tx, channelId);
+    await cq.saveChannelSettings(tx, channelId, settings, now);
+    const closed = settings.comment_policy === 'closed';
+    if ((before.comment_policy === 'closed') !== closed) await deps.events.publish(tx, 'comments.policy-changed', { channelId, closed, changedAt: now.toISOString() });
+  });
 }

@@ -124,6 +124,32 @@ describe('community: follow, comments, posts', () => {
     assert.match(page, /2 comments/);
   });
 
+  it('shows comment counts on the video cards of a listing, asked in one query for all of them', async () => {
+    const more = [await insertVideo(site, channelId), await insertVideo(site, channelId)];
+    const [fanRow] = await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'fan@example.org'`);
+    await site.deps.db.query(
+      `INSERT INTO community_comments (video_id, channel_id, author_id, body, body_html, status, created_at) VALUES ($1, $2, $3, 'x', '<p>x</p>', 'approved', $4), ($1, $2, $3, 'y', '', 'held', $4)`,
+      [more[0]!.id, channelId, fanRow!.id, NOW],
+    );
+    const db = site.deps.db;
+    const query = db.query.bind(db);
+    const counted: string[] = [];
+    db.query = ((...args: Parameters<typeof query>) => {
+      if (/community_comments/.test(args[0])) counted.push(args[0]);
+      return query(...args);
+    }) as typeof query;
+    try {
+      const page = (await new TestClient(site.app, { 'accept-language': 'en' }).get('/c/camille')).html;
+      assert.match(page, /<span class="video-comments">2 comments<\/span>/);
+      assert.match(page, /<span class="video-comments">1 comment<\/span>/, 'the held one is not counted');
+      assert.equal(counted.length, 1, `one query for three cards, not one per card: ${counted.join(' | ')}`);
+    } finally {
+      db.query = query;
+    }
+    assert.match((await new TestClient(site.app, { 'accept-language': 'fr' }).get('/c/camille')).html, /2 commentaires/);
+    await site.deps.db.query('DELETE FROM videos WHERE id = ANY($1::uuid[])', [more.map((v) => v.id)]);
+  });
+
   it('refuses an empty or control-character comment with 422 and writes nothing', async () => {
     const before = (await site.deps.db.query('SELECT 1 FROM community_comments')).length;
     assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: '   ' })).res.status, 422);
@@ -184,6 +210,135 @@ describe('community: follow, comments, posts', () => {
     assert.match(asFan, /This post is for members/);
     assert.doesNotMatch(asFan, /Only for/);
     assert.match((await member.get(`/c/camille/posts/${post!.slug}`)).html, /Only for/);
+  });
+
+  it('takes comments under posts as under videos; under a members-only post, from its members only', async () => {
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'open', watched_words: 'spoiler' })).res.status, 303);
+    await owner.post('/studio/channels/camille/posts', { title: 'Town hall', body: 'Tell me.', audience: 'public' });
+    const [open] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Town hall'`);
+    const page = `/c/camille/posts/${open!.slug}`;
+    assert.match((await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html, /Sign in to comment|login\?next=/);
+    await fan.get(page);
+    const first = await fan.post(`${page}/comments`, { body: 'Count me *in*' });
+    assert.equal(first.res.status, 303);
+    assert.match(first.res.headers.get('location')!, new RegExp(`^${page}\\?notice=comment_posted#comment-`));
+    const commentId = /#comment-(.+)$/.exec(first.res.headers.get('location')!)![1]!;
+    await owner.get(page);
+    assert.equal((await owner.post(`${page}/comments`, { body: 'Welcome!', parent_id: commentId })).res.status, 303);
+    assert.equal((await fan.post(`${page}/comments`, { body: 'a spoiler here' })).res.status, 303, 'held by a watched word');
+    assert.equal((await fan.post(`${page}/comments`, { body: '' })).res.status, 422);
+    assert.equal((await fan.post(`${page}/comments`, { body: 'to the video', parent_id: (await site.deps.db.query<{ id: string }>('SELECT id FROM community_comments WHERE video_id IS NOT NULL LIMIT 1'))[0]!.id })).res.status, 422, 'a parent under another subject');
+    const shown = (await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html;
+    assert.match(shown, /<em>in<\/em>/);
+    assert.match(shown, /Welcome!/);
+    assert.match(shown, /2 comments/);
+    assert.doesNotMatch(shown, /a spoiler here/);
+    assert.match((await owner.get('/studio/channels/camille/moderation')).html, /Town hall/, 'the held comment names the post');
+    // Edit and delete lead back to the post.
+    const edited = await fan.post(`/comments/${commentId}/edit`, { body: 'Count me in, twice' });
+    assert.equal(edited.res.headers.get('location'), `${page}#comment-${commentId}`);
+    assert.match((await fan.post(`/comments/${commentId}/delete`, {})).res.headers.get('location')!, new RegExp(`^${page}\\?notice=comment_removed`));
+
+    // A members-only post: its thread is members' (and the team's) only.
+    const [members] = await site.deps.db.query<{ slug: string }>(`SELECT slug FROM community_posts WHERE title = 'Backstage notes'`);
+    const backstage = `/c/camille/posts/${members!.slug}`;
+    assert.doesNotMatch((await fan.get(backstage)).html, /id="comments"/);
+    assert.equal((await fan.post(`${backstage}/comments`, { body: 'Let me in' })).res.status, 404);
+    await member.get(backstage);
+    assert.equal((await member.post(`${backstage}/comments`, { body: 'Members talk' })).res.status, 303);
+    assert.match((await member.get(backstage)).html, /Members talk/);
+    assert.equal((await site.deps.db.query(`SELECT 1 FROM community_comments WHERE body = 'Let me in'`)).length, 0);
+  });
+
+  it('sends reports of comments and posts to the moderation queue: approving keeps, rejecting removes', async () => {
+    const [open] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Town hall'`);
+    const page = `/c/camille/posts/${open!.slug}`;
+    const [welcome] = await site.deps.db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Welcome!'`);
+    const asFan = (await fan.get(page)).html;
+    assert.ok(asFan.includes(`action="/comments/${welcome!.id}/report"`), 'a report button under the comment');
+    assert.ok(asFan.includes(`action="${page}/report"`), 'and under the post');
+    const reported = await fan.post(`/comments/${welcome!.id}/report`, { reason: 'rude' });
+    assert.equal(reported.res.status, 303);
+    assert.equal(reported.res.headers.get('location'), `${page}?notice=reported#comment-${welcome!.id}`);
+    assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'again' })).res.status, 303, 'twice: one report');
+    await member.get(page);
+    assert.equal((await member.post(`/comments/${welcome!.id}/report`, {})).res.status, 422, 'a reason is asked');
+    assert.equal((await member.post(`/comments/${welcome!.id}/report`, { reason: 'rude' })).res.status, 303);
+    assert.equal((await fan.post(`/comments/${randomUUID()}/report`, { reason: 'spam' })).res.status, 404);
+    assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'x'.repeat(1001) })).res.status, 422);
+    assert.equal((await fan.post(`${page}/report`, { reason: 'off topic' })).res.status, 303);
+    assert.equal((await site.deps.db.query('SELECT 1 FROM community_reports')).length, 3);
+
+    const queue = (await owner.get('/studio/channels/camille/moderation')).html;
+    assert.match(queue, /⚑ 2 · Town hall · “rude” · “rude”/);
+    assert.match(queue, /⚑ 1 · Town hall · “off topic”/);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `comment:${welcome!.id}`, decision: 'rejected' })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: `post:${open!.id}`, decision: 'approved' })).res.status, 303);
+    const after = (await new TestClient(site.app, { 'accept-language': 'en' }).get(page)).html;
+    assert.doesNotMatch(after, /Welcome!/, 'the rejected comment is removed');
+    assert.match(after, /Town hall/, 'the approved post stays');
+    assert.doesNotMatch((await owner.get('/studio/channels/camille/moderation')).html, /⚑ \d/, 'nothing reported waits');
+    const events = await site.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM community_reports WHERE status = 'held'`);
+    assert.equal(events[0]!.n, 0);
+  });
+
+  it('blocks an account from its comment and a remote server by domain: new comments and follows refused, held ones rejected', async () => {
+    const db = site.deps.db;
+    await owner.get('/studio/channels/camille/community');
+    await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'held', watched_words: '' });
+    await fan.get(`/v/${video.shortId}`);
+    await fan.post(`/v/${video.shortId}/comments`, { body: 'Held before the block' });
+    const [held] = await db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Held before the block'`);
+    await db.query(
+      `INSERT INTO federation_comments (note_uri, video_id, actor_uri, content_html, status) VALUES ('https://social.spam.example/notes/9', $1, 'https://social.spam.example/users/bot', '<p>Buy now</p>', 'held')`,
+      [video.id],
+    );
+    await db.query(`INSERT INTO federation_followers (channel_id, actor_uri, inbox_uri) VALUES ($1, 'https://social.spam.example/users/bot', 'https://social.spam.example/inbox')`, [channelId]);
+    // The channel's admin sees a block button under the fan's comment (here, on a thread of the fan's approved comment).
+    const [shownByFan] = await db.query<{ id: string }>(`SELECT id FROM community_comments WHERE body = 'Lovely *film*'`);
+    assert.ok((await owner.get(`/v/${video.shortId}`)).html.includes(`name="comment_id" value="${shownByFan!.id}"`));
+    assert.ok(!(await fan.get(`/v/${video.shortId}`)).html.includes('name="comment_id"'), 'fans do not');
+    assert.equal((await fan.post('/studio/channels/camille/blocks', { comment_id: held!.id })).res.status, 403);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { comment_id: held!.id })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { domain: 'not a domain' })).res.status, 422);
+    assert.equal((await owner.post('/studio/channels/camille/blocks', { domain: 'https://Spam.example/' })).res.status, 303);
+
+    assert.equal((await db.query<{ status: string }>('SELECT status FROM community_comments WHERE id = $1', [held!.id]))[0]!.status, 'rejected');
+    assert.equal((await db.query<{ status: string }>(`SELECT status FROM federation_comments WHERE note_uri = 'https://social.spam.example/notes/9'`))[0]!.status, 'rejected');
+    assert.equal((await db.query(`SELECT 1 FROM federation_followers WHERE actor_uri LIKE 'https://social.spam.example/%'`)).length, 0, "the server's follows end");
+    assert.equal((await db.query<{ status: string }>(`SELECT status FROM community_followers WHERE kind = 'account' AND user_id = (SELECT id FROM users WHERE email = 'fan@example.org')`))[0]!.status, 'unsubscribed', "the account's follow ends");
+    await owner.post('/studio/channels/camille/community/settings', { comment_policy: 'open', watched_words: '' });
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'After the block' })).res.status, 403);
+    assert.equal((await fan.post('/c/camille/follow', {})).res.status, 403);
+    const source = site.services.federation.comments()!;
+    assert.equal(await source.refuses(channelId, 'https://social.spam.example/users/bot'), true, 'the inbox drops its replies and follows');
+    assert.equal(await source.refuses(channelId, 'https://masto.example/users/zoe'), false);
+
+    const studio = (await owner.get('/studio/channels/camille/community')).html;
+    assert.match(studio, /spam\.example/);
+    const ids = await db.query<{ id: string }>('SELECT id FROM community_blocks WHERE user_id IS NOT NULL');
+    assert.equal((await owner.post('/studio/channels/camille/blocks/delete', { id: ids[0]!.id })).res.status, 303);
+    assert.equal((await owner.post('/studio/channels/camille/blocks/delete', { id: ids[0]!.id })).res.status, 404);
+    await fan.get(`/v/${video.shortId}`);
+    assert.equal((await fan.post(`/v/${video.shortId}/comments`, { body: 'Back again' })).res.status, 303, 'unblocked');
+  });
+
+  it("lists public posts in the channel's RSS and Atom feeds beside its videos, never members-only ones", async () => {
+    await owner.get('/studio/channels/camille/community');
+    assert.equal((await owner.post('/studio/channels/camille/posts', { title: 'Open letter', body: 'For *everyone*.', audience: 'public' })).res.status, 303);
+    const [post] = await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Open letter'`);
+    const rss = await (await site.app.request('/c/camille/feed.rss')).text();
+    assert.match(rss, /<title>Open letter<\/title>/);
+    assert.ok(rss.includes(`/c/camille/posts/${post!.slug}</link>`));
+    assert.ok(rss.includes(`<guid isPermaLink="false">urn:uuid:${post!.id}</guid>`));
+    assert.match(rss, /&lt;em&gt;everyone&lt;\/em&gt;/);
+    assert.match(rss, /<title>A film<\/title>/, 'the video is still there');
+    assert.doesNotMatch(rss, /Backstage notes|Only for/);
+    const atom = await (await site.app.request('/c/camille/feed.atom')).text();
+    assert.ok(atom.includes(`<id>urn:uuid:${post!.id}</id>`));
+    assert.doesNotMatch(atom, /Backstage notes/);
+    assert.doesNotMatch(await (await site.app.request('/c/camille/podcast.rss')).text(), /Open letter/, 'the podcast lists media only');
   });
 
   it('refuses a forged unsubscribe or confirm link with 404', async () => {

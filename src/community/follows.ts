@@ -6,6 +6,8 @@
 import { contactsOf } from '../accounts/index.js';
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
+import { ForbiddenError } from '../core/http/errors.js';
+import { isAccountBlocked } from './blocks.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
 import type { Locale } from '../core/i18n/index.js';
@@ -18,6 +20,7 @@ const FOLLOW_LIMIT = { perClient: 20, perAddress: 3, windowSeconds: 900 };
 
 /** A signed-in fan follows the channel; publishes `follower.added` when they were not following. */
 export async function followAsAccount(deps: AppDeps, channel: ChannelRow, user: CurrentUser, locale: Locale): Promise<void> {
+  if (await isAccountBlocked(deps.db, channel.id, user.id)) throw new ForbiddenError('community.blocked');
   await deps.db.transaction(async (tx) => {
     const { row, added } = await fq.upsertAccountFollower(tx, { channelId: channel.id, userId: user.id, language: user.language ?? locale, now: deps.clock.now() });
     if (added) await deps.events.publish(tx, 'follower.added', { channelId: channel.id, follower: row.id, kind: 'account' });

@@ -9,13 +9,15 @@
  */
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
-import { findPostById, listPosts } from './post-queries.js';
+import { findPostById, listPosts, listPublicPosts } from './post-queries.js';
 import { findChannelById } from '../channels/index.js';
-import { channelSettings, countLocalComments, heldComments } from './comment-queries.js';
+import { channelSettings, countCommentsOfVideos, countLocalComments, heldComments } from './comment-queries.js';
 import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
 import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
+import { isActorServerBlocked } from './blocks.js';
+import { decideReport, isReportId, reportedItems } from './reports.js';
 import { PostsSection } from './pages.js';
 import { commentsBox, communityRoutes, followBox } from './routes.js';
 
@@ -46,13 +48,16 @@ export const communityCapability = defineCapability({
     'channel.sections': (ctx) => async (env, channel) => [await followBox(ctx.deps, env, channel), PostsSection({ env, handle: channel.handle, posts: await listPosts(ctx.deps.db, channel.id) })],
     'watch.below-player': (ctx) => async (env, video) => [
       await followBox(ctx.deps, env, { id: video.channel_id, handle: video.channel_handle, name: video.channel_name }),
-      await commentsBox(ctx.deps, env, video),
+      await commentsBox(ctx.deps, env, { kind: 'video', video }),
     ],
+    // Comment counts on video listings: one query per listing.
+    'videos.comment-counts': (ctx) => (videoIds) => countCommentsOfVideos(ctx.deps.db, videoIds),
     'nodeinfo.local-comments': (ctx) => () => countLocalComments(ctx.deps.db),
     // Shown comments under public videos federate as their authors' Notes; a closed policy travels on videos.
     'federation.local-comments': (ctx) => ({
       find: (id) => commentForFederation(ctx.deps, id),
       policy: async (channelId) => (await channelSettings(ctx.deps.db, channelId)).comment_policy,
+      refuses: (channelId, actorUri) => isActorServerBlocked(ctx.deps.db, channelId, actorUri),
     }),
     // Public posts federate as the channel's Articles.
     'federation.local-posts': (ctx) => ({
@@ -60,9 +65,17 @@ export const communityCapability = defineCapability({
         const post = await findPostById(ctx.deps.db, id);
         const channel = post ? await findChannelById(ctx.deps.db, post.channel_id) : undefined;
         if (!post || !channel) return undefined;
-        return { id: post.id, channelId: post.channel_id, title: post.title, html: post.body_html, markdown: post.body, path: `/c/${channel.handle}/posts/${post.slug}`, publishedAt: post.published_at, audience: post.audience };
+        return { id: post.id, channelId: post.channel_id, title: post.title, html: post.body_html, markdown: post.body, path: `/c/${channel.handle}/posts/${post.slug}`, publishedAt: post.published_at, editedAt: post.edited_at, audience: post.audience };
       },
     }),
+    // Public posts in the channel's RSS and Atom feeds, beside its videos.
+    'feeds.channel-articles': (ctx) => async (channelId, limit) => {
+      const channel = await findChannelById(ctx.deps.db, channelId);
+      if (!channel) return [];
+      return (await listPublicPosts(ctx.deps.db, channelId, limit)).map((p) => ({
+        id: p.id, title: p.title, url: `${ctx.deps.config.publicUrl}/c/${channel.handle}/posts/${p.slug}`, html: p.body_html, published: p.published_at, updated: p.edited_at ?? p.published_at,
+      }));
+    },
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/community`, label: 'community.studio_title', role: 'admin', order: 60 }],
     'moderation.sources': (ctx) => ({
       kind: 'comment',
@@ -70,9 +83,11 @@ export const communityCapability = defineCapability({
       held: async (channelId) => {
         const held = await heldComments(ctx.deps.db, channelId);
         const names = new Map((await contactsOf(ctx.deps.db, held.map((c) => c.author_id))).map((u) => [u.id, u.display_name]));
-        return held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.video_title, receivedAt: c.created_at }));
+        const reported = await reportedItems(ctx.deps, channelId);
+        return [...held.map((c) => ({ id: c.id, author: names.get(c.author_id) ?? null, authorUrl: null, text: c.body_html, html: true, about: c.about_title, receivedAt: c.created_at })), ...reported];
       },
-      decide: (channelId, id, decision) => decideComment(ctx.deps, channelId, id, decision),
+      // Held comments by id; fans' reports as `comment:<id>` / `post:<id>` (approve keeps it, reject removes it).
+      decide: (channelId, id, decision) => (isReportId(id) ? decideReport(ctx.deps, channelId, id, decision) : decideComment(ctx.deps, channelId, id, decision)),
     }),
   },
   tables: {
@@ -82,5 +97,7 @@ export const communityCapability = defineCapability({
     community_posts: { export: 'rows', scope: 'channel' },
     community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
     community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+    community_blocks: { export: 'rows', scope: 'channel' },
+    community_reports: { export: 'rows', scope: 'channel', note: 'fans’ reports and the team’s decisions' },
   },
 });

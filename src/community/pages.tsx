@@ -51,7 +51,7 @@ export function FollowBox({ env, channel, following, state, showEmail }: { env: 
   );
 }
 
-function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; videoShortId: string }): Child {
+function Entry({ env, entry, canReply, action, blockAction }: { env: PageEnv; entry: ThreadEntry; canReply: boolean; action: string; blockAction?: string }): Child {
   const { t } = env;
   return (
     <li class={`comment comment-${entry.origin}`} id={entry.origin === 'local' ? `comment-${entry.id}` : undefined}>
@@ -80,10 +80,18 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
           </form>
         </details>
       )}
+      {blockAction && entry.origin === 'local' && !entry.byTeam && (
+        <form method="post" action={blockAction} class="inline">
+          <CsrfField env={env} />
+          <input type="hidden" name="comment_id" value={entry.id} />
+          <button type="submit" class="link-button">{t('community.block_author')}</button>
+        </form>
+      )}
+      {env.user && !entry.mine && entry.origin === 'local' && !entry.held && !entry.deleted && <ReportForm env={env} action={`/comments/${entry.id}/report`} />}
       {canReply && entry.origin === 'local' && !entry.held && !entry.deleted && (
         <details>
           <summary>{t('community.reply')}</summary>
-          <form method="post" action={`/v/${videoShortId}/comments`} class="stack">
+          <form method="post" action={action} class="stack">
             <CsrfField env={env} />
             <input type="hidden" name="parent_id" value={entry.id} />
             <textarea name="body" rows={3} maxlength={5000} aria-label={t('community.reply')} required></textarea>
@@ -94,11 +102,26 @@ function Entry({ env, entry, canReply, videoShortId }: { env: PageEnv; entry: Th
       {entry.replies.length > 0 && (
         <ol class="comment-replies">
           {entry.replies.map((r) => (
-            <Entry env={env} entry={r} canReply={canReply} videoShortId={videoShortId} />
+            <Entry env={env} entry={r} canReply={canReply} action={action} blockAction={blockAction} />
           ))}
         </ol>
       )}
     </li>
+  );
+}
+
+/** The report button: why, for the channel's team. */
+function ReportForm({ env, action }: { env: PageEnv; action: string }) {
+  const { t } = env;
+  return (
+    <details class="report">
+      <summary>{t('community.report')}</summary>
+      <form method="post" action={action} class="stack">
+        <CsrfField env={env} />
+        <input type="text" name="reason" required maxlength={1000} aria-label={t('community.report_reason')} placeholder={t('community.report_reason')} />
+        <button type="submit">{t('community.report_send')}</button>
+      </form>
+    </details>
   );
 }
 
@@ -109,8 +132,11 @@ export function communityNotice(pathWithQuery: string): MessageKey | undefined {
   return key && isMessageKey(key) ? key : undefined;
 }
 
-/** The comment thread under a video, and the form to write one. */
-export function CommentsSection({ env, shortId, thread, count, policy, state }: { env: PageEnv; shortId: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
+/**
+ * The comment thread under a video or a post, and the form to write one: `page` is its page's path,
+ * `action` where comments are posted.
+ */
+export function CommentsSection({ env, page, action, blockAction, thread, count, policy, state }: { env: PageEnv; page: string; action: string; blockAction?: string; thread: ThreadEntry[]; count: number; policy: CommunitySettingsRow['comment_policy']; state?: FieldState }) {
   const { t } = env;
   const s = state ?? {};
   const canWrite = policy !== 'closed' && env.user !== null;
@@ -121,12 +147,12 @@ export function CommentsSection({ env, shortId, thread, count, policy, state }: 
       {thread.length === 0 ? <p class="empty">{t('community.no_comments')}</p> : (
         <ol class="comment-thread">
           {thread.map((e) => (
-            <Entry env={env} entry={e} canReply={canWrite} videoShortId={shortId} />
+            <Entry env={env} entry={e} canReply={canWrite} action={action} blockAction={blockAction} />
           ))}
         </ol>
       )}
       {policy === 'closed' ? <p>{t('community.comments_closed')}</p> : env.user ? (
-        <form method="post" action={`/v/${shortId}/comments`} class="stack">
+        <form method="post" action={action} class="stack">
           <CsrfField env={env} />
           <FormErrors env={env} state={s} />
           <Field env={env} state={s} name="body" label="community.comment_label" hint="community.comment_hint" multiline required maxlength={5000} />
@@ -135,7 +161,7 @@ export function CommentsSection({ env, shortId, thread, count, policy, state }: 
         </form>
       ) : (
         <p>
-          <a href={`/login?next=${encodeURIComponent(`/v/${shortId}#comments`)}`}>{t('community.comment_login')}</a>
+          <a href={`/login?next=${encodeURIComponent(`${page}#comments`)}`}>{t('community.comment_login')}</a>
         </p>
       )}
     </section>
@@ -161,10 +187,11 @@ export function PostsSection({ env, handle, posts }: { env: PageEnv; handle: str
   );
 }
 
-export function PostPage({ env, handle, channelName, post, locked }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean }) {
+export function PostPage({ env, handle, channelName, post, locked, comments }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean; comments?: Child }) {
   const { t } = env;
   return (
     <Layout env={env} title={`${post.title} · ${channelName}`}>
+      <Notice env={env} messageKey={communityNotice(env.path)} />
       <p>
         <a href={`/c/${handle}`}>{channelName}</a>
       </p>
@@ -181,6 +208,8 @@ export function PostPage({ env, handle, channelName, post, locked }: { env: Page
           <div class="post-body">{raw(post.body_html)}</div>
         )}
       </article>
+      {!locked && env.user && <ReportForm env={env} action={`/c/${handle}/posts/${post.slug}/report`} />}
+      {!locked && comments}
     </Layout>
   );
 }
@@ -233,7 +262,7 @@ export interface StudioPostRow extends PostRow {
 
 export function CommunityStudioPage(props: {
   env: PageEnv; handle: string; followers: { account: number; email: number; remote: number }; settings: CommunitySettingsRow;
-  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; state: FieldState; notice?: MessageKey;
+  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; blocked: { id: string; label: string }[]; state: FieldState; notice?: MessageKey;
 }) {
   const { env, handle, state } = props;
   const { t } = env;
@@ -267,13 +296,36 @@ export function CommunityStudioPage(props: {
           <tbody>
             {props.posts.map((p) => (
               <tr>
-                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a></td>
+                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a> · <a href={`/studio/channels/${handle}/posts/${p.id}`}>{t('community.post_edit')}</a></td>
                 <td>{t(p.audience === 'public' ? 'community.audience_public' : 'community.audience_members')}</td>
                 <td>{t('community.delivery_counts', { sent: p.counts.sent, queued: p.counts.queued + p.counts.sending, bounced: p.counts.bounced, failed: p.counts.failed })}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </section>
+      <section aria-labelledby="blocks-heading" id="blocks">
+        <h2 id="blocks-heading">{t('community.blocks')}</h2>
+        <p class="hint">{t('community.blocks_hint')}</p>
+        {props.blocked.length === 0 ? <p>{t('community.blocks_none')}</p> : (
+          <ul>
+            {props.blocked.map((b) => (
+              <li>
+                {b.label}{' '}
+                <form method="post" action={`/studio/channels/${handle}/blocks/delete`} class="inline">
+                  <CsrfField env={env} />
+                  <input type="hidden" name="id" value={b.id} />
+                  <button type="submit" class="link-button">{t('community.unblock')}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form method="post" action={`/studio/channels/${handle}/blocks`} class="stack">
+          <CsrfField env={env} />
+          <Field env={env} state={state} name="domain" label="community.block_domain" required maxlength={300} />
+          <button type="submit">{t('community.block_button')}</button>
+        </form>
       </section>
       <section aria-labelledby="comment-settings-heading">
         <h2 id="comment-settings-heading">{t('community.comment_settings')}</h2>
@@ -289,6 +341,29 @@ export function CommunityStudioPage(props: {
           <button type="submit">{t('form.save')}</button>
         </form>
       </section>
+    </StudioLayout>
+  );
+}
+
+/** The Studio's page to edit a post's title and text, or delete it. */
+export function PostEditPage({ env, handle, post, state }: { env: PageEnv; handle: string; post: PostRow; state: FieldState }) {
+  const { t } = env;
+  const action = `/studio/channels/${handle}/posts/${post.id}`;
+  return (
+    <StudioLayout env={env} title={t('community.post_edit_title', { title: post.title })}>
+      <p><a href={`/studio/channels/${handle}/community`}>{t('community.studio_title')}</a></p>
+      <h1>{t('community.post_edit_title', { title: post.title })}</h1>
+      <FormErrors env={env} state={state} />
+      <form method="post" action={action} class="stack">
+        <CsrfField env={env} />
+        <Field env={env} state={state} name="title" label="community.post_title" required maxlength={200} initial={post.title} />
+        <Field env={env} state={state} name="body" label="community.post_body" hint="community.post_edit_hint" multiline required initial={post.body} />
+        <button type="submit">{t('form.save')}</button>
+      </form>
+      <form method="post" action={`${action}/delete`} class="stack">
+        <CsrfField env={env} />
+        <button type="submit" class="danger">{t('community.post_delete')}</button>
+      </form>
     </StudioLayout>
   );
 }

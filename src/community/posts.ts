@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
-import { ValidationError } from '../core/http/errors.js';
+import { NotFoundError, ValidationError } from '../core/http/errors.js';
 import { listTiers } from '../funding/memberships/index.js';
 import { renderMarkdown } from '../videos/index.js';
 import { postRecipients, startMailing } from './mailings.js';
@@ -23,5 +23,32 @@ export async function publishPost(deps: AppDeps, channel: ChannelRow, author: Cu
     await startMailing(deps, tx, { channelId: channel.id, kind: 'post', subjectId: post.id, recipients: await postRecipients(tx, post, now) });
     await deps.events.publish(tx, 'post.published', { postId: post.id, channelId: channel.id, audience: post.audience });
     return post;
+  });
+}
+
+/**
+ * Edits a post's title and text. Its e-mails are not sent again (a post is mailed once, when published);
+ * a public post's Article is updated on the fediverse (`post.edited`). Who it is for does not change.
+ */
+export async function editPost(deps: AppDeps, channel: ChannelRow, postId: string, input: { title: string; body: string }): Promise<pq.PostRow> {
+  return deps.db.transaction(async (tx) => {
+    const post = await pq.findChannelPost(tx, channel.id, postId);
+    if (!post) throw new NotFoundError('community.post_not_found');
+    const edited = (await pq.updatePost(tx, post.id, { title: input.title, body: input.body, body_html: renderMarkdown(input.body), at: deps.clock.now() }))!;
+    await deps.events.publish(tx, 'post.edited', { postId: post.id, channelId: channel.id, audience: post.audience });
+    return edited;
+  });
+}
+
+/**
+ * Deletes a post: its page is gone, e-mails not yet sent are not sent (the mailing finds no subject), and a
+ * public post's Article is deleted on the fediverse (`post.deleted`).
+ */
+export async function removePost(deps: AppDeps, channel: ChannelRow, postId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const post = await pq.findChannelPost(tx, channel.id, postId);
+    if (!post) throw new NotFoundError('community.post_not_found');
+    await pq.deletePost(tx, post.id);
+    await deps.events.publish(tx, 'post.deleted', { postId: post.id, channelId: channel.id, audience: post.audience });
   });
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { requireUser } from '../accounts/index.js';
-import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, type ChannelRow } from '../channels/index.js';
+import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, listChannelsForUser, roleOnChannel, type ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { clientIp } from '../core/http/client-ip.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
@@ -12,14 +12,17 @@ import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle
 import { liveMembers, listTiers } from '../funding/memberships/index.js';
 import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
 import * as cq from './comment-queries.js';
-import { deleteComment, editComment, postComment, videoThread } from './comments.js';
+import { commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
-import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostPage } from './pages.js';
+import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostEditPage, PostPage } from './pages.js';
 import * as pq from './post-queries.js';
-import { publishPost } from './posts.js';
-import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postSchema, remoteFollowSchema, settingsSchema } from './schema.js';
+import { editPost, publishPost, removePost } from './posts.js';
+import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, reportSchema, settingsSchema } from './schema.js';
+import { reportComment, reportPost } from './reports.js';
+import { blockCommentAuthor, blockDomain, listBlocks, unblock } from './blocks.js';
+import { contactsOf } from '../accounts/index.js';
 import { readLink, signLink } from './tokens.js';
 
 /** A form whose fields each come once: a field sent twice (`a=1&a=2`) is a malformed form, refused with 400. */
@@ -43,10 +46,22 @@ export async function followBox(deps: AppDeps, env: PageEnv, channel: { id: stri
   return FollowBox({ env, channel, following: row?.status === 'active' });
 }
 
-/** The comment thread for a video's page. */
-export async function commentsBox(deps: AppDeps, env: PageEnv, video: VideoWithChannel, state?: Parameters<typeof CommentsSection>[0]['state']) {
-  const [thread, settings, count] = await Promise.all([videoThread(deps, video, env.user), cq.channelSettings(deps.db, video.channel_id), cq.countVideoComments(deps.db, video.id)]);
-  return CommentsSection({ env, shortId: video.short_id, thread, count, policy: settings.comment_policy, state });
+/** The comment thread of a video's or a post's page; its admins also get a "Block the author" button. */
+export async function commentsBox(deps: AppDeps, env: PageEnv, target: CommentTarget, state?: Parameters<typeof CommentsSection>[0]['state']) {
+  const channelId = target.kind === 'video' ? target.video.channel_id : target.post.channel_id;
+  const subject = target.kind === 'video' ? { kind: 'video' as const, id: target.video.id } : { kind: 'post' as const, id: target.post.id };
+  const handle = target.kind === 'video' ? target.video.channel_handle : ((await findChannelById(deps.db, channelId))?.handle ?? '');
+  const page = target.kind === 'video' ? `/v/${target.video.short_id}` : `/c/${handle}/posts/${target.post.slug}`;
+  const [thread, settings, count, role] = await Promise.all([
+    commentThread(deps, target, env.user), cq.channelSettings(deps.db, channelId), cq.countComments(deps.db, subject), roleOnChannel(deps.db, env.user, channelId),
+  ]);
+  const blockAction = role === 'admin' ? `/studio/channels/${handle}/blocks` : undefined;
+  return CommentsSection({ env, page, action: `${page}/comments`, blockAction, thread, count, policy: settings.comment_policy, state });
+}
+
+/** The page of a post. */
+async function postPath(deps: AppDeps, post: pq.PostRow): Promise<string> {
+  return `/c/${(await findChannelById(deps.db, post.channel_id))?.handle ?? ''}/posts/${post.slug}`;
 }
 
 /** Follow, confirm, unsubscribe, comments and posts for fans; the Studio's community page. */
@@ -171,9 +186,9 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(commentSchema, await readSingleForm(c));
     if (!parsed.ok) {
       const e = await env(c);
-      return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, video, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
+      return c.html(<Layout env={e} title={video.title}><p><a href={`/v/${video.short_id}`}>{video.title}</a></p>{await commentsBox(deps, e, { kind: 'video', video }, { errors: parsed.errors, values: parsed.values })}</Layout>, 422);
     }
-    const row = await postComment(deps, video, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
+    const row = await postComment(deps, { kind: 'video', video }, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
     return c.redirect(`/v/${video.short_id}?notice=${row.status === 'held' ? 'comment_held' : 'comment_posted'}#comment-${row.id}`, 303);
   });
   app.post('/comments/:id/edit', async (c) => {
@@ -181,27 +196,66 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const parsed = validateForm(commentEditSchema, await readSingleForm(c));
     if (!parsed.ok) throw new ValidationError(parsed.errors);
     const row = await editComment(deps, c.req.param('id'), user, parsed.data.body);
-    return c.redirect(`${await videoPath(row.video_id)}#comment-${row.id}`, 303);
+    return c.redirect(`${await commentPage(row)}#comment-${row.id}`, 303);
   });
   app.post('/comments/:id/delete', async (c) => {
     const row = await deleteComment(deps, c.req.param('id'), requireUser(c));
-    return c.redirect(`${await videoPath(row.video_id)}?notice=comment_removed#comments`, 303);
+    return c.redirect(`${await commentPage(row)}?notice=comment_removed#comments`, 303);
   });
-  async function videoPath(videoId: string): Promise<string> {
-    const [row] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [videoId]);
-    return row ? `/v/${row.short_id}` : '/';
+  // The report button (comments and posts): the report waits in the channel's moderation queue.
+  const reportReason = async (c: AppContext) => {
+    const parsed = validateForm(reportSchema, await readSingleForm(c));
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    return parsed.data.reason;
+  };
+  app.post('/comments/:id/report', async (c) => {
+    const user = requireUser(c);
+    const row = await reportComment(deps, user, c.req.param('id'), await reportReason(c));
+    return c.redirect(`${await commentPage(row)}?notice=reported#comment-${row.id}`, 303);
+  });
+  app.post('/c/:handle/posts/:slug/report', async (c) => {
+    const user = requireUser(c);
+    const { channel, post, locked } = await visiblePost(c);
+    if (locked) throw new NotFoundError('community.post_not_found');
+    await reportPost(deps, user, post, await reportReason(c));
+    return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=reported`, 303);
+  });
+  /** The page a comment is shown on: its video's or its post's. */
+  async function commentPage(row: cq.CommentRow): Promise<string> {
+    if (row.post_id) {
+      const post = await pq.findPostById(deps.db, row.post_id);
+      return post ? postPath(deps, post) : '/';
+    }
+    const [video] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [row.video_id]);
+    return video ? `/v/${video.short_id}` : '/';
   }
 
-  // Posts.
-  app.get('/c/:handle/posts/:slug', async (c) => {
-    const channel = await channelOr404(c.req.param('handle'));
-    const post = await pq.findPostBySlug(deps.db, channel.id, c.req.param('slug'));
+  // Posts: the page (locked for non-members when members-only) and its comments.
+  async function visiblePost(c: AppContext) {
+    const channel = await channelOr404(c.req.param('handle') ?? '');
+    const post = await pq.findPostBySlug(deps.db, channel.id, c.req.param('slug') ?? '');
     if (!post) throw new NotFoundError('community.post_not_found');
     const user = c.var.user;
     const viewer = await viewers(deps.db, user, channel.id, deps.clock.now());
     const member = user ? (await liveMembers(deps.db, channel.id, deps.clock.now(), { userIds: [user.id], tierIds: post.tier_ids })).length > 0 : false;
-    const locked = post.audience === 'members' && !member && !viewer.isTeam;
-    return c.html(<PostPage env={await env(c)} handle={channel.handle} channelName={channel.name} post={post} locked={locked} />);
+    return { channel, post, locked: post.audience === 'members' && !member && !viewer.isTeam };
+  }
+  const postPage = async (c: AppContext, state?: Parameters<typeof CommentsSection>[0]['state']) => {
+    const { channel, post, locked } = await visiblePost(c);
+    const e = await env(c);
+    const comments = locked ? undefined : await commentsBox(deps, e, { kind: 'post', post }, state);
+    return c.html(<PostPage env={e} handle={channel.handle} channelName={channel.name} post={post} locked={locked} comments={comments} />, state ? 422 : 200);
+  };
+  app.get('/c/:handle/posts/:slug', (c) => postPage(c));
+  app.post('/c/:handle/posts/:slug/comments', async (c) => {
+    const user = requireUser(c);
+    const { channel, post, locked } = await visiblePost(c);
+    // Under a members-only post, others cannot even see the thread: the same 404 as an unknown post.
+    if (locked) throw new NotFoundError('community.post_not_found');
+    const parsed = validateForm(commentSchema, await readSingleForm(c));
+    if (!parsed.ok) return postPage(c, { errors: parsed.errors, values: parsed.values });
+    const row = await postComment(deps, { kind: 'post', post }, user, { body: parsed.data.body, parentId: parsed.data.parent_id, client: ip(c) });
+    return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=${row.status === 'held' ? 'comment_held' : 'comment_posted'}#comment-${row.id}`, 303);
   });
 
   // Following from this site's channels (the other end of someone's remote-follow form).
@@ -232,13 +286,15 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
 
   // The Studio's community page: followers, posts with their delivery counts, comment settings.
   const studioPage = async (c: AppContext, channel: ChannelRow, state: { errors?: Record<string, MessageKey>; values?: Record<string, string> } = {}, status = 200) => {
-    const [byKind, settings, tiers, posts, remote] = await Promise.all([
+    const [byKind, settings, tiers, posts, remote, blocks] = await Promise.all([
       fq.countFollowersByKind(deps.db, channel.id), cq.channelSettings(deps.db, channel.id), listTiers(deps.db, channel.id), pq.listPosts(deps.db, channel.id),
-      countRemoteFollowers(deps.db, channel.id),
+      countRemoteFollowers(deps.db, channel.id), listBlocks(deps.db, channel.id),
     ]);
+    const names = new Map((await contactsOf(deps.db, blocks.flatMap((b) => (b.user_id ? [b.user_id] : [])))).map((u) => [u.id, u.display_name]));
+    const blocked = blocks.map((b) => ({ id: b.id, label: b.domain ?? names.get(b.user_id ?? '') ?? '?' }));
     const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id) })));
     return c.html(
-      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} state={state} notice={communityNotice(c.req.url)} />,
+      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} blocked={blocked} state={state} notice={communityNotice(c.req.url)} />,
       status as 200,
     );
   };
@@ -247,7 +303,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
     const parsed = validateForm(settingsSchema, await readSingleForm(c));
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
-    await cq.saveChannelSettings(deps.db, channel.id, parsed.data, deps.clock.now());
+    await saveSettings(deps, channel.id, parsed.data);
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=settings_saved`, 303);
   });
   studio.post('/channels/:handle/posts', async (c) => {
@@ -263,6 +319,47 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
       throw error;
     }
     return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_published`, 303);
+  });
+  // Blocks: a server by its domain, an account from one of its comments (the thread's button); lifted here.
+  studio.post('/channels/:handle/blocks', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    const form = textFields(await readSingleForm(c));
+    try {
+      if (form.comment_id !== undefined) await blockCommentAuthor(deps, channel, form.comment_id);
+      else await blockDomain(deps, channel, form.domain ?? '');
+    } catch (error) {
+      if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: form }, 422);
+      throw error;
+    }
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=blocked_saved#blocks`, 303);
+  });
+  studio.post('/channels/:handle/blocks/delete', async (c) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle'));
+    await unblock(deps, channel, textFields(await readSingleForm(c)).id ?? '');
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=unblocked#blocks`, 303);
+  });
+  // Editing a post (title and text; never e-mailed again) and deleting it.
+  const channelPost = async (c: AppContext) => {
+    const channel = await channelForAdmin(deps.db, c.var.user, c.req.param('handle') ?? '');
+    const post = await pq.findChannelPost(deps.db, channel.id, c.req.param('id') ?? '');
+    if (!post) throw new NotFoundError('community.post_not_found');
+    return { channel, post };
+  };
+  studio.get('/channels/:handle/posts/:id', async (c) => {
+    const { channel, post } = await channelPost(c);
+    return c.html(<PostEditPage env={await env(c)} handle={channel.handle} post={post} state={{}} />);
+  });
+  studio.post('/channels/:handle/posts/:id', async (c) => {
+    const { channel, post } = await channelPost(c);
+    const parsed = validateForm(postEditSchema, await readSingleForm(c));
+    if (!parsed.ok) return c.html(<PostEditPage env={await env(c)} handle={channel.handle} post={post} state={parsed} />, 422);
+    await editPost(deps, channel, post.id, parsed.data);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_saved`, 303);
+  });
+  studio.post('/channels/:handle/posts/:id/delete', async (c) => {
+    const { channel, post } = await channelPost(c);
+    await removePost(deps, channel, post.id);
+    return c.redirect(`/studio/channels/${channel.handle}/community?notice=post_deleted`, 303);
   });
 
   return { public: app, account, oneClick, studio };

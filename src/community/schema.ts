@@ -43,3 +43,9 @@ export const postSchema = z.object({
   body: z.string().trim().min(1, 'error.required').max(100_000, 'community.post_body_too_long'),
   audience: z.enum(['public', 'members'], { message: 'community.audience_invalid' }),
 });
+
+/** Editing a post: its title and text (who it is for stays as published). */
+export const postEditSchema = postSchema.pick({ title: true, body: true });
+
+/** A report of a comment or a post: why, in a few words, for the team. */
+export const reportSchema = z.object({ reason: z.string().trim().min(1, 'community.report_reason_required').max(1000, 'community.report_reason_too_long') });

@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import type { AppEnv } from '../core/http/context.js';
-import { findVideoById, isListed } from '../videos/index.js';
+import { findVideoById, isListed, listCaptions } from '../videos/index.js';
 import { OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { deliverTo, videoObjectUrls, type DeliverySigner } from './outbox.js';
 import * as q from './queries.js';
-import { AS_PUBLIC, videoObjectUri } from './video-object.js';
+import { AS_PUBLIC, buildVideoObject, videoActivity, videoObjectUri } from './video-object.js';
 
 /** Who may comment on a channel's videos (the community capability's per-channel policy). */
 export type CommentsPolicy = 'open' | 'members' | 'held' | 'closed';
@@ -34,6 +34,8 @@ export interface LocalComment {
 export interface LocalCommentsSource {
   find(id: string): Promise<LocalComment | undefined>;
   policy(channelId: string): Promise<CommentsPolicy>;
+  /** Whether the channel blocked the server of this remote actor: its replies and follows are dropped. */
+  refuses(channelId: string, actorUri: string): Promise<boolean>;
 }
 
 const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
@@ -41,6 +43,15 @@ const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
 /** Where a local comment's Note lives. */
 export function commentNoteUri(base: string, commentId: string): string {
   return `${base}/ap/comments/${commentId}`;
+}
+
+/**
+ * Where the owner's approval of a shown local comment is served (FEP-5624's `replyApproval`, PeerTube's
+ * `<comment>/approve-reply`): a receiver dereferences it to check that the reply is allowed; 404 once the
+ * comment is no longer shown (deleted, or never approved).
+ */
+export function replyApprovalUri(base: string, commentId: string): string {
+  return `${commentNoteUri(base, commentId)}/approve-reply`;
 }
 
 /** The Person a comment is attributed to: the site owner's, or the author account's own. */
@@ -57,8 +68,8 @@ function signerOf(identifier: string, userId: string): DeliverySigner {
  * A local comment as PeerTube's `Note` (VideoCommentObject): `inReplyTo` the video's object (or the
  * comment it answers), `attributedTo` the author's Person, public, copied to the channel's followers.
  * `content` is the sanitized HTML (what Mastodon shows), `source` the author's Markdown; `url` the
- * comment on the watch page. The video's channel approved it (it is shown here), so PeerTube's
- * `replyApproval` names the owner's approval.
+ * comment on the watch page. The video's channel approved it (it is shown here), so `replyApproval`
+ * names the owner's ApproveReply, served at `replyApprovalUri`.
  */
 export function commentNote(
   c: LocalComment,
@@ -78,7 +89,7 @@ export function commentNote(
     to: [AS_PUBLIC],
     cc: [o.channelFollowers],
     tag: [],
-    replyApproval: `${o.owner}#approve-reply/${c.id}`,
+    replyApproval: replyApprovalUri(o.base, c.id),
   };
 }
 
@@ -120,21 +131,65 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
   });
 }
 
-/** `GET /ap/comments/:id`: a shown local comment under a listed video, as its Note (what a server fetches to check a Create). */
+/**
+ * After a channel opened or closed its comments (`comments.policy-changed`): an Update of each video its
+ * followers were told of, carrying the new `commentsPolicy` / `commentsEnabled` (a video's own version does
+ * not move with the policy, so syncVideo would not resend it). One activity id per change (`changedAt`).
+ */
+export async function announceCommentsPolicy(deps: AppDeps, fed: FederationServices, source: LocalCommentsSource, channelId: string, changedAt: string): Promise<string> {
+  const commentsClosed = (await source.policy(channelId)) === 'closed';
+  const now = deps.clock.now();
+  let sent = 0;
+  for (const videoId of await q.publishedVideoIds(deps.db, channelId)) {
+    const video = await findVideoById(deps.db, videoId);
+    if (!video || !isListed(video, now)) continue;
+    const urls = videoObjectUrls(fed, deps.config.publicUrl, video.channel_handle);
+    const object = buildVideoObject(video, await listCaptions(deps.db, video.id), urls, { commentsClosed });
+    const activity = videoActivity('Update', `${String(object.id)}#update-comments-${commentsClosed ? 'closed' : 'open'}-${Date.parse(changedAt)}`, urls, object, now);
+    await deps.db.transaction(async (tx) => deliverTo(deps, tx, channelId, await q.videoAudienceInboxes(tx, channelId), activity));
+    sent += 1;
+  }
+  return `updated ${sent} videos`;
+}
+
+/** The owner's ApproveReply of a shown comment (what `replyApproval` points to), as PeerTube builds it. */
+export function replyApproval(c: LocalComment, o: { base: string; videoShortId: string; owner: string }): Record<string, unknown> {
+  return {
+    type: 'ApproveReply',
+    id: replyApprovalUri(o.base, c.id),
+    actor: o.owner,
+    object: commentNoteUri(o.base, c.id),
+    inReplyTo: c.parentId ? commentNoteUri(o.base, c.parentId) : videoObjectUri(o.base, o.videoShortId),
+  };
+}
+
+/**
+ * `GET /ap/comments/:id`: a shown local comment under a listed video, as its Note (what a server fetches to
+ * check a Create); `GET /ap/comments/:id/approve-reply`: the owner's approval of it (FEP-5624).
+ */
 export function commentNoteRoutes(deps: AppDeps, fed: FederationServices, source: () => LocalCommentsSource | undefined): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const notFound = () => new Response(JSON.stringify({ error: 'not_found' }), { status: 404, headers: { 'content-type': 'application/json' } });
-  app.get('/ap/comments/:id', async (c) => {
-    const comment = await source()?.find(c.req.param('id'));
-    if (!comment || !comment.approved || comment.deleted) return notFound();
+  const json = (body: Record<string, unknown>) => new Response(JSON.stringify({ '@context': AS_CONTEXT, ...body }), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+  /** The comment and its video when it is shown under a listed video; undefined otherwise. */
+  async function shown(id: string) {
+    const comment = await source()?.find(id);
+    if (!comment || !comment.approved || comment.deleted) return undefined;
     const video = await findVideoById(deps.db, comment.videoId);
-    if (!video || !isListed(video, deps.clock.now())) return notFound();
-    const base = deps.config.publicUrl;
-    const ctx = fed.context();
-    const urls = videoObjectUrls(fed, base, video.channel_handle);
-    const author = ctx.getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
-    const note = commentNote(comment, { base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers });
-    return new Response(JSON.stringify({ '@context': AS_CONTEXT, ...note }), { headers: { 'content-type': 'application/activity+json', vary: 'Accept' } });
+    if (!video || !isListed(video, deps.clock.now())) return undefined;
+    return { comment, video, urls: videoObjectUrls(fed, deps.config.publicUrl, video.channel_handle) };
+  }
+  app.get('/ap/comments/:id', async (c) => {
+    const found = await shown(c.req.param('id'));
+    if (!found) return notFound();
+    const { comment, video, urls } = found;
+    const author = fed.context().getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
+    return json(commentNote(comment, { base: urls.base, videoShortId: video.short_id, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers }));
+  });
+  app.get('/ap/comments/:id/approve-reply', async (c) => {
+    const found = await shown(c.req.param('id'));
+    if (!found) return notFound();
+    return json(replyApproval(found.comment, { base: found.urls.base, videoShortId: found.video.short_id, owner: found.urls.ownerActor }));
   });
   return app;
 }

@@ -18,6 +18,7 @@ import type { InboxContext, Federation } from '@fedify/fedify';
 import type { DocumentLoader } from '@fedify/vocab-runtime';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
+import type { LocalCommentsSource } from './comment-notes.js';
 import { findVideoByShortId, isListed, renderMarkdown, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER } from './actors.js';
@@ -72,7 +73,7 @@ function once<T extends Activity>(deps: AppDeps, listener: (ctx: Ctx, activity: 
 }
 
 /** Registers the inbox listeners: follows, likes and shares, replies, remote videos, and their undoing. */
-export function registerInbox(federation: Federation<void>, deps: AppDeps): void {
+export function registerInbox(federation: Federation<void>, deps: AppDeps, community: () => LocalCommentsSource | undefined = () => undefined): void {
   const base = deps.config.publicUrl;
   const db = deps.db;
 
@@ -140,6 +141,8 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     if (isInstanceActor(ctx, follow.objectId)) return onInstanceFollow(ctx, follow);
     const target = await channelOf(ctx, follow.objectId);
     if (!target) return;
+    // A server the channel blocked: its follows are dropped.
+    if (await community()?.refuses(target.channel.id, follow.actorId!.href)) return;
     const loader = await ctx.getDocumentLoader({ identifier: target.identifier });
     const follower = await follow.getActor({ documentLoader: loader, contextLoader: ctx.contextLoader });
     if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId?.href) return;
@@ -254,6 +257,8 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps): void
     if (note.attributionId && note.attributionId.href !== actor.href) return;
     const video = await listedVideo(note.replyTargetId);
     if (!video) return;
+    // A server the channel blocked: its replies are dropped.
+    if (await community()?.refuses(video.channel_id, actor.href)) return;
     const content = note.content?.toString() ?? '';
     // PeerTube sends replies as Markdown (`mediaType: text/markdown`): rendered, then sanitized like HTML.
     const html = note.mediaType === 'text/markdown' ? renderMarkdown(content) : content;

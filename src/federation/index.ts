@@ -21,8 +21,8 @@ import { syncVideo } from './outbox.js';
 import { videoIconRoutes } from './video-icons.js';
 import { listComments } from './queries.js';
 import { decideRemoteReply } from './replies.js';
-import { commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
-import { postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
+import { announceCommentsPolicy, commentNoteRoutes, syncComment, type LocalCommentsSource } from './comment-notes.js';
+import { deletePostArticle, postArticleRoutes, syncPost, type LocalPostsSource } from './post-articles.js';
 
 export { createFederationServices, federationServices, type FederationServices } from './federation.js';
 export { federationRoutes, MAX_INBOX_BYTES } from './routes.js';
@@ -34,7 +34,7 @@ export { recommendationFederationHooks } from './recommend.js';
 // For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
 export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
-export { approvedCommentsForVideo, countFollowers as countRemoteFollowers } from './queries.js';
+export { approvedCommentsForVideo, countFollowers as countRemoteFollowers, deleteFollowersFrom, rejectHeldRepliesFrom } from './queries.js';
 export { channelIdentifier } from './actors.js';
 // For the feeds' podcast:socialInteract: where a video's ActivityPub object (the root of its fediverse replies) lives.
 export { videoObjectUri } from './video-object.js';
@@ -64,6 +64,11 @@ declare module '../core/module.js' {
 async function syncLocalComment(ctx: { deps: AppDeps; services: { federation: FederationServices } }, commentId: string): Promise<string> {
   const source = ctx.services.federation.comments();
   return source ? syncComment(ctx.deps, ctx.services.federation, source, commentId) : 'no comments capability';
+}
+
+async function syncLocalPost(ctx: { deps: AppDeps; services: { federation: FederationServices } }, postId: string): Promise<string> {
+  const source = ctx.services.federation.posts();
+  return source ? syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability';
 }
 
 export const federationCapability = defineCapability({
@@ -102,10 +107,14 @@ export const federationCapability = defineCapability({
     'comment.created': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.edited': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
     'comment.deleted': (ctx) => async ({ commentId }) => ({ outcome: await syncLocalComment(ctx, commentId) }),
-    'post.published': (ctx) => async ({ postId }) => {
-      const source = ctx.services.federation.posts();
-      return { outcome: source ? await syncPost(ctx.deps, ctx.services.federation, source, postId) : 'no posts capability' };
+    // A channel opened or closed its comments: its videos are updated with the new policy.
+    'comments.policy-changed': (ctx) => async ({ channelId, changedAt }) => {
+      const source = ctx.services.federation.comments();
+      return { outcome: source ? await announceCommentsPolicy(ctx.deps, ctx.services.federation, source, channelId, changedAt) : 'no comments capability' };
     },
+    'post.published': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
+    'post.edited': (ctx) => async ({ postId }) => ({ outcome: await syncLocalPost(ctx, postId) }),
+    'post.deleted': (ctx) => async (event) => ({ outcome: await deletePostArticle(ctx.deps, ctx.services.federation, event) }),
   },
   contributes: {
     'studio.channel-menu': () => [{ href: (h) => `/studio/channels/${h}/fediverse`, label: 'studio.fediverse', role: 'admin', order: 90 }],

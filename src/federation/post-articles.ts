@@ -18,6 +18,8 @@ export interface LocalPost {
   /** The post's page on this site (a path). */
   path: string;
   publishedAt: Date;
+  /** The last edit, if any (the Article's `updated`; an Update is sent per edit). */
+  editedAt: Date | null;
   /** Only public posts leave the site; members-only ones never do. */
   audience: 'public' | 'members';
 }
@@ -44,6 +46,7 @@ export function postArticle(post: LocalPost, o: { base: string; channelActor: st
     content: post.html,
     source: { content: post.markdown, mediaType: 'text/markdown' },
     published: post.publishedAt.toISOString(),
+    ...(post.editedAt ? { updated: post.editedAt.toISOString() } : {}),
     to: [AS_PUBLIC],
     cc: [o.channelFollowers],
   };
@@ -58,17 +61,34 @@ async function articleFor(deps: AppDeps, fed: FederationServices, post: LocalPos
 
 /**
  * Sends a public post to the channel's followers as the Group's Create of an Article (once: the activity id
- * is fixed, deliveries are deduplicated by it). Members-only posts never leave the site.
+ * is fixed, deliveries are deduplicated by it), and after an edit an Update (one id per edit). Members-only
+ * posts never leave the site.
  */
-export async function syncPost(deps: AppDeps, fed: FederationServices, source: LocalPostsSource, postId: string): Promise<'created' | 'not federated'> {
+export async function syncPost(deps: AppDeps, fed: FederationServices, source: LocalPostsSource, postId: string): Promise<'created' | 'updated' | 'not federated'> {
   const post = await source.find(postId);
   if (!post || post.audience !== 'public') return 'not federated';
   const built = await articleFor(deps, fed, post);
   if (!built) return 'not federated';
   const { urls, article } = built;
-  const activity = { '@context': AS_CONTEXT, id: `${String(article.id)}#create`, type: 'Create', actor: urls.channelActor, published: post.publishedAt.toISOString(), to: [AS_PUBLIC], cc: [urls.channelFollowers], object: article };
-  await deps.db.transaction(async (tx) => deliverTo(deps, tx, post.channelId, await q.followerInboxes(tx, post.channelId), activity));
-  return 'created';
+  const envelope = { '@context': AS_CONTEXT, actor: urls.channelActor, to: [AS_PUBLIC], cc: [urls.channelFollowers], object: article };
+  await deps.db.transaction(async (tx) => {
+    const inboxes = await q.followerInboxes(tx, post.channelId);
+    await deliverTo(deps, tx, post.channelId, inboxes, { ...envelope, id: `${String(article.id)}#create`, type: 'Create', published: post.publishedAt.toISOString() });
+    if (post.editedAt) await deliverTo(deps, tx, post.channelId, inboxes, { ...envelope, id: `${String(article.id)}#update-${post.editedAt.getTime()}`, type: 'Update', published: post.editedAt.toISOString() });
+  });
+  return post.editedAt ? 'updated' : 'created';
+}
+
+/** After a public post is deleted (its row is gone): the Group's Delete of its Article (a Tombstone) to the followers. */
+export async function deletePostArticle(deps: AppDeps, fed: FederationServices, deleted: { postId: string; channelId: string; audience: 'public' | 'members' }): Promise<'deleted' | 'not federated'> {
+  const channel = deleted.audience === 'public' ? await findChannelById(deps.db, deleted.channelId) : undefined;
+  if (!channel) return 'not federated';
+  const urls = videoObjectUrls(fed, deps.config.publicUrl, channel.handle);
+  const id = postArticleUri(deps.config.publicUrl, deleted.postId);
+  const now = deps.clock.now().toISOString();
+  const activity = { '@context': AS_CONTEXT, id: `${id}#delete`, type: 'Delete', actor: urls.channelActor, published: now, to: [AS_PUBLIC], cc: [urls.channelFollowers], object: { type: 'Tombstone', id, formerType: 'Article', deleted: now } };
+  await deps.db.transaction(async (tx) => deliverTo(deps, tx, channel.id, await q.followerInboxes(tx, channel.id), activity));
+  return 'deleted';
 }
 
 /** `GET /ap/posts/:id`: a public post as its Article. */

@@ -439,3 +439,31 @@ export async function recentInboxLog(db: Queryable, limit = 100): Promise<InboxL
 export async function pruneInboxLog(db: Queryable, before: Date): Promise<void> {
   await db.query('DELETE FROM federation_inbox_log WHERE received_at < $1', [before]);
 }
+
+/** Rejects the replies still held under a channel's videos from `domain` or its subdomains (the channel blocked that server). */
+export async function rejectHeldRepliesFrom(db: Queryable, channelId: string, domain: string): Promise<number> {
+  const rows = await db.query(
+    `UPDATE federation_comments c SET status = 'rejected', updated_at = now() FROM videos v
+      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.status = 'held'
+        AND (split_part(split_part(c.actor_uri, '/', 3), ':', 1) = $2 OR split_part(split_part(c.actor_uri, '/', 3), ':', 1) LIKE '%.' || $2)
+      RETURNING c.note_uri`,
+    [channelId, domain],
+  );
+  return rows.length;
+}
+
+/** The channel's videos whose followers were last told they are published (what a change of comment policy updates). */
+export async function publishedVideoIds(db: Queryable, channelId: string): Promise<string[]> {
+  return (await db.query<{ video_id: string }>(`SELECT video_id FROM federation_video_state WHERE channel_id = $1 AND state = 'published'`, [channelId])).map((r) => r.video_id);
+}
+
+/** Removes a channel's followers on `domain` or its subdomains (the channel blocked that server); their actor URIs. */
+export async function deleteFollowersFrom(db: Queryable, channelId: string, domain: string): Promise<string[]> {
+  const rows = await db.query<{ actor_uri: string }>(
+    `DELETE FROM federation_followers WHERE channel_id = $1
+        AND (split_part(split_part(actor_uri, '/', 3), ':', 1) = $2 OR split_part(split_part(actor_uri, '/', 3), ':', 1) LIKE '%.' || $2)
+      RETURNING actor_uri`,
+    [channelId, domain],
+  );
+  return rows.map((r) => r.actor_uri);
+}

@@ -1,4 +1,4 @@
-import { ATOM_NS, entryGuid, entryHtml } from './rss.js';
+import { ATOM_NS, byDate, entryGuid, entryHtml } from './rss.js';
 import type { ChannelFeed } from './service.js';
 import { el, renderXml, rfc3339 } from './xml.js';
 
@@ -19,16 +19,19 @@ export function renderChannelAtom(feed: ChannelFeed): string {
       el('generator', {}, 'Fanfare'),
       channel.urls.avatar && el('icon', {}, channel.urls.avatar),
       channel.urls.avatar && el('logo', {}, channel.urls.avatar),
-      feed.entries.map((entry) =>
+      byDate([
+        ...feed.entries.map((entry) => ({ id: entryGuid(entry), title: entry.title, url: entry.urls.watch, published: entry.published, updated: entry.updated, html: entryHtml(entry) })),
+        ...feed.articles.map((a) => ({ ...a, id: `urn:uuid:${a.id}` })),
+      ], (e) => e.published).map((e) =>
         el(
           'entry',
           {},
-          el('id', {}, entryGuid(entry)),
-          el('title', { type: 'text' }, entry.title),
-          el('link', { rel: 'alternate', type: 'text/html', href: entry.urls.watch }),
-          el('published', {}, rfc3339(entry.published)),
-          el('updated', {}, rfc3339(entry.updated)),
-          el('content', { type: 'html' }, entryHtml(entry)),
+          el('id', {}, e.id),
+          el('title', { type: 'text' }, e.title),
+          el('link', { rel: 'alternate', type: 'text/html', href: e.url }),
+          el('published', {}, rfc3339(e.published)),
+          el('updated', {}, rfc3339(e.updated)),
+          el('content', { type: 'html' }, e.html),
         ),
       ),
     ),

@@ -31,12 +31,12 @@ const FORMATS: [path: string, render: (feed: ChannelFeed) => string, contentType
  * @example
  * app.route('/', feedRoutes(deps, ctx.services.viewers));
  */
-export function feedRoutes(deps: AppDeps, viewerFor: ViewerLookup, options: FeedOptions = {}) {
+export function feedRoutes(deps: AppDeps, viewerFor: ViewerLookup, options: () => FeedOptions = () => ({})) {
   const app = new Hono<AppEnv>();
 
   for (const [file, render, contentType] of FORMATS) {
     app.get(`/c/:handle/${file}`, async (c) => {
-      const feed = await loadChannelFeed(deps, c.req.param('handle'), options);
+      const feed = await loadChannelFeed(deps, c.req.param('handle'), options());
       return conditionalResponse(c, render(feed), { contentType, cacheControl: FEED_CACHE, lastModified: feed.lastModified, headers: ANY_ORIGIN });
     });
   }

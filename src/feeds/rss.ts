@@ -3,6 +3,9 @@ import { el, renderXml, rfc822, type XmlChild } from './xml.js';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 
+/** Feeds list the newest public videos (and posts), up to this many. */
+export const FEED_LIMIT = 100;
+
 /** An RSS 2.0 item. `description` is HTML, escaped as text the way RSS readers expect. */
 export interface RssItem {
   title: string;
@@ -101,13 +104,21 @@ export function renderChannelRss(feed: ChannelFeed): string {
   return renderRss({
     ...channelRssBase(feed, feed.channel.urls.rss),
     imageUrl: feed.channel.urls.avatar,
-    items: feed.entries.map((entry) => ({
-      title: entry.title,
-      link: entry.urls.watch,
-      guid: entryGuid(entry),
-      isPermaLink: false,
-      pubDate: entry.published,
-      description: entryHtml(entry),
-    })),
+    items: byDate([
+      ...feed.entries.map((entry) => ({
+        title: entry.title,
+        link: entry.urls.watch,
+        guid: entryGuid(entry),
+        isPermaLink: false,
+        pubDate: entry.published,
+        description: entryHtml(entry),
+      })),
+      ...feed.articles.map((a) => ({ title: a.title, link: a.url, guid: `urn:uuid:${a.id}`, isPermaLink: false, pubDate: a.published, description: a.html })),
+    ], (item) => item.pubDate),
   });
+}
+
+/** Videos and articles in one list, newest first, at most FEED_LIMIT. */
+export function byDate<T>(items: T[], date: (item: T) => Date): T[] {
+  return items.sort((a, b) => date(b).getTime() - date(a).getTime()).slice(0, FEED_LIMIT);
 }

@@ -8,11 +8,11 @@ import { listRecommendations } from '../federation/recommendations/index.js';
 import { DEFAULT_COVER_PATH } from './cover.js';
 import { podcastGuid } from './podcast-guid.js';
 import * as q from './queries.js';
+import { FEED_LIMIT } from './rss.js';
 
 export { renderRss, type RssDocument, type RssItem } from './rss.js';
 
-/** Feeds list the newest public videos, up to this many. */
-export const FEED_LIMIT = 100;
+export { FEED_LIMIT } from './rss.js';
 
 /** The channel as every feed format shows it; text is the channel's own, in its own language. */
 export interface FeedChannel {
@@ -62,6 +62,21 @@ export interface PodrollEntry {
   title?: string;
 }
 
+/** A public text of the channel (a post) that the RSS and Atom feeds list beside its videos. */
+export interface FeedArticle {
+  id: string;
+  title: string;
+  /** Absolute URL of its page. */
+  url: string;
+  /** Sanitized HTML. */
+  html: string;
+  published: Date;
+  updated: Date;
+}
+
+/** Gives a channel's public articles, newest first (at most `limit`); members-only ones never. */
+export type FeedArticleSource = (channelId: string, limit: number) => Promise<FeedArticle[]>;
+
 /** Everything the three public feeds of a channel are rendered from. */
 export interface ChannelFeed {
   channel: FeedChannel;
@@ -69,6 +84,8 @@ export interface ChannelFeed {
   podroll: PodrollEntry[];
   /** Newest first. Only ready, public videos whose publish time has passed. */
   entries: FeedEntry[];
+  /** Newest first: the channel's public posts (RSS and Atom list them; the podcast feeds do not). */
+  articles: FeedArticle[];
   /** The latest change we know of (channel settings, a video, a caption); the feeds' Last-Modified. */
   lastModified: Date;
 }
@@ -79,6 +96,8 @@ const HANDLE = /^[a-z0-9_]{2,30}$/i;
 export interface FeedOptions {
   /** Whether a channel closed its comments (the community capability's policy, through federation). */
   commentsClosed?: (channelId: string) => Promise<boolean>;
+  /** Where the channel's public posts come from (the `feeds.channel-articles` slot). */
+  articles?: FeedArticleSource[];
 }
 
 /** The URL of a video's JSON chapters, also used by the route that serves them. */
@@ -171,9 +190,11 @@ export async function loadChannelFeed(deps: AppDeps, handle: string, options: Fe
       downloads: feedDownloads(base, v, torrents.get(v.id)),
     };
   });
+  const articles = (await Promise.all((options.articles ?? []).map((source) => source(row.id, FEED_LIMIT)))).flat().sort((a, b) => b.published.getTime() - a.published.getTime());
+  articles.forEach((a) => later(a.updated));
   const podroll = await loadPodroll(deps, row.id, channel.urls.podcast);
   if (podroll.changed) later(podroll.changed);
-  return { channel, podroll: podroll.entries, entries, lastModified };
+  return { channel, podroll: podroll.entries, entries, articles, lastModified };
 }
 
 /** A Fanfare channel's actor (`/ap/c/{handle}`): its podcast feed is at a known address. */

@@ -65,7 +65,8 @@ export async function videoTranscoded(deps: AppDeps, { videoId, channelId, outco
 
 /** A comment waits for the team (the channel's policy or a watched word held it). */
 export async function commentHeld(deps: AppDeps, { commentId, videoId, channelId }: DomainEvents['comment.held']): Promise<void> {
-  const video = await findVideoById(deps.db, videoId);
+  // A comment under a post names no video: the notice then has no title.
+  const video = videoId ? await findVideoById(deps.db, videoId) : undefined;
   await notify(deps, { channelId, kind: 'comment_held', params: { title: video?.title ?? '' }, link: await studio(deps, channelId, 'moderation'), dedupeKey: `comment_held:${commentId}` });
 }
 

@@ -13,6 +13,23 @@ export interface CardViewer {
   offers: WatchOfferLookup;
   user: CurrentUser | null;
   locale: Locale;
+  /** How many comments each video shows (the `videos.comment-counts` contributions), asked once per listing. */
+  commentCounts?: CommentCountLookup;
+}
+
+/** Shown comments per video, for a whole listing in one call (videos without comments may be left out). */
+export type CommentCountLookup = (videoIds: readonly string[]) => Promise<Map<string, number>>;
+
+/** One lookup summing every contribution (none: no counts). */
+export function commentCountsFrom(sources: () => CommentCountLookup[]): CommentCountLookup {
+  return async (videoIds) => {
+    const total = new Map<string, number>();
+    if (videoIds.length === 0) return total;
+    for (const counts of await Promise.all(sources().map((count) => count(videoIds)))) {
+      for (const [id, n] of counts) total.set(id, (total.get(id) ?? 0) + n);
+    }
+    return total;
+  };
 }
 
 /**
@@ -48,5 +65,6 @@ export async function cardsFor(deps: AppDeps, who: CardViewer, videos: readonly 
       publicOn,
     });
   }
-  return cards;
+  const counts = who.commentCounts ? await who.commentCounts(cards.map((card) => card.id)) : undefined;
+  return counts ? cards.map((card) => ({ ...card, comments: counts.get(card.id) ?? 0 })) : cards;
 }

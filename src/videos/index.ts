@@ -18,6 +18,7 @@ import { offersFrom, type WatchOfferLookup } from './offers.js';
 import { ChannelVideosSection } from './pages/listing.js';
 import type { VideoWithChannel } from './queries.js';
 import { publicChannelVideos, videoRoutes } from './routes.js';
+import { commentCountsFrom, type CommentCountLookup } from './cards.js';
 import { TRANSCODE_JOB, viewerLookup, type ViewerLookup } from './service.js';
 import { videoStudioRoutes } from './studio-routes.js';
 import { ffmpegBinaries, transcodeVideoHandler } from './transcode-job.js';
@@ -53,6 +54,8 @@ declare module '../core/module.js' {
     'videos.offers': WatchOfferLookup;
     /** What goes inside the player of a video this viewer may watch (P2P's switch and settings), in list order. */
     'videos.player-addons': (env: PageEnv, video: VideoWithChannel) => Promise<Child>;
+    /** Shown comments per video, for listings (community contributes it): one call per listing. */
+    'videos.comment-counts': CommentCountLookup;
   }
   interface SiteServices {
     /** Who a user is to a channel's videos (team, member, passer-by): ask it before `canWatch`. */
@@ -71,6 +74,7 @@ const fanRoutes = oncePerSite((ctx) =>
     async (env, video) => Promise.all(ctx.fill('watch.below-player').map((render) => render(env, video))),
     ctx.services.watchOffers,
     async (env, video) => Promise.all(ctx.fill('videos.player-addons').map((render) => render(env, video))),
+    commentCountsFrom(() => ctx.fill('videos.comment-counts')),
   ),
 );
 const teamRoutes = oncePerSite((ctx) => {
@@ -95,7 +99,7 @@ export const videosCapability = defineCapability({
   jobs: (ctx) => ({ [TRANSCODE_JOB]: transcodeVideoHandler(ctx.deps) }),
   contributes: {
     'channel.sections': (ctx) => async (env, channel, page) => {
-      const who = { viewerFor: ctx.services.viewers, offers: ctx.services.watchOffers, user: env.user, locale: env.locale };
+      const who = { viewerFor: ctx.services.viewers, offers: ctx.services.watchOffers, user: env.user, locale: env.locale, commentCounts: commentCountsFrom(() => ctx.fill('videos.comment-counts')) };
       const { videos, pageCount } = await publicChannelVideos(ctx.deps, who, channel.id, page);
       return ChannelVideosSection({ env, handle: channel.handle, videos, page, pageCount });
     },

@@ -7,7 +7,7 @@ import { BadRequestError, NotFoundError } from '../core/http/errors.js';
 import { pageEnv } from '../core/http/layout.js';
 import { serveStoredFile } from '../core/storage/serve.js';
 import { canWatch, isListed, isPubliclyCacheable, type Viewer } from './access.js';
-import { cardsFor, type CardViewer } from './cards.js';
+import { cardsFor, type CardViewer, type CommentCountLookup } from './cards.js';
 import { cheapestOfferFor, earlyAccessHorizon, type WatchOffer, type WatchOfferLookup } from './offers.js';
 import { PaywallPage } from './pages/paywall.js';
 import { renderMarkdown } from '../core/markdown.js';
@@ -39,6 +39,7 @@ export function videoRoutes(
   renderExtras: VideoExtrasRenderer = async () => null,
   offers: WatchOfferLookup = async () => [],
   playerAddons: VideoExtrasRenderer = async () => null,
+  commentCounts?: CommentCountLookup,
 ) {
   const app = new Hono<AppEnv>();
   const embed = new Hono<AppEnv>();
@@ -177,7 +178,7 @@ export function videoRoutes(
     const query = (c.req.query('q') ?? '').trim().slice(0, 200);
     const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const result = query ? await q.searchVideos(deps.db, query, deps.clock.now(), PAGE_SIZE, (page - 1) * PAGE_SIZE) : { rows: [], total: 0 };
-    const videos = await cardsFor(deps, { viewerFor, offers, user: c.var.user, locale: c.var.locale }, result.rows);
+    const videos = await cardsFor(deps, { viewerFor, offers, user: c.var.user, locale: c.var.locale, commentCounts }, result.rows);
     return c.html(
       <SearchPage env={pageEnv(c, await studioAccess(c))} query={query} videos={videos} page={page} pageCount={Math.ceil(result.total / PAGE_SIZE)} total={result.total} />,
     );

@@ -52,6 +52,9 @@ export interface FixtureIds {
   uploadId: string;
   campaignId: string;
   rewardId: string;
+  /** A public post of "camille" (slug `fixture-post`) and a fan's comment under the video. */
+  postId: string;
+  commentId: string;
   userIds: { owner: string; fan: string; otherAdmin: string };
 }
 
@@ -110,6 +113,8 @@ export async function createFixture(): Promise<Fixture> {
     uploadId: '',
     campaignId: '',
     rewardId: '',
+    postId: '',
+    commentId: '',
     userIds: { owner: await userId(site, 'camille@example.org'), fan: await userId(site, 'fan@example.org'), otherAdmin: await userId(site, 'noe@example.org') },
   };
 
@@ -157,6 +162,23 @@ export async function createFixture(): Promise<Fixture> {
     );
   }
 
+  /** The post and the comment, as they were (a case may have edited, deleted or reported them). */
+  async function ensurePostAndComment(): Promise<void> {
+    ids.postId ||= randomUUID();
+    ids.commentId ||= randomUUID();
+    await db.query(
+      `INSERT INTO community_posts (id, channel_id, slug, title, body, body_html, audience, published_at) VALUES ($1, $2, 'fixture-post', 'News', 'Hello', '<p>Hello</p>', 'public', now())
+       ON CONFLICT (id) DO UPDATE SET title = 'News', body = 'Hello', body_html = '<p>Hello</p>'`,
+      [ids.postId, channelId],
+    );
+    await db.query(
+      `INSERT INTO community_comments (id, video_id, channel_id, author_id, body, body_html, status, created_at) VALUES ($1, $2, $3, $4, 'Nice', '<p>Nice</p>', 'approved', now())
+       ON CONFLICT (id) DO UPDATE SET body = 'Nice', body_html = '<p>Nice</p>', status = 'approved', deleted_at = NULL, video_id = $2`,
+      [ids.commentId, ids.videoId, channelId, ids.userIds.fan],
+    );
+    await db.query('DELETE FROM community_blocks WHERE channel_id = $1', [channelId]);
+  }
+
   async function ensureRecommendation(): Promise<void> {
     ids.recommendationId ||= randomUUID();
     await db.query(
@@ -195,6 +217,7 @@ export async function createFixture(): Promise<Fixture> {
     await ensureTiers();
     await ensureRecommendation();
     await ensureFollowing();
+    await ensurePostAndComment();
     await db.query(
       `INSERT INTO channel_roles (channel_id, user_id, role) VALUES ($1, $2, 'editor') ON CONFLICT DO NOTHING`,
       [channelId, ids.editorUserId],
@@ -210,6 +233,7 @@ export async function createFixture(): Promise<Fixture> {
   await ensureTiers();
   await ensureRecommendation();
   await ensureFollowing();
+  await ensurePostAndComment();
   await db.query(`INSERT INTO channel_roles (channel_id, user_id, role) VALUES ($1, $2, 'editor')`, [channelId, ids.editorUserId]);
 
   // A paid tip whose message waits for moderation.
@@ -257,6 +281,9 @@ export async function createFixture(): Promise<Fixture> {
   const byPrefix: [RegExp, string, () => string][] = [
     [/^\/studio\/videos\//, 'id', () => ids.videoId],
     [/\/campaigns\//, 'id', () => ids.campaignId],
+    [/\/posts\//, 'slug', () => 'fixture-post'],
+    [/\/posts\//, 'id', () => ids.postId],
+    [/^\/comments\//, 'id', () => ids.commentId],
     [/^\/memberships\//, 'id', () => ids.membershipId],
     [/\/recommendations\//, 'id', () => ids.recommendationId],
     [/^\/studio\/uploads\//, '*', () => ids.uploadId],

@@ -222,4 +222,36 @@ describe('a creator’s community in Chromium: follows from three places, one th
     await reader.page.getByText('Done: you will receive no more e-mails from this channel.').waitFor();
     await screenshot(reader.page, 'unsubscribed');
   });
+
+  it('lets the creator edit a post without e-mailing it again, and remove a comment a fan reported', { timeout: 180_000 }, async () => {
+    const mailsBefore = mailsTo(a, 'sacha@example.org').length + mailsTo(a, 'reader@example.org').length;
+    await owner.page.goto(`${a.url}/studio/channels/camille/community`);
+    await owner.page.locator('tr', { hasText: 'Backstage notes' }).getByRole('link', { name: 'Edit', exact: true }).click();
+    await owner.page.fill('#field-title', 'Backstage notes, revised');
+    await owner.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await owner.page.waitForURL(/notice=post_saved/);
+    await owner.page.getByText('Backstage notes, revised').first().waitFor();
+
+    // The creator answers under the video; the fan reports the answer with a reason.
+    await owner.page.goto(`${a.url}/v/${shortId}`);
+    await owner.page.fill('#field-body', 'Off-topic answer');
+    await owner.page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await owner.page.waitForURL(/notice=comment_posted/);
+    const { page } = fan;
+    await page.goto(`${a.url}/v/${shortId}`);
+    const answer = page.locator('li.comment', { hasText: 'Off-topic answer' });
+    await answer.getByText('Report', { exact: true }).click();
+    await answer.getByLabel('Why?').fill('off topic');
+    await answer.getByRole('button', { name: 'Send the report', exact: true }).click();
+    await page.getByText('Thank you: the channel’s team will look at it.').waitFor();
+
+    await owner.page.goto(`${a.url}/studio/channels/camille/moderation`);
+    const reported = owner.page.locator('li', { hasText: '“off topic”' });
+    await reported.getByRole('button', { name: 'Reject', exact: true }).click();
+    await owner.page.waitForURL(/notice=saved/);
+    await page.goto(`${a.url}/v/${shortId}`);
+    await page.locator('section.comments').getByText('What a', { exact: false }).first().waitFor();
+    assert.equal(await page.locator('section.comments').getByText('Off-topic answer').count(), 0, 'the reported comment is removed');
+    assert.equal(mailsTo(a, 'sacha@example.org').length + mailsTo(a, 'reader@example.org').length, mailsBefore, 'an edit e-mails nobody');
+  });
 });

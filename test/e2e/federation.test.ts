@@ -75,6 +75,16 @@ describe('two Fanfare sites federating', { timeout: 900_000 }, () => {
     const article = (await (await fetch(entry.object_uri!, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
     assert.equal(article.type, 'Article');
     assert.equal(article.name, 'Tour dates');
+
+    // Edited, then deleted in the Studio: B gets the channel's Update, then its Delete, each verified.
+    const postId = entry.object_uri!.split('/').pop()!;
+    await alice.page(`/studio/channels/alice/posts/${postId}`);
+    assert.equal((await alice.post(`/studio/channels/alice/posts/${postId}`, { title: 'Tour dates (new)', body: 'We play **Nantes**.' })).status, 303);
+    await eventually("B to apply A's Update of the Article", async () =>
+      (await inboxLog(bob)).some((e) => e.type === 'Update' && e.actor_uri === aliceActor && e.object_uri === entry.object_uri));
+    assert.equal((await alice.post(`/studio/channels/alice/posts/${postId}/delete`, {})).status, 303);
+    await eventually("B to apply A's Delete of the Article", async () =>
+      (await inboxLog(bob)).some((e) => e.type === 'Delete' && e.actor_uri === aliceActor && e.object_uri === entry.object_uri));
   });
 
   it('sends the public video A publishes to B, which lists it', async () => {
@@ -137,6 +147,21 @@ describe('two Fanfare sites federating', { timeout: 900_000 }, () => {
     const removed = await alice.post(`/studio/videos/${videoId}/captions/fr/delete`, {});
     assert.equal(removed.status, 303);
     await eventually('B to receive the Update for the removed caption', async () => (await updates()) > afterAdd);
+  });
+
+  it("sends a comment written on A under the video to B as a Note of its author's Person, which B verifies and applies (community)", async () => {
+    await alice.page(`/v/${shortId}`);
+    const posted = await alice.post(`/v/${shortId}/comments`, { body: 'Thanks for *watching*' });
+    assert.equal(posted.status, 303, await posted.text());
+    const commentId = /#comment-([0-9a-f-]{36})$/.exec(posted.headers.get('location') ?? '')![1]!;
+    const noteUri = `${a.url}/ap/comments/${commentId}`;
+    const note = (await (await fetch(noteUri, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
+    assert.equal(note.inReplyTo, `${a.url}/ap/videos/${shortId}`);
+    assert.equal(note.attributedTo, `${a.url}/ap/a/owner`);
+    assert.equal((await fetch(String(note.replyApproval), { headers: { accept: 'application/activity+json' } })).status, 200, 'its replyApproval is served');
+    // B applied it only after checking its signature against the key of A's owner (fetched from A).
+    await eventually("B to apply A's Create of the Note", async () =>
+      (await inboxLog(bob)).some((e) => e.type === 'Create' && e.actor_uri === `${a.url}/ap/a/owner` && e.object_uri === noteUri));
   });
 
   it('lets B unfollow (Undo), and still tells B when A deletes the video', async () => {

@@ -39,16 +39,25 @@ export interface DomainEvents {
   'fan-budget.charge-paid': { month: string; chargeId: string; userId: string | null; channelIds: string[] };
   /** A fan's budget charge for a month finally failed after its retries: nothing of it was credited. */
   'fan-budget.charge-unpaid': { month: string; chargeId: string; userId: string | null };
-  /** A fan's comment under a video is shown (approved at once, or approved later by the team). */
-  'comment.created': { commentId: string; videoId: string; channelId: string; authorId: string; parentId: string | null };
+  /**
+   * A fan's comment under a video or a post is shown (approved at once, or approved later by the team).
+   * Of `videoId` and `postId`, exactly one is set in every comment event: what the comment answers.
+   */
+  'comment.created': { commentId: string; videoId: string | null; postId: string | null; channelId: string; authorId: string; parentId: string | null };
   /** A shown comment's text was edited by its author (federation sends an Update of its Note). */
-  'comment.edited': { commentId: string; videoId: string; channelId: string };
+  'comment.edited': { commentId: string; videoId: string | null; postId: string | null; channelId: string };
   /** A comment was deleted by its author or the channel's team (federation sends a Delete if it was shown). */
-  'comment.deleted': { commentId: string; videoId: string; channelId: string };
+  'comment.deleted': { commentId: string; videoId: string | null; postId: string | null; channelId: string };
   /** A fan's comment waits for the team's approval (the channel's policy or a watched word held it). */
-  'comment.held': { commentId: string; videoId: string; channelId: string; authorId: string };
+  'comment.held': { commentId: string; videoId: string | null; postId: string | null; channelId: string; authorId: string };
+  /** A channel's comments were opened or closed (its comment policy changed to or from `closed`), at `changedAt` (ISO). */
+  'comments.policy-changed': { channelId: string; closed: boolean; changedAt: string };
   /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */
   'post.published': { postId: string; channelId: string; audience: 'public' | 'members' };
+  /** The creator edited a post's title or text (its e-mails are not sent again; federation sends an Update). */
+  'post.edited': { postId: string; channelId: string; audience: 'public' | 'members' };
+  /** The creator deleted a post (its row is gone; federation sends a Delete of a public post's Article). */
+  'post.deleted': { postId: string; channelId: string; audience: 'public' | 'members' };
 }
 
 /** What changed about a video, for subscribers that care (federation sends an Update for all of them). */

@@ -9,6 +9,8 @@ export type VideoCard = VideoWithChannel & {
   locked?: { priceLabel?: string; tierName?: string };
   /** Scheduled: public (or open to all members) on this date; shown to members with early access sooner. */
   publicOn?: Date;
+  /** How many comments it shows, when the listing asked. */
+  comments?: number;
 };
 
 /** A grid of video cards; thumbnails come from /media, titles link to the watch page (or its paywall). */
@@ -38,6 +40,7 @@ export function VideoGrid({ env, videos, showChannel = false }: { env: PageEnv; 
               )}
             </span>
           ) : null}
+          {v.comments ? <span class="video-comments">{t('video.card_comments', { count: v.comments })}</span> : null}
           {v.publicOn && <span class="video-access">{t('video.card_public_on', { date: date.format(v.publicOn) })}</span>}
           {showChannel && (
             <a class="video-channel" href={`/c/${v.channel_handle}`}>

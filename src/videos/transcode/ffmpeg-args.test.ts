@@ -82,7 +82,7 @@ describe('the one-pass ffmpeg arguments', () => {
     const graph = valueOf(args, '-filter_complex')!;
     assert.match(graph, /^\[0:v:0\]format=yuv420p,split=2\[x0\]\[sb\];/);
     // No tile filter here: an output whose one frame comes at the end holds back every progress report.
-    assert.match(graph, /;\[sb\]fps=fps=1\/2:round=down,scale=160:90\[storyboard\]$/);
+    assert.match(graph, /;\[sb\]fps=fps=1\/2:round=down:eof_action=pass,scale=160:90\[storyboard\]$/);
     const at = args.indexOf('storyboard-frames/%05d.png');
     assert.deepEqual(args.slice(at - 6, at), ['-map', '[storyboard]', '-frames:v', '30', '-f', 'image2']);
   });

@@ -51,7 +51,9 @@ export function planStoryboard(durationSeconds: number, width: number, height: n
  * Studio's progress bar then sat at 0 % for the whole pass.
  */
 export function storyboardFilter(plan: StoryboardPlan): string {
-  return `fps=fps=1/${plan.intervalSeconds}:round=down,scale=${plan.thumbWidth}:${plan.thumbHeight}`;
+  // eof_action=pass: the frame of the last, partial interval is kept, so the count is the plan's (ceil of
+  // duration / interval) — without it a clip shorter than one interval got no frame and its transcode failed.
+  return `fps=fps=1/${plan.intervalSeconds}:round=down:eof_action=pass,scale=${plan.thumbWidth}:${plan.thumbHeight}`;
 }
 
 /** Folder (relative to the transcode's working folder) and image2 pattern of the thumbnails before tiling. */

@@ -70,4 +70,33 @@ describe('membership renewals', () => {
     const checks = await site.deps.db.query<{ ok: boolean }>(`SELECT ok FROM ledger_checks WHERE trigger = 'membership.renew'`);
     assert.deepEqual(checks.map((c) => c.ok), [true], 'the renewal job ended with the ledger self-check');
   });
+  it('never charges again once the channel moved to another site: the membership ends with its paid period', async () => {
+    const member = new TestClient(site.app);
+    await member.post('/signup', { email: 'mover@example.org', display_name: 'Mover' });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'mover@example.org') });
+    await member.get('/');
+    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'test' });
+    assert.equal(join.res.status, 303, join.html);
+    const page = new URL(join.res.headers.get('location')!).pathname;
+    await member.get(page);
+    const paid = await member.post(page, { number: '4242424242424242', expiry: '12/34', cvc: '123' });
+    assert.equal(paid.res.status, 303, paid.html);
+    await runJobs();
+    const userId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'mover@example.org'`))[0]!.id;
+    const [joined] = await site.deps.db.query<{ id: string; status: string; channel_id: string; current_period_end: Date }>('SELECT id, status, channel_id, current_period_end FROM memberships WHERE user_id = $1', [userId]);
+    assert.equal(joined!.status, 'active');
+    // The channel moves to another site (whose import queued this member's renewals there).
+    await site.deps.db.query(
+      `INSERT INTO federation_moves (channel_id, target_actor_uri, target_page_url, move_activity_uri, moved_at) VALUES ($1, 'https://new.example/ap/c/camille', 'https://new.example/c/camille', 'https://old.example/ap/c/camille#moves/1', $2)`,
+      [joined!.channel_id, clock.now()],
+    );
+    const paymentsBefore = (await site.deps.db.query('SELECT 1 FROM payments WHERE user_id = $1', [userId])).length;
+    clock.advance(32 * DAY);
+    await runJobs();
+    const [after] = await site.deps.db.query<{ status: string; ended_at: Date }>('SELECT status, ended_at FROM memberships WHERE id = $1', [joined!.id]);
+    assert.equal(after!.status, 'expired');
+    assert.equal(after!.ended_at.toISOString(), joined!.current_period_end.toISOString(), 'it ends with the period paid for');
+    assert.equal((await site.deps.db.query('SELECT 1 FROM payments WHERE user_id = $1', [userId])).length, paymentsBefore, 'no charge on the old site');
+    await site.deps.db.query('DELETE FROM federation_moves');
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../core/deps.js';
 import { PermanentJobError, type JobHandler } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
+import { findMove } from '../../federation/index.js';
 import { withLedgerSelfCheck } from '../ledger/index.js';
 import { formatMoney, money, type Money } from '../money.js';
 import * as payments from '../payments/queries.js';
@@ -48,13 +49,19 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
     const idempotencyKey = `renew:${membershipId}:${end.toISOString()}:${attempt}`;
     const existing = (await deps.db.query<{ id: string; status: string }>('SELECT id, status FROM payments WHERE idempotency_key = $1', [idempotencyKey]))[0];
     const paymentId = existing?.id ?? randomUUID();
+    if (existing?.status === 'succeeded') return { renewed: true };
+    // A channel that moved to another site renews its members there (the import queued their renewals):
+    // this site never charges them again, and each membership ends here with the period it was paid for.
+    if (existing?.status !== 'pending' && (await findMove(deps.db, membership.channel_id))) {
+      if (existing) await payments.setStatus(deps.db, paymentId, 'failed', 'channel_moved');
+      await expire(deps, membershipId, end);
+      return { expired: true, moved: true };
+    }
     if (!existing) {
       await payments.insertPayment(deps.db, {
         id: paymentId, purpose: 'membership', channelId: membership.channel_id, userId: membership.user_id, amount: price.amount, currency: price.currency,
         provider: provider.id, idempotencyKey, email: null, membershipId, periodStart: end, periodEnd: periodEnd(end, membership.billing_interval),
       });
-    } else if (existing.status === 'succeeded') {
-      return { renewed: true };
     }
     const result = await provider.chargeSaved({ customerRef: membership.customer_ref, paymentMethodRef: membership.payment_method_ref, amount: price.amount, currency: price.currency, idempotencyKey, metadata: { paymentId, purpose: 'membership', membershipId } });
     if (result.status === 'succeeded') {

@@ -41,19 +41,25 @@ describe('membership renewals', () => {
   });
   after(() => site.close());
 
-  it('e-mails a yearly member whose renewal is declined the yearly price, formatted', async () => {
+  /** Signs a fan up and joins the tier with the test bank's `card` (saved for renewals). */
+  async function join(email: string, interval: 'month' | 'year', card: string): Promise<TestClient> {
     const member = new TestClient(site.app);
-    await member.post('/signup', { email: 'yearly@example.org', display_name: 'Yearly' });
-    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'yearly@example.org') });
+    await member.post('/signup', { email, display_name: email.split('@')[0]! });
+    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, email) });
     await member.get('/');
-    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'year', provider: 'test' });
-    assert.equal(join.res.status, 303, join.html);
-    // This card pays on-session and is saved, then the bank declines every off-session charge.
-    const page = new URL(join.res.headers.get('location')!).pathname;
+    const joined = await member.post('/c/camille/membership/join', { tier: tierId, interval, provider: 'test' });
+    assert.equal(joined.res.status, 303, joined.html);
+    const page = new URL(joined.res.headers.get('location')!).pathname;
     await member.get(page);
-    const paid = await member.post(page, { number: '4000000000000341', expiry: '12/34', cvc: '123' });
+    const paid = await member.post(page, { number: card, expiry: '12/34', cvc: '123' });
     assert.equal(paid.res.status, 303, paid.html);
     await runJobs();
+    return member;
+  }
+
+  it('e-mails a yearly member whose renewal is declined the yearly price, formatted', async () => {
+    // This card pays on-session and is saved, then the bank declines every off-session charge.
+    const member = await join('yearly@example.org', 'year', '4000000000000341');
     const [joined] = await site.deps.db.query<{ status: string; billing_interval: string }>('SELECT status, billing_interval FROM memberships');
     assert.deepEqual({ ...joined }, { status: 'active', billing_interval: 'year' });
     assert.match((await member.get('/account/memberships')).html, /€50\.00 \/ yearly/i, 'the account page shows the same price');
@@ -71,17 +77,7 @@ describe('membership renewals', () => {
     assert.deepEqual(checks.map((c) => c.ok), [true], 'the renewal job ended with the ledger self-check');
   });
   it('never charges again once the channel moved to another site: the membership ends with its paid period', async () => {
-    const member = new TestClient(site.app);
-    await member.post('/signup', { email: 'mover@example.org', display_name: 'Mover' });
-    await member.post('/auth/magic', { token: latestMagicToken(site.outboxDir, 'mover@example.org') });
-    await member.get('/');
-    const join = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'test' });
-    assert.equal(join.res.status, 303, join.html);
-    const page = new URL(join.res.headers.get('location')!).pathname;
-    await member.get(page);
-    const paid = await member.post(page, { number: '4242424242424242', expiry: '12/34', cvc: '123' });
-    assert.equal(paid.res.status, 303, paid.html);
-    await runJobs();
+    await join('mover@example.org', 'month', '4242424242424242');
     const userId = (await site.deps.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'mover@example.org'`))[0]!.id;
     const [joined] = await site.deps.db.query<{ id: string; status: string; channel_id: string; current_period_end: Date }>('SELECT id, status, channel_id, current_period_end FROM memberships WHERE user_id = $1', [userId]);
     assert.equal(joined!.status, 'active');

@@ -23,7 +23,12 @@ function fanfarePage(move: MoveRow): URL | undefined {
 export function movedChannelRedirects(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const anyMoves = knownToHaveMoves(deps);
   return async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      // A write in this process (the Studio's move form among them) is seen at once.
+      await next();
+      if (c.res.status < 400) anyMoves.forget();
+      return;
+    }
     const m = /^\/(c|v|ap\/c)\/([A-Za-z0-9_-]{2,30})(\/[^]*)?$/.exec(c.req.path);
     if (!m || !(await anyMoves())) return next();
     const [, kind, id, rest = ''] = m;
@@ -45,19 +50,20 @@ export function movedChannelRedirects(deps: AppDeps): MiddlewareHandler<AppEnv> 
 }
 
 /**
- * Whether this site has any moved channel, asked at most once per page-cache period (PAGE_CACHE_SECONDS,
- * at most 10 s): almost every site has none, and every watch and channel page passes here before the
- * page cache, so without this each anonymous page view cost a query. A move starts redirecting within
- * that period; with the page cache off (0, as in tests) every request asks.
+ * Whether this site has any moved channel, asked at most once a second (as the page cache polls), and again
+ * after any write in this process: almost every site has none, and every watch and channel page passes here
+ * before the page cache, so without this each anonymous page view cost a query. Another process's move is
+ * seen within the second. With the page cache off (PAGE_CACHE_SECONDS=0, as in tests) every request asks.
  */
-function knownToHaveMoves(deps: AppDeps): () => Promise<boolean> {
-  const ttlMs = Math.min(deps.config.pageCacheSeconds, 10) * 1000;
+function knownToHaveMoves(deps: AppDeps): { (): Promise<boolean>; forget(): void } {
+  const ttlMs = deps.config.pageCacheSeconds > 0 ? 1000 : 0;
   let known: { value: boolean; until: number } | undefined;
-  return async () => {
+  const ask = async () => {
     const now = performance.now();
     if (known && known.until > now) return known.value;
     const value = await siteHasMoves(deps.db);
     known = { value, until: now + ttlMs };
     return value;
   };
+  return Object.assign(ask, { forget: () => void (known = undefined) });
 }

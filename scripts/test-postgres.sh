@@ -5,8 +5,8 @@
 # and removes it afterwards.
 #
 # The Chromium walks (test/e2e/*browser*) are left out of this run: they test pages and the browser's scripts,
-# which are the same on both engines, and they run in `npm test`; every route and query they reach is also
-# exercised on PostgreSQL by the in-process and real-server tests. That keeps CI (both runs) within its hour.
+# which are the same on both engines, and they run in `npm test`; the routes they reach are also exercised
+# on PostgreSQL by the in-process and real-server tests. That keeps CI (both runs) within its hour.
 # `FANFARE_PG_BROWSER_WALKS=1` puts them back.
 set -euo pipefail
 WALKS=(--without-browser-walks)

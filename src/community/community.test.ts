@@ -269,6 +269,11 @@ describe('community: follow, comments, posts', () => {
     assert.equal((await fan.post(`/comments/${welcome!.id}/report`, { reason: 'x'.repeat(1001) })).res.status, 422);
     assert.equal((await fan.post(`${page}/report`, { reason: 'off topic' })).res.status, 303);
     assert.equal((await site.deps.db.query('SELECT 1 FROM community_reports')).length, 3);
+    // The team is told once per reported thing (two were reported, one of them twice).
+    await runJobs();
+    const told = await site.deps.db.query<{ params: { what: string } }>(`SELECT params FROM notifications WHERE kind = 'content_reported' ORDER BY created_at`);
+    assert.deepEqual(told.map((n) => n.params.what).sort(), ['comment', 'post']);
+    assert.match((await owner.get('/studio/notifications')).html, /A fan reported a comment: it awaits your moderation/);
 
     const queue = (await owner.get('/studio/channels/camille/moderation')).html;
     assert.match(queue, /⚑ 2 · Town hall · “rude” · “rude”/);

@@ -23,7 +23,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function file(deps: AppDeps, user: CurrentUser, channelId: string, target: rq.ReportTarget, reason: string): Promise<void> {
   const now = deps.clock.now();
   await hitRateLimit(deps.db, { bucket: `report:user:${user.id}`, limit: REPORT_LIMIT.perAccount, windowSeconds: REPORT_LIMIT.windowSeconds, now });
-  await rq.insertReport(deps.db, { channelId, target, reporterId: user.id, reason, at: now });
+  await deps.db.transaction(async (tx) => {
+    const isNew = await rq.insertReport(tx, { channelId, target, reporterId: user.id, reason, at: now });
+    // The team hears of a reported thing once (its first report); the moderation page gathers the others.
+    if (isNew) await deps.events.publish(tx, 'content.reported', { channelId, kind: target.kind, id: target.id }, `reported:${target.kind}:${target.id}`);
+  });
 }
 
 /** Reports a shown comment; returns it (for the page to go back to). Unknown, held or deleted: 404. */

@@ -70,6 +70,11 @@ export async function commentHeld(deps: AppDeps, { commentId, videoId, channelId
   await notify(deps, { channelId, kind: 'comment_held', params: { title: video?.title ?? '' }, link: await studio(deps, channelId, 'moderation'), dedupeKey: `comment_held:${commentId}` });
 }
 
+/** A fan reported a comment or a post: the team is told once per reported thing, with a link to moderation. */
+export async function contentReported(deps: AppDeps, { channelId, kind, id }: DomainEvents['content.reported']): Promise<void> {
+  await notify(deps, { channelId, kind: 'content_reported', params: { what: kind }, link: await studio(deps, channelId, 'moderation'), dedupeKey: `content_reported:${kind}:${id}` });
+}
+
 /** A campaign ended: reached its goal (charges start), missed it, or was cancelled. */
 export async function campaignEnded(deps: AppDeps, { campaignId, channelId, outcome }: DomainEvents['campaign.ended']): Promise<void> {
   await notify(deps, { channelId, kind: `campaign_${outcome}`, params: {}, link: await studio(deps, channelId, 'campaigns'), dedupeKey: `campaign_ended:${campaignId}` });

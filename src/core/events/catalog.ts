@@ -50,6 +50,8 @@ export interface DomainEvents {
   'comment.deleted': { commentId: string; videoId: string | null; postId: string | null; channelId: string };
   /** A fan's comment waits for the team's approval (the channel's policy or a watched word held it). */
   'comment.held': { commentId: string; videoId: string | null; postId: string | null; channelId: string; authorId: string };
+  /** A fan reported a shown comment or a post for the first time (later reports of the same thing publish nothing). */
+  'content.reported': { channelId: string; kind: 'comment' | 'post'; id: string };
   /** A channel's comments were opened or closed (its comment policy changed to or from `closed`), at `changedAt` (ISO). */
   'comments.policy-changed': { channelId: string; closed: boolean; changedAt: string };
   /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */

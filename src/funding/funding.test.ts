@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
-import { TestClient, setupFields } from '../../test/support/client.js';
+import { TestClient } from '../../test/support/client.js';
 import { payOnTestBank } from '../../test/support/funding/pay.js';
-import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createSetUpSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 import { checkLedgerInvariants, channelBalances } from './ledger/index.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
@@ -21,10 +21,7 @@ describe('funding: tips and memberships with the test provider', () => {
   const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
 
   before(async () => {
-    site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });
-    owner = new TestClient(site.app);
-    await owner.post('/setup', setupFields({ channel_language: 'en' }));
-    channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+    ({ site, owner, channelId } = await createSetUpSite(clock));
     // Two ready videos, inserted directly (transcoding is tested elsewhere): one public, one for members.
     for (const [shortId, visibility] of [['PublicVid1', 'public'], ['MembersV01', 'members']] as const) {
       await site.deps.db.query(

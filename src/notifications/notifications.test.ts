@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
 import { sendDigests } from './service.js';
-import { TestClient, setupFields } from '../../test/support/client.js';
+import { TestClient } from '../../test/support/client.js';
 import { payOnTestBank } from '../../test/support/funding/pay.js';
-import { createManualClock, createTestSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createSetUpSite, latestMagicToken, readOutbox, type TestSite } from '../../test/support/harness.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -18,10 +18,7 @@ describe(`a non-member finds a members-only video, joins from its paywall, and t
   const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
 
   before(async () => {
-    site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });
-    owner = new TestClient(site.app);
-    await owner.post('/setup', setupFields({ channel_language: 'en' }));
-    channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+    ({ site, owner, channelId } = await createSetUpSite(clock));
     const videos = [
       ['PublicVid1', 'public', 'Un bol en grès', 'fr', ['poterie'], 'Tournage d’un bol.'],
       ['MembersV01', 'members', 'Secret glaze recipe', 'en', ['glaze'], 'Only for members.'],

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runDueJobsOnce } from '../core/jobs/index.js';
-import { TestClient, setupFields } from '../../test/support/client.js';
+import { TestClient } from '../../test/support/client.js';
 import { payOnTestBank } from '../../test/support/funding/pay.js';
-import { createManualClock, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
+import { createManualClock, createSetUpSite, createTestSite, readOutbox, signUpFan, type TestSite } from '../../test/support/harness.js';
 
 const clock = createManualClock(new Date('2026-11-21T10:00:00Z'));
 const ENGINE = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -17,10 +17,7 @@ describe(`fans find what they paid for; the site and the Studio guide them (${EN
   const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock });
 
   before(async () => {
-    site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });
-    owner = new TestClient(site.app);
-    await owner.post('/setup', setupFields({ channel_language: 'en' }));
-    channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+    ({ site, owner, channelId } = await createSetUpSite(clock));
     await site.deps.db.query(`UPDATE channels SET description = $2 WHERE id = $1`, [channelId, 'Pots made **by hand**, see [my shop](https://shop.example).\n\nSecond _paragraph_.']);
     await site.deps.db.query(
       `INSERT INTO videos (short_id, channel_id, title, status, visibility, hls_prefix, duration_seconds, language, description, poster_key)

@@ -7,7 +7,7 @@ import type { JobHandlers } from '../../src/core/jobs/index.js';
 import type { CapabilityManifest, SiteServices } from '../../src/core/module.js';
 import { createManualClock, type Clock } from '../../src/core/clock.js';
 import type { AppDeps } from '../../src/core/deps.js';
-import { TestClient } from './client.js';
+import { TestClient, setupFields } from './client.js';
 import { createTestDeps } from './deps.js';
 
 export { openTestDb } from './db.js';
@@ -36,6 +36,18 @@ export async function createTestSite(
   const { deps, dir, outboxDir, close } = await createTestDeps({ env: { ...machine, TRUST_PROXY: 'true', ...options.env }, clock: options.clock, subscribers: subscriberIndex(modules) });
   const site = buildSite(deps, modules, { services: options.services });
   return { deps, site, services: site.ctx.services, handlers: site.jobHandlers(), app: createApp(deps, site), dir, outboxDir, close };
+}
+
+/**
+ * A test site already set up in English by its owner (the first-run form), with year-long sessions so a
+ * manual clock can run months ahead: the site, the owner's client and the first channel's id.
+ */
+export async function createSetUpSite(clock: Clock): Promise<{ site: TestSite; owner: TestClient; channelId: string }> {
+  const site = await createTestSite({ clock, env: { SESSION_TTL_DAYS: '365' } });
+  const owner = new TestClient(site.app);
+  await owner.post('/setup', setupFields({ channel_language: 'en' }));
+  const channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+  return { site, owner, channelId };
 }
 
 /** A fan who signed up through the magic link e-mailed to `email`, signed in on a client of their own. */

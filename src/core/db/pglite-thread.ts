@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { PGLITE_SETTINGS } from './pglite-memory.js';
 import { deserializeError, type Reply, type Request } from './pglite-protocol.js';
 import type { Db, Queryable } from './types.js';
 
@@ -18,7 +19,7 @@ type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'i
 export async function openPgliteThread(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // The worker is plain JavaScript, so it runs with no loader however the process was started.
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir }, execArgv: [] });
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir, settings: PGLITE_SETTINGS }, execArgv: [] });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failed: Error | undefined;

@@ -20,8 +20,13 @@ function serializeError(error) {
 class RollbackRequested extends Error {}
 
 const port = parentPort;
-// The same extensions as the in-process engine (pglite.ts): unaccent for search (migration 018).
-const pg = await PGlite.create({ dataDir: workerData.dataDir, extensions: { unaccent } });
+// The same extensions and settings as the in-process engine (pglite.ts, pglite-memory.ts): unaccent for
+// search (migration 018).
+const pg = await PGlite.create({
+  dataDir: workerData.dataDir,
+  extensions: { unaccent },
+  startParams: [...PGlite.defaultStartParams, ...workerData.settings],
+});
 /** Open transactions by id: each waits for its end message. */
 const open = new Map();
 let nextTx = 1;

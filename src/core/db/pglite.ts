@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { PGLITE_SETTINGS } from './pglite-memory.js';
 import type { Db, Queryable } from './types.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Db, Queryable } from './types.js';
 export async function openPglite(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // unaccent: search ignores accents (migration 018), as PostgreSQL's contrib extension does.
-  const pg = await PGlite.create({ dataDir, extensions: { unaccent } });
+  const pg = await PGlite.create({ dataDir, extensions: { unaccent }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await q.query<T>(sql, params as unknown[]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Queryable } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
@@ -54,6 +54,12 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
   const marker = `csrf-${randomBytes(18).toString('base64url')}`;
   const allowedCookies = new Set([options.cookies.csrf, options.cookies.language]);
   const entries = new Map<string, Entry>();
+  /**
+   * The renders under way, per key. When a page expires or the generation moves, the 64 visitors asking
+   * for it at that moment would each render it (64 renders queued on one event loop and one database
+   * connection: the p99 of bench:pages was those stampedes); the first renders, the others wait for it.
+   */
+  const rendering = new Map<string, Promise<Entry | undefined>>();
   let generation = 0;
   let seen: string | undefined;
   let polledAt = -Infinity;
@@ -104,7 +110,36 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
       c.res = new Response(found.parts.join(token), { status: found.status, headers: found.headers });
       return;
     }
+    const underway = rendering.get(key);
+    if (underway) {
+      const rendered = await underway;
+      if (rendered && rendered.generation === generation) {
+        hits++;
+        c.res = new Response(rendered.parts.join(token), { status: rendered.status, headers: rendered.headers });
+        return;
+      }
+    }
     misses++;
+    let settle!: (entry: Entry | undefined) => void;
+    const leading = !rendering.has(key);
+    if (leading) rendering.set(key, new Promise<Entry | undefined>((resolve) => (settle = resolve)));
+    let stored: Entry | undefined;
+    try {
+      stored = await render(c, next, token);
+      if (stored) {
+        entries.set(key, stored);
+        if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      }
+    } finally {
+      if (leading) {
+        rendering.delete(key);
+        settle(stored);
+      }
+    }
+  });
+
+  /** Renders with the marker for the token, answers with the visitor's token, and returns what may be kept. */
+  async function render(c: Context<AppEnv>, next: Next, token: string): Promise<Entry | undefined> {
     const startedAt = generation;
     c.set('csrfToken', marker);
     try {
@@ -113,7 +148,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
       c.set('csrfToken', token);
     }
     const res = c.res;
-    if (!(res.headers.get('content-type') ?? '').startsWith('text/html') || !res.body) return;
+    if (!(res.headers.get('content-type') ?? '').startsWith('text/html') || !res.body) return undefined;
     const html = await res.text();
     const parts = html.split(marker);
     const headers = [...res.headers.entries()].filter(([name]) => name !== 'content-length');
@@ -121,10 +156,8 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     const cacheControl = res.headers.get('cache-control') ?? '';
     const storable =
       res.status === 200 && !res.headers.has('set-cookie') && !/private|no-store/.test(cacheControl) && html.length <= MAX_ENTRY_CHARS && startedAt === generation;
-    if (!storable) return;
-    entries.set(key, { parts, status: res.status, headers, generation, until: now() + ttlMs });
-    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  });
+    return storable ? { parts, status: res.status, headers, generation, until: now() + ttlMs } : undefined;
+  }
 
   const invalidateOnWrite = createMiddleware<AppEnv>(async (c, next) => {
     await next();

@@ -146,4 +146,45 @@ describe('page cache across processes', () => {
     clock += 61_000;
     assert.match(await (await app.request('/page')).text(), /render 3/, 'the TTL ends an entry too');
   });
+
+  it('renders a page once when many visitors miss it at the same moment, each with their own token', async () => {
+    const cookies = cookiePolicy('http://localhost');
+    const cache = createPageCache({ db: site.deps.db, cookies, ttlSeconds: 60 });
+    let renders = 0;
+    let release!: () => void;
+    const slowRender = new Promise<void>((resolve) => (release = resolve));
+    const app = new Hono<AppEnv>();
+    app.use('*', async (c, next) => {
+      c.set('csrfToken', c.req.header('x-visitor') ?? 'none');
+      c.set('user', null);
+      c.set('locale', 'en');
+      await next();
+    });
+    app.use('*', cache.middleware);
+    app.get('/page', async (c) => {
+      renders++;
+      await slowRender;
+      return c.html(`<p>render ${renders}</p><input name="_csrf" value="${c.var.csrfToken}">`);
+    });
+    app.get('/missing', async (c) => {
+      renders++;
+      await slowRender;
+      return c.html('<p>not here</p>', 404);
+    });
+    const visitors = Array.from({ length: 20 }, (_, i) => `visitor-${i}`);
+    const answers = visitors.map((visitor) => app.request('/page', { headers: { 'x-visitor': visitor } }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const texts = await Promise.all(answers.map(async (answer) => (await answer).text()));
+    assert.equal(renders, 1, 'one render served all twenty');
+    texts.forEach((text, i) => {
+      assert.match(text, /render 1/);
+      assert.match(text, new RegExp(`value="${visitors[i]}"`), 'each visitor got their own token');
+    });
+    // What may not be kept (a 404) is rendered for each visitor after the first: nobody gets another's answer.
+    renders = 0;
+    const missing = await Promise.all(visitors.slice(0, 3).map((visitor) => app.request('/missing', { headers: { 'x-visitor': visitor } })));
+    assert.deepEqual(missing.map((res) => res.status), [404, 404, 404]);
+    assert.equal(renders, 3);
+  });
 });

@@ -10,6 +10,8 @@ import { translator } from '../core/i18n/index.js';
 import { createManualClock, createTestSite, type TestSite } from '../../test/support/harness.js';
 import { TestClient, setupFields } from '../../test/support/client.js';
 import { makeTestSource } from '../../test/support/media.js';
+import { tusUpload } from '../../test/support/tus.js';
+import { IMPORT_JOB } from './studio-import.js';
 import { resolveBinaries } from '../videos/transcode/binaries.js';
 import { videosConfig } from '../videos/config.js';
 import { ArchiveError, importArchive, type ImportReport } from './index.js';
@@ -119,6 +121,7 @@ describe('PeerTube user export import', () => {
   let clip: Buffer;
   let good: string;
   let n = 0;
+  let owner: TestClient;
   const db = () => site.deps.db;
   const zip = async (entries: Entries): Promise<string> => {
     const file = path.join(work, `archive-${++n}.zip`);
@@ -145,7 +148,8 @@ describe('PeerTube user export import', () => {
     work = mkdtempSync(path.join(tmpdir(), 'fanfare-peertube-test-'));
     clip = readFileSync(await makeTestSource(resolveBinaries(videosConfig.parse(process.env)).ffmpeg, work, 'clip.mp4', { seconds: 1, width: 160, height: 90, fps: 10 }));
     site = await createTestSite({ clock: createManualClock(new Date('2026-11-21T12:00:00Z')) });
-    await new TestClient(site.app).post('/setup', setupFields());
+    owner = new TestClient(site.app, { 'accept-language': 'fr' });
+    await owner.post('/setup', setupFields());
     good = await zip(peertubeEntries(clip));
   });
   after(async () => {
@@ -269,5 +273,28 @@ describe('PeerTube user export import', () => {
     assert.equal(report.peertube!.channels[0]!.alreadyHere, true);
     assert.equal(await count(`SELECT count(*)::int AS n FROM videos WHERE channel_id = '${second.id}'`), 2);
     assert.equal(await count(`SELECT count(*)::int AS n FROM portability_peertube_items WHERE channel_id = '${second.id}' AND kind = 'follower'`), 2);
+  });
+
+  it('the Studio upload imports a PeerTube archive for the owner who sent it, and shows a refusal in their language', async () => {
+    await owner.loadCsrf();
+    const META = { filename: 'peertube-export.zip', filetype: 'application/zip' };
+    // The import job, run directly (the transcoding jobs queued above are not this test's business).
+    const runImport = async (response: Response) => {
+      const { importId } = (await response.json()) as { importId: string };
+      await site.handlers[IMPORT_JOB]!({ job: { id: 1, type: IMPORT_JOB, payload: { uploadId: importId }, attempts: 1, maxAttempts: 3 } as never, signal: new AbortController().signal, reportProgress: async () => undefined });
+    };
+    const entries = peertubeEntries(clip, 'troisieme');
+    const wrong = await zip({ ...entries, 'peertube/channels.json': JSON.stringify({ videoChannels: [] }) });
+    await runImport(await tusUpload(owner, new Uint8Array(readFileSync(wrong)), META, '/studio/archive-uploads/'));
+    assert.match((await owner.get('/studio/import')).html, /PeerTube 6\.1 ou plus récent/);
+    assert.equal((await db().query("SELECT 1 FROM channels WHERE handle = 'troisieme'")).length, 0);
+
+    const other = (text: string) => text.replaceAll('0d6b3b0a000', '0d6b3b0a077');
+    const renamed = Object.fromEntries(Object.entries(entries).map(([k, v]) => [other(k), typeof v === 'string' ? other(v) : v]));
+    await runImport(await tusUpload(owner, new Uint8Array(readFileSync(await zip(renamed))), META, '/studio/archive-uploads/'));
+    const page = (await owner.get('/studio/import')).html;
+    assert.match(page, /href="\/studio\/channels\/troisieme"/);
+    const admins = await db().query<{ email: string }>("SELECT u.email FROM channel_roles r JOIN users u ON u.id = r.user_id JOIN channels c ON c.id = r.channel_id WHERE c.handle = 'troisieme'");
+    assert.deepEqual(admins, [{ email: 'camille@example.org' }], 'the uploader owns the imported channel');
   });
 });

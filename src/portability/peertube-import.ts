@@ -42,7 +42,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { findUserByEmail } from '../accounts/index.js';
-import { checkAvatar } from '../channels/index.js';
+import { checkAvatar, insertChannelWithAdmin } from '../channels/index.js';
 import { insertComment, renderCommentMarkdown, startMailing } from '../community/index.js';
 import { insertAlias } from '../federation/index.js';
 import { checkThumbnail, checkWebVtt, importVideos, type ImportedVideo } from '../videos/index.js';
@@ -299,6 +299,8 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
     if (!channel.existing && (await deps.db.query('SELECT 1 FROM channels WHERE handle = $1', [channel.handle])).length) throw new ArchiveError('handle_taken', { handle: channel.handle });
   }
   const videosHere = await itemsHere(deps.db, 'video', videos.map((v) => v.uuid));
+  // A video imported before and deleted here since is not brought back (it was the creator's choice), and gets no comments.
+  const stillHere = new Set((await deps.db.query<{ id: string }>('SELECT id FROM videos WHERE id = ANY($1::uuid[])', [[...videosHere.values()].map((i) => i.target_id).filter(Boolean)])).map((r) => r.id));
   const todo = videos.filter((v) => !videosHere.has(v.uuid));
 
   let owner = options.ownerId;
@@ -318,14 +320,15 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
     files,
     bytes,
   });
+  const videoUrls = new Set(videos.map((v) => v.url).filter(Boolean));
   if (options.dryRun) {
     return report({
       videos: todo.length,
       captions: todo.reduce((n, v) => n + v.captions.length, 0),
       thumbnails: todo.filter((v) => v.thumbnail).length,
-      comments: commentsJson.length,
+      comments: commentsJson.filter((c) => videoUrls.has(String(c.videoUrl))).length,
       commentsHere: 0,
-      commentsSkipped: 0,
+      commentsSkipped: commentsJson.filter((c) => !videoUrls.has(String(c.videoUrl))).length,
       followers: followersJson.length,
       followersHere: 0,
     });
@@ -343,14 +346,10 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
       await deps.db.transaction(async (tx) => {
         const now = deps.clock.now();
         for (const c of fresh) {
-          const [row] = await tx.query<{ id: string }>(
-            'INSERT INTO channels (handle, name, description, language, avatar_key) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-            [c.handle, c.displayName, c.description, c.language, c.avatar?.key ?? null],
-          );
-          c.existing = row!.id;
-          await tx.query(`INSERT INTO channel_roles (channel_id, user_id, role) VALUES ($1, $2, 'admin')`, [row!.id, ownerId]);
-          if (c.url.startsWith('http')) await insertAlias(tx, row!.id, c.url, now);
-          await recordItem(tx, { channelId: row!.id, kind: 'channel', source: c.url, now });
+          const row = await insertChannelWithAdmin(tx, { handle: c.handle, name: c.displayName, description: c.description, language: c.language }, c.avatar?.key ?? null, ownerId);
+          c.existing = row.id;
+          if (c.url.startsWith('http')) await insertAlias(tx, row.id, c.url, now);
+          await recordItem(tx, { channelId: row.id, kind: 'channel', source: c.url, now });
         }
       });
     } catch (error) {
@@ -366,7 +365,7 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
   // Stage 2: each video in its own transaction (the videos capability's import), recorded with it.
   const scratch = await mkdtemp(path.join(tmpdir(), 'fanfare-peertube-'));
   const imported = { videos: 0, captions: 0, thumbnails: 0 };
-  const videoIds = new Map<string, string>([...videosHere].map(([uuid, item]) => [uuid, item.target_id ?? '']));
+  const videoIds = new Map<string, string>([...videosHere].filter(([, item]) => item.target_id && stillHere.has(item.target_id)).map(([uuid, item]) => [uuid, item.target_id!]));
   try {
     for (const v of todo) {
       options.progress?.(step++, steps);

@@ -127,8 +127,8 @@ describe('PeerTube user export import', () => {
     const stored = async (key: string) => Buffer.from(await new Response((await site.deps.storage.get(key))!.body).arrayBuffer());
     assert.deepEqual(await stored(first.source_key), clip, 'the original file, as it was');
     assert.deepEqual(await stored(first.custom_thumbnail_key!), JPEG);
-    const captions = await db().query<{ language: string; storage_key: string }>('SELECT language, storage_key FROM video_captions WHERE video_id = $1', [first.id]);
-    assert.deepEqual(captions.map((c) => c.language), ['fr']);
+    const captions = await db().query<{ language: string; label: string; storage_key: string }>('SELECT language, label, storage_key FROM video_captions WHERE video_id = $1', [first.id]);
+    assert.deepEqual(captions.map((c) => [c.language, c.label]), [['fr', 'Français']]);
     assert.equal((await stored(captions[0]!.storage_key)).toString(), VTT);
     assert.ok(videos.every((v) => v.status === 'processing'), 'each goes through the normal transcoding');
     assert.equal((await db().query("SELECT 1 FROM jobs WHERE type = 'video.transcode'")).length, 2);

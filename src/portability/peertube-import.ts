@@ -35,7 +35,7 @@
  * transaction). Running it again skips what is already here: importing twice changes nothing.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -85,8 +85,9 @@ interface PlannedVideo {
   metadata: Omit<ImportedVideo, 'localPath' | 'bytes' | 'filename' | 'thumbnail' | 'captions'>;
   file: string;
   filename: string;
-  thumbnail?: { bytes: Uint8Array; ext: string };
-  captions: { language: string; bytes: Uint8Array }[];
+  /** Checked now, read again when imported (only their archive paths are held: a channel may have thousands). */
+  thumbnail?: { entry: string; ext: string };
+  captions: { language: string; entry: string }[];
 }
 
 interface PlannedChannel {
@@ -112,6 +113,16 @@ function dateOf(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A caption's label as a viewer reads it: the language's own name ("Français", "English"); PeerTube keeps only the code. */
+function languageLabel(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+    return (name.charAt(0).toLocaleUpperCase(code) + name.slice(1)).slice(0, 60);
+  } catch {
+    return code;
+  }
 }
 
 /** PeerTube's channel name (letters, digits, `-_.:`, up to 50) as a Fanfare handle (`[a-z0-9_]{2,30}`). */
@@ -254,7 +265,7 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
       const vtt = p && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language) ? await smallFile(reader, p, 2 * 1024 ** 2) : undefined;
       const checked = vtt ? await checkWebVtt(vtt) : undefined;
       if (checked?.ok && p) {
-        captions.push({ language, bytes: checked.bytes });
+        captions.push({ language, entry: p });
         count(p);
       } else captionsSkipped++;
     }
@@ -271,7 +282,7 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
       channel: channelName,
       file,
       filename: path.posix.basename(file),
-      thumbnail: thumbnail?.ok ? { bytes: thumbnail.bytes, ext: thumbnail.ext } : undefined,
+      thumbnail: thumbnail?.ok && thumbnailPath ? { entry: thumbnailPath, ext: thumbnail.ext } : undefined,
       captions,
       metadata: {
         title: title || 'Untitled',
@@ -369,16 +380,15 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
   try {
     for (const v of todo) {
       options.progress?.(step++, steps);
-      const localPath = path.join(scratch, `video${path.posix.extname(v.file).toLowerCase()}`);
-      await pipeline(await reader.open(v.file), createWriteStream(localPath));
-      const thumbnail = v.thumbnail ? { localPath: path.join(scratch, `thumbnail.${v.thumbnail.ext}`), ext: v.thumbnail.ext } : undefined;
-      if (thumbnail) await writeFile(thumbnail.localPath, v.thumbnail!.bytes);
+      const extract = async (entry: string, name: string) => {
+        const local = path.join(scratch, name);
+        await pipeline(await reader.open(entry), createWriteStream(local));
+        return local;
+      };
+      const localPath = await extract(v.file, `video${path.posix.extname(v.file).toLowerCase()}`);
+      const thumbnail = v.thumbnail ? { localPath: await extract(v.thumbnail.entry, `thumbnail.${v.thumbnail.ext}`), ext: v.thumbnail.ext } : undefined;
       const captions = [];
-      for (const c of v.captions) {
-        const localCaption = path.join(scratch, `caption-${c.language}.vtt`);
-        await writeFile(localCaption, c.bytes);
-        captions.push({ language: c.language, label: c.language, localPath: localCaption });
-      }
+      for (const c of v.captions) captions.push({ language: c.language, label: languageLabel(c.language), localPath: await extract(c.entry, `caption-${c.language}.vtt`) });
       const channelId = channelOf(v.channel);
       const [created] = await importVideos(deps, channelId, ownerId, [{ ...v.metadata, localPath, bytes: reader.entries.get(v.file)!.size, filename: v.filename, thumbnail, captions }], async (tx, ids) => {
         await recordItem(tx, { channelId, kind: 'video', source: v.uuid, targetId: ids[0]!.id, now: deps.clock.now() });

@@ -10,6 +10,7 @@ import { TestClient, setupFields } from '../../test/support/client.js';
 import { makeTestSource } from '../../test/support/media.js';
 import { tusUpload } from '../../test/support/tus.js';
 import { IMPORT_JOB } from './studio-import.js';
+import { handleFor } from './peertube-import.js';
 import { resolveBinaries } from '../videos/transcode/binaries.js';
 import { videosConfig } from '../videos/config.js';
 import { ArchiveError, importArchive, type ImportReport } from './index.js';
@@ -46,6 +47,10 @@ describe('PeerTube user export import', () => {
   after(async () => {
     await site?.close();
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('makes a Fanfare handle of a PeerTube channel name', () => {
+    assert.deepEqual(['Mes.Films-2024', 'a', 'chaîne:vidéo', 'x'.repeat(50)].map(handleFor), ['mes_films_2024', 'a_', 'cha_ne_vid_o', 'x'.repeat(30)]);
   });
 
   it('refuses a bad PeerTube archive with a clear reason in the user’s language, writing nothing', async () => {

@@ -213,8 +213,9 @@ export async function importPeerTubeArchive(deps: AppDeps, reader: ArchiveReader
   for (const c of channelsJson) {
     if (typeof c.name !== 'string' || !/^[A-Za-z0-9\-_.:]{1,50}$/.test(c.name)) throw new ArchiveError('peertube_version', { detail: 'a channel has no valid "name"' });
     const url = typeof c.url === 'string' && /^https?:\/\//.test(c.url) ? c.url.slice(0, 2000) : `peertube-channel:${c.name}`;
-    const handle = options.handle && channelsJson.length === 1 ? options.handle : handleFor(c.name);
-    if (!/^[a-z0-9_]{2,30}$/.test(handle)) throw new ArchiveError('peertube_version', { detail: `handle ${handle.slice(0, 40)}` });
+    let handle = handleFor(options.handle && channelsJson.length === 1 ? options.handle : c.name);
+    // Two PeerTube names can make one handle (`my.films`, `my_films`): the later one gets a number.
+    for (let n = 2; channels.some((other) => other.handle === handle); n++) handle = `${handleFor(c.name).slice(0, 27)}_${n}`;
     const archiveFiles = isObject(c.archiveFiles) ? c.archiveFiles : {};
     const avatarPath = archivePath(reader, archiveFiles.avatar);
     archivePath(reader, archiveFiles.banner); // checked like the others; Fanfare channels have no banner

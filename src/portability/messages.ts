@@ -37,6 +37,9 @@ export const en = {
   'portability.import_queued': 'Importing… {percent}%',
   'portability.import_done': 'Imported:',
   'portability.import_again': 'Already imported before, nothing changed:',
+  'portability.peertube_summary': 'From PeerTube: {videos, plural, one {# video} other {# videos}} (transcoding in the background) and {comments, plural, one {# of your comments} other {# of your comments}}.',
+  'portability.peertube_without_file': '{count, plural, one {# video was} other {# videos were}} exported without the video file and not imported ({titles}): export again from PeerTube with the video files, then import that archive.',
+  'portability.peertube_followers': '{count, plural, one {# PeerTube follower is} other {# PeerTube followers are}} kept as a list. They followed the PeerTube channel and cannot be moved for them: tell them on the old channel to follow this one.',
   'portability.import_failed': 'The import failed after several attempts. Try again; if it fails again, import it with `fanfare import` to see the details.',
 } as const;
 
@@ -78,6 +81,9 @@ export const fr: Record<keyof typeof en, string> = {
   'portability.import_queued': 'Import en cours… {percent} %',
   'portability.import_done': 'Importée :',
   'portability.import_again': 'Déjà importée, rien n’a changé :',
+  'portability.peertube_summary': 'Depuis PeerTube : {videos, plural, one {# vidéo} other {# vidéos}} (transcodage en arrière-plan) et {comments, plural, one {# de vos commentaires} other {# de vos commentaires}}.',
+  'portability.peertube_without_file': '{count, plural, one {# vidéo a été exportée sans son fichier et n’a pas été importée} other {# vidéos ont été exportées sans leur fichier et n’ont pas été importées}} ({titles}) : exportez de nouveau depuis PeerTube avec les fichiers vidéo, puis importez cette archive.',
+  'portability.peertube_followers': '{count, plural, one {# abonné PeerTube est gardé} other {# abonnés PeerTube sont gardés}} en liste. Ils suivaient la chaîne PeerTube et ne peuvent pas être déplacés à leur place : invitez-les, sur l’ancienne chaîne, à suivre celle-ci.',
   'portability.import_failed': 'L’import a échoué après plusieurs essais. Réessayez ; en cas de nouvel échec, importez-la avec `fanfare import` pour voir le détail.',
 };
 

@@ -187,9 +187,16 @@ describe('PeerTube user export import', () => {
 
     const other = (text: string) => text.replaceAll('0d6b3b0a000', '0d6b3b0a077');
     const renamed = Object.fromEntries(Object.entries(entries).map(([k, v]) => [other(k), typeof v === 'string' ? other(v) : v]));
+    // The second video exported without its file (PeerTube's "without video files" export).
+    const json = JSON.parse(renamed['peertube/videos.json'] as string) as { videos: { archiveFiles: Record<string, unknown> }[] };
+    json.videos[1]!.archiveFiles.videoFile = null;
+    renamed['peertube/videos.json'] = JSON.stringify(json);
     await runImport(await tusUpload(owner, new Uint8Array(readFileSync(await zip(renamed))), META, '/studio/archive-uploads/'));
     const page = (await owner.get('/studio/import')).html;
     assert.match(page, /href="\/studio\/channels\/troisieme"/);
+    assert.match(page, /Depuis PeerTube : 1 vidéo \(transcodage en arrière-plan\) et 1 de vos commentaires/);
+    assert.match(page, /1 vidéo a été exportée sans son fichier et n’a pas été importée \(Les coulisses\)/);
+    assert.match(page, /2 abonnés PeerTube sont gardés en liste/);
     const admins = await db().query<{ email: string }>("SELECT u.email FROM channel_roles r JOIN users u ON u.id = r.user_id JOIN channels c ON c.id = r.channel_id WHERE c.handle = 'troisieme'");
     assert.deepEqual(admins, [{ email: 'camille@example.org' }], 'the uploader owns the imported channel');
   });

@@ -23,10 +23,12 @@ on the 1st, and prints its report. --now replaces the clock (tests, replays); --
 Writes the channel's archive (ZIP: rows, media, ledger, PeerTube-compatible files, manifest.json with
 SHA-256 of every file) to FILE (HANDLE-YYYY-MM-DD.zip by default).
 
-       fanfare import ARCHIVE [--dry-run] [--handle NEW] [--lang en|fr] [--json]
+       fanfare import ARCHIVE [--dry-run] [--handle NEW] [--owner EMAIL] [--lang en|fr] [--json]
 Recreates the archived channel on this site (ids remapped, ledger history replayed). --dry-run checks
 the archive and reports what it would do. Importing the same archive again changes nothing; a stopped
-import resumes where it stopped.
+import resumes where it stopped. A PeerTube account export (6.1+, with video files) is recognised too:
+its channels become channels of the account --owner EMAIL (required), with their videos, captions,
+chapters, thumbnails, avatars, the creator's comments under them and the list of followers.
 
 ${IMPORT_YOUTUBE_USAGE}`;
 
@@ -173,7 +175,7 @@ async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, handle: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { 'dry-run': { type: 'boolean' }, handle: { type: 'string' }, owner: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (values.help || positionals.length !== 1) {
     console.log(USAGE);
@@ -182,13 +184,19 @@ async function importCommand(argv: string[]): Promise<number> {
   const t = translator(isLocale(values.lang) ? values.lang : 'en');
   return withSite(async (deps) => {
     try {
-      const report = await importArchive(deps, MODULES, { file: positionals[0]!, dryRun: values['dry-run'], handle: values.handle });
+      const report = await importArchive(deps, MODULES, { file: positionals[0]!, dryRun: values['dry-run'], handle: values.handle, ownerEmail: values.owner });
       if (values.json) console.log(JSON.stringify(report, null, 2));
       else {
         const rows = Object.values(report.counts).reduce((a, b) => a + b, 0);
         const what = report.alreadyImported ? 'Already imported (nothing changed)' : report.dryRun ? 'Dry run, nothing written: would import' : 'Imported';
         console.log(`${what} @${report.handle}: ${rows} rows, ${report.files} files (${report.bytes} bytes). Old address: ${report.oldActor}`);
         for (const [table, n] of Object.entries(report.counts)) if (n) console.log(`  ${table}: ${n}`);
+        const pt = report.peertube;
+        if (pt) {
+          if (pt.videos.withoutFile.length) console.log(`  not imported, exported without their file: ${pt.videos.withoutFile.join(', ')}`);
+          if (pt.comments.skipped) console.log(`  comments not imported (under other videos, or replies to comments not in the archive): ${pt.comments.skipped}`);
+          if (pt.followers.kept) console.log(`  PeerTube followers kept as a list (they must follow the new channel themselves: tell them on the old one): ${pt.followers.kept}`);
+        }
       }
       return 0;
     } catch (error) {

@@ -13,7 +13,7 @@ import { sessionMiddleware } from './session-middleware.js';
  * user with `requireUser`; first-run setup creates the owner with the account fields and functions below.
  */
 export { requireUser } from './routes.js';
-export { createSessionFor, hashPassword, insertUser } from './service.js';
+export { createSessionFor, findUserByEmail, hashPassword, insertUser } from './service.js';
 export { displayNameField, emailField, optionalNewPassword } from './schema.js';
 /** Deletes expired sessions and magic links (the web process runs it every hour). */
 export { pruneExpired } from './queries.js';

@@ -21,7 +21,8 @@ import { decideReport, isReportId, reportedItems } from './reports.js';
 import { PostsSection } from './pages.js';
 import { commentsBox, communityRoutes, followBox } from './routes.js';
 
-export { countLocalComments } from './comment-queries.js';
+export { countLocalComments, insertComment } from './comment-queries.js';
+export { renderCommentMarkdown } from './markdown.js';
 export { SEND_MAILING_JOB, sendMailingHandler, startMailing } from './mailings.js';
 // For the moving capability's "the channel moved" e-mail: who follows, and their one-click unsubscribe link.
 export { activeFollowersWanting } from './follower-queries.js';

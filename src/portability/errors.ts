@@ -2,7 +2,8 @@ import { AppError } from '../core/http/errors.js';
 import type { MessageKey } from '../core/i18n/index.js';
 
 /** Why an archive cannot be imported; each reason has its words in both languages (messages.ts). */
-export type ArchiveProblem = 'corrupt' | 'unsafe_path' | 'too_large' | 'zip_bomb' | 'version' | 'not_an_archive' | 'checksum' | 'handle_taken' | 'conflict' | 'incomplete' | 'unknown_channel';
+export type ArchiveProblem = 'corrupt' | 'unsafe_path' | 'too_large' | 'zip_bomb' | 'version' | 'not_an_archive' | 'checksum' | 'handle_taken' | 'conflict' | 'incomplete' | 'unknown_channel'
+  | 'peertube_version' | 'missing_file' | 'not_media' | 'owner_required' | 'owner_unknown';
 
 const KEYS: Record<ArchiveProblem, MessageKey> = {
   corrupt: 'portability.error.corrupt',
@@ -16,6 +17,11 @@ const KEYS: Record<ArchiveProblem, MessageKey> = {
   conflict: 'portability.error.conflict',
   incomplete: 'portability.error.incomplete',
   unknown_channel: 'portability.error.unknown_channel',
+  peertube_version: 'portability.error.peertube_version',
+  missing_file: 'portability.error.missing_file',
+  not_media: 'portability.error.not_media',
+  owner_required: 'portability.error.owner_required',
+  owner_unknown: 'portability.error.owner_unknown',
 };
 
 /** An archive refused before anything was written (or a stage rolled back whole): a clear, translated 4xx. */

@@ -14,6 +14,7 @@ import { FORMAT, SCHEMA_VERSION, type ArchiveManifest } from './format.js';
 import { planTables, type DeclaringManifest, type TablePlan } from './plan.js';
 import { keyReference, quote, type Row } from './rows.js';
 import { readSchema, singleKey } from './schema-info.js';
+import { importPeerTubeArchive, isPeerTubeArchive, type PeerTubeImportReport } from './peertube-import.js';
 import { DEFAULT_LIMITS, digest, openArchive, type ArchiveLimits, type ArchiveReader } from './zip-read.js';
 
 export interface ImportOptions {
@@ -24,6 +25,9 @@ export interface ImportOptions {
   readonly limits?: ArchiveLimits;
   /** Called as files are checked, then copied, with how many steps of how many are done (the Studio job's progress). */
   readonly progress?: (done: number, total: number) => void;
+  /** For a PeerTube archive: the account that owns its channels here (the Studio's uploader), or its e-mail. */
+  readonly ownerId?: string;
+  readonly ownerEmail?: string;
 }
 
 export interface ImportReport {
@@ -40,6 +44,8 @@ export interface ImportReport {
   /** The channel's address on the old site (for the Move, redirects and "we moved" e-mails). */
   readonly oldActor: string;
   readonly oldChannelId: string;
+  /** Set when the archive was a PeerTube export: what became what (peertube-import.ts). */
+  readonly peertube?: PeerTubeImportReport;
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -54,6 +60,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 export async function importArchive(deps: AppDeps, manifests: readonly DeclaringManifest[], options: ImportOptions): Promise<ImportReport> {
   const reader = await openArchive(options.file, options.limits ?? DEFAULT_LIMITS);
   try {
+    if (isPeerTubeArchive(reader)) return peertubeReport(await importPeerTubeArchive(deps, reader, options), options.dryRun ?? false);
     const { manifest, manifestSha } = await readManifest(reader);
     const schema = await readSchema(deps.db);
     const { tables } = planTables(schema, manifests);
@@ -161,6 +168,31 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
   } finally {
     reader.close();
   }
+}
+
+/** A PeerTube import told as an archive import (the CLI's and the Studio's report), with its details. */
+function peertubeReport(report: PeerTubeImportReport, dryRun: boolean): ImportReport {
+  const first = report.channels[0]!;
+  const counts = {
+    channels: report.channels.filter((c) => !c.alreadyHere).length,
+    videos: report.videos.imported,
+    video_captions: report.captions.imported,
+    community_comments: report.comments.imported,
+    peertube_followers: report.followers.kept,
+  };
+  return {
+    archiveId: `peertube:${first.url}`,
+    handle: first.handle,
+    counts,
+    files: report.files,
+    bytes: report.bytes,
+    dryRun,
+    alreadyImported: !dryRun && Object.values(counts).every((n) => n === 0),
+    channelId: first.channelId,
+    oldActor: first.url,
+    oldChannelId: '',
+    peertube: report,
+  };
 }
 
 async function readManifest(reader: ArchiveReader): Promise<{ manifest: ArchiveManifest; manifestSha: string }> {

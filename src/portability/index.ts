@@ -12,6 +12,7 @@ import { EXPIRE_EXPORTS_JOB, EXPORT_JOB, EXPORT_MAIL_JOB, expireExportsHandler, 
 
 export { exportChannel, type ExportOptions, type ExportResult } from './export.js';
 export { importArchive, type ImportOptions, type ImportReport } from './import.js';
+export type { PeerTubeImportReport } from './peertube-import.js';
 export { ArchiveError, type ArchiveProblem } from './errors.js';
 export { planTables, type DeclaringManifest } from './plan.js';
 export { readSchema } from './schema-info.js';
@@ -41,5 +42,6 @@ export const portabilityCapability = defineCapability({
     portability_imports: { export: 'none', why: "this site's record of the archives it imported (what makes importing twice change nothing)" },
     portability_exports: { export: 'none', why: 'the archives this site built for the channel, with links that expire; the new site makes its own' },
     portability_uploads: { export: 'none', why: 'archives uploaded here to be imported (the import itself is what travels)' },
+    portability_peertube_items: { export: 'rows', scope: 'channel', note: 'what a PeerTube archive brought, with the list of its followers (handles and dates)' },
   },
 });

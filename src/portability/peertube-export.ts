@@ -2,7 +2,7 @@ import type { Row } from './rows.js';
 
 /**
  * The files PeerTube's user export (6.1+) has, as far as Fanfare's data overlaps: `peertube/channels.json`,
- * `peertube/videos.json`, `peertube/followers.json`, `peertube/comments.json` and
+ * `peertube/videos.json`, `peertube/follower.json` (PeerTube's name), `peertube/comments.json` and
  * `activity-pub/outbox.json`, whose Video objects name their files by paths relative to the JSON file
  * (`../files/<storage key>`), as PeerTube's do. Fanfare's own import reads `fanfare/` instead.
  */
@@ -63,7 +63,7 @@ export function peertubeFiles(publicUrl: string, rows: ReadonlyMap<string, Row[]
   return [
     ['peertube/channels.json', { channels: [{ name: handle, displayName: channel.name, description: channel.description, createdAt: channel.created_at, archiveFiles: { avatar: file(channel.avatar_key), banner: null } }] }],
     ['peertube/videos.json', { videos }],
-    ['peertube/followers.json', { followers }],
+    ['peertube/follower.json', { followers }],
     ['peertube/comments.json', { comments }],
     ['activity-pub/outbox.json', outbox],
   ];

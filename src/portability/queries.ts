@@ -1,4 +1,5 @@
 import type { Queryable } from '../core/db/index.js';
+import type { PeerTubeImportReport } from './peertube-import.js';
 
 /** One export asked for in the Studio (migration 042). */
 export interface ExportRow {
@@ -65,7 +66,7 @@ export interface UploadRow {
   bytes: string;
   status: 'queued' | 'done' | 'failed';
   job_id: string | null;
-  report: { handle?: string; channelId?: string; alreadyImported?: boolean; counts?: Record<string, number>; files?: number } | null;
+  report: { handle?: string; channelId?: string; alreadyImported?: boolean; counts?: Record<string, number>; files?: number; peertube?: PeerTubeImportReport } | null;
   error_key: string | null;
   error_vars: Record<string, string | number> | null;
   requested_at: Date;

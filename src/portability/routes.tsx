@@ -10,6 +10,7 @@ import { CsrfField, pageEnv, type PageEnv } from '../core/http/layout.js';
 import { getJob } from '../core/jobs/index.js';
 import { serveStoredFile } from '../core/storage/index.js';
 import { StudioLayout } from '../studio/index.js';
+import type { PeerTubeImportReport } from './peertube-import.js';
 import * as q from './queries.js';
 import { checkExportLink, exportLink, requestExport } from './studio-export.js';
 import { ARCHIVE_UPLOAD_PATH, createArchiveUploadServer } from './studio-import.js';
@@ -81,6 +82,7 @@ function ImportPage({ env, uploads, maxBytes }: { env: PageEnv; uploads: ShownUp
                   <>
                     {u.report.alreadyImported ? t('portability.import_again') : t('portability.import_done')}{' '}
                     <a href={`/studio/channels/${u.report.handle}`}>{`@${u.report.handle}`}</a>
+                    {u.report.peertube ? <PeerTubeSummary report={u.report.peertube} t={t} /> : null}
                   </>
                 ) : null}
                 {u.status === 'failed' ? <span class="error" role="alert">{t((u.error_key ?? 'portability.import_failed') as MessageKey, u.error_vars ?? {})}</span> : null}
@@ -91,6 +93,17 @@ function ImportPage({ env, uploads, maxBytes }: { env: PageEnv; uploads: ShownUp
       )}
       <script type="module" src={assetPath('upload.js')} />
     </StudioLayout>
+  );
+}
+
+/** What a PeerTube archive brought, and what the creator still has to do (followers cannot be moved for them). */
+function PeerTubeSummary({ report, t }: { report: PeerTubeImportReport; t: AppContext['var']['t'] }) {
+  return (
+    <ul class="peertube-summary">
+      <li>{t('portability.peertube_summary', { videos: report.videos.imported, comments: report.comments.imported })}</li>
+      {report.videos.withoutFile.length ? <li>{t('portability.peertube_without_file', { count: report.videos.withoutFile.length, titles: report.videos.withoutFile.join(', ') })}</li> : null}
+      {report.followers.kept ? <li>{t('portability.peertube_followers', { count: report.followers.kept })}</li> : null}
+    </ul>
   );
 }
 

@@ -77,7 +77,7 @@ export function importJobHandler(deps: AppDeps, modules: readonly CapabilityMani
     if (!row || row.status !== 'queued') return { skipped: row?.status ?? 'gone' };
     const file = fileOf(deps, uploadId);
     try {
-      const report = await importArchive(deps, modules, { file, progress: (done, total) => void reportProgress(Math.floor((done * 99) / Math.max(1, total))) });
+      const report = await importArchive(deps, modules, { file, ownerId: row.requested_by ?? undefined, progress: (done, total) => void reportProgress(Math.floor((done * 99) / Math.max(1, total))) });
       await q.finishUpload(deps.db, uploadId, { status: 'done', report, now: deps.clock.now() });
       await rm(file, { force: true });
       return { handle: report.handle, alreadyImported: report.alreadyImported };

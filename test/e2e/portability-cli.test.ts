@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { REPO_ROOT } from '../support/server.js';
+import { peertubeEntries, writeZip } from '../support/portability/peertube.js';
 
 /** `fanfare export` on one site, `fanfare import` on another (two data folders, the embedded engine). */
 const root = mkdtempSync(path.join(tmpdir(), 'fanfare-cli-archive-'));
@@ -54,5 +55,14 @@ describe('fanfare export / fanfare import', { timeout: 600_000 }, () => {
     assert.equal(report.counts.channels, 1);
     assert.equal(report.alreadyImported, false);
     assert.match(report.oldActor, /\/c\/films$/);
+
+    // A PeerTube account export is recognised; its channels need an owner here (`--owner`). A dry run
+    // reads and checks everything without probing the video files (so any bytes stand for them here).
+    const peertube = await writeZip(path.join(root, 'peertube.zip'), peertubeEntries(Buffer.from('video bytes')));
+    const dry = await cli(['import', peertube, '--dry-run', '--owner', 'owner@example.org'], siteA);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^Dry run, nothing written: would import @atelier:/);
+    assert.match(dry.stdout, /videos: 2/);
+    assert.match(dry.stdout, /peertube_followers: 2/);
   });
 });

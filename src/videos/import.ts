@@ -2,7 +2,8 @@
  * Videos arriving from another platform's archive (the moving capability's YouTube Takeout import): each
  * file is probed like an upload, then every file is stored and every row inserted with its metadata and
  * its transcoding job in ONE transaction, so an archive imports whole or not at all (stored files are
- * removed again when the transaction fails). Transcoding then runs through the normal path.
+ * removed again when the transaction fails), with their captions and thumbnail when the archive has
+ * them. Transcoding then runs through the normal path.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
@@ -25,6 +26,10 @@ export interface ImportedVideo {
   /** When it was published on the other platform (kept as the publication time), or null. */
   publishedAt: Date | null;
   createdAt: Date | null;
+  /** Caption tracks already checked as WebVTT (`checkWebVtt`), one per language. */
+  captions?: { language: string; label: string; bytes: Uint8Array }[];
+  /** A thumbnail already checked (`checkThumbnail`): the video's custom thumbnail. */
+  thumbnail?: { bytes: Uint8Array; ext: string };
 }
 
 /** Probes a file as an upload is probed; throws the probe's error (ProbeError) when it is not usable media. */
@@ -54,6 +59,16 @@ export async function importVideos(
       await deps.storage.putFile(key, v.localPath, { move: true });
       keys.push(key);
     }
+    const extras = videos.map((v, i) => ({
+      captions: (v.captions ?? []).map((c) => ({ ...c, key: `videos/${ids[i]!.id}/captions/${c.language}-${randomUUID()}.vtt` })),
+      thumbnail: v.thumbnail && { ...v.thumbnail, key: `videos/${ids[i]!.id}/thumbnail-${randomUUID()}.${v.thumbnail.ext}` },
+    }));
+    for (const { captions, thumbnail } of extras) {
+      for (const file of [...captions, ...(thumbnail ? [thumbnail] : [])]) {
+        await deps.storage.put(file.key, file.bytes);
+        keys.push(file.key);
+      }
+    }
     await deps.db.transaction(async (tx) => {
       for (const [i, v] of videos.entries()) {
         const { id, shortId } = ids[i]!;
@@ -68,6 +83,8 @@ export async function importVideos(
         );
         const { job } = await enqueue(tx, { type: TRANSCODE_JOB, payload: { videoId: id }, dedupeKey: `transcode:${id}:1`, maxAttempts: 3 }, deps.clock);
         await q.setTranscodeJob(tx, id, job.id);
+        for (const c of extras[i]!.captions) await q.upsertCaption(tx, id, c.language, c.label, c.key);
+        if (extras[i]!.thumbnail) await q.setCustomThumbnail(tx, id, extras[i]!.thumbnail!.key);
       }
       await inTx?.(tx, ids);
     });

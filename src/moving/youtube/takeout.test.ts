@@ -63,6 +63,11 @@ describe('YouTube Takeout import', () => {
     { name: `${ROOT}/videos/Le Premier Film.mp4`, data: clip },
     { name: `${ROOT}/videos/Behind the scenes_ part 2_.mp4`, data: clip },
     { name: `${ROOT}/videos/PrIvAtE0001.mp4`, data: clip },
+    // Captions and a thumbnail beside their video: named after its file (plus a language) or by its id.
+    { name: `${ROOT}/videos/Le Premier Film.fr.vtt`, data: Buffer.from('WEBVTT\n\n00:00.000 --> 00:00.900\nBonjour\n') },
+    { name: `${ROOT}/videos/aBcDeFgHiJk.en.srt`, data: Buffer.from('1\r\n00:00:00,000 --> 00:00:00,900\r\nHello\r\n') },
+    { name: `${ROOT}/videos/Le Premier Film.jpg`, data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]) },
+    { name: `${ROOT}/videos/PrIvAtE0001.de.vtt`, data: Buffer.from('not captions at all') },
   ];
   const archive = (name: string, items: ZipItem[] | Buffer) => {
     const file = path.join(work, name);
@@ -120,6 +125,16 @@ describe('YouTube Takeout import', () => {
     assert.equal(rows[0]!.publish_at?.toISOString(), '2019-05-02T18:30:00.000Z');
     assert.equal(rows[0]!.created_at.toISOString(), '2019-05-01T08:00:00.000Z');
     assert.ok(rows.every((r) => r.status === 'processing'), 'each has its transcoding job');
+    const captions = await site.deps.db.query<{ title: string; language: string; label: string; storage_key: string }>(
+      'SELECT v.title, c.language, c.label, c.storage_key FROM video_captions c JOIN videos v ON v.id = c.video_id ORDER BY c.language',
+    );
+    assert.deepEqual(captions.map((c) => [c.title, c.language, c.label]), [['Le Premier Film', 'en', 'English'], ['Le Premier Film', 'fr', 'Français']]);
+    const english = Buffer.from(await new Response((await site.deps.storage.get(captions[0]!.storage_key))!.body).arrayBuffer()).toString();
+    assert.match(english, /^WEBVTT\n\n1\n00:00:00\.000 --> 00:00:00\.900\nHello/, 'SRT converted to WebVTT');
+    const thumbnails = await site.deps.db.query<{ title: string; custom_thumbnail_key: string | null }>('SELECT title, custom_thumbnail_key FROM videos ORDER BY created_at');
+    assert.match(thumbnails[0]!.custom_thumbnail_key ?? '', /\/thumbnail-[0-9a-f-]+\.jpg$/);
+    assert.deepEqual(thumbnails.slice(1).map((t) => t.custom_thumbnail_key), [null, null]);
+    assert.deepEqual(report.ignored, [{ path: `${ROOT}/videos/PrIvAtE0001.de.vtt`, reason: 'video.caption_not_vtt' }], 'a bad caption is left out, not fatal');
 
     await runJobs();
     const statuses = await site.deps.db.query<{ status: string }>('SELECT status FROM videos');
@@ -129,7 +144,7 @@ describe('YouTube Takeout import', () => {
     assert.equal(mailings.length, 3, 'the back catalogue counts as already e-mailed (no "new video" e-mail for each)');
 
     const again = await importing(archive('takeout-again.zip', good()));
-    assert.deepEqual(again, { imported: [], skipped: ['aBcDeFgHiJk', 'ZyXwVuTsRqP', 'PrIvAtE0001'] });
+    assert.deepEqual(again, { imported: [], skipped: ['aBcDeFgHiJk', 'ZyXwVuTsRqP', 'PrIvAtE0001'], ignored: [] });
     assert.equal(await videoCount(), 3);
   });
 });

@@ -176,7 +176,7 @@ async function importedIds(db: Queryable, channelId: string): Promise<Set<string
  */
 export async function importYouTubeTakeout(
   deps: AppDeps,
-  input: { file: string; channelId: string; userId: string; maxBytes?: number },
+  input: { file: string; channelId: string; userId: string; maxBytes?: number; progress?: (done: number, total: number) => void },
 ): Promise<TakeoutReport> {
   const archive = await openTakeout(input.file, input.maxBytes ?? DEFAULT_MAX_ARCHIVE_BYTES);
   const work = await mkdtemp(path.join(tmpdir(), 'fanfare-takeout-'));
@@ -193,6 +193,7 @@ export async function importYouTubeTakeout(
       return new File([await readFile(local)], path.posix.basename(entry.path));
     };
     for (const [i, v] of todo.entries()) {
+      input.progress?.(i, todo.length);
       const localPath = path.join(work, `${i}${path.posix.extname(v.file.path).toLowerCase()}`);
       await archive.extract(v.file, localPath);
       const { youtubeId: _id, file, captions: captionEntries, thumbnail: thumbnailEntry, ...metadata } = v;

@@ -75,6 +75,12 @@ describe('members of a channel that moved from another payment account', () => {
 
   it('asks each live member once, in their language, with a signed link that opens without signing in', async () => {
     const here = await sitePaymentAccounts(site.deps);
+    // A member whose renewal was failing on the old site when the channel left (past due, in grace).
+    ids.late = await join('late@example.org');
+    await site.deps.db.query(
+      `UPDATE memberships SET status = 'past_due', current_period_start = $2, current_period_end = $3, grace_until = $4, renewal_failures = 1 WHERE id = $1`,
+      [ids.late, new Date(NOW.getTime() - 31 * DAY), new Date(NOW.getTime() - DAY), new Date(NOW.getTime() + 6 * DAY)],
+    );
     await imported({ test: 'test-bank-elsewhere' }, here);
     await imported({ test: 'test-bank-elsewhere' }, here); // an import resumed or run again changes nothing
     for (const id of [ids.confirms!, ids.silent!]) {
@@ -114,6 +120,21 @@ describe('members of a channel that moved from another payment account', () => {
     assert.ok(confirmed.payment_method_ref, 'the new method is kept for the renewal');
     assert.deepEqual(await renewals(ids.confirms!), [], 'nothing charged on confirming');
     assert.match((await visitor.get(link)).html, /sera renouvelé le/);
+
+    // The past-due member confirms within grace: charged at once, once, for the period that was due.
+    const late = /\/memberships\/[0-9a-f-]{36}\/payment-method\?sig=[\w-]+/.exec(mails('late@example.org', /has moved to a new site/)[0]!)![0];
+    const lateVisitor = new TestClient(site.app);
+    await lateVisitor.get(late);
+    const lateConfirm = await lateVisitor.post(`/memberships/${ids.late}/payment-method`, { sig: new URL(late, 'http://x').searchParams.get('sig')! });
+    const lateBank = new URL(lateConfirm.res.headers.get('location')!).pathname;
+    await lateVisitor.get(lateBank);
+    assert.equal((await lateVisitor.post(lateBank, { number: '4242424242424242', expiry: '12/34', cvc: '123' })).res.status, 303);
+    await runJobs();
+    await runJobs();
+    const caughtUp = await membership(ids.late!);
+    assert.equal(caughtUp.status, 'active');
+    assert.equal(caughtUp.current_period_start.toISOString(), new Date(NOW.getTime() - DAY).toISOString(), 'the period that was due, without a gap');
+    assert.deepEqual(await renewals(ids.late!), ['succeeded']);
   });
 
   it('reminds only who has not confirmed, then charges each confirmed member once and ends the others with their paid period', async () => {
@@ -146,6 +167,13 @@ describe('members of a channel that moved from another payment account', () => {
     await runJobs();
     assert.deepEqual(await renewals(ids.confirms!), ['succeeded', 'succeeded']);
     assert.equal((await membership(ids.confirms!)).current_period_start.toISOString(), renewed.current_period_end.toISOString());
+    // The caught-up member: one charge per period, each period starting where the last ended.
+    const periods = await site.deps.db.query<{ period_start: Date; period_end: Date }>(
+      "SELECT period_start, period_end FROM payments WHERE membership_id = $1 AND status = 'succeeded' AND idempotency_key LIKE 'renew:%' ORDER BY period_start",
+      [ids.late],
+    );
+    assert.ok(periods.length >= 2);
+    for (const [i, p] of periods.slice(1).entries()) assert.equal(p.period_start.toISOString(), periods[i]!.period_end.toISOString(), 'never twice, never skipped');
     const checks = await site.deps.db.query<{ ok: boolean }>(`SELECT ok FROM ledger_checks WHERE trigger = 'membership.renew'`);
     assert.ok(checks.length > 0 && checks.every((c) => c.ok), 'every renewal ended with a clean ledger self-check');
   });

@@ -143,7 +143,7 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
 
     // Stage 3: every row, in one transaction.
     const channelId = idMap.get(oldChannel.id)!;
-    const paymentAccounts = { from: manifest.source.paymentAccounts, here: await sitePaymentAccounts(deps) };
+    const paymentAccounts = { from: manifest.source.paymentAccounts, here: await sitePaymentAccounts(deps, { strict: true }) };
     try {
       await deps.db.transaction(async (tx) => {
         await insertRows(tx, tables, rows, idMap, { channelId, handle });

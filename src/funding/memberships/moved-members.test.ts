@@ -4,7 +4,7 @@ import { TestClient } from '../../../test/support/client.js';
 import { mailText } from '../../../test/support/fan-budget/site.js';
 import { createManualClock, createSetUpSite, latestMagicToken, readOutbox, type TestSite } from '../../../test/support/harness.js';
 import { runDueJobsOnce } from '../../core/jobs/index.js';
-import { sameAccount, scheduleChannelRenewals, sitePaymentAccounts, type PaymentAccounts } from './moved-members.js';
+import { paymentAccounts, sameAccount, scheduleChannelRenewals, sitePaymentAccounts, type PaymentAccounts } from './moved-members.js';
 
 const NOW = new Date('2026-11-21T10:00:00Z');
 const DAY = 86_400_000;
@@ -67,6 +67,10 @@ describe('members of a channel that moved from another payment account', () => {
       [undefined, false],
     ];
     for (const [from, same] of table) assert.equal(sameAccount('test', { from, here }), same, JSON.stringify(from));
+    // A rail that cannot answer: left out at export (its members are then asked), an error at import (retried).
+    const down = { providers: {}, enabled: ['stripe' as const], get: () => ({ accountIdentity: async () => Promise.reject(new Error('stripe down')) }) } as never;
+    assert.deepEqual(await paymentAccounts(down), {});
+    await assert.rejects(paymentAccounts(down, { strict: true }), /stripe down/);
     // Imported from a site with the same test bank: nothing asked of anyone, the saved cards stay.
     await imported(here, here);
     for (const id of Object.values(ids)) assert.equal((await membership(id)).payment_method_needed_since, null);

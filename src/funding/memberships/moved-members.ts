@@ -27,19 +27,26 @@ const DAY = 86_400_000;
 /** A site's payment accounts by rail (`accountIdentity` of each enabled provider that can say). */
 export type PaymentAccounts = Readonly<Record<string, string>>;
 
-/** This site's accounts; a rail that cannot be asked now is left out (its members are then asked to confirm). */
-export async function paymentAccounts(services: PaymentServices): Promise<PaymentAccounts> {
+/**
+ * This site's accounts. At export a rail that cannot be asked now is left out (the new site then asks its
+ * members to confirm: the safe side). With `strict` (the import's side) its error is thrown instead, so
+ * the import is retried rather than dropping the cards of members a brief outage made look foreign.
+ */
+export async function paymentAccounts(services: PaymentServices, options: { strict?: boolean } = {}): Promise<PaymentAccounts> {
   const accounts: Record<string, string> = {};
   for (const id of services.enabled) {
-    const identity = await services.get(id)?.accountIdentity?.().catch(() => undefined);
+    const identity = await services.get(id)?.accountIdentity?.().catch((error: unknown) => {
+      if (options.strict) throw error;
+      return undefined;
+    });
     if (identity) accounts[id] = identity;
   }
   return accounts;
 }
 
 /** The same, with the rails built from the site's configuration (for export and import, which run outside a request). */
-export async function sitePaymentAccounts(deps: AppDeps): Promise<PaymentAccounts> {
-  return paymentAccounts(createPaymentServices(deps));
+export async function sitePaymentAccounts(deps: AppDeps, options: { strict?: boolean } = {}): Promise<PaymentAccounts> {
+  return paymentAccounts(createPaymentServices(deps), options);
 }
 
 /** True when a saved method of rail `provider` made on the old site can be charged here. */

@@ -14,7 +14,16 @@ const BEFORE = readFileSync(new URL('./fixtures/route-table-before-capabilities.
 /** Routes added since, each by the capability that brings it. */
 const ADDED: Record<string, string> = {
   'GET /assets/:name{[A-Za-z0-9_-]+\\.(js|css)}': 'site',
+  'GET /memberships/:id/payment-method': 'memberships',
+  'POST /memberships/:id/payment-method': 'memberships',
   'GET /studio/channels/:handle/move': 'moving',
+  'GET /studio/channels/:handle/youtube': 'moving',
+  'DELETE /studio/takeout-uploads/*': 'moving',
+  'GET /studio/takeout-uploads/*': 'moving',
+  'OPTIONS /studio/takeout-uploads/*': 'moving',
+  'PATCH /studio/takeout-uploads/*': 'moving',
+  'POST /studio/takeout-uploads': 'moving',
+  'POST /studio/takeout-uploads/*': 'moving',
   'POST /studio/channels/:handle/move': 'moving',
   'POST /studio/channels/:handle/move/aliases': 'moving',
   'POST /studio/channels/:handle/move/aliases/delete': 'moving',

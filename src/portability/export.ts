@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import archiver from 'archiver';
 import type { AppDeps } from '../core/deps.js';
+import { sitePaymentAccounts } from '../funding/memberships/index.js';
 import { ArchiveError } from './errors.js';
 import { FORMAT, SCHEMA_VERSION, type ArchiveManifest, type ManifestFile } from './format.js';
 import { peertubeFiles } from './peertube-export.js';
@@ -133,7 +134,7 @@ export async function exportChannel(deps: AppDeps, manifests: readonly Declaring
     schemaVersion: SCHEMA_VERSION,
     archiveId,
     exportedAt: deps.clock.now().toISOString(),
-    source: { url: deps.config.publicUrl, channel: { id: channel.id, handle: options.handle, actor: `${deps.config.publicUrl}/ap/c/${options.handle}` } },
+    source: { url: deps.config.publicUrl, channel: { id: channel.id, handle: options.handle, actor: `${deps.config.publicUrl}/ap/c/${options.handle}` }, paymentAccounts: await sitePaymentAccounts(deps) },
     counts,
     files,
   };

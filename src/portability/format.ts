@@ -20,7 +20,12 @@ export interface ArchiveManifest {
   /** Chosen at export; importing the same archive again is recognised by it and changes nothing. */
   readonly archiveId: string;
   readonly exportedAt: string;
-  readonly source: { readonly url: string; readonly channel: { readonly id: string; readonly handle: string; readonly actor: string } };
+  readonly source: {
+    readonly url: string;
+    readonly channel: { readonly id: string; readonly handle: string; readonly actor: string };
+    /** The old site's payment accounts by rail (memberships compare them on import; see its CONTEXT.md). */
+    readonly paymentAccounts?: Readonly<Record<string, string>>;
+  };
   /** Rows per table. */
   readonly counts: Readonly<Record<string, number>>;
   /** Every other file of the archive. */

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import type { AppDeps } from '../core/deps.js';
 import { isUniqueViolation, type Queryable } from '../core/db/index.js';
 import { insertAlias } from '../federation/index.js';
-import { scheduleChannelRenewals } from '../funding/memberships/index.js';
+import { scheduleChannelRenewals, sitePaymentAccounts } from '../funding/memberships/index.js';
 import { ArchiveError } from './errors.js';
 import { FORMAT, SCHEMA_VERSION, type ArchiveManifest } from './format.js';
 import { planTables, type DeclaringManifest, type TablePlan } from './plan.js';
@@ -150,13 +150,15 @@ export async function importArchive(deps: AppDeps, manifests: readonly Declaring
 
     // Stage 3: every row, in one transaction.
     const channelId = idMap.get(oldChannel.id)!;
+    const paymentAccounts = { from: manifest.source.paymentAccounts, here: await sitePaymentAccounts(deps, { strict: true }) };
     try {
       await deps.db.transaction(async (tx) => {
         await insertRows(tx, tables, rows, idMap, { channelId, handle });
         // The new channel says where it came from (`alsoKnownAs`), so the old site's Move is accepted.
         await insertAlias(tx, channelId, actorOf(manifest), deps.clock.now());
-        // Its members renew here (the old site's renewal jobs did not travel).
-        await scheduleChannelRenewals(deps, tx, channelId);
+        // Its members renew here (the old site's renewal jobs did not travel); those whose saved card is
+        // at another payment account than this site's are asked to confirm a method first.
+        await scheduleChannelRenewals(deps, tx, channelId, paymentAccounts);
         for (const video of rows.get('videos') ?? []) await deps.events.publish(tx, 'video.changed', { videoId: idMap.get(String(video.id))!, what: 'metadata' } as never);
         await tx.query(`UPDATE portability_imports SET stage = 'done', channel_id = $2, counts = $3::jsonb, finished_at = now() WHERE archive_id = $1`, [manifest.archiveId, channelId, JSON.stringify(counts)]);
       });

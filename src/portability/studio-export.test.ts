@@ -92,6 +92,7 @@ describe('Studio export: durable job, e-mailed signed link, expiry', () => {
       assert.ok(reader.entries.has('manifest.json'));
       assert.ok([...reader.entries.keys()].some((k) => k.endsWith('original.mp4')), 'the media travel');
       assert.match(await reader.readText('manifest.json'), /"handle": "camille"/);
+      assert.match(await reader.readText('manifest.json'), /"paymentAccounts": \{\s*"test": "test-bank-[\w-]+"/, "the old site's payment accounts, compared on import");
     } finally {
       reader.close();
     }

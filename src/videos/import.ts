@@ -3,7 +3,8 @@
  * portability's PeerTube import, which also brings captions, chapters and a thumbnail): each
  * file is probed like an upload, then every file is stored and every row inserted with its metadata and
  * its transcoding job in ONE transaction, so an archive imports whole or not at all (stored files are
- * removed again when the transaction fails). Transcoding then runs through the normal path.
+ * removed again when the transaction fails), with their captions and thumbnail when the archive has
+ * them. Transcoding then runs through the normal path.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../core/deps.js';
@@ -34,11 +35,14 @@ export interface ImportedVideo {
   language?: 'en' | 'fr' | null;
   licence?: Licence;
   chapters?: Chapter[];
-  /** A custom thumbnail already checked as an image (`checkThumbnail`), moved into storage. */
-  thumbnail?: { localPath: string; ext: string };
-  /** WebVTT files already checked (`checkWebVtt`), moved into storage. */
-  captions?: { language: string; label: string; localPath: string }[];
+  /** A custom thumbnail already checked as an image (`checkThumbnail`): a file moved into storage, or bytes. */
+  thumbnail?: ArchivedFile & { ext: string };
+  /** Caption tracks already checked as WebVTT (`checkWebVtt`), one per language: files moved into storage, or bytes. */
+  captions?: (ArchivedFile & { language: string; label: string })[];
 }
+
+/** A file from an archive: already extracted to disk (moved into storage), or read into memory. */
+export type ArchivedFile = { localPath: string; bytes?: undefined } | { bytes: Uint8Array; localPath?: undefined };
 
 /** Probes a file as an upload is probed; throws the probe's error (ProbeError) when it is not usable media. */
 export async function probeImportedFile(deps: AppDeps, localPath: string) {
@@ -70,12 +74,13 @@ export async function importVideos(
       await deps.storage.putFile(key, v.localPath, { move: true });
       keys.push(key);
       sourceKeys.push(key);
-      const extras: [string, string, string][] = [
-        ...(v.thumbnail ? [['thumbnail', `videos/${ids[i]!.id}/thumbnail-${randomUUID()}.${v.thumbnail.ext}`, v.thumbnail.localPath] as [string, string, string]] : []),
-        ...(v.captions ?? []).map((c): [string, string, string] => [`caption:${c.language}`, `videos/${ids[i]!.id}/captions/${c.language}-${randomUUID()}.vtt`, c.localPath]),
+      const extras: [string, string, ArchivedFile][] = [
+        ...(v.thumbnail ? [['thumbnail', `videos/${ids[i]!.id}/thumbnail-${randomUUID()}.${v.thumbnail.ext}`, v.thumbnail] as [string, string, ArchivedFile]] : []),
+        ...(v.captions ?? []).map((c): [string, string, ArchivedFile] => [`caption:${c.language}`, `videos/${ids[i]!.id}/captions/${c.language}-${randomUUID()}.vtt`, c]),
       ];
-      for (const [what, extraKey, localPath] of extras) {
-        await deps.storage.putFile(extraKey, localPath, { move: true });
+      for (const [what, extraKey, file] of extras) {
+        if (file.localPath !== undefined) await deps.storage.putFile(extraKey, file.localPath, { move: true });
+        else await deps.storage.put(extraKey, file.bytes);
         keys.push(extraKey);
         extraKeys.set(`${i}:${what}`, extraKey);
       }

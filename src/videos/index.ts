@@ -36,6 +36,7 @@ export { mediaPath, thumbnailPath } from './service.js';
 export { renderMarkdown } from '../core/markdown.js';
 // For the moving capability's YouTube Takeout import: videos with metadata, all or none.
 export { importVideos, type ImportedVideo } from './import.js';
+/** The checks a Studio upload of captions or a thumbnail passes, for files arriving from an archive. */
 export { checkThumbnail, checkWebVtt } from './uploads-check.js';
 // Transcode outputs others read: each rendition's segment hash list (P2P checks peers' segments with it).
 export { SEGMENT_HASHES_FILE, type SegmentHashes } from './transcode/segment-hashes.js';

@@ -160,6 +160,8 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
     if (request.method === 'POST' && request.path === '/v1/checkout/sessions') return createSession(form);
     if (request.method === 'POST' && request.path === '/v1/payment_intents') return createPaymentIntent(form);
     if (request.method === 'POST' && request.path === '/v1/refunds') return createRefund(form);
+    // The account this key belongs to (one per fake, named after its key).
+    if (request.method === 'GET' && request.path === '/v1/account') return { status: 200, json: { id: `acct_${apiKey.replace(/\W/g, '').slice(-16)}`, object: 'account' } };
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(request.path);
     if (request.method === 'GET' && read) {
       const pi = paymentIntents.get(read[1]!);

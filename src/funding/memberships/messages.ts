@@ -62,6 +62,19 @@ export const en = {
   "membership.receipt_details_ending": "Tier: {tier}\nAccess until: {date} (no renewal)\nManage your membership: {link}\n",
   "membership.dunning_subject": "Your membership of {channel}: payment failed",
   "membership.dunning_body": "Hello,\n\nWe could not renew your membership of {channel} ({amount}). We will try again over the next days; your access continues until {until}.\n\nTo keep it, update your payment here: {link}\n",
+  "membership.payment_method_subject": "{channel} moved: confirm your payment method to stay a member",
+  "membership.payment_method_body": "Hello,\n\n{channel} has moved to a new site, and your membership “{tier}” came with it: you keep your tier and the period you paid for.\n\nThe new site cannot charge the card you used before. To renew on {date}, confirm a payment method here (nothing is charged now): {link}\n\nIf you do not, your membership simply ends on {date}; you are never charged twice.\n",
+  "membership.payment_method_reminder_subject": "Reminder: your membership of {channel} ends on {date} without a payment method",
+  "membership.payment_method_reminder_body": "Hello,\n\nYour membership “{tier}” of {channel} renews on {date}, but no payment method is confirmed on the channel’s new site yet. Confirm one here to stay a member (nothing is charged now): {link}\n\nOtherwise your membership ends on {date}, with nothing charged.\n",
+  "membership.payment_method_title": "Confirm your payment method",
+  "membership.payment_method_intro": "{channel} moved to this site and your membership “{tier}” came with it. This site cannot charge the card you used before: confirm a payment method to renew on {date}. Nothing is charged now.",
+  "membership.payment_method_otherwise": "If you do not, your membership ends on {date} and nothing is charged.",
+  "membership.payment_method_confirm": "Confirm a payment method",
+  "membership.payment_method_waiting": "Your payment method is being confirmed… Reload this page in a moment.",
+  "membership.payment_method_done": "Thank you: your membership of {channel} renews on {date} with the payment method you confirmed.",
+  "membership.payment_method_not_needed": "This membership needs nothing from you: there is no payment method to confirm.",
+  "membership.payment_method_unavailable": "This site cannot save a payment method without a payment; your membership ends on {date} and nothing is charged. You can join again from the channel’s page.",
+  "membership.payment_method_link_invalid": "This link is not valid. Use the link from the e-mail you received.",
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
@@ -123,6 +136,19 @@ export const fr: Record<keyof typeof en, string> = {
   "membership.receipt_details_ending": "Formule : {tier}\nAccès jusqu’au : {date} (sans renouvellement)\nGérer votre abonnement : {link}\n",
   "membership.dunning_subject": "Votre abonnement à {channel} : échec du paiement",
   "membership.dunning_body": "Bonjour,\n\nNous n'avons pas pu renouveler votre abonnement à {channel} ({amount}). Nous réessaierons dans les prochains jours ; votre accès continue jusqu'au {until}.\n\nPour le garder, mettez à jour votre paiement ici : {link}\n",
+  "membership.payment_method_subject": "{channel} a déménagé : confirmez votre moyen de paiement pour rester membre",
+  "membership.payment_method_body": "Bonjour,\n\n{channel} a déménagé sur un nouveau site et votre abonnement « {tier} » a suivi : vous gardez votre palier et la période payée.\n\nLe nouveau site ne peut pas débiter la carte utilisée jusqu’ici. Pour être renouvelé le {date}, confirmez un moyen de paiement ici (rien n’est débité maintenant) : {link}\n\nSinon, votre abonnement se termine simplement le {date} ; vous n’êtes jamais débité deux fois.\n",
+  "membership.payment_method_reminder_subject": "Rappel : votre abonnement à {channel} se termine le {date} sans moyen de paiement",
+  "membership.payment_method_reminder_body": "Bonjour,\n\nVotre abonnement « {tier} » à {channel} se renouvelle le {date}, mais aucun moyen de paiement n’est encore confirmé sur le nouveau site de la chaîne. Confirmez-en un ici pour rester membre (rien n’est débité maintenant) : {link}\n\nSinon, votre abonnement se termine le {date}, sans aucun débit.\n",
+  "membership.payment_method_title": "Confirmez votre moyen de paiement",
+  "membership.payment_method_intro": "{channel} a déménagé sur ce site et votre abonnement « {tier} » a suivi. Ce site ne peut pas débiter la carte utilisée jusqu’ici : confirmez un moyen de paiement pour être renouvelé le {date}. Rien n’est débité maintenant.",
+  "membership.payment_method_otherwise": "Sinon, votre abonnement se termine le {date} et rien n’est débité.",
+  "membership.payment_method_confirm": "Confirmer un moyen de paiement",
+  "membership.payment_method_waiting": "Votre moyen de paiement est en cours de confirmation… Rechargez cette page dans un instant.",
+  "membership.payment_method_done": "Merci : votre abonnement à {channel} sera renouvelé le {date} avec le moyen de paiement confirmé.",
+  "membership.payment_method_not_needed": "Cet abonnement n’attend rien de vous : aucun moyen de paiement à confirmer.",
+  "membership.payment_method_unavailable": "Ce site ne peut pas enregistrer un moyen de paiement sans paiement ; votre abonnement se termine le {date} et rien n’est débité. Vous pouvez vous abonner à nouveau depuis la page de la chaîne.",
+  "membership.payment_method_link_invalid": "Ce lien n’est pas valide. Utilisez le lien de l’e-mail que vous avez reçu.",
 };
 
 // These keys join `MessageKey`, so `t('…')` is checked wherever it is written.

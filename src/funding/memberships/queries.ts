@@ -37,11 +37,13 @@ export interface MembershipRow {
   created_at: Date;
   cancelled_at: Date | null;
   ended_at: Date | null;
+  /** Imported with a card this site's payment account cannot charge: no renewal until a method is confirmed. */
+  payment_method_needed_since: Date | null;
 }
 
 const TIER_COLUMNS = 'id, channel_id, name, description, currency, monthly_price, yearly_price, members_only_videos, early_access_days, badge, rank, archived';
 const MEMBERSHIP_COLUMNS = `id, channel_id, user_id, tier_id, billing_interval, status, current_period_start, current_period_end, grace_until,
-  provider, customer_ref, payment_method_ref, renewal_failures, pending_tier_id, created_at, cancelled_at, ended_at`;
+  provider, customer_ref, payment_method_ref, renewal_failures, pending_tier_id, created_at, cancelled_at, ended_at, payment_method_needed_since`;
 
 export async function listTiers(db: Queryable, channelId: string, includeArchived = false): Promise<TierRow[]> {
   return db.query<TierRow>(

@@ -10,7 +10,8 @@ import * as payments from '../payments/queries.js';
 import type { PaymentServices } from '../payments/services.js';
 import { GRACE_DAYS, periodEnd, priceOf, RETRY_AFTER_DAYS } from './periods.js';
 import * as q from './queries.js';
-import { confirmCharge, RENEW_JOB, scheduleRenewal } from './service.js';
+import { RENEW_JOB, scheduleRenewal } from './schedule.js';
+import { confirmCharge } from './service.js';
 
 const payloadSchema = z.object({ membershipId: z.uuid(), periodEnd: z.iso.datetime(), attempt: z.number().int().min(0) });
 const DAY = 86_400_000;
@@ -37,6 +38,12 @@ export function renewMembershipHandler(deps: AppDeps, services: PaymentServices)
       return { expired: true };
     }
     if (membership.status !== 'active' && membership.status !== 'past_due') return { skipped: membership.status };
+    // Moved here with a card this site's payment account cannot charge, and no method confirmed since:
+    // nothing is charged, the membership ends with the period paid on the old site (moved-members.ts).
+    if (membership.payment_method_needed_since) {
+      await expire(deps, membershipId, membership.status === 'past_due' ? now : end);
+      return { expired: true, paymentMethodNeeded: true };
+    }
     // The period to come is charged at its tier's price for the membership's interval (a scheduled
     // downgrade applies now); a failure e-mail quotes that same price.
     const tier = await q.findTier(deps.db, membership.pending_tier_id ?? membership.tier_id);

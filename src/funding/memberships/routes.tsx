@@ -10,6 +10,7 @@ import { AppError, NotFoundError, ValidationError } from '../../core/http/errors
 import { readForm, textFields } from '../../core/http/form.js';
 import { noticeFrom, pageEnv } from '../../core/http/layout.js';
 import type { PaymentServices } from '../payments/services.js';
+import { confirmMethodRoutes } from './confirm-method.js';
 import { membersFeed } from './feed.js';
 import { AccountMembershipsPage, MembershipPage, WelcomePage, type AccountMembership } from './pages.js';
 import * as q from './queries.js';
@@ -77,6 +78,9 @@ export function membershipRoutes(deps: AppDeps, services: PaymentServices) {
       throw error;
     }
   });
+
+  // A moved channel's member confirming a payment method (signed link from their e-mail).
+  app.route('/', confirmMethodRoutes(deps, services));
 
   app.get('/memberships/:id/welcome', async (c) => {
     const membership = await membershipOwnedBy(deps, c.req.param('id'), requireUser(c));

@@ -3,7 +3,6 @@ import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
 import type { CurrentUser } from '../../core/http/context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/http/errors.js';
-import { enqueue } from '../../core/jobs/index.js';
 import { translator, type Locale } from '../../core/i18n/index.js';
 import { formatMoney, money, type Money } from '../money.js';
 import { applyChargeResult, type PurposeRegistry } from '../payments/events.js';
@@ -14,28 +13,8 @@ import { ProviderError } from '../providers/index.js';
 import { periodEnd, priceOf, prorateUpgrade } from './periods.js';
 import type { WelcomeState } from './pages.js';
 import * as q from './queries.js';
-
-export const RENEW_JOB = 'membership.renew';
-
-/** Queues the renewal of the period ending at `end` (once: the dedupe key names the period and attempt). */
-export async function scheduleRenewal(deps: AppDeps, tx: Queryable, membershipId: string, end: Date, attempt = 0, runAt = end): Promise<void> {
-  await enqueue(tx, { type: RENEW_JOB, payload: { membershipId, periodEnd: end.toISOString(), attempt }, runAt, dedupeKey: `renew:${membershipId}:${end.toISOString()}:${attempt}`, maxAttempts: 5 }, deps.clock);
-}
-
-/**
- * Queues the next renewal of every membership of a channel that has one coming (an imported channel's
- * members renew on this site: its jobs did not travel). Queued at the period's end, or now when it is
- * past; the job's dedupe key makes a second call change nothing.
- */
-export async function scheduleChannelRenewals(deps: AppDeps, tx: Queryable, channelId: string): Promise<number> {
-  const rows = await tx.query<{ id: string; current_period_end: Date; renewal_failures: number }>(
-    `SELECT id, current_period_end, renewal_failures FROM memberships WHERE channel_id = $1 AND status IN ('active', 'past_due', 'cancelled') AND current_period_end IS NOT NULL`,
-    [channelId],
-  );
-  const now = deps.clock.now();
-  for (const r of rows) await scheduleRenewal(deps, tx, r.id, r.current_period_end, r.renewal_failures, r.current_period_end > now ? r.current_period_end : now);
-  return rows.length;
-}
+import { paymentMethodConfirmed } from './moved-members.js';
+import { scheduleRenewal } from './schedule.js';
 
 export interface JoinRequest {
   channel: { id: string; handle: string; name: string };
@@ -183,6 +162,8 @@ export function membershipPurposes(deps: AppDeps): PurposeRegistry {
         if (live) await tx.query(`UPDATE memberships SET status = 'expired', ended_at = $2 WHERE id = $1`, [live.id, deps.clock.now()]);
         return activate(tx, membership, payment, event.occurredAt, cards);
       },
+      // A member of a channel that moved here confirmed a payment method (moved-members.ts).
+      setupSaved: (tx, event) => paymentMethodConfirmed(deps, tx, event),
       async methodSaved(tx, payment, event) {
         if (!payment.membership_id) return;
         await tx.query('UPDATE memberships SET customer_ref = COALESCE($2, customer_ref), payment_method_ref = COALESCE($3, payment_method_ref) WHERE id = $1', [payment.membership_id, event.customerRef ?? null, event.paymentMethodRef ?? null]);

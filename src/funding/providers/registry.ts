@@ -66,6 +66,7 @@ export function createProviders(options: CreateProvidersOptions): EnabledProvide
       checkoutBaseUrl: `${options.publicUrl.replace(/\/+$/, '')}${TEST_CHECKOUT_PATH}`,
       clock: options.clock,
       webhookToleranceSeconds: TEST_WEBHOOK_TOLERANCE_SECONDS,
+      accountId: `test-bank-${hmac(options.signingSecret, 'payments:test-bank-account').slice(0, 16)}`,
     });
   }
   if (config.stripe) providers.stripe = createStripeProvider({ ...config.stripe, clock: options.clock });

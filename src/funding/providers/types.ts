@@ -179,4 +179,11 @@ export interface PaymentProvider {
    * fees, BTCPay amounts), so it can throw `ProviderError` too: answer the webhook 5xx and it comes again.
    */
   verifyWebhook(rawBody: string | Uint8Array, headers: Headers): Promise<PaymentEvent[]>;
+  /**
+   * Who holds the money and the saved payment methods at this rail: Stripe's account id (`acct_…`, from
+   * `GET /v1/account`), the test bank's id, BTCPay's server and store. Two sites with the same identity
+   * can charge each other's saved methods (a channel moved between them keeps its members' cards).
+   * Throws `ProviderError` when the provider cannot be asked; absent on rails that cannot say.
+   */
+  accountIdentity?(): Promise<string>;
 }

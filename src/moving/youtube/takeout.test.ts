@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { runDueJobsOnce } from '../../core/jobs/index.js';
 import { TestClient, setupFields } from '../../../test/support/client.js';
-import { createManualClock, createTestSite, type TestSite } from '../../../test/support/harness.js';
+import { createManualClock, createTestSite, signUpFan, type TestSite } from '../../../test/support/harness.js';
+import { tusCreate, tusOffset, tusPatch, tusUpload } from '../../../test/support/tus.js';
 import { makeTestSource } from '../../../test/support/media.js';
 import { resolveBinaries } from '../../videos/transcode/binaries.js';
 import { videosConfig } from '../../videos/config.js';
@@ -55,6 +56,7 @@ describe('YouTube Takeout import', () => {
   let clip: Buffer;
   let channelId: string;
   let ownerId: string;
+  let owner: TestClient;
   const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: site.deps.clock, maxJobs: 200 });
   const videoCount = async () => (await site.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM videos'))[0]!.n;
   const good = (): ZipItem[] => [
@@ -63,6 +65,11 @@ describe('YouTube Takeout import', () => {
     { name: `${ROOT}/videos/Le Premier Film.mp4`, data: clip },
     { name: `${ROOT}/videos/Behind the scenes_ part 2_.mp4`, data: clip },
     { name: `${ROOT}/videos/PrIvAtE0001.mp4`, data: clip },
+    // Captions and a thumbnail beside their video: named after its file (plus a language) or by its id.
+    { name: `${ROOT}/videos/Le Premier Film.fr.vtt`, data: Buffer.from('WEBVTT\n\n00:00.000 --> 00:00.900\nBonjour\n') },
+    { name: `${ROOT}/videos/aBcDeFgHiJk.en.srt`, data: Buffer.from('1\r\n00:00:00,000 --> 00:00:00,900\r\nHello\r\n') },
+    { name: `${ROOT}/videos/Le Premier Film.jpg`, data: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]) },
+    { name: `${ROOT}/videos/PrIvAtE0001.de.vtt`, data: Buffer.from('not captions at all') },
   ];
   const archive = (name: string, items: ZipItem[] | Buffer) => {
     const file = path.join(work, name);
@@ -75,7 +82,9 @@ describe('YouTube Takeout import', () => {
     work = mkdtempSync(path.join(tmpdir(), 'fanfare-takeout-test-'));
     clip = readFileSync(await makeTestSource(resolveBinaries(videosConfig.parse(process.env)).ffmpeg, work, 'clip.mp4', { seconds: 1, width: 160, height: 90, fps: 10 }));
     site = await createTestSite({ clock: createManualClock(NOW) });
-    await new TestClient(site.app).post('/setup', setupFields());
+    // The owner uses the Studio in French: the page and the refusals come in French.
+    owner = new TestClient(site.app, { 'accept-language': 'fr' });
+    await owner.post('/setup', setupFields());
     channelId = (await site.deps.db.query<{ id: string }>("SELECT id FROM channels WHERE handle = 'camille'"))[0]!.id;
     ownerId = (await site.deps.db.query<{ id: string }>("SELECT id FROM users WHERE site_role = 'owner'"))[0]!.id;
   });
@@ -120,6 +129,16 @@ describe('YouTube Takeout import', () => {
     assert.equal(rows[0]!.publish_at?.toISOString(), '2019-05-02T18:30:00.000Z');
     assert.equal(rows[0]!.created_at.toISOString(), '2019-05-01T08:00:00.000Z');
     assert.ok(rows.every((r) => r.status === 'processing'), 'each has its transcoding job');
+    const captions = await site.deps.db.query<{ title: string; language: string; label: string; storage_key: string }>(
+      'SELECT v.title, c.language, c.label, c.storage_key FROM video_captions c JOIN videos v ON v.id = c.video_id ORDER BY c.language',
+    );
+    assert.deepEqual(captions.map((c) => [c.title, c.language, c.label]), [['Le Premier Film', 'en', 'English'], ['Le Premier Film', 'fr', 'Français']]);
+    const english = Buffer.from(await new Response((await site.deps.storage.get(captions[0]!.storage_key))!.body).arrayBuffer()).toString();
+    assert.match(english, /^WEBVTT\n\n1\n00:00:00\.000 --> 00:00:00\.900\nHello/, 'SRT converted to WebVTT');
+    const thumbnails = await site.deps.db.query<{ title: string; custom_thumbnail_key: string | null }>('SELECT title, custom_thumbnail_key FROM videos ORDER BY created_at');
+    assert.match(thumbnails[0]!.custom_thumbnail_key ?? '', /\/thumbnail-[0-9a-f-]+\.jpg$/);
+    assert.deepEqual(thumbnails.slice(1).map((t) => t.custom_thumbnail_key), [null, null]);
+    assert.deepEqual(report.ignored, [{ path: `${ROOT}/videos/PrIvAtE0001.de.vtt`, reason: 'video.caption_not_vtt' }], 'a bad caption is left out, not fatal');
 
     await runJobs();
     const statuses = await site.deps.db.query<{ status: string }>('SELECT status FROM videos');
@@ -129,7 +148,48 @@ describe('YouTube Takeout import', () => {
     assert.equal(mailings.length, 3, 'the back catalogue counts as already e-mailed (no "new video" e-mail for each)');
 
     const again = await importing(archive('takeout-again.zip', good()));
-    assert.deepEqual(again, { imported: [], skipped: ['aBcDeFgHiJk', 'ZyXwVuTsRqP', 'PrIvAtE0001'] });
+    assert.deepEqual(again, { imported: [], skipped: ['aBcDeFgHiJk', 'ZyXwVuTsRqP', 'PrIvAtE0001'], ignored: [] });
     assert.equal(await videoCount(), 3);
+  });
+
+  it('imports an archive uploaded in the Studio (resumable, durable job); refusals in the uploader\'s language, nothing half-imported', async () => {
+    await owner.loadCsrf();
+    const ENDPOINT = '/studio/takeout-uploads/';
+    const META = { filename: 'takeout.zip', filetype: 'application/zip', channel: 'camille' };
+    // Not a ZIP: refused at its first bytes. Only the channel's admins upload.
+    const junk = await tusUpload(owner, new Uint8Array(Buffer.alloc(5000, 'x')), META, ENDPOINT);
+    assert.equal(junk.status, 422);
+    assert.match(await junk.text(), /n’est pas une archive ZIP/);
+    const fan = await signUpFan(site, 'fan@example.org');
+    await fan.loadCsrf();
+    assert.equal((await tusCreate(fan, 5000, META, {}, ENDPOINT)).res.status, 403);
+    assert.equal((await fan.get('/studio/channels/camille/youtube')).res.status, 403);
+
+    // An archive without its metadata uploads (it is a ZIP), and the job refuses it, in French.
+    const before = await videoCount();
+    assert.equal((await tusUpload(owner, new Uint8Array(zip(good().slice(1))), META, ENDPOINT)).status, 200);
+    await runJobs();
+    const refused = await owner.get('/studio/channels/camille/youtube');
+    assert.match(refused.html, /Rien n’a été importé : l’archive n’a pas de « video metadata\/videos\.csv »/);
+    assert.equal(await videoCount(), before);
+
+    // The real one in two requests, as a resumed upload sends it: its videos are already here, so skipped.
+    const bytes = zip(good());
+    const { res, location } = await tusCreate(owner, bytes.length, META, {}, ENDPOINT);
+    assert.equal(res.status, 201);
+    const half = Math.floor(bytes.length / 2);
+    assert.equal((await tusPatch(owner, location!, 0, new Uint8Array(bytes.subarray(0, half)))).status, 204);
+    assert.equal(await tusOffset(owner, location!), half);
+    const finished = await tusPatch(owner, location!, half, new Uint8Array(bytes.subarray(half)));
+    assert.equal(finished.status, 200);
+    assert.match(await finished.text(), /"editUrl":"\/studio\/channels\/camille\/youtube"/);
+    assert.match((await owner.get('/studio/channels/camille/youtube')).html, /Import en cours… 0 %/);
+    await runJobs();
+    const done = await owner.get('/studio/channels/camille/youtube', { accept: 'application/json' });
+    const imports = JSON.parse(done.html) as { imports: { status: string; message: string }[] };
+    assert.deepEqual(imports.imports.map((i) => i.status).sort(), ['done', 'failed']);
+    assert.equal(imports.imports.find((i) => i.status === 'done')!.message, '0 vidéo importée, 3 déjà présentes.');
+    assert.equal(await videoCount(), before);
+    assert.deepEqual(readdirSync(path.join(site.dir, 'takeout-imports')), [], 'uploaded archives are removed once imported or refused');
   });
 });

@@ -5,18 +5,23 @@
  * under a folder whose name says metadata is taken) with the columns
  *   Video ID, Video Title (Original), Video Description (Original), Privacy, Video Create Timestamp,
  *   Video Publish Timestamp, and optionally Tags / Video Tags / Tag (comma-separated),
- * and the uploaded files under `…/videos/` (named after the title, or containing the video id). Each
+ * and the uploaded files under `…/videos/` (named after the title, or containing the video id). Caption
+ * tracks (`.vtt`, or `.srt` converted to WebVTT) and a thumbnail (`.jpg`, `.png`, `.webp`) are taken
+ * when a file is named after the video's file or contains its id, the captions' language read from the
+ * name (`Title.fr.vtt`, `aBcDeFgHiJk.en-GB.srt`; `und` when none); Google's documentation does not say
+ * where Takeout puts them, so this also reads archives laid out by other tools. A caption or image that
+ * does not pass the Studio's checks is left out and reported (`ignored`), never failing the import. Each
  * video goes through the videos capability's normal path (probe, storage, transcoding job), all of them
  * in one transaction: a bad archive imports nothing. Videos already imported into the channel (by their
  * YouTube id, `youtube_imports`) are skipped, so importing the same archive twice changes nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
 import { startMailing } from '../../community/index.js';
-import { importVideos, type ImportedVideo } from '../../videos/index.js';
+import { checkThumbnail, checkWebVtt, importVideos, type ImportedVideo } from '../../videos/index.js';
 import { csvRecords, CsvError } from './csv.js';
 import { openTakeout, TakeoutError, type ArchiveEntry } from './archive.js';
 
@@ -27,11 +32,38 @@ const MAX_CSV_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_ARCHIVE_BYTES = 200 * 1024 ** 3;
 
 /** One video as Takeout describes it, already mapped to Fanfare's fields, and its file in the archive. */
-export type TakeoutVideo = Omit<ImportedVideo, 'localPath' | 'bytes' | 'filename'> & { youtubeId: string; file: ArchiveEntry };
+export type TakeoutVideo = Omit<ImportedVideo, 'localPath' | 'bytes' | 'filename' | 'captions' | 'thumbnail'> & {
+  youtubeId: string;
+  file: ArchiveEntry;
+  /** Caption files found for it, with the language their name gives. */
+  captions: { language: string; entry: ArchiveEntry }[];
+  thumbnail?: ArchiveEntry;
+};
 
 export interface TakeoutReport {
   imported: { youtubeId: string; videoId: string; shortId: string; title: string }[];
   skipped: string[];
+  /** Caption and image files left out, with why (not WebVTT/SRT, no cues, not an image, too large). */
+  ignored: { path: string; reason: string }[];
+}
+
+const CAPTION_EXTENSIONS = /\.(vtt|srt)$/i;
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp)$/i;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+
+/** The language a caption file's name ends with (`….fr.vtt`, `… (en-GB).srt`, `…_de.vtt`), else `und`. */
+function captionLanguage(name: string): string {
+  const stem = name.replace(CAPTION_EXTENSIONS, '');
+  const found = /[._ ]\(?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\)?$/.exec(stem)?.[1];
+  if (!found) return 'und';
+  const [primary, ...rest] = found.split('-');
+  const language = [primary!.toLowerCase(), ...rest].join('-');
+  return LANGUAGE.test(language) ? language : 'und';
+}
+
+/** SRT as WebVTT: the header, and a full stop before the milliseconds. */
+function srtToVtt(text: string): string {
+  return `WEBVTT\n\n${text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/(\d{2}:\d{2}:\d{2}),(\d{3})/g, '$1.$2')}`;
 }
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
@@ -69,6 +101,8 @@ export async function readTakeoutLayout(archive: { entries: ArchiveEntry[]; read
   const metadata = archive.entries.filter((e) => METADATA_FILE.test(e.path));
   if (metadata.length === 0) throw new TakeoutError('no_metadata', 'no "video metadata/videos.csv" in the archive');
   const files = archive.entries.filter((e) => VIDEO_EXTENSIONS.test(e.path));
+  const captionFiles = archive.entries.filter((e) => CAPTION_EXTENSIONS.test(e.path));
+  const images = archive.entries.filter((e) => IMAGE_EXTENSIONS.test(e.path));
   const out: TakeoutVideo[] = [];
   const used = new Set<string>();
   for (const entry of metadata) {
@@ -90,7 +124,20 @@ export async function readTakeoutLayout(archive: { entries: ArchiveEntry[]; read
       const file = byId ?? byTitle;
       if (!file) throw new TakeoutError('missing_file', `${where}: no video file for "${title}" (${youtubeId})`);
       used.add(file.path);
+      // Captions and thumbnail: named after the video's file (plus a language) or containing its id.
+      const stem = normalize(path.posix.basename(file.path).replace(VIDEO_EXTENSIONS, ''));
+      const belongs = (entry: ArchiveEntry, bare: string) => path.posix.basename(entry.path).includes(youtubeId) || normalize(bare) === stem;
+      const captions = new Map<string, ArchiveEntry>();
+      for (const entry of captionFiles) {
+        const name = path.posix.basename(entry.path);
+        const language = captionLanguage(name);
+        const bare = name.replace(CAPTION_EXTENSIONS, '').replace(/[._ ]\(?[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\)?$/, '');
+        if ((belongs(entry, bare) || belongs(entry, name.replace(CAPTION_EXTENSIONS, ''))) && !captions.has(language)) captions.set(language, entry);
+      }
+      const thumbnail = images.find((entry) => belongs(entry, path.posix.basename(entry.path).replace(IMAGE_EXTENSIONS, '')));
       out.push({
+        captions: [...captions].map(([language, entry]) => ({ language, entry })),
+        ...(thumbnail ? { thumbnail } : {}),
         youtubeId,
         title,
         description: column(row, 'Video Description (Original)', 'Video Description', 'Description').replace(/\r\n?/g, '\n').replace(CONTROL, '').trim().slice(0, 10_000),
@@ -106,6 +153,17 @@ export async function readTakeoutLayout(archive: { entries: ArchiveEntry[]; read
   return out;
 }
 
+/** A caption track's label: the language's own name ("français", "English"), at most 60 characters. */
+function languageLabel(language: string): string {
+  if (language === 'und') return 'Captions';
+  try {
+    const name = new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language;
+    return (name.charAt(0).toLocaleUpperCase(language) + name.slice(1)).slice(0, 60);
+  } catch {
+    return language;
+  }
+}
+
 async function importedIds(db: Queryable, channelId: string): Promise<Set<string>> {
   const rows = await db.query<{ youtube_id: string }>('SELECT youtube_id FROM youtube_imports WHERE channel_id = $1', [channelId]);
   return new Set(rows.map((r) => r.youtube_id));
@@ -118,7 +176,7 @@ async function importedIds(db: Queryable, channelId: string): Promise<Set<string
  */
 export async function importYouTubeTakeout(
   deps: AppDeps,
-  input: { file: string; channelId: string; userId: string; maxBytes?: number },
+  input: { file: string; channelId: string; userId: string; maxBytes?: number; progress?: (done: number, total: number) => void },
 ): Promise<TakeoutReport> {
   const archive = await openTakeout(input.file, input.maxBytes ?? DEFAULT_MAX_ARCHIVE_BYTES);
   const work = await mkdtemp(path.join(tmpdir(), 'fanfare-takeout-'));
@@ -128,11 +186,32 @@ export async function importYouTubeTakeout(
     const todo = videos.filter((v) => !done.has(v.youtubeId));
     const skipped = videos.filter((v) => done.has(v.youtubeId)).map((v) => v.youtubeId);
     const items: ImportedVideo[] = [];
+    const ignored: TakeoutReport['ignored'] = [];
+    const read = async (entry: ArchiveEntry, name: string) => {
+      const local = path.join(work, name);
+      await archive.extract(entry, local);
+      return new File([await readFile(local)], path.posix.basename(entry.path));
+    };
     for (const [i, v] of todo.entries()) {
+      input.progress?.(i, todo.length);
       const localPath = path.join(work, `${i}${path.posix.extname(v.file.path).toLowerCase()}`);
       await archive.extract(v.file, localPath);
-      const { youtubeId: _id, file, ...metadata } = v;
-      items.push({ ...metadata, localPath, bytes: file.size, filename: path.posix.basename(file.path) });
+      const { youtubeId: _id, file, captions: captionEntries, thumbnail: thumbnailEntry, ...metadata } = v;
+      const captions: NonNullable<ImportedVideo['captions']> = [];
+      for (const [n, { language, entry }] of captionEntries.entries()) {
+        let track = await read(entry, `${i}-caption-${n}`);
+        if (/\.srt$/i.test(entry.path)) track = new File([srtToVtt(new TextDecoder().decode(await track.arrayBuffer()))], track.name);
+        const checked = await checkWebVtt(track);
+        if (checked.ok) captions.push({ language, label: languageLabel(language), bytes: checked.bytes });
+        else ignored.push({ path: entry.path, reason: checked.error });
+      }
+      let thumbnail: ImportedVideo['thumbnail'];
+      if (thumbnailEntry) {
+        const checked = await checkThumbnail(await read(thumbnailEntry, `${i}-thumbnail`));
+        if (checked.ok) thumbnail = { bytes: checked.bytes, ext: checked.ext };
+        else ignored.push({ path: thumbnailEntry.path, reason: checked.error });
+      }
+      items.push({ ...metadata, localPath, bytes: file.size, filename: path.posix.basename(file.path), captions, ...(thumbnail ? { thumbnail } : {}) });
     }
     const ids = items.length === 0 ? [] : await importVideos(deps, input.channelId, input.userId, items, async (tx, created) => {
       for (const [i, v] of todo.entries()) {
@@ -144,7 +223,7 @@ export async function importYouTubeTakeout(
       if (error instanceof Error && error.name === 'ProbeError') throw new TakeoutError('not_media', error.message, { cause: error });
       throw error;
     });
-    return { imported: todo.map((v, i) => ({ youtubeId: v.youtubeId, videoId: ids[i]!.id, shortId: ids[i]!.shortId, title: v.title })), skipped };
+    return { imported: todo.map((v, i) => ({ youtubeId: v.youtubeId, videoId: ids[i]!.id, shortId: ids[i]!.shortId, title: v.title })), skipped, ignored };
   } finally {
     archive.close();
     await rm(work, { recursive: true, force: true });

@@ -136,5 +136,7 @@ export function createBtcpayProvider(options: CreateBtcpayProviderOptions): Paym
       );
     },
     verifyWebhook,
+    // A store is named by its server and id; nothing is ever saved there to charge, so this only tells sites apart.
+    accountIdentity: async () => `${new URL(options.url).host}/${options.storeId}`,
   };
 }

@@ -132,6 +132,13 @@ describe('Stripe renewals', () => {
     await assert.rejects(wrong.chargeSaved(renewal()), (e) => e instanceof ProviderError && e.statusCode === 401);
   });
 
+  it('names the account its key belongs to (GET /v1/account), and reports a wrong key as a ProviderError', async () => {
+    assert.match(await stripe.accountIdentity!(), /^acct_\w+$/);
+    assert.equal(fake.requests.at(-1)?.path, '/v1/account');
+    const wrong = createStripeProvider({ secretKey: 'sk_test_wrong', webhookSecret: 'whsec_test', api: { host: '127.0.0.1', port: fake.port, protocol: 'http' }, maxNetworkRetries: 0 });
+    await assert.rejects(wrong.accountIdentity!(), (e) => e instanceof ProviderError && e.statusCode === 401);
+  });
+
   it('reports an unreachable API as retryable', async () => {
     const down = createStripeProvider({ secretKey: 'sk_test_x', webhookSecret: 'whsec_test', api: { host: '127.0.0.1', port: 9, protocol: 'http' }, maxNetworkRetries: 0 });
     await assert.rejects(down.chargeSaved(renewal()), (e) => e instanceof ProviderError && e.code === 'unavailable' && e.retryable);

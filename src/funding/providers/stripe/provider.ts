@@ -167,6 +167,14 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
       throw new UnsupportedOperationError('stripe', 'detachPaymentMethod', 'stripe: detaching is not supported by this adapter yet');
     },
     verifyWebhook,
+    async accountIdentity() {
+      try {
+        // With a null id, the SDK asks GET /v1/account: the account this secret key belongs to.
+        return (await stripe.accounts.retrieve(null)).id;
+      } catch (error) {
+        throw stripeError(error);
+      }
+    },
   };
 }
 

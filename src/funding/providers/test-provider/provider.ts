@@ -35,6 +35,11 @@ export interface CreateTestProviderOptions {
   disputeDelayMs?: number;
   /** Refuse webhooks signed longer ago than this; unset, their age is not checked (see webhooks.ts). */
   webhookToleranceSeconds?: number;
+  /**
+   * The bank's identity (`accountIdentity`): two sites whose banks share it can charge each other's
+   * saved methods. `createProviders` derives it from the site secret, as the bank's webhook secret.
+   */
+  accountId?: string;
 }
 
 /**
@@ -104,5 +109,6 @@ export function createTestProvider(options: CreateTestProviderOptions): TestProv
     payCheckout: (checkoutId, card) => payTestCheckout(bank, checkoutId, card),
     authenticateCheckout: (checkoutId, outcome) => authenticateTestCheckout(bank, checkoutId, outcome),
     resolveDispute: (paymentRef, outcome) => resolveTestDispute(bank, paymentRef, outcome),
+    accountIdentity: async () => options.accountId ?? 'test-bank',
   };
 }

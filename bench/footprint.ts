@@ -1,4 +1,4 @@
-// npm run bench:footprint — memory and start time of the site as it runs in production (`node dist/main.js`,
+// npm run bench:footprint — memory and start time of the site as it runs in production (`node dist/start.js`,
 // the command `npm start` ends in; every process of the started tree counted), on the embedded database:
 // the first start on an empty data folder (migrations), then a restart on the same data.
 // Writes bench/results/footprint.json {ratio, goal, idleRssMb, firstStartIdleRssMb, coldStartMs, emptyColdStartMs}.
@@ -78,7 +78,7 @@ async function main() {
   const postgres = args.postgres ? await runEngine('postgres') : undefined;
   const worst = Math.max(pglite.first.idleRssMb, pglite.again.idleRssMb);
   const output = {
-    benchmark: 'footprint: `node dist/main.js` (the process `npm start` runs; every process of its tree counted), idle memory and time until /healthz answers, first start on an empty folder then a restart',
+    benchmark: 'footprint: `node dist/start.js` (the process `npm start` runs; every process of its tree counted), idle memory and time until /healthz answers, first start on an empty folder then a restart',
     date: new Date().toISOString(),
     goal: GOAL,
     ratio: Math.round((worst / GOAL.idleRssMb) * 100) / 100,
@@ -91,7 +91,7 @@ async function main() {
     emptyColdStartCpuMs: pglite.first.coldStartCpuMs,
     meetsGoal: worst <= GOAL.idleRssMb && pglite.again.coldStartMs <= GOAL.coldStartMs && pglite.first.coldStartMs <= GOAL.emptyColdStartMs,
     runs: { pglite, ...(postgres ? { postgres } : {}) },
-    settings: { idleSeconds: Number(args.idle), command: 'node_modules/.bin/node dist/main.js', note: '`npm start` adds the npm process itself (about 60 MB) as the parent: run `node dist/main.js` under a service manager to avoid it' },
+    settings: { idleSeconds: Number(args.idle), command: 'node_modules/.bin/node dist/start.js', note: '`npm start` adds the npm process itself (about 60 MB) as the parent: run `node dist/start.js` under a service manager to avoid it' },
     machine: { ...machineInfo(), note: 'a 2-core VM shared with other work: see loadAverage' },
   };
   await mkdir(path.dirname(args.output!), { recursive: true });

@@ -1,5 +1,5 @@
 // npm run bench:pages — the watch, channel and home pages as an anonymous visitor gets them, through the
-// whole app (`node dist/main.js`, as `npm start` runs it), against nginx serving the same HTML, with the
+// whole app (`node dist/start.js`, as `npm start` runs it), against nginx serving the same HTML, with the
 // same wrk settings, in alternating rounds, on PGlite (the default) and PostgreSQL. Also what the watch
 // page costs before play (bytes and requests, as a browser asking for brotli would fetch them).
 // Writes bench/results/pages.json {ratio, goal, p99Ms, watchBytesBeforePlay, watchRequestsBeforePlay}.
@@ -123,7 +123,7 @@ async function main() {
   for (const engine of settings.engines) engines[engine] = await runEngine(engine);
   const headline = engines.pglite ?? engines.postgres!;
   const output = {
-    benchmark: 'pages: watch, channel and home pages (anonymous, wrk, keep-alive) through `node dist/main.js` vs nginx serving the same HTML, alternating rounds, medians',
+    benchmark: 'pages: watch, channel and home pages (anonymous, wrk, keep-alive) through `node dist/start.js` vs nginx serving the same HTML, alternating rounds, medians',
     date: new Date().toISOString(),
     goal: GOAL,
     ratio: headline.pages.watch.ratio,

@@ -79,9 +79,9 @@ export async function seedSite(dataDir: string, databaseUrl?: string): Promise<v
   });
 }
 
-/** Starts `node dist/main.js` on `port` and waits until it answers (minutes on a busy machine). */
+/** Starts `node dist/start.js` (what `npm start` runs) on `port` and waits until it answers (minutes on a busy machine). */
 export async function startFanfare(dataDir: string, port: number, databaseUrl?: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(siteNode(), [path.join(ROOT, 'dist', 'main.js')], {
+  const child = spawn(siteNode(), [path.join(ROOT, 'dist', 'start.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

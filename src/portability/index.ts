@@ -16,7 +16,7 @@ export type { PeerTubeImportReport } from './peertube-import.js';
 export { ArchiveError, type ArchiveProblem } from './errors.js';
 export { planTables, type DeclaringManifest } from './plan.js';
 export { readSchema } from './schema-info.js';
-export { DEFAULT_LIMITS, openArchive, type ArchiveLimits, type ArchiveReader } from './zip-read.js';
+export { DEFAULT_LIMITS, openArchive, startsLikeZip, type ArchiveLimits, type ArchiveReader } from './zip-read.js';
 export { FORMAT, SCHEMA_VERSION, type ArchiveManifest } from './format.js';
 
 export const portabilityCapability = defineCapability({

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppDeps } from '../core/deps.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
@@ -16,6 +16,7 @@ import { createResumableUploads, refuseUpload } from '../videos/index.js';
 import { ArchiveError } from './errors.js';
 import { importArchive } from './import.js';
 import * as q from './queries.js';
+import { startsLikeZip } from './zip-read.js';
 
 export const ARCHIVE_UPLOAD_PATH = '/studio/archive-uploads';
 export const IMPORT_JOB = 'portability.import';
@@ -36,14 +37,7 @@ export function createArchiveUploadServer(deps: AppDeps) {
     head: {
       bytes: 4,
       async check(headPath, upload, t) {
-        const handle = await open(headPath, 'r');
-        try {
-          const head = Buffer.alloc(4);
-          await handle.read(head, 0, 4, 0);
-          if (head.readUInt32LE(0) !== 0x04034b50) throw refuseUpload(422, 'archive_not_an_archive', t, 'portability.error.not_an_archive', { detail: upload.metadata.filename ?? '' });
-        } finally {
-          await handle.close();
-        }
+        if (!(await startsLikeZip(headPath))) throw refuseUpload(422, 'archive_not_an_archive', t, 'portability.error.not_an_archive', { detail: upload.metadata.filename ?? '' });
       },
     },
     async finish({ localPath, size, metadata }, { user }) {

@@ -111,7 +111,7 @@ export async function digest(stream: AsyncIterable<Uint8Array>): Promise<{ sha25
 }
 
 /** Whether the file begins as a ZIP does (a local file header, or the end record of an empty ZIP). */
-async function startsLikeZip(file: string): Promise<boolean> {
+export async function startsLikeZip(file: string): Promise<boolean> {
   const handle = await openFile(file, 'r').catch(() => undefined);
   if (!handle) return false;
   try {

@@ -7,13 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { channelForAdmin } from '../../channels/index.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { Queryable } from '../../core/db/index.js';
 import { AppError } from '../../core/http/errors.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../../core/jobs/index.js';
+import { startsLikeZip } from '../../portability/index.js';
 import { createResumableUploads, refuseUpload } from '../../videos/index.js';
 import { TakeoutError } from './archive.js';
 import { importYouTubeTakeout, type TakeoutReport } from './takeout.js';
@@ -21,7 +22,6 @@ import { importYouTubeTakeout, type TakeoutReport } from './takeout.js';
 export const TAKEOUT_UPLOAD_PATH = '/studio/takeout-uploads';
 export const TAKEOUT_IMPORT_JOB = 'moving.import-youtube';
 const FOLDER = 'takeout-imports';
-const ZIP_LOCAL_HEADER = 0x04034b50;
 
 const fileOf = (deps: AppDeps, id: string) => path.join(deps.config.dataDir, FOLDER, `${id}.zip`);
 
@@ -70,13 +70,7 @@ export function createTakeoutUploadServer(deps: AppDeps) {
     head: {
       bytes: 4,
       async check(headPath, _upload, t) {
-        const handle = await open(headPath, 'r');
-        try {
-          const { buffer } = await handle.read(Buffer.alloc(4), 0, 4, 0);
-          if (buffer.readUInt32LE(0) !== ZIP_LOCAL_HEADER) throw refuseUpload(422, 'takeout_not_an_archive', t, 'moving.takeout.not_an_archive');
-        } finally {
-          await handle.close();
-        }
+        if (!(await startsLikeZip(headPath))) throw refuseUpload(422, 'takeout_not_an_archive', t, 'moving.takeout.not_an_archive');
       },
     },
     async finish({ localPath, size, metadata }, { user }) {

@@ -3,13 +3,13 @@
 // same wrk settings, in alternating rounds, on PGlite (the default) and PostgreSQL. Also what the watch
 // page costs before play (bytes and requests, as a browser asking for brotli would fetch them).
 // Writes bench/results/pages.json {ratio, goal, p99Ms, watchBytesBeforePlay, watchRequestsBeforePlay}.
-// Options: --seconds 10 --rounds 3 --connections 64 --engines pglite,postgres
-import type { ChildProcess } from 'node:child_process';
+// Options: --seconds 10 --rounds 3 --connections 64 --warmup 5 (seconds per page, not counted) --engines pglite,postgres
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, SHORT_ID, seedSite, startFanfare } from './lib/fanfare.js';
+import { ensureBuilt, ROOT, SHORT_ID, seedSite, siteNode, startFanfare } from './lib/fanfare.js';
 import { machineInfo, median } from './lib/measure.js';
 import { startNginx, stopChild } from './lib/nginx.js';
 import { startServer as startThrowawayPostgres } from './lib/postgres.js';
@@ -27,11 +27,12 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '64' },
+    warmup: { type: 'string', default: '5' },
     engines: { type: 'string', default: 'pglite,postgres' },
     output: { type: 'string', default: path.join(here, 'results', 'pages.json') },
   },
 });
-const settings = { seconds: Number(args.seconds), rounds: Number(args.rounds), connections: Number(args.connections), engines: args.engines!.split(',') as ('pglite' | 'postgres')[] };
+const settings = { seconds: Number(args.seconds), rounds: Number(args.rounds), connections: Number(args.connections), warmup: Number(args.warmup), engines: args.engines!.split(',') as ('pglite' | 'postgres')[] };
 
 /** What a browser fetches for the watch page before the viewer presses play: the page, its stylesheet, scripts and their static imports, the poster. */
 async function beforePlay(base: string): Promise<{ bytes: number; requests: number; urls: string[] }> {
@@ -62,6 +63,30 @@ async function beforePlay(base: string): Promise<{ bytes: number; requests: numb
   return { bytes: [...seen.values()].reduce((a, b) => a + b, 0), requests: seen.size, urls: [...seen.keys()] };
 }
 
+/**
+ * The ceiling of Fanfare's own stack: Node with @hono/node-server answering the same HTML from memory, no
+ * middleware, no database. What Fanfare reaches over this is what its own code costs; what this reaches
+ * over nginx is the platform's (one event loop, Web Response objects) and no change in Fanfare lifts it.
+ */
+async function startBareHono(htmlDir: string, port: number): Promise<ChildProcess> {
+  const program = `
+    import { readFileSync } from 'node:fs';
+    import { serve } from '@hono/node-server';
+    import { Hono } from 'hono';
+    const pages = Object.fromEntries(${JSON.stringify(Object.keys(PAGES))}.map((n) => [n, readFileSync(${JSON.stringify(htmlDir)} + '/' + n + '.html', 'utf8')]));
+    const app = new Hono();
+    app.get('/p/:name{.+\\.html}', (c) => c.html(pages[c.req.param('name').replace(/\\.html$/, '')] ?? ''));
+    serve({ fetch: app.fetch, port: ${port}, hostname: '127.0.0.1' });`;
+  const child = spawn(siteNode(), ['--input-type=module', '-e', program], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/p/home.html`).then((r) => r.ok, () => false);
+    if (up) return child;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the bare Hono server did not start');
+}
+
 async function runEngine(engine: 'pglite' | 'postgres') {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `fanfare-bench-pages-${engine}-`));
   const pg = engine === 'postgres' ? await startThrowawayPostgres() : undefined;
@@ -83,19 +108,32 @@ async function runEngine(engine: 'pglite' | 'postgres') {
     }
     const nginxPort = await freePort();
     const nginx = await startNginx({ root: htmlDir, urlPrefix: '/p/', port: nginxPort, workers: 1, dir: path.join(nginxDir, 'nginx') });
+    const barePort = await freePort();
+    const bare = await startBareHono(htmlDir, barePort);
     const before = await beforePlay(base);
-    const results: Record<PageName, { fanfare: WrkResult[]; nginx: WrkResult[] }> = { watch: { fanfare: [], nginx: [] }, channel: { fanfare: [], nginx: [] }, home: { fanfare: [], nginx: [] } };
+    const results: Record<PageName, { fanfare: WrkResult[]; nginx: WrkResult[]; bare: WrkResult[] }> = {
+      watch: { fanfare: [], nginx: [], bare: [] },
+      channel: { fanfare: [], nginx: [], bare: [] },
+      home: { fanfare: [], nginx: [], bare: [] },
+    };
     try {
+      // Warm-up, not counted: the first seconds after a start are V8 compiling PGlite's WebAssembly with its
+      // optimizing compiler on both cores, which a site that has run for a minute no longer pays.
+      for (const url of Object.values(PAGES)) {
+        await runWrk({ threads: 2, connections: settings.connections, durationSeconds: settings.warmup, dir: nginxDir, baseUrl: base, paths: [url] });
+      }
       for (let round = 0; round < settings.rounds; round++) {
         for (const [name, url] of Object.entries(PAGES) as [PageName, string][]) {
           console.error(`${engine}: round ${round + 1}/${settings.rounds}, ${name}…`);
           const common = { threads: 2, connections: settings.connections, durationSeconds: settings.seconds, dir: nginxDir };
           results[name].fanfare.push(await runWrk({ ...common, baseUrl: base, paths: [url] }));
           results[name].nginx.push(await runWrk({ ...common, baseUrl: `http://127.0.0.1:${nginxPort}`, paths: [`/p/${name}.html`] }));
+          results[name].bare.push(await runWrk({ ...common, baseUrl: `http://127.0.0.1:${barePort}`, paths: [`/p/${name}.html`] }));
         }
       }
     } finally {
       await nginx.stop();
+      await stopChild(bare);
     }
     const pages = Object.fromEntries(
       (Object.keys(PAGES) as PageName[]).map((name) => {
@@ -104,9 +142,16 @@ async function runEngine(engine: 'pglite' | 'postgres') {
         const rps = median(f.map((r) => r.requestsPerSecond));
         const nginxRps = median(n.map((r) => r.requestsPerSecond));
         const errors = f.reduce((sum, r) => sum + Object.values(r.errors).reduce((a, b) => a + b, 0), 0);
-        return [name, { requestsPerSecond: Math.round(rps), p99Ms: median(f.map((r) => r.latencyMs.p99)), nginxRequestsPerSecond: Math.round(nginxRps), nginxP99Ms: median(n.map((r) => r.latencyMs.p99)), ratio: Math.round((rps / nginxRps) * 1000) / 1000, errors }];
+        const bareRps = median(results[name].bare.map((r) => r.requestsPerSecond));
+        return [name, {
+          requestsPerSecond: Math.round(rps), p99Ms: median(f.map((r) => r.latencyMs.p99)),
+          nginxRequestsPerSecond: Math.round(nginxRps), nginxP99Ms: median(n.map((r) => r.latencyMs.p99)),
+          ratio: Math.round((rps / nginxRps) * 1000) / 1000, errors,
+          bareHonoRequestsPerSecond: Math.round(bareRps), bareHonoP99Ms: median(results[name].bare.map((r) => r.latencyMs.p99)),
+          bareHonoRatio: Math.round((bareRps / nginxRps) * 1000) / 1000,
+        }];
       }),
-    ) as Record<PageName, { requestsPerSecond: number; p99Ms: number; nginxRequestsPerSecond: number; nginxP99Ms: number; ratio: number; errors: number }>;
+    ) as Record<PageName, { requestsPerSecond: number; p99Ms: number; nginxRequestsPerSecond: number; nginxP99Ms: number; ratio: number; errors: number; bareHonoRequestsPerSecond: number; bareHonoP99Ms: number; bareHonoRatio: number }>;
     return { engine, pages, beforePlay: before };
   } finally {
     if (server) await stopChild(server);
@@ -128,12 +173,14 @@ async function main() {
     goal: GOAL,
     ratio: headline.pages.watch.ratio,
     ratioMeans: `watch page requests/s on ${headline.engine} over nginx's`,
+    bareHonoRatio: headline.pages.watch.bareHonoRatio,
+    bareHonoRatioMeans: "the same HTML from memory by a bare @hono/node-server over nginx's: the ceiling of Node and Fanfare's web stack",
     p99Ms: headline.pages.watch.p99Ms,
     watchBytesBeforePlay: headline.beforePlay.bytes,
     watchRequestsBeforePlay: headline.beforePlay.requests,
     meetsGoal: headline.pages.watch.ratio >= GOAL.ratio && headline.pages.watch.p99Ms < GOAL.p99Ms && headline.beforePlay.bytes < GOAL.watchBytesBeforePlay,
     engines: Object.fromEntries(Object.entries(engines).map(([k, v]) => [k, { pages: v.pages, beforePlay: v.beforePlay }])),
-    settings: { ...settings, wrkThreads: 2, cache: 'PAGE_CACHE_SECONDS default (30): anonymous pages from memory' },
+    settings: { ...settings, warmupSecondsPerPage: settings.warmup, wrkThreads: 2, cache: 'PAGE_CACHE_SECONDS default (30): anonymous pages from memory' },
     machine: { ...machineInfo(), note: 'a 2-core VM shared with other work: see loadAverage' },
     versions: { node: process.version, nginx: versionOf('nginx') },
   };

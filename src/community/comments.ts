@@ -12,6 +12,7 @@ import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
 import { approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
+import { readsPost } from './audience.js';
 import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
 import type { VideoWithChannel } from '../videos/index.js';
@@ -56,10 +57,13 @@ export async function postComment(deps: AppDeps, target: CommentTarget, user: Cu
   const settings = await cq.channelSettings(deps.db, about.channelId);
   const byTeam = (await roleOnChannel(deps.db, user, about.channelId)) !== undefined;
   if (!byTeam && settings.comment_policy === 'closed') throw new ForbiddenError('community.comments_closed');
-  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user.id))) throw new ForbiddenError('community.blocked');
-  const membersOnly = settings.comment_policy === 'members' || (target.kind === 'post' && target.post.audience === 'members');
-  const tierIds = target.kind === 'post' && target.post.audience === 'members' ? target.post.tier_ids : undefined;
-  if (!byTeam && membersOnly && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id], tierIds })).length === 0) {
+  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user))) throw new ForbiddenError('community.blocked');
+  // Under a members-only or backers-only post, only its readers write; a members policy also wants a member.
+  if (!byTeam && target.kind === 'post' && !(await readsPost(deps.db, target.post, user.id, now))) {
+    throw new ForbiddenError(target.post.audience === 'backers' ? 'community.comments_backers_only' : 'community.comments_members_only');
+  }
+  const memberChecked = target.kind === 'post' && target.post.audience === 'members';
+  if (!byTeam && settings.comment_policy === 'members' && !memberChecked && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id] })).length === 0) {
     throw new ForbiddenError('community.comments_members_only');
   }
   if (input.parentId) {

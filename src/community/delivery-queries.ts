@@ -1,7 +1,8 @@
 /** The e-mailing tables (community_mailings, community_deliveries): one row per recipient and its state. */
 import type { Queryable } from '../core/db/index.js';
 
-export type MailingKind = 'post' | 'video';
+/** What is e-mailed: a post, a new video, a campaign's launch (to followers who chose campaign updates). */
+export type MailingKind = 'post' | 'video' | 'campaign';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'bounced' | 'failed';
 
 export interface MailingRow {
@@ -37,7 +38,7 @@ export async function insertMailing(db: Queryable, m: { channelId: string; kind:
   return rows[0]?.id;
 }
 
-/** Queues one delivery per recipient (an address listed twice is queued once). */
+/** Queues one delivery per recipient (an address listed twice is queued once; a suppressed address not at all). */
 export async function insertDeliveries(db: Queryable, mailingId: string, recipients: readonly Recipient[]): Promise<void> {
   for (let i = 0; i < recipients.length; i += 1000) {
     const chunk = recipients.slice(i, i + 1000);
@@ -45,6 +46,7 @@ export async function insertDeliveries(db: Queryable, mailingId: string, recipie
       `INSERT INTO community_deliveries (mailing_id, email, follower_id, user_id, language)
        SELECT $1, r.email, r.follower_id, r.user_id, r.language
          FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[]) AS r (email, follower_id, user_id, language)
+        WHERE NOT EXISTS (SELECT 1 FROM community_suppressions s WHERE s.email = r.email)
        ON CONFLICT (mailing_id, email) DO NOTHING`,
       [mailingId, chunk.map((r) => r.email), chunk.map((r) => r.followerId), chunk.map((r) => r.userId), chunk.map((r) => r.language)],
     );

@@ -14,7 +14,7 @@ import { findChannelById } from '../channels/index.js';
 import { channelSettings, countCommentsOfVideos, countLocalComments, heldComments } from './comment-queries.js';
 import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
-import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
+import { mailCampaignLaunch, mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
 import { isActorServerBlocked } from './blocks.js';
 import { decideReport, isReportId, reportedItems } from './reports.js';
@@ -43,6 +43,7 @@ export const communityCapability = defineCapability({
   jobs: (ctx) => ({ [SEND_MAILING_JOB]: sendMailingHandler(ctx.deps) }),
   subscriptions: {
     'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await mailNewVideo(ctx.deps, videoId) }),
+    'campaign.launched': (ctx) => async ({ campaignId }) => ({ outcome: await mailCampaignLaunch(ctx.deps, campaignId) }),
   },
   contributes: {
     'channel.sections': (ctx) => async (env, channel) => [await followBox(ctx.deps, env, channel), PostsSection({ env, handle: channel.handle, posts: await listPosts(ctx.deps.db, channel.id) })],
@@ -97,6 +98,7 @@ export const communityCapability = defineCapability({
     community_posts: { export: 'rows', scope: 'channel' },
     community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
     community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+    community_suppressions: { export: 'none', why: 'what this server’s mail server was told about addresses; the new site learns its own bounces' },
     community_blocks: { export: 'rows', scope: 'channel' },
     community_reports: { export: 'rows', scope: 'channel', note: 'fans’ reports and the team’s decisions' },
   },

@@ -9,14 +9,16 @@ import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import { enqueue, PermanentJobError, type JobHandler } from '../core/jobs/index.js';
-import { liveMembers } from '../funding/memberships/index.js';
 import { findChannelById } from '../channels/index.js';
+import { findCampaign } from '../funding/campaigns/index.js';
 import { findVideoById, isListed, thumbnailPath } from '../videos/index.js';
+import { restrictedRecipients } from './audience.js';
 import { communityConfig } from './config.js';
 import * as dq from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { mailingMessage, type MailingContent } from './mail.js';
 import { findPostById, type PostRow } from './post-queries.js';
+import { returnPathFor, suppressAddress } from './suppressions.js';
 import { signLink } from './tokens.js';
 
 export const SEND_MAILING_JOB = 'community.send-mailing';
@@ -24,7 +26,7 @@ export const SEND_MAILING_JOB = 'community.send-mailing';
 const asLocale = (l: string | null | undefined): 'en' | 'fr' => (l === 'fr' ? 'fr' : 'en');
 
 /** Followers wanting `what`, with the address to write to (an account's own address). */
-async function followerRecipients(db: Queryable, channelId: string, what: 'videos' | 'posts'): Promise<dq.Recipient[]> {
+async function followerRecipients(db: Queryable, channelId: string, what: 'videos' | 'posts' | 'campaigns'): Promise<dq.Recipient[]> {
   const followers = await fq.activeFollowersWanting(db, channelId, what);
   const contacts = new Map((await contactsOf(db, followers.flatMap((f) => (f.user_id ? [f.user_id] : [])))).map((u) => [u.id, u]));
   return followers.flatMap((f) => {
@@ -33,22 +35,13 @@ async function followerRecipients(db: Queryable, channelId: string, what: 'video
   });
 }
 
-/** Paid-up members of the post's tiers who did not opt out (an account follow left, or members' extra off). */
-async function memberRecipients(db: Queryable, post: PostRow, now: Date): Promise<dq.Recipient[]> {
-  const members = await liveMembers(db, post.channel_id, now, { tierIds: post.tier_ids });
-  const optedOut = new Set(
-    (await db.query<{ user_id: string }>(
-      `SELECT user_id FROM community_followers WHERE channel_id = $1 AND user_id IS NOT NULL AND (status IN ('unsubscribed', 'bounced') OR NOT wants_members)`,
-      [post.channel_id],
-    )).map((r) => r.user_id),
-  );
-  return members.filter((m) => !optedOut.has(m.user_id)).map((m) => ({ email: m.email, followerId: null, userId: m.user_id, language: asLocale(m.language) }));
-}
-
-/** The recipients of a post: members of its tiers; a public post also goes to followers who want posts. */
+/**
+ * The recipients of a post: a backers-only post goes to the campaign's backers, a members-only one to the
+ * members of its tiers; a public post to the followers who want posts and every member.
+ */
 export async function postRecipients(db: Queryable, post: PostRow, now: Date): Promise<dq.Recipient[]> {
-  const members = await memberRecipients(db, post, now);
-  if (post.audience === 'members') return members;
+  if (post.audience !== 'public') return restrictedRecipients(db, post, now);
+  const members = await restrictedRecipients(db, { ...post, audience: 'members', tier_ids: [] }, now);
   const seen = new Set<string>();
   return [...(await followerRecipients(db, post.channel_id, 'posts')), ...members].filter((r) => !seen.has(r.email) && seen.add(r.email));
 }
@@ -72,6 +65,18 @@ export async function mailNewVideo(deps: AppDeps, videoId: string): Promise<stri
   return id ? `mailing ${id} to ${recipients.length}` : 'already mailed';
 }
 
+/**
+ * On `campaign.launched`: the campaign is e-mailed once to the followers who chose campaign updates (the
+ * choice every follower has had since following). Its backers-only posts go to its backers instead.
+ */
+export async function mailCampaignLaunch(deps: AppDeps, campaignId: string): Promise<string> {
+  const campaign = await findCampaign(deps.db, campaignId);
+  if (!campaign || campaign.state !== 'live') return 'not live';
+  const recipients = await followerRecipients(deps.db, campaign.channel_id, 'campaigns');
+  const id = await deps.db.transaction((tx) => startMailing(deps, tx, { channelId: campaign.channel_id, kind: 'campaign', subjectId: campaign.id, recipients }));
+  return id ? `mailing ${id} to ${recipients.length}` : 'already mailed';
+}
+
 async function contentOf(deps: AppDeps, mailing: dq.MailingRow): Promise<MailingContent | undefined> {
   const channel = await findChannelById(deps.db, mailing.channel_id);
   if (!channel) return undefined;
@@ -81,6 +86,10 @@ async function contentOf(deps: AppDeps, mailing: dq.MailingRow): Promise<Mailing
     if (!video) return undefined;
     const poster = thumbnailPath(video);
     return { kind: 'video', channelName: channel.name, title: video.title, url: url(`/v/${video.short_id}`), posterUrl: poster ? url(poster) : undefined };
+  }
+  if (mailing.kind === 'campaign') {
+    const campaign = await findCampaign(deps.db, mailing.subject_id);
+    return campaign ? { kind: 'campaign', channelName: channel.name, title: campaign.title, url: url(`/c/${channel.handle}/campaigns/${campaign.slug}`) } : undefined;
   }
   const post = await findPostById(deps.db, mailing.subject_id);
   if (!post) return undefined;
@@ -118,7 +127,7 @@ function oneAtATime<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (..
 
 /** Sends one mailing to every recipient still queued (see the file comment and SEND_LANES). */
 export function sendMailingHandler(deps: AppDeps): JobHandler {
-  const { mailRatePerSecond } = configSection(deps.config, communityConfig);
+  const { mailRatePerSecond, bounceAddress } = configSection(deps.config, communityConfig);
   const host = new URL(deps.config.publicUrl).hostname;
   return async ({ job, signal, reportProgress }) => {
     const { mailingId } = job.payload as { mailingId?: unknown };
@@ -160,6 +169,7 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
           unsubscribeUrl: `${deps.config.publicUrl}/unsubscribe/${unsubscribe}`,
           messageId: `<${mailing.id}.${Buffer.from(row.email).toString('base64url')}@${host}>`,
         });
+        if (bounceAddress) message.envelope = { from: returnPathFor(deps.signingSecret, bounceAddress, row.email), to: row.email };
         try {
           await deps.mailer.send(message);
           justSent = row.email;
@@ -170,7 +180,7 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
           const text = error instanceof Error ? error.message : String(error);
           await dq.settleDelivery(deps.db, mailing.id, row.email, { status: bounced ? 'bounced' : row.attempts >= 5 ? 'failed' : 'queued', error: text, at: deps.clock.now() });
           inFlight.delete(row.email);
-          if (bounced) await fq.markAddressBounced(deps.db, row.email, deps.clock.now());
+          if (bounced) await suppressAddress(deps.db, { email: row.email, reason: 'bounced', detail: String((error as { responseCode?: number }).responseCode), at: deps.clock.now() });
           else if (row.attempts < 5) {
             failure ??= { error }; // the server may be down: the job is retried later with backoff
             return;

@@ -346,11 +346,13 @@ describe('community: follow, comments, posts', () => {
     assert.doesNotMatch(await (await site.app.request('/c/camille/podcast.rss')).text(), /Open letter/, 'the podcast lists media only');
   });
 
-  it('refuses a forged unsubscribe or confirm link with 404', async () => {
+  it('refuses a forged unsubscribe or confirm link with 404, and has no inbound mail endpoint unless configured', async () => {
     const anonymous = new TestClient(site.app);
     assert.equal((await anonymous.get(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`)).res.status, 404);
     assert.equal((await site.app.request(`/unsubscribe/u.${randomUUID()}.${'A'.repeat(32)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 404);
     assert.equal((await anonymous.get(`/follow/confirm/c.${randomUUID()}.${'B'.repeat(32)}`)).res.status, 404);
+    // Without INBOUND_MAIL_TOKEN, the bounce and complaint endpoint does not exist.
+    assert.equal((await site.app.request('/webhooks/mail/inbound', { method: 'POST', headers: { authorization: 'Bearer x' }, body: 'x' })).status, 404);
   });
 
   it('reports the approved local comments truthfully in NodeInfo, and offers the subscribe template by WebFinger', async () => {

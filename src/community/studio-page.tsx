@@ -43,11 +43,12 @@ export function CommunityStudioPage(props: {
             {props.campaigns.length > 0 && (
               <>
                 <label><input type="radio" name="audience" value="backers" checked={state.values?.audience === 'backers'} /> {t('community.audience_backers')}</label>
-                <select name="campaign" aria-label={t('community.post_campaign')}>
+                <select name="campaign" aria-label={t('community.post_campaign')} aria-invalid={state.errors?.campaign ? 'true' : undefined}>
                   {props.campaigns.map((c) => <option value={c.id} selected={state.values?.campaign === c.id}>{c.title}</option>)}
                 </select>
               </>
             )}
+            {(['tiers', 'campaign'] as const).map((name) => state.errors?.[name] && <p class="error">{t(state.errors[name]!)}</p>)}
           </fieldset>
           <button type="submit">{t('community.publish')}</button>
         </form>

@@ -177,6 +177,36 @@ describe('community: comments federated as Notes', () => {
     assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
   });
 
+  it("sends a comment under a public post as a Note in reply to the post's Article; under a members-only post, nothing", async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    remote.deliveries.length = 0;
+    await fan.get(`/c/camille/posts/${post.slug}`);
+    const { res } = await fan.post(`/c/camille/posts/${post.slug}/comments`, { body: 'See you in *Lyon*' });
+    assert.equal(res.status, 303);
+    const id = /#comment-([0-9a-f-]{36})$/.exec(res.headers.get('location') ?? '')![1]!;
+    await runJobs();
+    const [create] = delivered('Create');
+    assert.ok(create, 'one Create delivered');
+    const note = create.body.object as Record<string, unknown>;
+    assert.equal(note.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+    assert.equal(note.url, `${SITE}/c/camille/posts/${post.slug}#comment-${id}`);
+    assert.equal(note.attributedTo, `${SITE}/ap/a/u-${fanId}`);
+    const served = (await (await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(served.inReplyTo, note.inReplyTo);
+    const approval = (await (await site.app.request(`${SITE}/ap/comments/${id}/approve-reply`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(approval.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+
+    const members = (await site.deps.db.query<{ slug: string }>(`SELECT slug FROM community_posts WHERE title = 'Members news'`))[0]!;
+    remote.deliveries.length = 0;
+    await owner.get(`/c/camille/posts/${members.slug}`);
+    const hidden = await owner.post(`/c/camille/posts/${members.slug}/comments`, { body: 'For members' });
+    assert.equal(hidden.res.status, 303);
+    await runJobs();
+    assert.equal(delivered('Create').length, 0, 'a members-only post keeps its comments');
+    const hiddenId = /#comment-([0-9a-f-]{36})$/.exec(hidden.res.headers.get('location') ?? '')![1]!;
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${hiddenId}`, { headers: { accept: AS } })).status, 404);
+  });
+
   it('updates an edited public post on the fediverse without e-mailing it again, and deletes it there when deleted', async () => {
     const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
     const mailsBefore = readOutbox(site.outboxDir).length;

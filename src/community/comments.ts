@@ -136,9 +136,9 @@ export async function decideComment(deps: AppDeps, channelId: string, id: string
  */
 export async function commentForFederation(deps: AppDeps, id: string): Promise<LocalComment | undefined> {
   const row = await cq.findComment(deps.db, id);
-  if (!row?.video_id) return undefined;
+  if (!row) return undefined;
   return {
-    id: row.id, videoId: row.video_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
+    id: row.id, videoId: row.video_id, postId: row.post_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
     html: row.body_html, markdown: row.body, createdAt: row.created_at, editedAt: row.edited_at,
     approved: row.status === 'approved', deleted: row.deleted_at !== null,
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { verifyRequest } from '@fedify/fedify';
 import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
@@ -205,6 +206,33 @@ describe('community: comments federated as Notes', () => {
     assert.equal(delivered('Create').length, 0, 'a members-only post keeps its comments');
     const hiddenId = /#comment-([0-9a-f-]{36})$/.exec(hidden.res.headers.get('location') ?? '')![1]!;
     assert.equal((await site.app.request(`${SITE}/ap/comments/${hiddenId}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it("holds a Mastodon reply to a public post's Article; approved, it shows in the post's thread and its author's server gets the ApproveReply", async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!;
+    const zoe = await remote.addActor('zoe-replies');
+    let text = readFileSync(new URL('../../test/support/fixtures/federation/mastodon-create-note-reply.json', import.meta.url), 'utf8');
+    for (const [key, value] of Object.entries({ SITE, ACTOR: zoe.uri, ACTOR_URL: zoe.uri })) text = text.replaceAll(`{{${key}}}`, value);
+    const reply = (object: string, n: string) => JSON.parse(text.replaceAll('{{OBJECT}}', object).replaceAll('113502', n)) as Record<string, unknown>;
+    for (const [object, n] of [[`${SITE}/ap/posts/${post.id}`, '1'], [`${SITE}/ap/posts/${members.id}`, '2']] as const) {
+      const res = await site.app.request(await zoe.signedPost(`${SITE}/ap/inbox`, reply(object, n)));
+      assert.ok(res.status < 300, `inbox answered ${res.status}`);
+    }
+    await runJobs();
+    const rows = await site.deps.db.query<{ note_uri: string; post_id: string; status: string }>('SELECT note_uri, post_id, status FROM federation_comments WHERE actor_uri = $1', [zoe.uri]);
+    assert.deepEqual(rows, [{ note_uri: `${zoe.uri}/statuses/1`, post_id: post.id, status: 'held' }], 'a reply to a members-only post has no Article to answer');
+    assert.doesNotMatch((await fan.get(`/c/camille/posts/${post.slug}`)).html, /Lovely film/, 'held');
+    const moderation = (await owner.get('/studio/channels/camille/moderation')).html;
+    assert.match(moderation, /Tour dates/);
+    remote.deliveries.length = 0;
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'remote-reply', id: `${zoe.uri}/statuses/1`, decision: 'approved' })).res.status, 303);
+    assert.match((await fan.get(`/c/camille/posts/${post.slug}`)).html, /Lovely film/);
+    await runJobs();
+    const approve = remote.deliveries.find((d) => d.body.type === 'ApproveReply');
+    assert.ok(approve, 'the ApproveReply reached the author');
+    assert.equal(approve.body.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+    assert.equal(approve.body.object, `${zoe.uri}/statuses/1`);
   });
 
   it('updates an edited public post on the fediverse without e-mailing it again, and deletes it there when deleted', async () => {

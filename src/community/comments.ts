@@ -11,7 +11,7 @@ import type { Queryable } from '../core/db/index.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
-import { approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
+import { approvedCommentsForPost, approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
 import { readsPost } from './audience.js';
 import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
@@ -162,11 +162,11 @@ export interface ThreadEntry {
   replies: ThreadEntry[];
 }
 
-/** A video's or a post's whole thread for `viewer`: local comments and (under videos) remote replies, oldest first, replies nested. */
+/** A video's or a post's whole thread for `viewer`: local comments and approved fediverse replies, oldest first, replies nested. */
 export async function commentThread(deps: AppDeps, target: CommentTarget, viewer: CurrentUser | null): Promise<ThreadEntry[]> {
   const now = deps.clock.now();
   const { channelId, subject } = aboutTarget(target);
-  const [local, remote] = await Promise.all([cq.listComments(deps.db, subject, viewer?.id ?? null), target.kind === 'video' ? approvedCommentsForVideo(deps.db, target.video.id) : []]);
+  const [local, remote] = await Promise.all([cq.listComments(deps.db, subject, viewer?.id ?? null), target.kind === 'video' ? approvedCommentsForVideo(deps.db, target.video.id) : approvedCommentsForPost(deps.db, target.post.id)]);
   const authorIds = [...new Set(local.map((c) => c.author_id))];
   const [names, members] = await Promise.all([contactsOf(deps.db, authorIds), liveMembers(deps.db, channelId, now, { userIds: authorIds })]);
   const nameOf = new Map(names.map((u) => [u.id, u.display_name]));

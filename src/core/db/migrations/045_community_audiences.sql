@@ -25,3 +25,12 @@ ALTER TABLE community_blocks ADD COLUMN email text CHECK (email = lower(email) A
 ALTER TABLE community_blocks DROP CONSTRAINT community_blocks_what;
 ALTER TABLE community_blocks ADD CONSTRAINT community_blocks_what CHECK (num_nonnulls(user_id, domain, email) = 1);
 ALTER TABLE community_blocks ADD CONSTRAINT community_blocks_email_key UNIQUE (channel_id, email);
+
+-- 5. Replies from the fediverse to a public post's Article: held and approved like replies to videos. Such
+-- a reply names its post and the post's channel (a reply to a video finds its channel through the video).
+ALTER TABLE federation_comments ALTER COLUMN video_id DROP NOT NULL;
+ALTER TABLE federation_comments ADD COLUMN post_id uuid REFERENCES community_posts (id) ON DELETE CASCADE;
+ALTER TABLE federation_comments ADD COLUMN channel_id uuid REFERENCES channels (id) ON DELETE CASCADE;
+ALTER TABLE federation_comments ADD CONSTRAINT federation_comments_subject
+  CHECK ((video_id IS NULL) <> (post_id IS NULL) AND (post_id IS NULL) = (channel_id IS NULL));
+CREATE INDEX federation_comments_post ON federation_comments (post_id, status) WHERE post_id IS NOT NULL;

@@ -122,6 +122,28 @@ describe('community: comments federated as Notes', () => {
     assert.equal(note.inReplyTo, `${SITE}/ap/comments/${parent}`);
   });
 
+  it('links mentions in a comment, tags them on its Note (a channel here, an account found by WebFinger there) and tells the mentioned channel', async () => {
+    const host = new URL(remote.origin).host;
+    const mia = await remote.addActor('mia');
+    remote.serve(`/.well-known/webfinger?resource=${encodeURIComponent(`acct:mia@${host}`)}`, { subject: `acct:mia@${host}`, links: [{ rel: 'self', type: 'application/activity+json', href: mia.uri }] });
+    remote.deliveries.length = 0;
+    const id = await comment(fan, videos.public!, `Thanks @camille and @mia@${host}, not \`@camille\` nor @nobody_here or @ghost@${host}`);
+    const [row] = await site.deps.db.query<{ body_html: string }>('SELECT body_html FROM community_comments WHERE id = $1', [id]);
+    assert.match(row!.body_html, /<a href="\/c\/camille" class="mention">@camille<\/a> and <a href="https:\/\/[^"]+\/@mia" class="mention" rel="nofollow noopener">@mia@/);
+    assert.match(row!.body_html, /<code>@camille<\/code>/, 'not inside code');
+    assert.match(row!.body_html, /@nobody_here/);
+    assert.doesNotMatch(row!.body_html, /href="\/c\/nobody_here"/, 'no such channel: plain text');
+    await runJobs();
+    const note = delivered('Create')[0]!.body.object as Record<string, unknown>;
+    assert.deepEqual(note.tag, [
+      { type: 'Mention', href: `${SITE}/ap/c/camille`, name: '@camille@fanfare.test' },
+      { type: 'Mention', href: mia.uri, name: `@mia@${host}` },
+    ], 'an unknown remote handle gets no tag');
+    const [notice] = await site.deps.db.query<{ kind: string; params: Record<string, string>; link: string }>(`SELECT kind, params, link FROM notifications WHERE kind = 'comment_mentioned'`);
+    assert.deepEqual(notice, { kind: 'comment_mentioned', params: { author: 'fan', handle: 'camille' }, link: `/v/${videos.public}#comment-${id}` });
+    remote.deliveries.length = 0;
+  });
+
   it('sends an Update after an edit and a Delete after a deletion; a held comment leaves only once approved', async () => {
     remote.deliveries.length = 0;
     const id = await comment(fan, videos.public!, 'First words');

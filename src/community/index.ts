@@ -27,6 +27,16 @@ export { SEND_MAILING_JOB, sendMailingHandler, startMailing } from './mailings.j
 export { activeFollowersWanting } from './follower-queries.js';
 export { signLink } from './tokens.js';
 
+declare module '../core/events/catalog.js' {
+  interface DomainEvents {
+    /**
+     * A shown comment mentions a channel of this site (`@handle`): that channel's team is told (notifications).
+     * `channelId` is the channel the comment is under, `mentionedChannelId` the one named.
+     */
+    'comment.mentioned': { commentId: string; videoId: string | null; postId: string | null; channelId: string; authorId: string; mentionedChannelId: string; page: string };
+  }
+}
+
 const routes = oncePerSite((ctx) => communityRoutes({ deps: ctx.deps, fed: () => ctx.services.federation, viewers: ctx.services.viewers, studioAccess: ctx.studioAccess }));
 
 export const communityCapability = defineCapability({

@@ -17,7 +17,7 @@ import { listTiers } from '../funding/memberships/index.js';
 import { readsPost } from './audience.js';
 import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
 import * as cq from './comment-queries.js';
-import { commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
+import { commentPagePath, commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
@@ -65,11 +65,6 @@ export async function commentsBox(deps: AppDeps, env: PageEnv, target: CommentTa
   ]);
   const blockAction = role === 'admin' ? `/studio/channels/${handle}/blocks` : undefined;
   return CommentsSection({ env, page, action: `${page}/comments`, blockAction, thread, count, policy: settings.comment_policy, state });
-}
-
-/** The page of a post. */
-async function postPath(deps: AppDeps, post: pq.PostRow): Promise<string> {
-  return `/c/${(await findChannelById(deps.db, post.channel_id))?.handle ?? ''}/posts/${post.slug}`;
 }
 
 /** Follow, confirm, unsubscribe, comments and posts for fans; the Studio's community page. */
@@ -239,15 +234,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     await reportPost(deps, user, post, await reportReason(c));
     return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=reported`, 303);
   });
-  /** The page a comment is shown on: its video's or its post's. */
-  async function commentPage(row: cq.CommentRow): Promise<string> {
-    if (row.post_id) {
-      const post = await pq.findPostById(deps.db, row.post_id);
-      return post ? postPath(deps, post) : '/';
-    }
-    const [video] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [row.video_id]);
-    return video ? `/v/${video.short_id}` : '/';
-  }
+  const commentPage = (row: cq.CommentRow) => commentPagePath(deps.db, row);
 
   // Posts: the page (locked for non-members when members-only) and its comments.
   async function visiblePost(c: AppContext) {

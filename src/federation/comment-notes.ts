@@ -4,10 +4,11 @@ import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import type { AppEnv } from '../core/http/context.js';
 import { findVideoById, isListed, listCaptions } from '../videos/index.js';
-import { OWNER_IDENTIFIER, personIdentifier } from './actors.js';
+import { channelIdentifier, OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { deliverTo, videoObjectUrls, type DeliverySigner } from './outbox.js';
 import { postArticleUri } from './post-articles.js';
+import { remoteActorUri } from './remote-follow.js';
 import * as q from './queries.js';
 import { AS_PUBLIC, buildVideoObject, videoActivity, videoObjectUri } from './video-object.js';
 
@@ -27,6 +28,8 @@ export interface LocalComment {
   /** Sanitized HTML, and the Markdown the author wrote. */
   html: string;
   markdown: string;
+  /** Channels of this site (handles) and fediverse accounts it mentions: Mention tags on its Note. */
+  mentions: { local: string[]; remote: { user: string; host: string }[] };
   createdAt: Date;
   editedAt: Date | null;
   /** Approved by the policy or the team (a held or rejected comment never leaves the site). */
@@ -103,7 +106,7 @@ function signerOf(identifier: string, userId: string): DeliverySigner {
  */
 export function commentNote(
   c: LocalComment,
-  o: { base: string; subject: Pick<CommentSubject, 'object' | 'page'>; author: string; owner: string; channelFollowers: string },
+  o: { base: string; subject: Pick<CommentSubject, 'object' | 'page'>; author: string; owner: string; channelFollowers: string; tags?: MentionTag[] },
 ): Record<string, unknown> {
   const id = commentNoteUri(o.base, c.id);
   return {
@@ -118,9 +121,27 @@ export function commentNote(
     updated: (c.editedAt ?? c.createdAt).toISOString(),
     to: [AS_PUBLIC],
     cc: [o.channelFollowers],
-    tag: [],
+    tag: o.tags ?? [],
     replyApproval: replyApprovalUri(o.base, c.id),
   };
+}
+
+/** A Mention of a Note (as Mastodon writes it): the actor's URI and its `@user@host`. */
+export interface MentionTag {
+  type: 'Mention';
+  href: string;
+  name: string;
+}
+
+/** The Mention tags of a comment: this site's channels by their Group, fediverse accounts found by WebFinger (unknown ones left out). */
+async function mentionTags(deps: AppDeps, fed: FederationServices, c: LocalComment): Promise<MentionTag[]> {
+  const host = new URL(deps.config.publicUrl).host;
+  const local = c.mentions.local.map((handle) => ({ type: 'Mention' as const, href: fed.context().getActorUri(channelIdentifier(handle)).href, name: `@${handle}@${host}` }));
+  const remote = await Promise.all(c.mentions.remote.map(async (h) => {
+    const href = await remoteActorUri(fed, h);
+    return href ? [{ type: 'Mention' as const, href, name: `@${h.user}@${h.host}` }] : [];
+  }));
+  return [...local, ...remote.flat()];
 }
 
 export type CommentSyncOutcome = 'created' | 'updated' | 'deleted' | 'not federated';
@@ -147,6 +168,7 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
   const noteUri = commentNoteUri(base, comment.id);
   const as = signerOf(identifier, comment.authorId);
   const channelId = subject.channelId;
+  const tags = comment.deleted ? [] : await mentionTags(deps, fed, comment);
   return deps.db.transaction(async (tx) => {
     const inboxes = [...new Set([...(await q.followerInboxes(tx, channelId)), ...(subject.videoId ? await q.videoRecipients(tx, subject.videoId) : [])])];
     const envelope = { '@context': AS_CONTEXT, actor: author, to: [AS_PUBLIC], cc: [urls.channelFollowers] };
@@ -155,7 +177,7 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
       await deliverTo(deps, tx, channelId, inboxes, activity, { as });
       return 'deleted';
     }
-    const note = commentNote(comment, { base, subject, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers });
+    const note = commentNote(comment, { base, subject, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers, tags });
     await deliverTo(deps, tx, channelId, inboxes, { ...envelope, id: `${noteUri}#create`, type: 'Create', published: comment.createdAt.toISOString(), object: note }, { as });
     if (!comment.editedAt) return 'created';
     await deliverTo(deps, tx, channelId, inboxes, { ...envelope, id: `${noteUri}#update-${comment.editedAt.getTime()}`, type: 'Update', published: comment.editedAt.toISOString(), object: note }, { as });
@@ -216,7 +238,7 @@ export function commentNoteRoutes(deps: AppDeps, fed: FederationServices, source
     if (!found) return notFound();
     const { comment, subject, urls } = found;
     const author = fed.context().getActorUri(await authorIdentifier(deps.db, comment.authorId)).href;
-    return json(commentNote(comment, { base: urls.base, subject, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers }));
+    return json(commentNote(comment, { base: urls.base, subject, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers, tags: await mentionTags(deps, fed, comment) }));
   });
   app.get('/ap/comments/:id/approve-reply', async (c) => {
     const found = await shown(c.req.param('id'));

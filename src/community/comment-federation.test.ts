@@ -139,6 +139,9 @@ describe('community: comments federated as Notes', () => {
       { type: 'Mention', href: `${SITE}/ap/c/camille`, name: '@camille@fanfare.test' },
       { type: 'Mention', href: mia.uri, name: `@mia@${host}` },
     ], 'an unknown remote handle gets no tag');
+    assert.deepEqual(note.cc, [`${SITE}/ap/c/camille/followers`, mia.uri], 'the mentioned account is addressed');
+    const [toMia] = await site.deps.db.query<{ status: string; as: string }>(`SELECT status, payload->>'as' AS as FROM jobs WHERE type = 'federation.deliver-to-actor' AND payload->>'actor' = $1`, [mia.uri]);
+    assert.deepEqual(toMia, { status: 'succeeded', as: `person:${fanId}` }, 'and gets the Create in its inbox, signed by the author');
     const [notice] = await site.deps.db.query<{ kind: string; params: Record<string, string>; link: string }>(`SELECT kind, params, link FROM notifications WHERE kind = 'comment_mentioned'`);
     assert.deepEqual(notice, { kind: 'comment_mentioned', params: { author: 'fan', handle: 'camille' }, link: `/v/${videos.public}#comment-${id}` });
     remote.deliveries.length = 0;

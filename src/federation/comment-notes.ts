@@ -7,7 +7,9 @@ import { findVideoById, isListed, listCaptions } from '../videos/index.js';
 import { channelIdentifier, OWNER_IDENTIFIER, personIdentifier } from './actors.js';
 import type { FederationServices } from './federation.js';
 import { deliverTo, videoObjectUrls, type DeliverySigner } from './outbox.js';
+import { enqueue } from '../core/jobs/index.js';
 import { postArticleUri } from './post-articles.js';
+import { DELIVER_TO_ACTOR_JOB } from './recommend.js';
 import { remoteActorUri } from './remote-follow.js';
 import * as q from './queries.js';
 import { AS_PUBLIC, buildVideoObject, videoActivity, videoObjectUri } from './video-object.js';
@@ -120,7 +122,8 @@ export function commentNote(
     published: c.createdAt.toISOString(),
     updated: (c.editedAt ?? c.createdAt).toISOString(),
     to: [AS_PUBLIC],
-    cc: [o.channelFollowers],
+    // Mentioned fediverse accounts are addressed too, as Mastodon does (this site's channels are not: they hear through notifications).
+    cc: [o.channelFollowers, ...(o.tags ?? []).filter((t) => !t.href.startsWith(`${o.base}/`)).map((t) => t.href)],
     tag: o.tags ?? [],
     replyApproval: replyApprovalUri(o.base, c.id),
   };
@@ -178,7 +181,12 @@ export async function syncComment(deps: AppDeps, fed: FederationServices, source
       return 'deleted';
     }
     const note = commentNote(comment, { base, subject, author, owner: urls.ownerActor, channelFollowers: urls.channelFollowers, tags });
-    await deliverTo(deps, tx, channelId, inboxes, { ...envelope, id: `${noteUri}#create`, type: 'Create', published: comment.createdAt.toISOString(), object: note }, { as });
+    const create = { ...envelope, id: `${noteUri}#create`, type: 'Create', published: comment.createdAt.toISOString(), object: note };
+    await deliverTo(deps, tx, channelId, inboxes, create, { as });
+    // Each mentioned fediverse account gets the Create in its own inbox (found by the job), so it is told.
+    for (const href of (note.cc as string[]).slice(1)) {
+      await enqueue(tx, { type: DELIVER_TO_ACTOR_JOB, payload: { channelId, actor: href, activity: create, as }, maxAttempts: 8, dedupeKey: `fed-mention:${create.id}:${href}`.slice(0, 400) }, deps.clock);
+    }
     if (!comment.editedAt) return 'created';
     await deliverTo(deps, tx, channelId, inboxes, { ...envelope, id: `${noteUri}#update-${comment.editedAt.getTime()}`, type: 'Update', published: comment.editedAt.toISOString(), object: note }, { as });
     return 'updated';

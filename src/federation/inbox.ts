@@ -280,7 +280,7 @@ export function registerInbox(
     const html = note.mediaType === 'text/markdown' ? renderMarkdown(content) : content;
     await q.upsertComment(db, {
       noteUri: note.id!.href,
-      subject: video ? { videoId: video.id } : { postId: post!.postId, channelId },
+      subject: video ? { videoId: video.id, channelId } : { postId: post!.postId, channelId },
       actorUri: actor.href,
       url: note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null),
       contentHtml: sanitizeComment(html),

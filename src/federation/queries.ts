@@ -236,9 +236,10 @@ export interface CommentRow {
 
 export async function upsertComment(
   db: Queryable,
-  c: { noteUri: string; subject: { videoId: string } | { postId: string; channelId: string }; actorUri: string; url: string | null; contentHtml: string; publishedAt: Date | null },
+  c: { noteUri: string; subject: { videoId: string; channelId: string } | { postId: string; channelId: string }; actorUri: string; url: string | null; contentHtml: string; publishedAt: Date | null },
 ): Promise<void> {
-  const [videoId, postId, channelId] = 'videoId' in c.subject ? [c.subject.videoId, null, null] : [null, c.subject.postId, c.subject.channelId];
+  const [videoId, postId] = 'videoId' in c.subject ? [c.subject.videoId, null] : [null, c.subject.postId];
+  const channelId = c.subject.channelId;
   // An edit by its author updates the text; only the author's own note can be changed (actor_uri matches).
   await db.query(
     `INSERT INTO federation_comments (note_uri, video_id, post_id, channel_id, actor_uri, url, content_html, published_at)
@@ -286,7 +287,7 @@ export async function approvedCommentsForPost(db: Queryable, postId: string, lim
   );
 }
 
-/** Replies are the channel's through their video, or (replies to posts) by their own channel_id. */
+/** Replies name their channel (since migration 045); one stored without it is the channel's through its video. */
 const OF_CHANNEL = `(c.channel_id = $1 OR EXISTS (SELECT 1 FROM videos v WHERE v.id = c.video_id AND v.channel_id = $1))`;
 
 /** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */

@@ -26,11 +26,13 @@ ALTER TABLE community_blocks DROP CONSTRAINT community_blocks_what;
 ALTER TABLE community_blocks ADD CONSTRAINT community_blocks_what CHECK (num_nonnulls(user_id, domain, email) = 1);
 ALTER TABLE community_blocks ADD CONSTRAINT community_blocks_email_key UNIQUE (channel_id, email);
 
--- 5. Replies from the fediverse to a public post's Article: held and approved like replies to videos. Such
--- a reply names its post and the post's channel (a reply to a video finds its channel through the video).
+-- 5. Replies from the fediverse to a public post's Article: held and approved like replies to videos. Every
+-- reply now names its channel (a channel's export takes its rows by channel_id; older replies are filled in
+-- from their video), and a reply names a video or a post, never both.
 ALTER TABLE federation_comments ALTER COLUMN video_id DROP NOT NULL;
 ALTER TABLE federation_comments ADD COLUMN post_id uuid REFERENCES community_posts (id) ON DELETE CASCADE;
 ALTER TABLE federation_comments ADD COLUMN channel_id uuid REFERENCES channels (id) ON DELETE CASCADE;
+UPDATE federation_comments c SET channel_id = v.channel_id FROM videos v WHERE v.id = c.video_id;
 ALTER TABLE federation_comments ADD CONSTRAINT federation_comments_subject
-  CHECK ((video_id IS NULL) <> (post_id IS NULL) AND (post_id IS NULL) = (channel_id IS NULL));
+  CHECK ((video_id IS NULL) <> (post_id IS NULL) AND (post_id IS NULL OR channel_id IS NOT NULL));
 CREATE INDEX federation_comments_post ON federation_comments (post_id, status) WHERE post_id IS NOT NULL;

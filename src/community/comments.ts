@@ -159,8 +159,8 @@ export async function decideComment(deps: AppDeps, channelId: string, id: string
 }
 
 /**
- * A comment as federation sends it (the `federation.local-comments` slot): undefined for an unknown id, and
- * for a comment under a post (those stay on the site: posts' Articles take no replies yet).
+ * A comment as federation sends it (the `federation.local-comments` slot), with its mentions; undefined for
+ * an unknown id. Federation decides what leaves the site (shown comments under listed videos and public posts).
  */
 export async function commentForFederation(deps: AppDeps, id: string): Promise<LocalComment | undefined> {
   const row = await cq.findComment(deps.db, id);

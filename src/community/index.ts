@@ -2,10 +2,12 @@
  * Community: the audience a creator owns. Followers (a local account, an e-mail address with double
  * opt-in, or a fediverse account sent to follow from its own instance), what each chose to receive and a
  * one-click unsubscribe in every e-mail; threaded comments under videos, moderated through the moderation
- * capability's one vocabulary, with fediverse replies in the same thread; posts to followers and members,
- * e-mailed by a durable, throttled, resumable per-recipient send. New public videos are e-mailed to the
- * followers who want them (subscribed to `video.changed`). Publishes `comment.created`, `comment.held` and
- * `post.published`; `follower.added` / `follower.removed` for accounts and e-mail addresses.
+ * capability's one vocabulary, with fediverse replies in the same thread and mentions linked; posts to
+ * followers, members or a campaign's backers, e-mailed by a durable, throttled, resumable per-recipient send
+ * (VERP envelope; bounces and complaints read back at /webhooks/mail/inbound suppress the address). New
+ * public videos (`video.changed`) and campaign launches (`campaign.launched`) are e-mailed to the followers
+ * who want them. Publishes `comment.created`, `comment.held`, `comment.mentioned` and `post.published`;
+ * `follower.added` / `follower.removed` for accounts and e-mail addresses.
  */
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';

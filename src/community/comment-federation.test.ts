@@ -174,6 +174,10 @@ describe('community: comments federated as Notes', () => {
     assert.equal(delivered('Create').length, 1);
   });
 
+  it('has no inbound mail endpoint when INBOUND_MAIL_TOKEN is unset', async () => {
+    assert.equal((await site.app.request('/webhooks/mail/inbound', { method: 'POST', headers: { authorization: 'Bearer x' }, body: 'x' })).status, 404);
+  });
+
   it('never federates comments under a members-only video', async () => {
     await setPolicy('open');
     remote.deliveries.length = 0;

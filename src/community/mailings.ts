@@ -1,8 +1,9 @@
 /**
  * E-mailings: a post to the followers and members it is for, a new public video to the followers who want
  * videos. Each is a durable job over per-recipient rows (queued → sending → sent | bounced | failed),
- * throttled, and resumable: a worker killed mid-send leaves every row it had not started `queued` and at
- * most the SEND_LANES in flight `sending`; the job runs again and carries on from there.
+ * throttled, and resumable: a worker killed mid-send leaves its claimed rows `sending` (of which at most
+ * SEND_LANES were handed to the server and not yet marked sent) and the rest `queued`; the job runs again
+ * and carries on from there.
  */
 import { contactsOf } from '../accounts/index.js';
 import { configSection } from '../core/config.js';
@@ -108,12 +109,19 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
 });
 
 /**
- * Messages written at once by one mailing run. Each lane builds its message, hands it to the mailer and
- * claims the next row while the others' messages are on the wire, so the database round trips overlap the
- * SMTP dialogue (one lane alone waited for both in turn: half the rate of a bare SMTP loop). It is also the
- * most messages whose fate a crash leaves unknown: resent, with the same Message-ID, by the next run.
+ * Messages written at once by one mailing run. Each lane takes a claimed row, hands its message to the
+ * mailer and marks it sent, while the others' messages are on the wire, so the database round trips overlap
+ * the SMTP dialogue. It is also the most messages whose fate a crash leaves unknown: resent, with the same
+ * Message-ID, by the next run.
  */
 export const SEND_LANES = 4;
+
+/**
+ * Rows claimed by one statement. Claims are one at a time per run, so one claim per message made the
+ * database round trip the limit (141 vs 449 messages/s for a bare loop at 10,000 recipients); a batch
+ * claimed but not yet sent costs nothing on a crash (those rows go for the first time on restart).
+ */
+const CLAIM_BATCH = 32;
 
 /** Runs `fn` calls one after the other (the claims of a run's lanes: each sees the others' in-flight rows). */
 function oneAtATime<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
@@ -136,23 +144,24 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
     const content = await contentOf(deps, mailing);
     if (!content) return { sent: 0, reason: 'subject gone' };
     const gap = mailRatePerSecond > 0 ? 1000 / mailRatePerSecond : 0;
+    // Rows this run holds (`sending`, not yet settled): claimed CLAIM_BATCH at a time, one claim at a time.
     const inFlight = new Set<string>();
-    // Settles the lane's last message (if any) and claims its next row, one claim at a time in this run.
-    const claim = oneAtATime(async (justSent: string | null) => {
-      const row = await dq.settleAndClaimNext(deps.db, mailing.id, justSent, [...inFlight], deps.clock.now());
-      if (justSent) inFlight.delete(justSent);
-      if (row) inFlight.add(row.email);
-      return row;
+    const claimed: dq.DeliveryRow[] = [];
+    const next = oneAtATime(async () => {
+      if (claimed.length === 0 && !signal.aborted && !failure) {
+        const rows = await dq.claimBatch(deps.db, mailing.id, [...inFlight], CLAIM_BATCH);
+        for (const r of rows) inFlight.add(r.email);
+        claimed.push(...rows);
+      }
+      return claimed.shift();
     });
     let sent = 0;
     let failure: { error: unknown } | undefined;
     let nextSlot = Date.now();
     const lane = async () => {
-      let justSent: string | null = null;
       for (;;) {
-        const row = await claim(justSent);
-        justSent = null;
-        // A stopped run leaves its claimed rows `sending`: resent next time.
+        const row = await next();
+        // A stopped run leaves its claimed rows `sending`: sent (again, for the one in flight) next time.
         if (!row || signal.aborted || failure) return;
         if (gap > 0) {
           // The throttle: each message takes the next free time slot of the run, `gap` apart.
@@ -170,11 +179,10 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
           messageId: `<${mailing.id}.${Buffer.from(row.email).toString('base64url')}@${host}>`,
         });
         if (bounceAddress) message.envelope = { from: returnPathFor(deps.signingSecret, bounceAddress, row.email), to: row.email };
+        let accepted = false;
         try {
           await deps.mailer.send(message);
-          justSent = row.email;
-          sent += 1;
-          if (sent % 100 === 0) void reportProgress(0, `${sent} sent`);
+          accepted = true;
         } catch (error) {
           const bounced = isBounce(error);
           const text = error instanceof Error ? error.message : String(error);
@@ -186,6 +194,12 @@ export function sendMailingHandler(deps: AppDeps): JobHandler {
             return;
           }
         }
+        if (!accepted) continue;
+        // Settled before this lane sends again: a crash leaves at most one message per lane of unknown fate.
+        await dq.settleDelivery(deps.db, mailing.id, row.email, { status: 'sent', at: deps.clock.now() });
+        inFlight.delete(row.email);
+        sent += 1;
+        if (sent % 100 === 0) void reportProgress(0, `${sent} sent`);
       }
     };
     await Promise.all(Array.from({ length: SEND_LANES }, lane));

@@ -59,6 +59,7 @@ const ADDED: Record<string, string> = {
   'POST /follow/choices/:token': 'community',
   'GET /unsubscribe/:token': 'community',
   'POST /unsubscribe/:token': 'community',
+  'POST /webhooks/mail/inbound': 'community',
   'POST /v/:shortId/comments': 'community',
   'POST /comments/:id/edit': 'community',
   'POST /comments/:id/delete': 'community',

@@ -18,7 +18,7 @@ export { displayNameField, emailField, optionalNewPassword } from './schema.js';
 /** Deletes expired sessions and magic links (the web process runs it every hour). */
 export { pruneExpired } from './queries.js';
 /** How to reach accounts (address, name, language), for capabilities that e-mail their fans. */
-export { contactsOf, type UserContact } from './queries.js';
+export { accountIdOfEmail, contactsOf, type UserContact } from './queries.js';
 
 export const accountsCapability = defineCapability({
   name: 'accounts',

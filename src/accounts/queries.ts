@@ -18,6 +18,11 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
   return rows[0];
 }
 
+/** The id of the account with this address, if any (for a channel's block by address: never shown to anyone). */
+export async function accountIdOfEmail(db: Queryable, email: string): Promise<string | undefined> {
+  return (await db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email.toLowerCase()]))[0]?.id;
+}
+
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
   const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
   return rows[0];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { verifyRequest } from '@fedify/fedify';
 import { getDocumentLoader, type DocumentLoader } from '@fedify/vocab-runtime';
@@ -121,6 +122,31 @@ describe('community: comments federated as Notes', () => {
     assert.equal(note.inReplyTo, `${SITE}/ap/comments/${parent}`);
   });
 
+  it('links mentions in a comment, tags them on its Note (a channel here, an account found by WebFinger there) and tells the mentioned channel', async () => {
+    const host = new URL(remote.origin).host;
+    const mia = await remote.addActor('mia');
+    remote.serve(`/.well-known/webfinger?resource=${encodeURIComponent(`acct:mia@${host}`)}`, { subject: `acct:mia@${host}`, links: [{ rel: 'self', type: 'application/activity+json', href: mia.uri }] });
+    remote.deliveries.length = 0;
+    const id = await comment(fan, videos.public!, `Thanks @camille and @mia@${host}, not \`@camille\` nor @nobody_here or @ghost@${host}`);
+    const [row] = await site.deps.db.query<{ body_html: string }>('SELECT body_html FROM community_comments WHERE id = $1', [id]);
+    assert.match(row!.body_html, /<a href="\/c\/camille" class="mention">@camille<\/a> and <a href="https:\/\/[^"]+\/@mia" class="mention" rel="nofollow noopener">@mia@/);
+    assert.match(row!.body_html, /<code>@camille<\/code>/, 'not inside code');
+    assert.match(row!.body_html, /@nobody_here/);
+    assert.doesNotMatch(row!.body_html, /href="\/c\/nobody_here"/, 'no such channel: plain text');
+    await runJobs();
+    const note = delivered('Create')[0]!.body.object as Record<string, unknown>;
+    assert.deepEqual(note.tag, [
+      { type: 'Mention', href: `${SITE}/ap/c/camille`, name: '@camille@fanfare.test' },
+      { type: 'Mention', href: mia.uri, name: `@mia@${host}` },
+    ], 'an unknown remote handle gets no tag');
+    assert.deepEqual(note.cc, [`${SITE}/ap/c/camille/followers`, mia.uri], 'the mentioned account is addressed');
+    const [toMia] = await site.deps.db.query<{ status: string; as: string }>(`SELECT status, payload->>'as' AS as FROM jobs WHERE type = 'federation.deliver-to-actor' AND payload->>'actor' = $1`, [mia.uri]);
+    assert.deepEqual(toMia, { status: 'succeeded', as: `person:${fanId}` }, 'and gets the Create in its inbox, signed by the author');
+    const [notice] = await site.deps.db.query<{ kind: string; params: Record<string, string>; link: string }>(`SELECT kind, params, link FROM notifications WHERE kind = 'comment_mentioned'`);
+    assert.deepEqual(notice, { kind: 'comment_mentioned', params: { author: 'fan', handle: 'camille' }, link: `/v/${videos.public}#comment-${id}` });
+    remote.deliveries.length = 0;
+  });
+
   it('sends an Update after an edit and a Delete after a deletion; a held comment leaves only once approved', async () => {
     remote.deliveries.length = 0;
     const id = await comment(fan, videos.public!, 'First words');
@@ -146,6 +172,10 @@ describe('community: comments federated as Notes', () => {
     assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'comment', id: held, decision: 'approved' })).res.status, 303);
     await runJobs();
     assert.equal(delivered('Create').length, 1);
+  });
+
+  it('has no inbound mail endpoint when INBOUND_MAIL_TOKEN is unset', async () => {
+    assert.equal((await site.app.request('/webhooks/mail/inbound', { method: 'POST', headers: { authorization: 'Bearer x' }, body: 'x' })).status, 404);
   });
 
   it('never federates comments under a members-only video', async () => {
@@ -175,6 +205,63 @@ describe('community: comments federated as Notes', () => {
     assert.equal(served.status, 200);
     const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!.id;
     assert.equal((await site.app.request(`${SITE}/ap/posts/${members}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it("sends a comment under a public post as a Note in reply to the post's Article; under a members-only post, nothing", async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    remote.deliveries.length = 0;
+    await fan.get(`/c/camille/posts/${post.slug}`);
+    const { res } = await fan.post(`/c/camille/posts/${post.slug}/comments`, { body: 'See you in *Lyon*' });
+    assert.equal(res.status, 303);
+    const id = /#comment-([0-9a-f-]{36})$/.exec(res.headers.get('location') ?? '')![1]!;
+    await runJobs();
+    const [create] = delivered('Create');
+    assert.ok(create, 'one Create delivered');
+    const note = create.body.object as Record<string, unknown>;
+    assert.equal(note.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+    assert.equal(note.url, `${SITE}/c/camille/posts/${post.slug}#comment-${id}`);
+    assert.equal(note.attributedTo, `${SITE}/ap/a/u-${fanId}`);
+    const served = (await (await site.app.request(`${SITE}/ap/comments/${id}`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(served.inReplyTo, note.inReplyTo);
+    const approval = (await (await site.app.request(`${SITE}/ap/comments/${id}/approve-reply`, { headers: { accept: AS } })).json()) as Record<string, unknown>;
+    assert.equal(approval.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+
+    const members = (await site.deps.db.query<{ slug: string }>(`SELECT slug FROM community_posts WHERE title = 'Members news'`))[0]!;
+    remote.deliveries.length = 0;
+    await owner.get(`/c/camille/posts/${members.slug}`);
+    const hidden = await owner.post(`/c/camille/posts/${members.slug}/comments`, { body: 'For members' });
+    assert.equal(hidden.res.status, 303);
+    await runJobs();
+    assert.equal(delivered('Create').length, 0, 'a members-only post keeps its comments');
+    const hiddenId = /#comment-([0-9a-f-]{36})$/.exec(hidden.res.headers.get('location') ?? '')![1]!;
+    assert.equal((await site.app.request(`${SITE}/ap/comments/${hiddenId}`, { headers: { accept: AS } })).status, 404);
+  });
+
+  it("holds a Mastodon reply to a public post's Article; approved, it shows in the post's thread and its author's server gets the ApproveReply", async () => {
+    const post = (await site.deps.db.query<{ id: string; slug: string }>(`SELECT id, slug FROM community_posts WHERE title = 'Tour dates'`))[0]!;
+    const members = (await site.deps.db.query<{ id: string }>(`SELECT id FROM community_posts WHERE title = 'Members news'`))[0]!;
+    const zoe = await remote.addActor('zoe-replies');
+    let text = readFileSync(new URL('../../test/support/fixtures/federation/mastodon-create-note-reply.json', import.meta.url), 'utf8');
+    for (const [key, value] of Object.entries({ SITE, ACTOR: zoe.uri, ACTOR_URL: zoe.uri })) text = text.replaceAll(`{{${key}}}`, value);
+    const reply = (object: string, n: string) => JSON.parse(text.replaceAll('{{OBJECT}}', object).replaceAll('113502', n)) as Record<string, unknown>;
+    for (const [object, n] of [[`${SITE}/ap/posts/${post.id}`, '1'], [`${SITE}/ap/posts/${members.id}`, '2']] as const) {
+      const res = await site.app.request(await zoe.signedPost(`${SITE}/ap/inbox`, reply(object, n)));
+      assert.ok(res.status < 300, `inbox answered ${res.status}`);
+    }
+    await runJobs();
+    const rows = await site.deps.db.query<{ note_uri: string; post_id: string; status: string }>('SELECT note_uri, post_id, status FROM federation_comments WHERE actor_uri = $1', [zoe.uri]);
+    assert.deepEqual(rows, [{ note_uri: `${zoe.uri}/statuses/1`, post_id: post.id, status: 'held' }], 'a reply to a members-only post has no Article to answer');
+    assert.doesNotMatch((await fan.get(`/c/camille/posts/${post.slug}`)).html, /Lovely film/, 'held');
+    const moderation = (await owner.get('/studio/channels/camille/moderation')).html;
+    assert.match(moderation, /Tour dates/);
+    remote.deliveries.length = 0;
+    assert.equal((await owner.post('/studio/channels/camille/moderation', { kind: 'remote-reply', id: `${zoe.uri}/statuses/1`, decision: 'approved' })).res.status, 303);
+    assert.match((await fan.get(`/c/camille/posts/${post.slug}`)).html, /Lovely film/);
+    await runJobs();
+    const approve = remote.deliveries.find((d) => d.body.type === 'ApproveReply');
+    assert.ok(approve, 'the ApproveReply reached the author');
+    assert.equal(approve.body.inReplyTo, `${SITE}/ap/posts/${post.id}`);
+    assert.equal(approve.body.object, `${zoe.uri}/statuses/1`);
   });
 
   it('updates an edited public post on the fediverse without e-mailing it again, and deletes it there when deleted', async () => {

@@ -4,22 +4,23 @@
  * replies from the fediverse (federation's, once approved) in the same thread.
  */
 import { contactsOf } from '../accounts/index.js';
-import { roleOnChannel } from '../channels/index.js';
+import { findChannelByHandle, findChannelById, roleOnChannel } from '../channels/index.js';
 import { configSection } from '../core/config.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Queryable } from '../core/db/index.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../core/http/errors.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
-import { approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
+import { approvedCommentsForPost, approvedCommentsForVideo, type LocalComment } from '../federation/index.js';
+import { readsPost } from './audience.js';
 import { liveMembers } from '../funding/memberships/index.js';
 import type { ModerationDecision } from '../moderation/index.js';
-import type { VideoWithChannel } from '../videos/index.js';
-import type { PostRow } from './post-queries.js';
+import { findVideoById, type VideoWithChannel } from '../videos/index.js';
+import { findPostById, type PostRow } from './post-queries.js';
 import { isAccountBlocked } from './blocks.js';
 import * as cq from './comment-queries.js';
 import { communityConfig } from './config.js';
-import { renderCommentMarkdown } from './markdown.js';
+import { mentionsOf, renderCommentWithMentions } from './mentions.js';
 
 /** Comments per account and per client address in ten minutes: enough to talk, too few to flood. */
 const COMMENT_LIMIT = { perAccount: 10, perClient: 30, windowSeconds: 600 };
@@ -56,10 +57,13 @@ export async function postComment(deps: AppDeps, target: CommentTarget, user: Cu
   const settings = await cq.channelSettings(deps.db, about.channelId);
   const byTeam = (await roleOnChannel(deps.db, user, about.channelId)) !== undefined;
   if (!byTeam && settings.comment_policy === 'closed') throw new ForbiddenError('community.comments_closed');
-  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user.id))) throw new ForbiddenError('community.blocked');
-  const membersOnly = settings.comment_policy === 'members' || (target.kind === 'post' && target.post.audience === 'members');
-  const tierIds = target.kind === 'post' && target.post.audience === 'members' ? target.post.tier_ids : undefined;
-  if (!byTeam && membersOnly && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id], tierIds })).length === 0) {
+  if (!byTeam && (await isAccountBlocked(deps.db, about.channelId, user))) throw new ForbiddenError('community.blocked');
+  // Under a members-only or backers-only post, only its readers write; a members policy also wants a member.
+  if (!byTeam && target.kind === 'post' && !(await readsPost(deps.db, target.post, user.id, now))) {
+    throw new ForbiddenError(target.post.audience === 'backers' ? 'community.comments_backers_only' : 'community.comments_members_only');
+  }
+  const memberChecked = target.kind === 'post' && target.post.audience === 'members';
+  if (!byTeam && settings.comment_policy === 'members' && !memberChecked && (await liveMembers(deps.db, about.channelId, now, { userIds: [user.id] })).length === 0) {
     throw new ForbiddenError('community.comments_members_only');
   }
   if (input.parentId) {
@@ -70,15 +74,45 @@ export async function postComment(deps: AppDeps, target: CommentTarget, user: Cu
   await hitRateLimit(deps.db, { bucket: `comment:user:${user.id}`, limit: COMMENT_LIMIT.perAccount, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
   await hitRateLimit(deps.db, { bucket: `comment:ip:${input.client}`, limit: COMMENT_LIMIT.perClient, windowSeconds: COMMENT_LIMIT.windowSeconds, now });
   const held = !byTeam && (settings.comment_policy === 'held' || hasWatchedWord(input.body, settings.watched_words));
+  const { html } = await renderCommentWithMentions(deps.db, input.body, ownHost(deps));
   return deps.db.transaction(async (tx) => {
     const row = await cq.insertComment(tx, {
       video_id: about.videoId, post_id: about.postId, channel_id: about.channelId, parent_id: input.parentId, author_id: user.id, body: input.body,
-      body_html: renderCommentMarkdown(input.body), status: held ? 'held' : 'approved', by_team: byTeam, created_at: now,
+      body_html: html, status: held ? 'held' : 'approved', by_team: byTeam, created_at: now,
     });
     if (held) await deps.events.publish(tx, 'comment.held', { ...eventIds(row), authorId: user.id });
-    else await deps.events.publish(tx, 'comment.created', { ...eventIds(row), authorId: user.id, parentId: row.parent_id });
+    else await publishShown(deps, tx, row);
     return row;
   });
+}
+
+/** The page a comment is shown on: its video's watch page or its post's page (a path). */
+export async function commentPagePath(db: Queryable, row: cq.CommentRow): Promise<string> {
+  if (row.post_id) {
+    const post = await findPostById(db, row.post_id);
+    const channel = post ? await findChannelById(db, post.channel_id) : undefined;
+    return post && channel ? `/c/${channel.handle}/posts/${post.slug}` : '/';
+  }
+  const video = row.video_id ? await findVideoById(db, row.video_id) : undefined;
+  return video ? `/v/${video.short_id}` : '/';
+}
+
+const ownHost = (deps: AppDeps) => new URL(deps.config.publicUrl).host.toLowerCase();
+
+/**
+ * A comment is now shown: comment.created (federation sends its Note), and comment.mentioned for each
+ * channel of this site it mentions (its team is told), once per comment and channel.
+ */
+async function publishShown(deps: AppDeps, tx: Queryable, row: cq.CommentRow): Promise<void> {
+  await deps.events.publish(tx, 'comment.created', { ...eventIds(row), authorId: row.author_id, parentId: row.parent_id });
+  const mentioned = mentionsOf(row.body_html).local;
+  if (mentioned.length === 0) return;
+  const page = `${await commentPagePath(tx, row)}#comment-${row.id}`;
+  for (const handle of mentioned) {
+    const channel = await findChannelByHandle(tx, handle);
+    if (!channel) continue;
+    await deps.events.publish(tx, 'comment.mentioned', { ...eventIds(row), authorId: row.author_id, mentionedChannelId: channel.id, page }, `comment-mentioned:${row.id}:${channel.id}`);
+  }
 }
 
 /** The author's own comment, not deleted, or 404 (another's comment is as unknown as a missing one). */
@@ -94,7 +128,7 @@ export async function editComment(deps: AppDeps, id: string, user: CurrentUser, 
   const { editWindowMs } = configSection(deps.config, communityConfig);
   if (deps.clock.now().getTime() - row.created_at.getTime() > editWindowMs) throw new ForbiddenError('community.comment_edit_window');
   await deps.db.transaction(async (tx) => {
-    await cq.updateCommentBody(tx, row.id, body, renderCommentMarkdown(body), deps.clock.now());
+    await cq.updateCommentBody(tx, row.id, body, (await renderCommentWithMentions(tx, body, ownHost(deps))).html, deps.clock.now());
     await deps.events.publish(tx, 'comment.edited', eventIds(row));
   });
   return row;
@@ -119,23 +153,21 @@ export async function removeComment(deps: AppDeps, tx: Queryable, row: cq.Commen
 export async function decideComment(deps: AppDeps, channelId: string, id: string, decision: ModerationDecision): Promise<boolean> {
   return deps.db.transaction(async (tx) => {
     const row = await cq.decideHeldComment(tx, channelId, id, decision);
-    if (row && decision === 'approved') {
-      await deps.events.publish(tx, 'comment.created', { ...eventIds(row), authorId: row.author_id, parentId: row.parent_id });
-    }
+    if (row && decision === 'approved') await publishShown(deps, tx, row);
     return row !== undefined;
   });
 }
 
 /**
- * A comment as federation sends it (the `federation.local-comments` slot): undefined for an unknown id, and
- * for a comment under a post (those stay on the site: posts' Articles take no replies yet).
+ * A comment as federation sends it (the `federation.local-comments` slot), with its mentions; undefined for
+ * an unknown id. Federation decides what leaves the site (shown comments under listed videos and public posts).
  */
 export async function commentForFederation(deps: AppDeps, id: string): Promise<LocalComment | undefined> {
   const row = await cq.findComment(deps.db, id);
-  if (!row?.video_id) return undefined;
+  if (!row) return undefined;
   return {
-    id: row.id, videoId: row.video_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
-    html: row.body_html, markdown: row.body, createdAt: row.created_at, editedAt: row.edited_at,
+    id: row.id, videoId: row.video_id, postId: row.post_id, channelId: row.channel_id, authorId: row.author_id, parentId: row.parent_id,
+    html: row.body_html, markdown: row.body, mentions: mentionsOf(row.body_html), createdAt: row.created_at, editedAt: row.edited_at,
     approved: row.status === 'approved', deleted: row.deleted_at !== null,
   };
 }
@@ -158,11 +190,11 @@ export interface ThreadEntry {
   replies: ThreadEntry[];
 }
 
-/** A video's or a post's whole thread for `viewer`: local comments and (under videos) remote replies, oldest first, replies nested. */
+/** A video's or a post's whole thread for `viewer`: local comments and approved fediverse replies, oldest first, replies nested. */
 export async function commentThread(deps: AppDeps, target: CommentTarget, viewer: CurrentUser | null): Promise<ThreadEntry[]> {
   const now = deps.clock.now();
   const { channelId, subject } = aboutTarget(target);
-  const [local, remote] = await Promise.all([cq.listComments(deps.db, subject, viewer?.id ?? null), target.kind === 'video' ? approvedCommentsForVideo(deps.db, target.video.id) : []]);
+  const [local, remote] = await Promise.all([cq.listComments(deps.db, subject, viewer?.id ?? null), target.kind === 'video' ? approvedCommentsForVideo(deps.db, target.video.id) : approvedCommentsForPost(deps.db, target.post.id)]);
   const authorIds = [...new Set(local.map((c) => c.author_id))];
   const [names, members] = await Promise.all([contactsOf(deps.db, authorIds), liveMembers(deps.db, channelId, now, { userIds: authorIds })]);
   const nameOf = new Map(names.map((u) => [u.id, u.display_name]));

@@ -1,7 +1,8 @@
 /** The e-mailing tables (community_mailings, community_deliveries): one row per recipient and its state. */
 import type { Queryable } from '../core/db/index.js';
 
-export type MailingKind = 'post' | 'video';
+/** What is e-mailed: a post, a new video, a campaign's launch (to followers who chose campaign updates). */
+export type MailingKind = 'post' | 'video' | 'campaign';
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'bounced' | 'failed';
 
 export interface MailingRow {
@@ -37,7 +38,7 @@ export async function insertMailing(db: Queryable, m: { channelId: string; kind:
   return rows[0]?.id;
 }
 
-/** Queues one delivery per recipient (an address listed twice is queued once). */
+/** Queues one delivery per recipient (an address listed twice is queued once; a suppressed address not at all). */
 export async function insertDeliveries(db: Queryable, mailingId: string, recipients: readonly Recipient[]): Promise<void> {
   for (let i = 0; i < recipients.length; i += 1000) {
     const chunk = recipients.slice(i, i + 1000);
@@ -45,6 +46,7 @@ export async function insertDeliveries(db: Queryable, mailingId: string, recipie
       `INSERT INTO community_deliveries (mailing_id, email, follower_id, user_id, language)
        SELECT $1, r.email, r.follower_id, r.user_id, r.language
          FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[]) AS r (email, follower_id, user_id, language)
+        WHERE NOT EXISTS (SELECT 1 FROM community_suppressions s WHERE s.email = r.email)
        ON CONFLICT (mailing_id, email) DO NOTHING`,
       [mailingId, chunk.map((r) => r.email), chunk.map((r) => r.followerId), chunk.map((r) => r.userId), chunk.map((r) => r.language)],
     );
@@ -56,30 +58,24 @@ export async function findMailing(db: Queryable, id: string): Promise<MailingRow
 }
 
 /**
- * Marks the delivery just sent (`sentEmail`, if any) `sent` and takes the next one to send, marking it
- * `sending`, in one statement: the mark is committed before the next message leaves, and a sending lane
- * pays one round trip per message. Rows are taken in address order, skipping `inFlight` (the addresses
- * this run's other lanes are writing to, and `sentEmail` itself, still `sending` in the statement's
- * snapshot); a row left `sending` by a killed worker is not in flight any more, so it is taken again,
- * first (it is the lowest address left): the one message whose fate is unknown, sent again with the same
- * Message-ID.
+ * Takes the next `limit` deliveries to send, in address order, marking them `sending`, skipping `inFlight`
+ * (the rows this run already holds). A row left `sending` by a killed worker is not in flight any more, so
+ * it is taken again: if it was sent before the crash, it goes again with the same Message-ID; if it was
+ * only claimed, it goes for the first time.
  */
-export async function settleAndClaimNext(db: Queryable, mailingId: string, sentEmail: string | null, inFlight: readonly string[], now: Date): Promise<DeliveryRow | undefined> {
+export async function claimBatch(db: Queryable, mailingId: string, inFlight: readonly string[], limit: number): Promise<DeliveryRow[]> {
   const rows = await db.query<DeliveryRow>(
-    `WITH settled AS (
-       UPDATE community_deliveries SET status = 'sent', sent_at = $3, last_error = NULL
-        WHERE mailing_id = $1 AND email = $2 AND status = 'sending' RETURNING email
-     ), next AS (
+    `WITH next AS (
        SELECT email FROM community_deliveries
-        WHERE mailing_id = $1 AND status IN ('queued', 'sending') AND email IS DISTINCT FROM $2 AND email <> ALL($4::text[])
-        ORDER BY email LIMIT 1 FOR UPDATE SKIP LOCKED
+        WHERE mailing_id = $1 AND status IN ('queued', 'sending') AND email <> ALL($2::text[])
+        ORDER BY email LIMIT $3 FOR UPDATE SKIP LOCKED
      )
      UPDATE community_deliveries d SET status = 'sending', attempts = d.attempts + 1
        FROM next WHERE d.mailing_id = $1 AND d.email = next.email
      RETURNING d.email, d.follower_id, d.user_id, d.language, d.status, d.attempts`,
-    [mailingId, sentEmail, now, [...inFlight]],
+    [mailingId, [...inFlight], limit],
   );
-  return rows[0];
+  return rows.sort((a, b) => (a.email < b.email ? -1 : 1));
 }
 
 export async function settleDelivery(db: Queryable, mailingId: string, email: string, outcome: { status: 'sent' | 'bounced' | 'failed' | 'queued'; error?: string; at: Date }): Promise<void> {

@@ -94,11 +94,6 @@ export async function saveChoices(db: Queryable, id: string, c: FollowerChoices,
   );
 }
 
-/** Marks every follow of an address as bounced (a hard bounce or a complaint). */
-export async function markAddressBounced(db: Queryable, email: string, now: Date): Promise<void> {
-  await db.query(`UPDATE community_followers SET status = 'bounced', updated_at = $2 WHERE email = $1 AND status <> 'unsubscribed'`, [email, now]);
-}
-
 export async function countFollowersByKind(db: Queryable, channelId: string): Promise<Record<FollowerKind, number>> {
   const rows = await db.query<{ kind: FollowerKind; n: number }>(
     `SELECT kind, count(*)::int AS n FROM community_followers WHERE channel_id = $1 AND status = 'active' GROUP BY kind`,
@@ -108,6 +103,6 @@ export async function countFollowersByKind(db: Queryable, channelId: string): Pr
 }
 
 /** Active followers who want `what`, with the address to write to (an account follower's own, from `emails`). */
-export async function activeFollowersWanting(db: Queryable, channelId: string, what: 'videos' | 'posts' | 'members'): Promise<FollowerRow[]> {
+export async function activeFollowersWanting(db: Queryable, channelId: string, what: 'videos' | 'posts' | 'members' | 'campaigns'): Promise<FollowerRow[]> {
   return db.query<FollowerRow>(`SELECT ${COLUMNS} FROM community_followers WHERE channel_id = $1 AND status = 'active' AND wants_${what} ORDER BY created_at`, [channelId]);
 }

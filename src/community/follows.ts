@@ -7,12 +7,13 @@ import { contactsOf } from '../accounts/index.js';
 import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import { ForbiddenError } from '../core/http/errors.js';
-import { isAccountBlocked } from './blocks.js';
+import { isAccountBlocked, isEmailBlocked } from './blocks.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { hitRateLimit } from '../core/http/rate-limit.js';
 import type { Locale } from '../core/i18n/index.js';
 import * as fq from './follower-queries.js';
 import { confirmFollowMail } from './mail.js';
+import { isSuppressed } from './suppressions.js';
 import { signLink } from './tokens.js';
 
 /** Follow attempts per client address and per e-mail address in a quarter of an hour. */
@@ -20,7 +21,7 @@ const FOLLOW_LIMIT = { perClient: 20, perAddress: 3, windowSeconds: 900 };
 
 /** A signed-in fan follows the channel; publishes `follower.added` when they were not following. */
 export async function followAsAccount(deps: AppDeps, channel: ChannelRow, user: CurrentUser, locale: Locale): Promise<void> {
-  if (await isAccountBlocked(deps.db, channel.id, user.id)) throw new ForbiddenError('community.blocked');
+  if (await isAccountBlocked(deps.db, channel.id, user)) throw new ForbiddenError('community.blocked');
   await deps.db.transaction(async (tx) => {
     const { row, added } = await fq.upsertAccountFollower(tx, { channelId: channel.id, userId: user.id, language: user.language ?? locale, now: deps.clock.now() });
     if (added) await deps.events.publish(tx, 'follower.added', { channelId: channel.id, follower: row.id, kind: 'account' });
@@ -45,8 +46,11 @@ export async function followByEmail(deps: AppDeps, channel: ChannelRow, input: {
   const now = deps.clock.now();
   await hitRateLimit(deps.db, { bucket: `follow:ip:${input.client}`, limit: FOLLOW_LIMIT.perClient, windowSeconds: FOLLOW_LIMIT.windowSeconds, now });
   await hitRateLimit(deps.db, { bucket: `follow:email:${input.email}`, limit: FOLLOW_LIMIT.perAddress, windowSeconds: FOLLOW_LIMIT.windowSeconds, now });
+  // A blocked address is answered like any other (so the form tells nobody who is blocked), and not recorded.
+  if (await isEmailBlocked(deps.db, channel.id, input.email)) return;
   const row = await fq.upsertEmailFollower(deps.db, { channelId: channel.id, email: input.email, language: input.language, now });
-  if (row.status !== 'unconfirmed') return;
+  // An address that bounced or complained gets no e-mail, not even this one (the answer stays the same).
+  if (row.status !== 'unconfirmed' || (await isSuppressed(deps.db, input.email))) return;
   const confirmUrl = `${deps.config.publicUrl}/follow/confirm/${signLink(deps.signingSecret, { purpose: 'confirm', followerId: row.id })}`;
   await deps.mailer.send(confirmFollowMail({ to: input.email, language: row.language, channelName: channel.name, confirmUrl }));
 }

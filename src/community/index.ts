@@ -2,10 +2,12 @@
  * Community: the audience a creator owns. Followers (a local account, an e-mail address with double
  * opt-in, or a fediverse account sent to follow from its own instance), what each chose to receive and a
  * one-click unsubscribe in every e-mail; threaded comments under videos, moderated through the moderation
- * capability's one vocabulary, with fediverse replies in the same thread; posts to followers and members,
- * e-mailed by a durable, throttled, resumable per-recipient send. New public videos are e-mailed to the
- * followers who want them (subscribed to `video.changed`). Publishes `comment.created`, `comment.held` and
- * `post.published`; `follower.added` / `follower.removed` for accounts and e-mail addresses.
+ * capability's one vocabulary, with fediverse replies in the same thread and mentions linked; posts to
+ * followers, members or a campaign's backers, e-mailed by a durable, throttled, resumable per-recipient send
+ * (VERP envelope; bounces and complaints read back at /webhooks/mail/inbound suppress the address). New
+ * public videos (`video.changed`) and campaign launches (`campaign.launched`) are e-mailed to the followers
+ * who want them. Publishes `comment.created`, `comment.held`, `comment.mentioned` and `post.published`;
+ * `follower.added` / `follower.removed` for accounts and e-mail addresses.
  */
 import { contactsOf } from '../accounts/index.js';
 import { defineCapability, oncePerSite } from '../core/module.js';
@@ -14,7 +16,7 @@ import { findChannelById } from '../channels/index.js';
 import { channelSettings, countCommentsOfVideos, countLocalComments, heldComments } from './comment-queries.js';
 import { commentForFederation, decideComment } from './comments.js';
 import { communityConfig } from './config.js';
-import { mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
+import { mailCampaignLaunch, mailNewVideo, SEND_MAILING_JOB, sendMailingHandler } from './mailings.js';
 import { en, fr } from './messages.js';
 import { isActorServerBlocked } from './blocks.js';
 import { decideReport, isReportId, reportedItems } from './reports.js';
@@ -27,6 +29,16 @@ export { SEND_MAILING_JOB, sendMailingHandler, startMailing } from './mailings.j
 // For the moving capability's "the channel moved" e-mail: who follows, and their one-click unsubscribe link.
 export { activeFollowersWanting } from './follower-queries.js';
 export { signLink } from './tokens.js';
+
+declare module '../core/events/catalog.js' {
+  interface DomainEvents {
+    /**
+     * A shown comment mentions a channel of this site (`@handle`): that channel's team is told (notifications).
+     * `channelId` is the channel the comment is under, `mentionedChannelId` the one named.
+     */
+    'comment.mentioned': { commentId: string; videoId: string | null; postId: string | null; channelId: string; authorId: string; mentionedChannelId: string; page: string };
+  }
+}
 
 const routes = oncePerSite((ctx) => communityRoutes({ deps: ctx.deps, fed: () => ctx.services.federation, viewers: ctx.services.viewers, studioAccess: ctx.studioAccess }));
 
@@ -44,6 +56,7 @@ export const communityCapability = defineCapability({
   jobs: (ctx) => ({ [SEND_MAILING_JOB]: sendMailingHandler(ctx.deps) }),
   subscriptions: {
     'video.changed': (ctx) => async ({ videoId }) => ({ outcome: await mailNewVideo(ctx.deps, videoId) }),
+    'campaign.launched': (ctx) => async ({ campaignId }) => ({ outcome: await mailCampaignLaunch(ctx.deps, campaignId) }),
   },
   contributes: {
     'channel.sections': (ctx) => async (env, channel) => [await followBox(ctx.deps, env, channel), PostsSection({ env, handle: channel.handle, posts: await listPosts(ctx.deps.db, channel.id) })],
@@ -98,6 +111,7 @@ export const communityCapability = defineCapability({
     community_posts: { export: 'rows', scope: 'channel' },
     community_mailings: { export: 'rows', scope: 'channel', note: 'so that a moved site does not mail the same post or video again' },
     community_deliveries: { export: 'none', why: 'per-recipient sending state of this server' },
+    community_suppressions: { export: 'none', why: 'what this server’s mail server was told about addresses; the new site learns its own bounces' },
     community_blocks: { export: 'rows', scope: 'channel' },
     community_reports: { export: 'rows', scope: 'channel', note: 'fans’ reports and the team’s decisions' },
   },

@@ -34,7 +34,8 @@ export function confirmFollowMail(o: { to: string; language: Locale; channelName
 /** What a mailing is about, ready to be put in a message. */
 export type MailingContent =
   | { kind: 'video'; channelName: string; title: string; url: string; posterUrl: string | undefined }
-  | { kind: 'post'; channelName: string; title: string; url: string; text: string; html: string };
+  | { kind: 'post'; channelName: string; title: string; url: string; text: string; html: string }
+  | { kind: 'campaign'; channelName: string; title: string; url: string };
 
 /** One recipient's copy of a mailing. */
 export function mailingMessage(o: { to: string; language: Locale; content: MailingContent; unsubscribeUrl: string; messageId: string }): MailMessage {
@@ -52,6 +53,17 @@ export function mailingMessage(o: { to: string; language: Locale; content: Maili
       subject,
       text: `${subject}\n\n${c.url}\n\n-- \n${footerText}\n${unsubscribe}: ${o.unsubscribeUrl}\n`,
       html: page(o.language, `<h1>${escape(c.title)}</h1>${poster}<p><a href="${escape(c.url)}">${escape(t('community.mail_video_watch'))}</a></p>`, footerHtml),
+      headers,
+      messageId: o.messageId,
+    };
+  }
+  if (c.kind === 'campaign') {
+    const subject = t('community.mail_campaign_subject', { channel: c.channelName, title: c.title });
+    return {
+      to: o.to,
+      subject,
+      text: `${subject}\n\n${c.url}\n\n-- \n${footerText}\n${unsubscribe}: ${o.unsubscribeUrl}\n`,
+      html: page(o.language, `<h1>${escape(c.title)}</h1><p><a href="${escape(c.url)}">${escape(t('community.mail_campaign_read'))}</a></p>`, footerHtml),
       headers,
       messageId: o.messageId,
     };

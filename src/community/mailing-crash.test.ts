@@ -44,7 +44,7 @@ describe('a mailing whose worker is SIGKILLed mid-send', crossProcess, () => {
     const [channel] = await db.query<{ id: string }>(`INSERT INTO channels (handle, name, description, language) VALUES ('camille', 'Camille', '', 'en') RETURNING id`);
     const deps = { clock: systemClock } as AppDeps;
     await db.transaction(async (tx) => {
-      const post = await insertPost(tx, { channel_id: channel!.id, slug: 'crashtest01', title: 'News', body: 'Hello', body_html: '<p>Hello</p>', audience: 'public', tier_ids: [], published_at: new Date(), authorId: null as unknown as string });
+      const post = await insertPost(tx, { channel_id: channel!.id, slug: 'crashtest01', title: 'News', body: 'Hello', body_html: '<p>Hello</p>', audience: 'public', tier_ids: [], campaign_id: null, published_at: new Date(), authorId: null as unknown as string });
       await startMailing(deps, tx, { channelId: channel!.id, kind: 'post', subjectId: post.id, recipients: recipients.map((email) => ({ email, followerId: null, userId: null, language: 'en' })) });
     });
     const url = await urlOfTestDatabase(db);

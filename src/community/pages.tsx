@@ -179,7 +179,7 @@ export function PostsSection({ env, handle, posts }: { env: PageEnv; handle: str
         {posts.map((p) => (
           <li>
             <a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a>
-            {p.audience === 'members' && <span class="badge"> {t('community.members_only')}</span>}
+            {p.audience !== 'public' && <span class="badge"> {t(p.audience === 'members' ? 'community.members_only' : 'community.backers_only')}</span>}
           </li>
         ))}
       </ul>
@@ -187,7 +187,8 @@ export function PostsSection({ env, handle, posts }: { env: PageEnv; handle: str
   );
 }
 
-export function PostPage({ env, handle, channelName, post, locked, comments }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean; comments?: Child }) {
+/** A post's page; locked, it says who it is for and links to the membership or the campaign page. */
+export function PostPage({ env, handle, channelName, post, locked, comments, campaignPath }: { env: PageEnv; handle: string; channelName: string; post: PostRow; locked: boolean; comments?: Child; campaignPath?: string }) {
   const { t } = env;
   return (
     <Layout env={env} title={`${post.title} · ${channelName}`}>
@@ -202,7 +203,9 @@ export function PostPage({ env, handle, channelName, post, locked, comments }: {
         </p>
         {locked ? (
           <p>
-            {t('community.post_locked')} <a href={`/c/${handle}/membership`}>{t('community.become_member')}</a>
+            {post.audience === 'backers'
+              ? <>{t('community.post_locked_backers')} {campaignPath && <a href={campaignPath}>{t('community.see_campaign')}</a>}</>
+              : <>{t('community.post_locked')} <a href={`/c/${handle}/membership`}>{t('community.become_member')}</a></>}
           </p>
         ) : (
           <div class="post-body">{raw(post.body_html)}</div>
@@ -253,95 +256,6 @@ export function ChoicesForm({ env, action, choices }: { env: PageEnv; action: st
       </fieldset>
       <button type="submit">{t('form.save')}</button>
     </form>
-  );
-}
-
-export interface StudioPostRow extends PostRow {
-  counts: Record<DeliveryStatus, number>;
-}
-
-export function CommunityStudioPage(props: {
-  env: PageEnv; handle: string; followers: { account: number; email: number; remote: number }; settings: CommunitySettingsRow;
-  tiers: { id: string; name: string }[]; posts: StudioPostRow[]; blocked: { id: string; label: string }[]; state: FieldState; notice?: MessageKey;
-}) {
-  const { env, handle, state } = props;
-  const { t } = env;
-  return (
-    <StudioLayout env={env} title={t('community.studio_title')}>
-      <h1>{t('community.studio_title')}</h1>
-      <Notice env={env} messageKey={props.notice} />
-      <p>{t('community.followers_summary', { account: props.followers.account, email: props.followers.email, remote: props.followers.remote })}</p>
-      <section aria-labelledby="new-post-heading">
-        <h2 id="new-post-heading">{t('community.new_post')}</h2>
-        <FormErrors env={env} state={state} />
-        <form method="post" action={`/studio/channels/${handle}/posts`} class="stack">
-          <CsrfField env={env} />
-          <Field env={env} state={state} name="title" label="community.post_title" required maxlength={200} />
-          <Field env={env} state={state} name="body" label="community.post_body" hint="community.post_body_hint" multiline required />
-          <fieldset>
-            <legend>{t('community.audience')}</legend>
-            <label><input type="radio" name="audience" value="public" checked={(state.values?.audience ?? 'public') === 'public'} /> {t('community.audience_public')}</label>
-            <label><input type="radio" name="audience" value="members" checked={state.values?.audience === 'members'} /> {t('community.audience_members')}</label>
-            {props.tiers.map((tier) => (
-              <label><input type="checkbox" name={`tier_${tier.id}`} /> {tier.name}</label>
-            ))}
-          </fieldset>
-          <button type="submit">{t('community.publish')}</button>
-        </form>
-      </section>
-      <section aria-labelledby="posts-heading">
-        <h2 id="posts-heading">{t('community.posts')}</h2>
-        <table>
-          <thead><tr><th>{t('community.post_title')}</th><th>{t('community.audience')}</th><th>{t('community.deliveries')}</th></tr></thead>
-          <tbody>
-            {props.posts.map((p) => (
-              <tr>
-                <td><a href={`/c/${handle}/posts/${p.slug}`}>{p.title}</a> · <a href={`/studio/channels/${handle}/posts/${p.id}`}>{t('community.post_edit')}</a></td>
-                <td>{t(p.audience === 'public' ? 'community.audience_public' : 'community.audience_members')}</td>
-                <td>{t('community.delivery_counts', { sent: p.counts.sent, queued: p.counts.queued + p.counts.sending, bounced: p.counts.bounced, failed: p.counts.failed })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="blocks-heading" id="blocks">
-        <h2 id="blocks-heading">{t('community.blocks')}</h2>
-        <p class="hint">{t('community.blocks_hint')}</p>
-        {props.blocked.length === 0 ? <p>{t('community.blocks_none')}</p> : (
-          <ul>
-            {props.blocked.map((b) => (
-              <li>
-                {b.label}{' '}
-                <form method="post" action={`/studio/channels/${handle}/blocks/delete`} class="inline">
-                  <CsrfField env={env} />
-                  <input type="hidden" name="id" value={b.id} />
-                  <button type="submit" class="link-button">{t('community.unblock')}</button>
-                </form>
-              </li>
-            ))}
-          </ul>
-        )}
-        <form method="post" action={`/studio/channels/${handle}/blocks`} class="stack">
-          <CsrfField env={env} />
-          <Field env={env} state={state} name="domain" label="community.block_domain" required maxlength={300} />
-          <button type="submit">{t('community.block_button')}</button>
-        </form>
-      </section>
-      <section aria-labelledby="comment-settings-heading">
-        <h2 id="comment-settings-heading">{t('community.comment_settings')}</h2>
-        <form method="post" action={`/studio/channels/${handle}/community/settings`} class="stack">
-          <CsrfField env={env} />
-          <fieldset>
-            <legend>{t('community.policy')}</legend>
-            {(['open', 'members', 'held', 'closed'] as const).map((p) => (
-              <label><input type="radio" name="comment_policy" value={p} checked={props.settings.comment_policy === p} /> {t(`community.policy_${p}`)}</label>
-            ))}
-          </fieldset>
-          <Field env={env} state={state} name="watched_words" label="community.watched_words" hint="community.watched_words_hint" multiline initial={props.settings.watched_words} maxlength={4000} />
-          <button type="submit">{t('form.save')}</button>
-        </form>
-      </section>
-    </StudioLayout>
   );
 }
 

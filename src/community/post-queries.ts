@@ -8,21 +8,23 @@ export interface PostRow {
   title: string;
   body: string;
   body_html: string;
-  audience: 'public' | 'members';
+  audience: 'public' | 'members' | 'backers';
   tier_ids: string[];
+  /** For 'backers': the campaign whose backers it is for. */
+  campaign_id: string | null;
   published_at: Date;
   /** The last edit, if any (the fediverse gets an Update; nobody gets the e-mail again). */
   edited_at: Date | null;
 }
 
-const COLUMNS = 'id, channel_id, slug, title, body, body_html, audience, tier_ids, published_at, edited_at';
+const COLUMNS = 'id, channel_id, slug, title, body, body_html, audience, tier_ids, campaign_id, published_at, edited_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function insertPost(db: Queryable, p: Omit<PostRow, 'id' | 'edited_at'> & { authorId: string }): Promise<PostRow> {
   const rows = await db.query<PostRow>(
-    `INSERT INTO community_posts (channel_id, slug, title, body, body_html, audience, tier_ids, author_id, published_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8, $9) RETURNING ${COLUMNS}`,
-    [p.channel_id, p.slug, p.title, p.body, p.body_html, p.audience, p.tier_ids, p.authorId, p.published_at],
+    `INSERT INTO community_posts (channel_id, slug, title, body, body_html, audience, tier_ids, campaign_id, author_id, published_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8, $9, $10) RETURNING ${COLUMNS}`,
+    [p.channel_id, p.slug, p.title, p.body, p.body_html, p.audience, p.tier_ids, p.campaign_id, p.authorId, p.published_at],
   );
   return rows[0]!;
 }

@@ -4,6 +4,7 @@ import type { ChannelRow } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { CurrentUser } from '../core/http/context.js';
 import { NotFoundError, ValidationError } from '../core/http/errors.js';
+import { findCampaign } from '../funding/campaigns/index.js';
 import { listTiers } from '../funding/memberships/index.js';
 import { renderMarkdown } from '../videos/index.js';
 import { postRecipients, startMailing } from './mailings.js';
@@ -14,11 +15,15 @@ import type { PostInput } from './schema.js';
 export async function publishPost(deps: AppDeps, channel: ChannelRow, author: CurrentUser, input: PostInput): Promise<pq.PostRow> {
   const tiers = await listTiers(deps.db, channel.id);
   if (input.tierIds.some((id) => !tiers.some((t) => t.id === id))) throw new ValidationError({ tiers: 'community.post_tier_unknown' });
+  const campaign = input.audience === 'backers' && input.campaignId ? await findCampaign(deps.db, input.campaignId) : undefined;
+  if (input.audience === 'backers' && (!campaign || campaign.channel_id !== channel.id || campaign.state === 'draft')) {
+    throw new ValidationError({ campaign: 'community.post_campaign_unknown' });
+  }
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     const post = await pq.insertPost(tx, {
       channel_id: channel.id, slug: randomBytes(8).toString('base64url').slice(0, 11), title: input.title, body: input.body, body_html: renderMarkdown(input.body),
-      audience: input.audience, tier_ids: input.audience === 'members' ? input.tierIds : [], published_at: now, authorId: author.id,
+      audience: input.audience, tier_ids: input.audience === 'members' ? input.tierIds : [], campaign_id: campaign?.id ?? null, published_at: now, authorId: author.id,
     });
     await startMailing(deps, tx, { channelId: channel.id, kind: 'post', subjectId: post.id, recipients: await postRecipients(tx, post, now) });
     await deps.events.publish(tx, 'post.published', { postId: post.id, channelId: channel.id, audience: post.audience });

@@ -4,24 +4,32 @@ import { channelForAdmin, findChannelByHandle, findChannelById, listChannels, li
 import type { AppDeps } from '../core/deps.js';
 import { clientIp } from '../core/http/client-ip.js';
 import type { AppContext, AppEnv } from '../core/http/context.js';
-import { BadRequestError, NotFoundError, ValidationError } from '../core/http/errors.js';
+import { BadRequestError, NotFoundError, UnauthorizedError, ValidationError } from '../core/http/errors.js';
+import { configSection } from '../core/config.js';
+import { safeEqual } from '../core/crypto.js';
+import { communityConfig } from './config.js';
 import { readForm, textFields, validateForm, type FormData } from '../core/http/form.js';
 import { Layout, pageEnv, type PageEnv } from '../core/http/layout.js';
 import type { MessageKey } from '../core/i18n/index.js';
 import { channelIdentifier, countRemoteFollowers, followRemoteActor, parseHandle, remoteFollowUrl, type FederationServices } from '../federation/index.js';
-import { liveMembers, listTiers } from '../funding/memberships/index.js';
+import { findCampaign, listCampaigns } from '../funding/campaigns/index.js';
+import { listTiers } from '../funding/memberships/index.js';
+import { readsPost } from './audience.js';
 import { canWatch, findVideoByShortId, type ViewerLookup, type VideoWithChannel } from '../videos/index.js';
 import * as cq from './comment-queries.js';
-import { commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
+import { commentPagePath, commentThread, deleteComment, editComment, postComment, saveSettings, type CommentTarget } from './comments.js';
 import { deliveryCounts } from './delivery-queries.js';
 import * as fq from './follower-queries.js';
 import { confirmEmailFollower, followAsAccount, followByEmail, unfollowAsAccount, unsubscribeFollowerById, unsubscribeMember } from './follows.js';
-import { ChoicesForm, CommentsSection, communityNotice, CommunityStudioPage, FollowBox, MessagePage, PostEditPage, PostPage } from './pages.js';
+import { ChoicesForm, CommentsSection, communityNotice, FollowBox, MessagePage, PostEditPage, PostPage } from './pages.js';
+import { CommunityStudioPage } from './studio-page.js';
+import { channelSuppressions } from './suppressions.js';
+import { receiveMailReport } from './inbound.js';
 import * as pq from './post-queries.js';
 import { editPost, publishPost, removePost } from './posts.js';
 import { choicesSchema, commentEditSchema, commentSchema, emailFollowSchema, postEditSchema, postSchema, remoteFollowSchema, reportSchema, settingsSchema } from './schema.js';
 import { reportComment, reportPost } from './reports.js';
-import { blockCommentAuthor, blockDomain, listBlocks, unblock } from './blocks.js';
+import { blockCommentAuthor, blockDomain, blockEmail, listBlocks, unblock } from './blocks.js';
 import { contactsOf } from '../accounts/index.js';
 import { readLink, signLink } from './tokens.js';
 
@@ -57,11 +65,6 @@ export async function commentsBox(deps: AppDeps, env: PageEnv, target: CommentTa
   ]);
   const blockAction = role === 'admin' ? `/studio/channels/${handle}/blocks` : undefined;
   return CommentsSection({ env, page, action: `${page}/comments`, blockAction, thread, count, policy: settings.comment_policy, state });
-}
-
-/** The page of a post. */
-async function postPath(deps: AppDeps, post: pq.PostRow): Promise<string> {
-  return `/c/${(await findChannelById(deps.db, post.channel_id))?.handle ?? ''}/posts/${post.slug}`;
 }
 
 /** Follow, confirm, unsubscribe, comments and posts for fans; the Studio's community page. */
@@ -173,6 +176,17 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     return c.html(<MessagePage env={pageEnv(c)} title="community.unsubscribe_title" text={c.var.t('community.unsubscribed')} />);
   });
 
+  // Bounces (RFC 3464) and complaints (RFC 5965) from the site's mail server, as raw messages (inbound.ts).
+  oneClick.post('/webhooks/mail/inbound', async (c) => {
+    const { inboundMailToken } = configSection(deps.config, communityConfig);
+    if (!inboundMailToken) throw new NotFoundError('error.not_found');
+    const given = /^Bearer (\S{1,200})$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    if (!safeEqual(given, inboundMailToken)) throw new UnauthorizedError();
+    const raw = await c.req.text();
+    if (raw.trim() === '' || raw.includes('\u0000')) throw new BadRequestError('error.bad_request');
+    return c.json(await receiveMailReport(deps, raw));
+  });
+
   // Comments.
   async function watchableVideo(c: AppContext): Promise<VideoWithChannel> {
     const video = await findVideoByShortId(deps.db, c.req.param('shortId') ?? '');
@@ -220,15 +234,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     await reportPost(deps, user, post, await reportReason(c));
     return c.redirect(`/c/${channel.handle}/posts/${post.slug}?notice=reported`, 303);
   });
-  /** The page a comment is shown on: its video's or its post's. */
-  async function commentPage(row: cq.CommentRow): Promise<string> {
-    if (row.post_id) {
-      const post = await pq.findPostById(deps.db, row.post_id);
-      return post ? postPath(deps, post) : '/';
-    }
-    const [video] = await deps.db.query<{ short_id: string }>('SELECT short_id FROM videos WHERE id = $1', [row.video_id]);
-    return video ? `/v/${video.short_id}` : '/';
-  }
+  const commentPage = (row: cq.CommentRow) => commentPagePath(deps.db, row);
 
   // Posts: the page (locked for non-members when members-only) and its comments.
   async function visiblePost(c: AppContext) {
@@ -237,14 +243,15 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     if (!post) throw new NotFoundError('community.post_not_found');
     const user = c.var.user;
     const viewer = await viewers(deps.db, user, channel.id, deps.clock.now());
-    const member = user ? (await liveMembers(deps.db, channel.id, deps.clock.now(), { userIds: [user.id], tierIds: post.tier_ids })).length > 0 : false;
-    return { channel, post, locked: post.audience === 'members' && !member && !viewer.isTeam };
+    return { channel, post, locked: !viewer.isTeam && !(await readsPost(deps.db, post, user?.id, deps.clock.now())) };
   }
   const postPage = async (c: AppContext, state?: Parameters<typeof CommentsSection>[0]['state']) => {
     const { channel, post, locked } = await visiblePost(c);
     const e = await env(c);
     const comments = locked ? undefined : await commentsBox(deps, e, { kind: 'post', post }, state);
-    return c.html(<PostPage env={e} handle={channel.handle} channelName={channel.name} post={post} locked={locked} comments={comments} />, state ? 422 : 200);
+    const campaign = post.campaign_id ? await findCampaign(deps.db, post.campaign_id) : undefined;
+    const campaignPath = campaign ? `/c/${channel.handle}/campaigns/${campaign.slug}` : undefined;
+    return c.html(<PostPage env={e} handle={channel.handle} channelName={channel.name} post={post} locked={locked} comments={comments} campaignPath={campaignPath} />, state ? 422 : 200);
   };
   app.get('/c/:handle/posts/:slug', (c) => postPage(c));
   app.post('/c/:handle/posts/:slug/comments', async (c) => {
@@ -286,15 +293,17 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
 
   // The Studio's community page: followers, posts with their delivery counts, comment settings.
   const studioPage = async (c: AppContext, channel: ChannelRow, state: { errors?: Record<string, MessageKey>; values?: Record<string, string> } = {}, status = 200) => {
-    const [byKind, settings, tiers, posts, remote, blocks] = await Promise.all([
+    const [byKind, settings, tiers, posts, remote, blocks, campaigns, suppressed] = await Promise.all([
       fq.countFollowersByKind(deps.db, channel.id), cq.channelSettings(deps.db, channel.id), listTiers(deps.db, channel.id), pq.listPosts(deps.db, channel.id),
-      countRemoteFollowers(deps.db, channel.id), listBlocks(deps.db, channel.id),
+      countRemoteFollowers(deps.db, channel.id), listBlocks(deps.db, channel.id), listCampaigns(deps.db, channel.id, true), channelSuppressions(deps.db, channel.id),
     ]);
     const names = new Map((await contactsOf(deps.db, blocks.flatMap((b) => (b.user_id ? [b.user_id] : [])))).map((u) => [u.id, u.display_name]));
-    const blocked = blocks.map((b) => ({ id: b.id, label: b.domain ?? names.get(b.user_id ?? '') ?? '?' }));
-    const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id) })));
+    const blocked = blocks.map((b) => ({ id: b.id, label: b.domain ?? b.email ?? names.get(b.user_id ?? '') ?? '?' }));
+    const titles = new Map(campaigns.map((k) => [k.id, k.title]));
+    const withCounts = await Promise.all(posts.map(async (p) => ({ ...p, counts: await deliveryCounts(deps.db, 'post', p.id), campaignTitle: titles.get(p.campaign_id ?? '') })));
     return c.html(
-      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))} posts={withCounts} blocked={blocked} state={state} notice={communityNotice(c.req.url)} />,
+      <CommunityStudioPage env={await env(c)} handle={channel.handle} followers={{ ...byKind, remote }} settings={settings} tiers={tiers.map((t) => ({ id: t.id, name: t.name }))}
+        campaigns={campaigns.map((k) => ({ id: k.id, title: k.title }))} posts={withCounts} blocked={blocked} suppressed={suppressed} state={state} notice={communityNotice(c.req.url)} />,
       status as 200,
     );
   };
@@ -313,7 +322,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     if (!parsed.ok) return studioPage(c, channel, parsed, 422);
     const tierIds = Object.keys(form).flatMap((k) => (/^tier_[0-9a-f-]{36}$/i.test(k) ? [k.slice(5)] : []));
     try {
-      await publishPost(deps, channel, requireUser(c), { ...parsed.data, tierIds });
+      await publishPost(deps, channel, requireUser(c), { ...parsed.data, campaignId: parsed.data.campaign, tierIds });
     } catch (error) {
       if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: textFields(form) }, 422);
       throw error;
@@ -326,6 +335,7 @@ export function communityRoutes({ deps, fed, viewers, studioAccess }: CommunityR
     const form = textFields(await readSingleForm(c));
     try {
       if (form.comment_id !== undefined) await blockCommentAuthor(deps, channel, form.comment_id);
+      else if (form.email !== undefined) await blockEmail(deps, channel, form.email);
       else await blockDomain(deps, channel, form.domain ?? '');
     } catch (error) {
       if (error instanceof ValidationError) return studioPage(c, channel, { errors: error.fields, values: form }, 422);

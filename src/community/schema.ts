@@ -34,14 +34,17 @@ export const settingsSchema = z.object({
 export interface PostInput {
   title: string;
   body: string;
-  audience: 'public' | 'members';
+  audience: 'public' | 'members' | 'backers';
   tierIds: string[];
+  /** For 'backers': the campaign (one of the channel's, launched). */
+  campaignId?: string | null;
 }
 
 export const postSchema = z.object({
   title: z.string().trim().min(1, 'error.required').max(200, 'community.post_title_too_long'),
   body: z.string().trim().min(1, 'error.required').max(100_000, 'community.post_body_too_long'),
-  audience: z.enum(['public', 'members'], { message: 'community.audience_invalid' }),
+  audience: z.enum(['public', 'members', 'backers'], { message: 'community.audience_invalid' }),
+  campaign: z.string().optional().transform((v) => (v ? v : null)),
 });
 
 /** Editing a post: its title and text (who it is for stays as published). */

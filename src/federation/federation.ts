@@ -65,7 +65,7 @@ export function createFederationServices(deps: AppDeps, options: FederationServi
     inboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, maxDelay: { hours: 1 }, maxAttempts: 8 }),
   });
   registerActors(federation, deps);
-  registerInbox(federation, deps, options.comments ?? (() => undefined));
+  registerInbox(federation, deps, options.comments ?? (() => undefined), options.posts ?? (() => undefined));
   registerNodeInfo(federation, deps, options.localComments);
   const base = new URL(deps.config.publicUrl);
   return { federation, kv, queue, limits, settings, context: () => federation.createContext(base, undefined), comments: options.comments ?? (() => undefined), posts: options.posts ?? (() => undefined) };

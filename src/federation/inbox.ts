@@ -19,6 +19,7 @@ import type { DocumentLoader } from '@fedify/vocab-runtime';
 import sanitizeHtml from 'sanitize-html';
 import type { AppDeps } from '../core/deps.js';
 import type { LocalCommentsSource } from './comment-notes.js';
+import type { LocalPostsSource } from './post-articles.js';
 import { findVideoByShortId, isListed, renderMarkdown, type VideoRow } from '../videos/index.js';
 import { recordIncomingRecommendation, removeIncomingRecommendation } from './recommendations/service.js';
 import { findLocalActor, identifierPath, INSTANCE_IDENTIFIER, OWNER_IDENTIFIER } from './actors.js';
@@ -73,7 +74,12 @@ function once<T extends Activity>(deps: AppDeps, listener: (ctx: Ctx, activity: 
 }
 
 /** Registers the inbox listeners: follows, likes and shares, replies, remote videos, and their undoing. */
-export function registerInbox(federation: Federation<void>, deps: AppDeps, community: () => LocalCommentsSource | undefined = () => undefined): void {
+export function registerInbox(
+  federation: Federation<void>,
+  deps: AppDeps,
+  community: () => LocalCommentsSource | undefined = () => undefined,
+  posts: () => LocalPostsSource | undefined = () => undefined,
+): void {
   const base = deps.config.publicUrl;
   const db = deps.db;
 
@@ -253,18 +259,28 @@ export function registerInbox(federation: Federation<void>, deps: AppDeps, commu
     else if (object instanceof Video) await storeRemoteVideo(object, actor);
   }
 
+  /** The public post whose Article `uri` names (`<base>/ap/posts/<id>`), with its channel. */
+  async function publicPost(uri: URL | null): Promise<{ postId: string; channelId: string } | undefined> {
+    const m = uri && uri.origin === new URL(base).origin ? /^\/ap\/posts\/([0-9a-f-]{36})$/.exec(uri.pathname) : null;
+    const post = m ? await posts()?.find(m[1]!) : undefined;
+    return post?.audience === 'public' ? { postId: post.id, channelId: post.channelId } : undefined;
+  }
+
   async function storeReply(note: Note, actor: URL) {
     if (note.attributionId && note.attributionId.href !== actor.href) return;
     const video = await listedVideo(note.replyTargetId);
-    if (!video) return;
+    // A reply to a video, or to a public post's Article (held the same way).
+    const post = video ? undefined : await publicPost(note.replyTargetId);
+    const channelId = video?.channel_id ?? post?.channelId;
+    if (!channelId) return;
     // A server the channel blocked: its replies are dropped.
-    if (await community()?.refuses(video.channel_id, actor.href)) return;
+    if (await community()?.refuses(channelId, actor.href)) return;
     const content = note.content?.toString() ?? '';
     // PeerTube sends replies as Markdown (`mediaType: text/markdown`): rendered, then sanitized like HTML.
     const html = note.mediaType === 'text/markdown' ? renderMarkdown(content) : content;
     await q.upsertComment(db, {
       noteUri: note.id!.href,
-      videoId: video.id,
+      subject: video ? { videoId: video.id, channelId } : { postId: post!.postId, channelId },
       actorUri: actor.href,
       url: note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null),
       contentHtml: sanitizeComment(html),

@@ -34,7 +34,7 @@ export { recommendationFederationHooks } from './recommend.js';
 // For the community capability: remote follow, and fediverse replies shown in a video's comment thread.
 export { parseHandle, remoteFollowUrl } from './remote-follow.js';
 export { RemoteFetchError } from './remote-fetch.js';
-export { approvedCommentsForVideo, countFollowers as countRemoteFollowers, deleteFollowersFrom, rejectHeldRepliesFrom } from './queries.js';
+export { approvedCommentsForPost, approvedCommentsForVideo, countFollowers as countRemoteFollowers, deleteFollowersFrom, rejectHeldRepliesFrom } from './queries.js';
 export { channelIdentifier } from './actors.js';
 // For the feeds' podcast:socialInteract: where a video's ActivityPub object (the root of its fediverse replies) lives.
 export { videoObjectUri } from './video-object.js';
@@ -123,8 +123,12 @@ export const federationCapability = defineCapability({
     'moderation.sources': (ctx) => ({
       kind: 'remote-reply',
       label: 'moderation.remote_replies',
-      held: async (channelId) =>
-        (await listComments(ctx.deps.db, channelId, 'held')).map((c) => ({ id: c.note_uri, author: c.actor_uri, authorUrl: c.url ?? c.note_uri, text: c.content_html, html: true, about: c.video_title, receivedAt: c.received_at })),
+      held: async (channelId) => {
+        const held = await listComments(ctx.deps.db, channelId, 'held');
+        // A reply to a post is about the post's title (the community capability's).
+        const about = async (c: (typeof held)[number]) => c.video_title ?? (c.post_id ? ((await ctx.services.federation.posts()?.find(c.post_id))?.title ?? null) : null);
+        return Promise.all(held.map(async (c) => ({ id: c.note_uri, author: c.actor_uri, authorUrl: c.url ?? c.note_uri, text: c.content_html, html: true, about: await about(c), receivedAt: c.received_at })));
+      },
       // Deciding also tells the author's server (ApproveReply / RejectReply), as PeerTube expects.
       decide: (channelId, id, decision) => decideRemoteReply(ctx.deps, ctx.services.federation, channelId, id, decision),
     }),

@@ -21,7 +21,7 @@ export interface LocalPost {
   /** The last edit, if any (the Article's `updated`; an Update is sent per edit). */
   editedAt: Date | null;
   /** Only public posts leave the site; members-only ones never do. */
-  audience: 'public' | 'members';
+  audience: 'public' | 'members' | 'backers';
 }
 
 /** What the community capability tells federation about posts (the `federation.local-posts` slot). */
@@ -80,7 +80,7 @@ export async function syncPost(deps: AppDeps, fed: FederationServices, source: L
 }
 
 /** After a public post is deleted (its row is gone): the Group's Delete of its Article (a Tombstone) to the followers. */
-export async function deletePostArticle(deps: AppDeps, fed: FederationServices, deleted: { postId: string; channelId: string; audience: 'public' | 'members' }): Promise<'deleted' | 'not federated'> {
+export async function deletePostArticle(deps: AppDeps, fed: FederationServices, deleted: { postId: string; channelId: string; audience: 'public' | 'members' | 'backers' }): Promise<'deleted' | 'not federated'> {
   const channel = deleted.audience === 'public' ? await findChannelById(deps.db, deleted.channelId) : undefined;
   if (!channel) return 'not federated';
   const urls = videoObjectUrls(fed, deps.config.publicUrl, channel.handle);

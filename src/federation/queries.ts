@@ -222,8 +222,11 @@ export async function countReactions(db: Queryable, videoId: string): Promise<{ 
 
 export interface CommentRow {
   note_uri: string;
-  video_id: string;
-  video_title: string;
+  /** What it replies to: one of the channel's videos, or one of its public posts (their Articles). */
+  video_id: string | null;
+  post_id: string | null;
+  /** The video's title (null for a reply to a post). */
+  video_title: string | null;
   actor_uri: string;
   url: string | null;
   content_html: string;
@@ -233,15 +236,17 @@ export interface CommentRow {
 
 export async function upsertComment(
   db: Queryable,
-  c: { noteUri: string; videoId: string; actorUri: string; url: string | null; contentHtml: string; publishedAt: Date | null },
+  c: { noteUri: string; subject: { videoId: string; channelId: string } | { postId: string; channelId: string }; actorUri: string; url: string | null; contentHtml: string; publishedAt: Date | null },
 ): Promise<void> {
+  const [videoId, postId] = 'videoId' in c.subject ? [c.subject.videoId, null] : [null, c.subject.postId];
+  const channelId = c.subject.channelId;
   // An edit by its author updates the text; only the author's own note can be changed (actor_uri matches).
   await db.query(
-    `INSERT INTO federation_comments (note_uri, video_id, actor_uri, url, content_html, published_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO federation_comments (note_uri, video_id, post_id, channel_id, actor_uri, url, content_html, published_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (note_uri) DO UPDATE SET content_html = EXCLUDED.content_html, url = EXCLUDED.url, updated_at = now()
        WHERE federation_comments.actor_uri = EXCLUDED.actor_uri`,
-    [c.noteUri, c.videoId, c.actorUri, c.url, c.contentHtml, c.publishedAt],
+    [c.noteUri, videoId, postId, channelId, c.actorUri, c.url, c.contentHtml, c.publishedAt],
   );
 }
 
@@ -257,9 +262,9 @@ export async function countApprovedComments(db: Queryable, videoId: string): Pro
 
 export async function listComments(db: Queryable, channelId: string, status: CommentRow['status'], limit = 200): Promise<CommentRow[]> {
   return db.query<CommentRow>(
-    `SELECT c.note_uri, c.video_id, v.title AS video_title, c.actor_uri, c.url, c.content_html, c.status, c.received_at
-       FROM federation_comments c JOIN videos v ON v.id = c.video_id
-      WHERE v.channel_id = $1 AND c.status = $2 ORDER BY c.received_at DESC LIMIT $3`,
+    `SELECT c.note_uri, c.video_id, c.post_id, v.title AS video_title, c.actor_uri, c.url, c.content_html, c.status, c.received_at
+       FROM federation_comments c LEFT JOIN videos v ON v.id = c.video_id
+      WHERE COALESCE(v.channel_id, c.channel_id) = $1 AND c.status = $2 ORDER BY c.received_at DESC LIMIT $3`,
     [channelId, status, limit],
   );
 }
@@ -267,17 +272,29 @@ export async function listComments(db: Queryable, channelId: string, status: Com
 /** The approved replies to a video, oldest first (the community's comment thread shows them). */
 export async function approvedCommentsForVideo(db: Queryable, videoId: string, limit = 500): Promise<Omit<CommentRow, 'video_title'>[]> {
   return db.query<Omit<CommentRow, 'video_title'>>(
-    `SELECT note_uri, video_id, actor_uri, url, content_html, status, COALESCE(published_at, received_at) AS received_at
+    `SELECT note_uri, video_id, post_id, actor_uri, url, content_html, status, COALESCE(published_at, received_at) AS received_at
        FROM federation_comments WHERE video_id = $1 AND status = 'approved' ORDER BY COALESCE(published_at, received_at) LIMIT $2`,
     [videoId, limit],
   );
 }
 
+/** The approved replies to a post's Article, oldest first. */
+export async function approvedCommentsForPost(db: Queryable, postId: string, limit = 500): Promise<Omit<CommentRow, 'video_title'>[]> {
+  return db.query<Omit<CommentRow, 'video_title'>>(
+    `SELECT note_uri, video_id, post_id, actor_uri, url, content_html, status, COALESCE(published_at, received_at) AS received_at
+       FROM federation_comments WHERE post_id = $1 AND status = 'approved' ORDER BY COALESCE(published_at, received_at) LIMIT $2`,
+    [postId, limit],
+  );
+}
+
+/** Replies name their channel (since migration 045); one stored without it is the channel's through its video. */
+const OF_CHANNEL = `(c.channel_id = $1 OR EXISTS (SELECT 1 FROM videos v WHERE v.id = c.video_id AND v.channel_id = $1))`;
+
 /** Approves or rejects a held reply to one of the channel's videos; false when there is no such held reply. */
 export async function decideComment(db: Queryable, channelId: string, noteUri: string, decision: 'approved' | 'rejected'): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE federation_comments c SET status = $3, updated_at = now() FROM videos v
-      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.note_uri = $2 AND c.status = 'held' RETURNING c.note_uri`,
+    `UPDATE federation_comments c SET status = $3, updated_at = now()
+      WHERE ${OF_CHANNEL} AND c.note_uri = $2 AND c.status = 'held' RETURNING c.note_uri`,
     [channelId, noteUri, decision],
   );
   return rows.length > 0;
@@ -443,8 +460,8 @@ export async function pruneInboxLog(db: Queryable, before: Date): Promise<void> 
 /** Rejects the replies still held under a channel's videos from `domain` or its subdomains (the channel blocked that server). */
 export async function rejectHeldRepliesFrom(db: Queryable, channelId: string, domain: string): Promise<number> {
   const rows = await db.query(
-    `UPDATE federation_comments c SET status = 'rejected', updated_at = now() FROM videos v
-      WHERE v.id = c.video_id AND v.channel_id = $1 AND c.status = 'held'
+    `UPDATE federation_comments c SET status = 'rejected', updated_at = now()
+      WHERE ${OF_CHANNEL} AND c.status = 'held'
         AND (split_part(split_part(c.actor_uri, '/', 3), ':', 1) = $2 OR split_part(split_part(c.actor_uri, '/', 3), ':', 1) LIKE '%.' || $2)
       RETURNING c.note_uri`,
     [channelId, domain],

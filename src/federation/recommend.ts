@@ -103,8 +103,8 @@ const payloadSchema = z.object({
   channelId: z.uuid(),
   actor: z.url().max(2048),
   activity: z.record(z.string(), z.unknown()),
-  /** Whose key signs the delivery (reply decisions are the owner's). */
-  as: z.enum(['channel', 'owner']).default('channel'),
+  /** Whose key signs the delivery (reply decisions are the owner's; a comment's Create to a mentioned actor, its author's Person). */
+  as: z.union([z.enum(['channel', 'owner']), z.string().regex(/^person:[0-9a-f-]{36}$/).transform((v) => v as `person:${string}`)]).default('channel'),
 });
 
 /**

@@ -4,6 +4,7 @@ import { enqueue } from '../core/jobs/index.js';
 import { OWNER_IDENTIFIER } from './actors.js';
 import type { FederationServices } from './federation.js';
 import * as q from './queries.js';
+import { postArticleUri } from './post-articles.js';
 import { DELIVER_TO_ACTOR_JOB } from './recommend.js';
 import { videoObjectUri } from './video-object.js';
 
@@ -25,8 +26,8 @@ export async function decideRemoteReply(
   const owner = fed.context().getActorUri(OWNER_IDENTIFIER).href;
   return deps.db.transaction(async (tx) => {
     if (!(await q.decideComment(tx, channelId, noteUri, decision))) return false;
-    const rows = await tx.query<{ actor_uri: string; short_id: string }>(
-      'SELECT c.actor_uri, v.short_id FROM federation_comments c JOIN videos v ON v.id = c.video_id WHERE c.note_uri = $1',
+    const rows = await tx.query<{ actor_uri: string; short_id: string | null; post_id: string | null }>(
+      'SELECT c.actor_uri, v.short_id, c.post_id FROM federation_comments c LEFT JOIN videos v ON v.id = c.video_id WHERE c.note_uri = $1',
       [noteUri],
     );
     const reply = rows[0];
@@ -38,7 +39,7 @@ export async function decideRemoteReply(
       type,
       actor: owner,
       object: noteUri,
-      inReplyTo: videoObjectUri(deps.config.publicUrl, reply.short_id),
+      inReplyTo: reply.short_id ? videoObjectUri(deps.config.publicUrl, reply.short_id) : postArticleUri(deps.config.publicUrl, reply.post_id ?? ''),
     };
     // The author's inbox is found by the job (through the address guard), then the activity is delivered signed by the owner.
     await enqueue(

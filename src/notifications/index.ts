@@ -9,7 +9,7 @@ import { defineCapability } from '../core/module.js';
 import { en, fr } from './messages.js';
 import { notificationRoutes, studioBell } from './routes.js';
 import { DIGEST_JOB, EMAIL_JOB, sendDigests, sendNotificationEmail } from './service.js';
-import { campaignEnded, commentHeld, contentReported, followerAdded, membershipChanged, tipPaid, videoTranscoded } from './sources.js';
+import { campaignEnded, commentHeld, commentMentioned, contentReported, followerAdded, membershipChanged, tipPaid, videoTranscoded } from './sources.js';
 
 export { notify, type NewNotification } from './service.js';
 
@@ -29,6 +29,7 @@ export const notificationsCapability = defineCapability({
     'follower.added': (ctx) => (event, meta) => followerAdded(ctx.deps, event, meta),
     'video.transcoded': (ctx) => (event, meta) => videoTranscoded(ctx.deps, event, meta),
     'comment.held': (ctx) => (event) => commentHeld(ctx.deps, event),
+    'comment.mentioned': (ctx) => (event) => commentMentioned(ctx.deps, event),
     'content.reported': (ctx) => (event) => contentReported(ctx.deps, event),
     'campaign.ended': (ctx) => (event) => campaignEnded(ctx.deps, event),
   },

@@ -2,7 +2,7 @@
 // another capability owns; it learns of tips, members and videos through their index.ts.
 import type { Queryable } from '../core/db/index.js';
 
-export type NotificationKind = 'tip' | 'tip_held' | 'member_joined' | 'member_cancelled' | 'member_past_due' | 'member_ended' | 'follower' | 'video_ready' | 'video_failed' | 'comment_held' | 'content_reported' | 'campaign_successful' | 'campaign_failed' | 'campaign_cancelled';
+export type NotificationKind = 'tip' | 'tip_held' | 'member_joined' | 'member_cancelled' | 'member_past_due' | 'member_ended' | 'follower' | 'video_ready' | 'video_failed' | 'comment_held' | 'comment_mentioned' | 'content_reported' | 'campaign_successful' | 'campaign_failed' | 'campaign_cancelled';
 export type EmailMode = 'immediate' | 'digest' | 'off';
 
 export interface NotificationRow {

@@ -1,3 +1,4 @@
+import { contactsOf } from '../accounts/index.js';
 import { findChannelById } from '../channels/index.js';
 import type { AppDeps } from '../core/deps.js';
 import type { DomainEvents } from '../core/events/index.js';
@@ -68,6 +69,14 @@ export async function commentHeld(deps: AppDeps, { commentId, videoId, channelId
   // A comment under a post names no video: the notice then has no title.
   const video = videoId ? await findVideoById(deps.db, videoId) : undefined;
   await notify(deps, { channelId, kind: 'comment_held', params: { title: video?.title ?? '' }, link: await studio(deps, channelId, 'moderation'), dedupeKey: `comment_held:${commentId}` });
+}
+
+/** A shown comment mentions the channel (`@handle`): its team is told, with a link to the comment. */
+export async function commentMentioned(deps: AppDeps, { commentId, authorId, mentionedChannelId, page }: DomainEvents['comment.mentioned']): Promise<void> {
+  const channel = await findChannelById(deps.db, mentionedChannelId);
+  if (!channel) return;
+  const [author] = await contactsOf(deps.db, [authorId]);
+  await notify(deps, { channelId: channel.id, kind: 'comment_mentioned', params: { author: author?.display_name ?? '?', handle: channel.handle }, link: page, dedupeKey: `comment_mentioned:${commentId}:${channel.id}` });
 }
 
 /** A fan reported a comment or a post: the team is told once per reported thing, with a link to moderation. */

@@ -55,11 +55,11 @@ export interface DomainEvents {
   /** A channel's comments were opened or closed (its comment policy changed to or from `closed`), at `changedAt` (ISO). */
   'comments.policy-changed': { channelId: string; closed: boolean; changedAt: string };
   /** The creator published a post (public, or for members of some tiers); its e-mails are already queued. */
-  'post.published': { postId: string; channelId: string; audience: 'public' | 'members' };
+  'post.published': { postId: string; channelId: string; audience: 'public' | 'members' | 'backers' };
   /** The creator edited a post's title or text (its e-mails are not sent again; federation sends an Update). */
-  'post.edited': { postId: string; channelId: string; audience: 'public' | 'members' };
+  'post.edited': { postId: string; channelId: string; audience: 'public' | 'members' | 'backers' };
   /** The creator deleted a post (its row is gone; federation sends a Delete of a public post's Article). */
-  'post.deleted': { postId: string; channelId: string; audience: 'public' | 'members' };
+  'post.deleted': { postId: string; channelId: string; audience: 'public' | 'members' | 'backers' };
 }
 
 /** What changed about a video, for subscribers that care (federation sends an Update for all of them). */

@@ -13,6 +13,8 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** A stable Message-ID (`<id@host>`), so a message sent twice after a crash is recognisably the same one. */
   messageId?: string;
+  /** The SMTP envelope (MAIL FROM is the Return-Path bounces go to: community's VERP address). */
+  envelope?: { from: string; to: string };
 }
 
 /** Sends e-mail. Implementations: real SMTP, or an outbox folder of .eml files for local use. */

@@ -20,6 +20,8 @@ export { runSettlement, chargePledge, REMINDER_EVERY_MS, GRACE_MS } from './sett
 export { SETTLE_JOB } from './service.js';
 export { campaignsConfig } from './config.js';
 export type { CampaignRow, PledgeRow, PledgeStatus, SettlementReport } from './queries.js';
+// For community's backers-only posts and campaign e-mails: a campaign, a channel's campaigns, its backers.
+export { campaignBackerIds, findCampaign, listCampaigns } from './queries.js';
 
 declare module '../../core/events/catalog.js' {
   interface DomainEvents {

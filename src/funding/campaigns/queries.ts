@@ -347,3 +347,16 @@ export async function collectedAndRecorded(db: Queryable, campaignId: string): P
   );
   return { collectedAmount: Number(rows[0]!.collected), ledgerGross: Number(rows[0]!.gross) };
 }
+
+/** Pledges whose fans are backers for the campaign's updates: counted and neither dropped, refunded nor disputed. */
+const BACKER_STATUSES: readonly PledgeStatus[] = ['pledged', 'charging', 'collected', 'errored', 'authentication_required'];
+
+/** The accounts backing a campaign (for backers-only posts), or those of `userIds` that do. */
+export async function campaignBackerIds(db: Queryable, campaignId: string, userIds?: readonly string[]): Promise<string[]> {
+  const rows = await db.query<{ user_id: string }>(
+    `SELECT DISTINCT user_id FROM campaign_pledges
+      WHERE campaign_id = $1 AND user_id IS NOT NULL AND status = ANY($2::text[]) AND ($3::uuid[] IS NULL OR user_id = ANY($3::uuid[]))`,
+    [campaignId, [...BACKER_STATUSES], userIds ? [...userIds] : null],
+  );
+  return rows.map((r) => r.user_id);
+}

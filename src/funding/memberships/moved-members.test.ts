@@ -14,6 +14,21 @@ const clock = createManualClock(NOW);
 /** Moves the manual clock to `at` (never back). */
 const setClock = (at: Date) => clock.advance(at.getTime() - clock.now().getTime());
 
+/** What the tests check of a membership. */
+async function membershipRow(site: TestSite, id: string) {
+  return (
+    await site.deps.db.query<{ status: string; current_period_start: Date; current_period_end: Date; ended_at: Date | null; payment_method_needed_since: Date | null; customer_ref: string | null; payment_method_ref: string | null }>(
+      'SELECT status, current_period_start, current_period_end, ended_at, payment_method_needed_since, customer_ref, payment_method_ref FROM memberships WHERE id = $1',
+      [id],
+    )
+  )[0]!;
+}
+
+/** The statuses of a membership's renewal payments. */
+async function renewalStatuses(site: TestSite, id: string): Promise<string[]> {
+  return (await site.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND idempotency_key LIKE 'renew:%'", [id])).map((p) => p.status);
+}
+
 describe('members of a channel that moved from another payment account', () => {
   let site: TestSite;
   let channelId = '';
@@ -24,12 +39,8 @@ describe('members of a channel that moved from another payment account', () => {
 
   /** The e-mails sent to `to` whose subject contains `subject`. */
   const mails = (to: string, subject: RegExp) => readOutbox(site.outboxDir).map(mailText).filter((m) => m.includes(`To: ${to}`) && subject.test(m));
-  const membership = async (id: string) =>
-    (await site.deps.db.query<{ status: string; current_period_start: Date; current_period_end: Date; ended_at: Date | null; payment_method_needed_since: Date | null; payment_method_ref: string | null }>(
-      'SELECT status, current_period_start, current_period_end, ended_at, payment_method_needed_since, payment_method_ref FROM memberships WHERE id = $1',
-      [id],
-    ))[0]!;
-  const renewals = async (id: string) => (await site.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND idempotency_key LIKE 'renew:%'", [id])).map((p) => p.status);
+  const membership = (id: string) => membershipRow(site, id);
+  const renewals = (id: string) => renewalStatuses(site, id);
   const imported = (from: PaymentAccounts | undefined, here: PaymentAccounts) => site.deps.db.transaction((tx) => scheduleChannelRenewals(site.deps, tx, channelId, { from, here }));
 
   /** Signs a fan up and joins with the test bank's card (saved for renewals); returns the membership id. */
@@ -198,12 +209,8 @@ describe('a moved member on a Stripe site re-confirms through Stripe’s setup m
     const res = await site.app.request('/webhooks/stripe', { method: 'POST', body, headers });
     assert.equal(res.status, 200, await res.text());
   }
-  const membership = async (id: string) =>
-    (await site.deps.db.query<{ status: string; current_period_start: Date; current_period_end: Date; payment_method_needed_since: Date | null; customer_ref: string | null; payment_method_ref: string | null }>(
-      'SELECT status, current_period_start, current_period_end, payment_method_needed_since, customer_ref, payment_method_ref FROM memberships WHERE id = $1',
-      [id],
-    ))[0]!;
-  const renewals = async (id: string) => (await site.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND idempotency_key LIKE 'renew:%'", [id])).map((p) => p.status);
+  const membership = (id: string) => membershipRow(site, id);
+  const renewals = (id: string) => renewalStatuses(site, id);
 
   before(async () => {
     fake = await startFakeStripe();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
 import { DEFAULT_FEES, processingFee } from '../../src/funding/providers/test-provider/fees.js';
 import { parseStripeForm, startLocalServer, type FakeResponse, type LocalServer, type RecordedRequest } from './local-server.js';
 
@@ -24,6 +25,16 @@ export interface FakeStripe extends LocalServer {
   paymentIntents: Map<string, Json>;
   /** The fan paid checkout `sessionId` with `paymentMethod`: the PaymentIntent, charge and fee now exist. */
   completeCheckout(sessionId: string, paymentMethod?: string): { session: Json; paymentIntent: Json };
+  /**
+   * The fan saved `card` on setup checkout `sessionId`: a new PaymentMethod (charged later as `card` is)
+   * attached to the session's customer (or one created, `customer_creation=always`), a succeeded
+   * SetupIntent with the session's `setup_intent_data.metadata`, and the session complete.
+   */
+  completeSetup(sessionId: string, card?: string): { session: Json; setupIntent: Json; paymentMethod: Json };
+  setupIntents: Map<string, Json>;
+  paymentMethods: Map<string, Json>;
+  /** A webhook as Stripe sends it: the event JSON and its Stripe-Signature header (made by the SDK), dated `at`. */
+  webhook(type: string, object: Json, secret: string, at: Date): { body: string; headers: Record<string, string> };
   /** The charge object of a payment intent, with its balance transaction id. */
   chargeOf(paymentIntentId: string): Json;
   /** The POST requests sent to `path`. */
@@ -39,6 +50,10 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
   const paymentIntents = new Map<string, Json>();
   const charges = new Map<string, Json>();
   const balanceTransactions = new Map<string, Json>();
+  const setupIntents = new Map<string, Json>();
+  /** PaymentMethods saved by setup sessions; `_card` is the test card whose behaviour they have. */
+  const paymentMethods = new Map<string, Json>();
+  let eventSeq = 0;
   const idempotent = new Map<string, { body: string; response: FakeResponse }>();
   const now = () => Math.floor(Date.now() / 1000);
 
@@ -80,11 +95,14 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
   function createSession(form: Json): FakeResponse {
     const line = form['line_items']?.['0'];
     const amount = Number(line?.['price_data']?.['unit_amount']) * Number(line?.['quantity'] ?? 1);
+    const setup = form['mode'] === 'setup';
+    // Setup mode has no line items; Checkout requires the currency (dynamic payment methods).
+    if (setup && (line || !form['currency'])) return error(400, { type: 'invalid_request_error', param: setup && line ? 'line_items' : 'currency', message: 'Invalid setup mode session' });
     const session = {
       id: id('cs_test'),
       object: 'checkout.session',
-      amount_total: amount,
-      currency: line?.['price_data']?.['currency'],
+      amount_total: setup ? null : amount,
+      currency: setup ? form['currency'] : line?.['price_data']?.['currency'],
       cancel_url: form['cancel_url'] ?? null,
       customer: form['customer'] ?? null,
       customer_creation: form['customer_creation'] ?? null,
@@ -94,11 +112,13 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
       metadata: form['metadata'] ?? {},
       mode: form['mode'],
       payment_intent: null,
-      payment_status: 'unpaid',
+      payment_status: setup ? 'no_payment_required' : 'unpaid',
+      setup_intent: null,
       status: 'open',
       success_url: form['success_url'],
       url: '',
       _payment_intent_data: form['payment_intent_data'] ?? {},
+      _setup_intent_data: form['setup_intent_data'] ?? {},
     };
     session.url = `https://checkout.stripe.com/c/pay/${session.id}`;
     sessions.set(session.id, session);
@@ -106,12 +126,22 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
   }
 
   function publicSession(session: Json): Json {
-    const { _payment_intent_data: _hidden, ...visible } = session;
+    const { _payment_intent_data: _hidden, _setup_intent_data: _hiddenToo, ...visible } = session;
     return visible;
   }
 
+  const publicMethod = (pm: Json): Json => {
+    const { _card: _hidden, ...visible } = pm;
+    return visible;
+  };
+
   function createPaymentIntent(form: Json): FakeResponse {
-    const method = METHODS[form['payment_method']];
+    const saved = paymentMethods.get(form['payment_method']);
+    if (saved && saved['customer'] !== (form['customer'] ?? null)) {
+      // A saved method is charged only with the customer it is attached to (a detached one with none).
+      return error(400, { type: 'invalid_request_error', param: 'payment_method', message: 'The provided PaymentMethod is not attached to this Customer.' });
+    }
+    const method = METHODS[saved ? saved['_card'] : form['payment_method']];
     if (!method) return error(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: 'No such PaymentMethod' });
     const pi: Json = {
       id: id('pi'),
@@ -162,6 +192,22 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
     if (request.method === 'POST' && request.path === '/v1/refunds') return createRefund(form);
     // The account this key belongs to (one per fake, named after its key).
     if (request.method === 'GET' && request.path === '/v1/account') return { status: 200, json: { id: `acct_${apiKey.replace(/\W/g, '').slice(-16)}`, object: 'account' } };
+    const setupIntent = /^\/v1\/setup_intents\/([^/]+)$/.exec(request.path);
+    if (request.method === 'GET' && setupIntent) {
+      const seti = setupIntents.get(setupIntent[1]!);
+      return seti ? { status: 200, json: seti } : error(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such setupintent' });
+    }
+    const method = /^\/v1\/payment_methods\/([^/]+?)(\/detach)?$/.exec(request.path);
+    if (method) {
+      const pm = paymentMethods.get(method[1]!);
+      if (!pm) return error(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such PaymentMethod' });
+      if (request.method === 'GET' && !method[2]) return { status: 200, json: publicMethod(pm) };
+      if (request.method === 'POST' && method[2]) {
+        if (!pm['customer']) return error(400, { type: 'invalid_request_error', message: 'The payment method you provided is not attached to a customer so detachment is impossible.' });
+        pm['customer'] = null;
+        return { status: 200, json: publicMethod(pm) };
+      }
+    }
     const read = /^\/v1\/payment_intents\/([^/]+)$/.exec(request.path);
     if (request.method === 'GET' && read) {
       const pi = paymentIntents.get(read[1]!);
@@ -214,6 +260,46 @@ export async function startFakeStripe(apiKey = 'sk_test_fanfare'): Promise<FakeS
       paymentIntents.set(pi['id'], pi);
       Object.assign(session, { customer, payment_intent: pi['id'], payment_status: 'paid', status: 'complete' });
       return { session: publicSession(session), paymentIntent: pi };
+    },
+    setupIntents,
+    paymentMethods,
+    completeSetup(sessionId, card = 'pm_card_visa') {
+      const session = sessions.get(sessionId)!;
+      const customer = session['customer'] ?? (session['customer_creation'] === 'always' ? id('cus') : null);
+      const paymentMethod = { id: id('pm'), object: 'payment_method', type: 'card', card: { brand: 'visa', last4: '4242' }, customer, livemode: false, created: now(), _card: card };
+      paymentMethods.set(paymentMethod.id, paymentMethod);
+      const data = session['_setup_intent_data'] as Json;
+      const setupIntent = {
+        id: id('seti'),
+        object: 'setup_intent',
+        customer,
+        description: data['description'] ?? null,
+        livemode: false,
+        metadata: data['metadata'] ?? {},
+        payment_method: paymentMethod.id,
+        status: 'succeeded',
+        usage: 'off_session',
+        created: now(),
+      };
+      setupIntents.set(setupIntent.id, setupIntent);
+      Object.assign(session, { customer, setup_intent: setupIntent.id, status: 'complete' });
+      return { session: publicSession(session), setupIntent, paymentMethod: publicMethod(paymentMethod) };
+    },
+    webhook(type, object, secret, at) {
+      const created = Math.floor(at.getTime() / 1000);
+      const body = JSON.stringify({
+        id: `evt_fake_${++eventSeq}_${randomBytes(4).toString('hex')}`,
+        object: 'event',
+        api_version: Stripe.API_VERSION,
+        created,
+        data: { object },
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type,
+      });
+      const signature = new Stripe(apiKey).webhooks.generateTestHeaderString({ payload: body, secret, timestamp: created });
+      return { body, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } };
     },
     chargeOf: (paymentIntentId) => charges.get(paymentIntents.get(paymentIntentId)!['latest_charge'])!,
     posts: (path) => server.requests.filter((r) => r.method === 'POST' && r.path === path),

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TestClient } from '../../../test/support/client.js';
+import { TestClient, setupFields } from '../../../test/support/client.js';
 import { mailText } from '../../../test/support/fan-budget/site.js';
-import { createManualClock, createSetUpSite, latestMagicToken, readOutbox, type TestSite } from '../../../test/support/harness.js';
+import { createManualClock, createSetUpSite, createTestSite, latestMagicToken, readOutbox, signUpFan, type TestSite } from '../../../test/support/harness.js';
+import { startFakeStripe, type FakeStripe } from '../../../test/fakes/stripe-server.js';
+import { createStripeProvider } from '../providers/index.js';
 import { runDueJobsOnce } from '../../core/jobs/index.js';
 import { paymentAccounts, sameAccount, scheduleChannelRenewals, sitePaymentAccounts, type PaymentAccounts } from './moved-members.js';
 
@@ -11,6 +13,21 @@ const DAY = 86_400_000;
 const clock = createManualClock(NOW);
 /** Moves the manual clock to `at` (never back). */
 const setClock = (at: Date) => clock.advance(at.getTime() - clock.now().getTime());
+
+/** What the tests check of a membership. */
+async function membershipRow(site: TestSite, id: string) {
+  return (
+    await site.deps.db.query<{ status: string; current_period_start: Date; current_period_end: Date; ended_at: Date | null; payment_method_needed_since: Date | null; customer_ref: string | null; payment_method_ref: string | null }>(
+      'SELECT status, current_period_start, current_period_end, ended_at, payment_method_needed_since, customer_ref, payment_method_ref FROM memberships WHERE id = $1',
+      [id],
+    )
+  )[0]!;
+}
+
+/** The statuses of a membership's renewal payments. */
+async function renewalStatuses(site: TestSite, id: string): Promise<string[]> {
+  return (await site.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND idempotency_key LIKE 'renew:%'", [id])).map((p) => p.status);
+}
 
 describe('members of a channel that moved from another payment account', () => {
   let site: TestSite;
@@ -22,12 +39,8 @@ describe('members of a channel that moved from another payment account', () => {
 
   /** The e-mails sent to `to` whose subject contains `subject`. */
   const mails = (to: string, subject: RegExp) => readOutbox(site.outboxDir).map(mailText).filter((m) => m.includes(`To: ${to}`) && subject.test(m));
-  const membership = async (id: string) =>
-    (await site.deps.db.query<{ status: string; current_period_start: Date; current_period_end: Date; ended_at: Date | null; payment_method_needed_since: Date | null; payment_method_ref: string | null }>(
-      'SELECT status, current_period_start, current_period_end, ended_at, payment_method_needed_since, payment_method_ref FROM memberships WHERE id = $1',
-      [id],
-    ))[0]!;
-  const renewals = async (id: string) => (await site.deps.db.query<{ status: string }>("SELECT status FROM payments WHERE membership_id = $1 AND idempotency_key LIKE 'renew:%'", [id])).map((p) => p.status);
+  const membership = (id: string) => membershipRow(site, id);
+  const renewals = (id: string) => renewalStatuses(site, id);
   const imported = (from: PaymentAccounts | undefined, here: PaymentAccounts) => site.deps.db.transaction((tx) => scheduleChannelRenewals(site.deps, tx, channelId, { from, here }));
 
   /** Signs a fan up and joins with the test bank's card (saved for renewals); returns the membership id. */
@@ -180,5 +193,90 @@ describe('members of a channel that moved from another payment account', () => {
     for (const [i, p] of periods.slice(1).entries()) assert.equal(p.period_start.toISOString(), periods[i]!.period_end.toISOString(), 'never twice, never skipped');
     const checks = await site.deps.db.query<{ ok: boolean }>(`SELECT ok FROM ledger_checks WHERE trigger = 'membership.renew'`);
     assert.ok(checks.length > 0 && checks.every((c) => c.ok), 'every renewal ended with a clean ledger self-check');
+  });
+});
+
+describe('a moved member on a Stripe site re-confirms through Stripe’s setup mode', () => {
+  const stripeClock = createManualClock(NOW);
+  const WEBHOOK_SECRET = 'whsec_moved_members';
+  let fake: FakeStripe;
+  let site: TestSite;
+  let channelId = '';
+  const runJobs = () => runDueJobsOnce({ db: site.deps.db, handlers: site.handlers, clock: stripeClock, maxJobs: 100 });
+  /** Stripe delivers `type` about `object` to the site's webhook endpoint, signed, dated now. */
+  async function deliver(type: string, object: object) {
+    const { body, headers } = fake.webhook(type, object, WEBHOOK_SECRET, stripeClock.now());
+    const res = await site.app.request('/webhooks/stripe', { method: 'POST', body, headers });
+    assert.equal(res.status, 200, await res.text());
+  }
+  const membership = (id: string) => membershipRow(site, id);
+  const renewals = (id: string) => renewalStatuses(site, id);
+
+  before(async () => {
+    fake = await startFakeStripe();
+    const stripe = createStripeProvider({ secretKey: fake.apiKey, webhookSecret: WEBHOOK_SECRET, api: { host: '127.0.0.1', port: fake.port, protocol: 'http' }, clock: stripeClock, maxNetworkRetries: 0 });
+    const payments = { providers: { stripe }, enabled: ['stripe' as const], get: (id: string) => (id === 'stripe' ? stripe : undefined) };
+    site = await createTestSite({ clock: stripeClock, env: { SESSION_TTL_DAYS: '365' }, services: { payments } });
+    await new TestClient(site.app).post('/setup', setupFields({ channel_language: 'en' }));
+    channelId = (await site.deps.db.query<{ id: string }>('SELECT id FROM channels'))[0]!.id;
+  });
+  after(async () => {
+    await site.close();
+    await fake.close();
+  });
+
+  it('saves the new card through a setup session and webhook, then the renewal charges it once off-session', async () => {
+    const tierId = (await site.deps.db.query<{ id: string }>(`INSERT INTO membership_tiers (channel_id, name, currency, monthly_price) VALUES ($1, 'Soutien', 'EUR', 500) RETURNING id`, [channelId]))[0]!.id;
+    // A member joined through Stripe (the card saved for renewals) on the site the channel came from.
+    const member = await signUpFan(site, 'stripe-fan@example.org');
+    const joined = await member.post('/c/camille/membership/join', { tier: tierId, interval: 'month', provider: 'stripe' });
+    const joinSession = /cs_test_\w+/.exec(joined.res.headers.get('location') ?? '')![0];
+    await deliver('checkout.session.completed', fake.completeCheckout(joinSession).session);
+    const id = (await site.deps.db.query<{ id: string }>("SELECT id FROM memberships WHERE status = 'active'"))[0]!.id;
+    const periodEnd = (await membership(id)).current_period_end;
+
+    // The channel arrives from a site with another Stripe account: the old card names nothing here.
+    const here = await paymentAccounts(site.services.payments, { strict: true });
+    assert.match(here.stripe ?? '', /^acct_/);
+    await site.deps.db.transaction((tx) => scheduleChannelRenewals(site.deps, tx, channelId, { from: { stripe: 'acct_elsewhere' }, here }));
+    assert.ok((await membership(id)).payment_method_needed_since);
+    await runJobs();
+    const mail = readOutbox(site.outboxDir).map(mailText).find((m) => m.includes('To: stripe-fan@example.org') && /has moved to a new site/.test(m))!;
+    const link = /\/memberships\/[0-9a-f-]{36}\/payment-method\?sig=[\w-]+/.exec(mail)![0];
+
+    // Confirming opens Stripe's setup page (no sign-in needed): a SetupIntent, nothing charged.
+    const visitor = new TestClient(site.app);
+    assert.match((await visitor.get(link)).html, /Nothing is charged now/);
+    const confirm = await visitor.post(`/memberships/${id}/payment-method`, { sig: new URL(link, 'http://x').searchParams.get('sig')! });
+    assert.equal(confirm.res.status, 303, confirm.html);
+    const setupSession = /cs_test_\w+/.exec(confirm.res.headers.get('location')!)![0];
+    assert.equal(fake.sessions.get(setupSession)!['mode'], 'setup');
+    const intentsBefore = fake.paymentIntents.size;
+    const done = fake.completeSetup(setupSession);
+    await deliver('checkout.session.completed', done.session);
+    await deliver('checkout.session.completed', done.session); // a redelivery changes nothing
+    await runJobs();
+    const confirmed = await membership(id);
+    assert.equal(confirmed.payment_method_needed_since, null);
+    assert.equal(confirmed.payment_method_ref, done.paymentMethod['id'], 'the method the SetupIntent saved');
+    assert.equal(confirmed.customer_ref, done.setupIntent['customer']);
+    assert.equal(fake.paymentIntents.size, intentsBefore, 'nothing charged on confirming');
+    assert.deepEqual(await renewals(id), []);
+
+    // At the period end: one off-session PaymentIntent with that customer and method, the period contiguous.
+    stripeClock.advance(periodEnd.getTime() + 60_000 - stripeClock.now().getTime());
+    await runJobs();
+    await runJobs();
+    const charges = [...fake.paymentIntents.values()].filter((pi) => pi['payment_method'] === done.paymentMethod['id']);
+    assert.equal(charges.length, 1, 'charged once');
+    assert.equal(charges[0]!['customer'], done.setupIntent['customer']);
+    assert.equal(fake.posts('/v1/payment_intents').at(-1)!.body.includes('off_session=true'), true);
+    // Stripe's own event for that PaymentIntent arrives later: still one payment.
+    await deliver('payment_intent.succeeded', charges[0]!);
+    await runJobs();
+    const renewed = await membership(id);
+    assert.equal(renewed.status, 'active');
+    assert.equal(renewed.current_period_start.toISOString(), periodEnd.toISOString(), 'nothing skipped');
+    assert.deepEqual(await renewals(id), ['succeeded'], 'never twice');
   });
 });

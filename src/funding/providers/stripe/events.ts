@@ -9,9 +9,10 @@ import type { PaymentEvent, PaymentEventType, PaymentMetadata } from '../types.j
  */
 export const CHECKOUT_MARKER = 'fanfare_checkout';
 
-/** What the mapping may ask Stripe: the payment with its charge and fee, expanded. */
+/** What the mapping may ask Stripe: the payment with its charge and fee, expanded; a setup's SetupIntent. */
 export interface StripeLookup {
   paymentIntent(id: string): Promise<Stripe.PaymentIntent>;
+  setupIntent(id: string): Promise<Stripe.SetupIntent>;
 }
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
@@ -101,6 +102,33 @@ async function sessionEvents(event: Stripe.Event, session: Stripe.Checkout.Sessi
 }
 
 /**
+ * A completed setup-mode Checkout Session: its SetupIntent saved a payment method on a customer and
+ * charged nothing. One `payment_method.saved` about the checkout (`providerRef` = `checkoutRef` = the
+ * session), with the session's metadata, amount 0 in the session's currency — the same result as the
+ * test bank's setup page. A SetupIntent not (yet) succeeded, or without customer or method, gives none.
+ */
+async function setupEvents(event: Stripe.Event, session: Stripe.Checkout.Session, lookup: StripeLookup): Promise<PaymentEvent[]> {
+  const setupIntentId = idOf(session.setup_intent);
+  const currency = currencyOf(session.currency);
+  if (!setupIntentId || !currency) return [];
+  const intent = await lookup.setupIntent(setupIntentId);
+  const customerRef = idOf(intent.customer) ?? idOf(session.customer);
+  const paymentMethodRef = idOf(intent.payment_method);
+  if (intent.status !== 'succeeded' || !customerRef || !paymentMethodRef) return [];
+  return [
+    base(event, 'payment_method.saved', {
+      providerRef: session.id,
+      checkoutRef: session.id,
+      amount: 0,
+      currency,
+      metadata: appMetadata(session.metadata),
+      customerRef,
+      paymentMethodRef,
+    }),
+  ];
+}
+
+/**
  * A dispute event. Its fee is that of the balance transactions it brought: the withdrawal when opened
  * (Stripe's dispute fee), the later ones when closed (negative if Stripe gave the fee back).
  */
@@ -121,6 +149,7 @@ async function disputeEvent(event: Stripe.Event, dispute: Stripe.Dispute, lookup
 export async function mapStripeEvent(event: Stripe.Event, lookup: StripeLookup): Promise<PaymentEvent[]> {
   switch (event.type) {
     case 'checkout.session.completed':
+      if (event.data.object.mode === 'setup') return setupEvents(event, event.data.object, lookup);
       return event.data.object.payment_status === 'paid' ? sessionEvents(event, event.data.object, lookup, 'payment.succeeded') : [];
     case 'checkout.session.async_payment_succeeded':
       return sessionEvents(event, event.data.object, lookup, 'payment.succeeded');

@@ -145,6 +145,67 @@ describe('Stripe renewals', () => {
   });
 });
 
+describe('Stripe setup mode (save a method, charge nothing)', () => {
+  const metadata = { setup: '1', purpose: 'membership', membershipId: 'm_7' };
+  const verify = (type: string, object: object) => {
+    const { body, headers } = fake.webhook(type, object, 'whsec_test', new Date());
+    return stripe.verifyWebhook(body, new Headers(headers));
+  };
+
+  it('opens a setup-mode session with a new customer, maps its completion to payment_method.saved, charges it off-session later and detaches it', async () => {
+    assert.equal(stripe.capabilities.setupWithoutCharge, true);
+    const session = await stripe.createCheckout(checkoutInput({ mode: 'setup', amount: 500, metadata, customerEmail: 'fan@example.org', idempotencyKey: 'setup-1' }));
+    const { request, form } = lastPost('/v1/checkout/sessions');
+    assert.equal(request.headers['idempotency-key'], 'setup-1');
+    assert.equal(form['mode'], 'setup');
+    assert.equal(form['currency'], 'eur', 'setup mode needs the currency');
+    assert.equal(form['line_items'], undefined, 'nothing to charge');
+    assert.equal(form['payment_intent_data'], undefined);
+    assert.equal(form['customer_creation'], 'always', 'a customer to attach the method to');
+    assert.equal(form['customer_email'], 'fan@example.org');
+    assert.deepEqual(form['metadata'], metadata);
+    assert.deepEqual(form['setup_intent_data']['metadata'], metadata);
+
+    const done = fake.completeSetup(session.providerRef);
+    assert.equal(done.session['payment_status'], 'no_payment_required');
+    const events = await verify('checkout.session.completed', done.session);
+    assert.equal(events.length, 1);
+    const [saved] = events;
+    assert.equal(saved!.type, 'payment_method.saved');
+    assert.equal(saved!.providerRef, session.providerRef);
+    assert.equal(saved!.checkoutRef, session.providerRef);
+    assert.equal(saved!.amount, 0, 'nothing charged');
+    assert.equal(saved!.currency, 'EUR');
+    assert.deepEqual(saved!.metadata, metadata);
+    assert.equal(saved!.customerRef, done.setupIntent['customer']);
+    assert.equal(saved!.paymentMethodRef, done.paymentMethod['id']);
+    assert.equal(fake.paymentIntents.size > 0 && [...fake.paymentIntents.values()].some((pi) => pi['customer'] === saved!.customerRef), false, 'no PaymentIntent for the setup');
+
+    const charged = await stripe.chargeSaved(renewal({ customerRef: saved!.customerRef!, paymentMethodRef: saved!.paymentMethodRef! }));
+    assert.equal(charged.status, 'succeeded');
+    assert.equal(lastPost('/v1/payment_intents').form['off_session'], 'true');
+
+    await stripe.detachPaymentMethod({ customerRef: saved!.customerRef!, paymentMethodRef: saved!.paymentMethodRef! });
+    await stripe.detachPaymentMethod({ customerRef: saved!.customerRef!, paymentMethodRef: saved!.paymentMethodRef! });
+    assert.equal(fake.posts(`/v1/payment_methods/${saved!.paymentMethodRef}/detach`).length, 1, 'detaching twice is no error and asks once');
+    await assert.rejects(stripe.chargeSaved(renewal({ customerRef: saved!.customerRef!, paymentMethodRef: saved!.paymentMethodRef! })), ProviderError, 'a detached method is never charged');
+  });
+
+  it('attaches to a known customer; a setup not succeeded gives no event; never detaches another customer’s method', async () => {
+    const session = await stripe.createCheckout(checkoutInput({ mode: 'setup', metadata, customerRef: 'cus_known' }));
+    const { form } = lastPost('/v1/checkout/sessions');
+    assert.equal(form['customer'], 'cus_known');
+    assert.equal(form['customer_creation'], undefined);
+    const done = fake.completeSetup(session.providerRef);
+    assert.equal(done.setupIntent['customer'], 'cus_known');
+    fake.setupIntents.get(done.setupIntent['id'])!['status'] = 'requires_action';
+    assert.deepEqual(await verify('checkout.session.completed', done.session), []);
+    await stripe.detachPaymentMethod({ customerRef: 'cus_someone_else', paymentMethodRef: done.paymentMethod['id'] });
+    await stripe.detachPaymentMethod({ customerRef: 'cus_known', paymentMethodRef: 'pm_unknown' });
+    assert.equal(fake.paymentMethods.get(done.paymentMethod['id'])!['customer'], 'cus_known');
+  });
+});
+
 describe('Stripe refunds', () => {
   it('refunds part of a payment with our idempotency key, then the rest', async () => {
     const paid = await stripe.chargeSaved(renewal());

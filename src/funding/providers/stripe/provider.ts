@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import { parseCurrency } from '../../money.js';
-import { ProviderError, UnsupportedOperationError, WebhookSignatureError, type WebhookSignatureFailure } from '../errors.js';
+import { ProviderError, WebhookSignatureError, type WebhookSignatureFailure } from '../errors.js';
 import { checkChargeInput, checkCheckoutInput, checkRefundInput } from '../inputs.js';
-import type { ChargeResult, ChargeSavedInput, CheckoutSession, CreateCheckoutInput, PaymentProvider, RefundInput, RefundResult } from '../types.js';
+import type { ChargeResult, ChargeSavedInput, CheckoutSession, CreateCheckoutInput, DetachPaymentMethodInput, PaymentProvider, RefundInput, RefundResult } from '../types.js';
 import { stripeError } from './errors.js';
 import { CHECKOUT_MARKER, feeOf, mapStripeEvent, type StripeLookup } from './events.js';
 
@@ -51,7 +51,7 @@ function signatureFailure(error: unknown): WebhookSignatureFailure {
 
 /**
  * Stripe as a `PaymentProvider`: Checkout Sessions for one-off payments (saving the card for renewals
- * when asked), off-session PaymentIntents for renewals, Refunds. Every POST carries the caller's
+ * when asked) and in setup mode (saving a method, charging nothing), off-session PaymentIntents for renewals, Refunds. Every POST carries the caller's
  * idempotency key; webhooks are verified against the raw body with the SDK.
  */
 export function createStripeProvider(options: CreateStripeProviderOptions): PaymentProvider {
@@ -64,14 +64,12 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
   const clock = options.clock ?? systemClock;
   const lookup: StripeLookup = {
     paymentIntent: (id) => stripe.paymentIntents.retrieve(id, { expand: EXPAND_FEE }),
+    setupIntent: (id) => stripe.setupIntents.retrieve(id),
   };
 
   async function createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession> {
     const request = checkCheckoutInput('stripe', input);
-    if (request.mode === 'setup') {
-      // Checkout in mode 'setup' (a SetupIntent) is not wired to the webhook mapping yet: refuse rather than charge.
-      throw new UnsupportedOperationError('stripe', 'setup', 'stripe: saving a card without a charge is not supported by this adapter yet');
-    }
+    if (request.mode === 'setup') return createSetupCheckout(request);
     const save = request.savePaymentMethod === true;
     const params: Stripe.Checkout.SessionCreateParams = {
       mode: 'payment',
@@ -87,10 +85,58 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
       ...(request.customerRef ? { customer: request.customerRef } : { customer_email: request.customerEmail }),
       ...(save && !request.customerRef ? { customer_creation: 'always' as const } : {}),
     };
+    return openSession(params, request.idempotencyKey);
+  }
+
+  /**
+   * A Checkout Session in `setup` mode: the fan saves a payment method (a SetupIntent, usage
+   * off_session), nothing is charged. The method is attached to a Customer (the given one, or one
+   * Checkout creates), so that `chargeSaved` can use it later; the metadata rides on the session and
+   * on its SetupIntent. Its `checkout.session.completed` becomes `payment_method.saved` (events.ts).
+   * Stripe shows no amount on a setup page; the currency is required (dynamic payment methods).
+   */
+  async function createSetupCheckout(request: CreateCheckoutInput): Promise<CheckoutSession> {
+    return openSession(
+      {
+        mode: 'setup',
+        currency: request.currency.toLowerCase(),
+        success_url: request.successUrl,
+        cancel_url: request.cancelUrl,
+        metadata: request.metadata,
+        setup_intent_data: { description: request.description, metadata: request.metadata },
+        ...(request.customerRef ? { customer: request.customerRef } : { customer_email: request.customerEmail, customer_creation: 'always' as const }),
+      },
+      request.idempotencyKey,
+    );
+  }
+
+  async function openSession(params: Stripe.Checkout.SessionCreateParams, idempotencyKey: string): Promise<CheckoutSession> {
     try {
-      const session = await stripe.checkout.sessions.create(params, { idempotencyKey: request.idempotencyKey });
+      const session = await stripe.checkout.sessions.create(params, { idempotencyKey });
       if (!session.url) throw new ProviderError({ provider: 'stripe', code: 'provider_error', message: 'stripe: checkout session without a URL' });
       return { providerRef: session.id, redirectUrl: session.url, expiresAt: new Date(session.expires_at * 1000) };
+    } catch (error) {
+      throw stripeError(error);
+    }
+  }
+
+  /**
+   * Detaches a saved method from its customer (`POST /v1/payment_methods/:id/detach`): Stripe refuses
+   * to charge it afterwards. Detaching twice is no error: a method already detached (or unknown) is left
+   * alone, and so is one attached to another customer than the one named (never detach someone else's).
+   */
+  async function detachPaymentMethod(input: DetachPaymentMethodInput): Promise<void> {
+    try {
+      let method: Stripe.PaymentMethod;
+      try {
+        method = await stripe.paymentMethods.retrieve(input.paymentMethodRef);
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return;
+        throw error;
+      }
+      const customer = typeof method.customer === 'string' ? method.customer : method.customer?.id;
+      if (customer !== input.customerRef) return;
+      await stripe.paymentMethods.detach(input.paymentMethodRef);
     } catch (error) {
       throw stripeError(error);
     }
@@ -159,13 +205,11 @@ export function createStripeProvider(options: CreateStripeProviderOptions): Paym
   return {
     id: 'stripe',
     livemode: options.secretKey.startsWith('sk_live_') || options.secretKey.startsWith('rk_live_'),
-    capabilities: { savedPaymentMethods: true, refunds: true, setupWithoutCharge: false },
+    capabilities: { savedPaymentMethods: true, refunds: true, setupWithoutCharge: true },
     createCheckout,
     chargeSaved,
     refund,
-    async detachPaymentMethod() {
-      throw new UnsupportedOperationError('stripe', 'detachPaymentMethod', 'stripe: detaching is not supported by this adapter yet');
-    },
+    detachPaymentMethod,
     verifyWebhook,
     async accountIdentity() {
       try {

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context.js';
+import { setAnswerHeader } from './response-headers.js';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -50,7 +51,7 @@ export function compression() {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     const encoding = chooseEncoding(c.req.header('accept-encoding'));
-    if (c.var.area !== 'media') c.header('Vary', 'Accept-Encoding', { append: true });
+    if (c.var.area !== 'media') setAnswerHeader(c, 'Vary', 'Accept-Encoding', { append: true });
     const res = c.res;
     if (!encoding || c.req.method === 'HEAD' || c.var.area === 'media' || !res.body || res.status !== 200) return;
     if (res.headers.has('content-encoding') || res.headers.has('content-range')) return;

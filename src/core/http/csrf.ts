@@ -6,6 +6,7 @@ import type { AppEnv } from './context.js';
 import type { CookiePolicy } from './cookies.js';
 import { ForbiddenError } from './errors.js';
 import { readForm } from './form.js';
+import { setAnswerCookie } from './response-headers.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -64,7 +65,7 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
     await next();
     // The nonce cookie goes only with a page (every page carries a form: at least the language switch);
     // scripts, styles, JSON and redirects stay free of Set-Cookie, so caches and CDNs may keep them.
-    if (fresh && rendersPage(c.res)) setCookie(c, options.cookies.csrf, nonce!, options.cookies.options(60 * 60 * 24 * 365));
+    if (fresh && rendersPage(c.res)) setAnswerCookie(c, options.cookies.csrf, nonce!, options.cookies.options(60 * 60 * 24 * 365));
   });
 }
 

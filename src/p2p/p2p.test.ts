@@ -104,7 +104,9 @@ describe('P2P: who is given a swarm, and the byte reports', () => {
   it('rate-limits reports per client address', async () => {
     const viewer = new TestClient(site.app, { 'x-forwarded-for': '203.0.113.77' });
     let status = 0;
-    for (let i = 0; i <= REPORTS_PER_MINUTE && status !== 429; i++) status = await report(viewer, 'p2pPublic1', { peer: 1, http: 1 });
+    // The window is a fixed minute of the real clock: a run that crosses into the next minute starts counting
+    // again, once at most, so up to twice the limit may pass before the 429.
+    for (let i = 0; i <= 2 * REPORTS_PER_MINUTE && status !== 429; i++) status = await report(viewer, 'p2pPublic1', { peer: 1, http: 1 });
     assert.equal(status, 429);
   });
 

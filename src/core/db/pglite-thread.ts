@@ -88,8 +88,13 @@ export async function openPgliteThread(dataDir?: string): Promise<Db> {
     },
     async close() {
       if (failed) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       await send({ op: 'close' });
-      await worker.terminate();
+      // The thread ends by itself once PGlite has closed and its port is shut. terminate() is only the
+      // fallback: stopping a thread that holds WebAssembly from outside is where Node has crashed
+      // (nodejs/node#47748; seen here as glibc aborting on a corrupted heap, rarely, in CI).
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(r, 5_000, false).unref())]);
+      if (!stopped) await worker.terminate();
     },
   };
 }

@@ -6,10 +6,10 @@ import { AREA_POLICIES, areaMiddleware, mountWithChain } from './core/http/areas
 import type { AppEnv } from './core/http/context.js';
 import type { Area } from './core/module.js';
 import { cookiePolicy } from './core/http/cookies.js';
-import { csrfProtection, existingCsrfToken } from './core/http/csrf.js';
+import { csrfProtection, existingCsrfToken, visitorCsrf } from './core/http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './core/http/error-handler.js';
 import { compression } from './core/http/compression.js';
-import { localeMiddleware } from './core/http/locale.js';
+import { localeMiddleware, requestLocale } from './core/http/locale.js';
 import { createPageCache, type PageCache } from './core/http/page-cache.js';
 import { pathForLog, urlGuard } from './core/http/url-guard.js';
 import type { Site } from './site.js';
@@ -61,10 +61,20 @@ export function createApp(deps: AppDeps, site: Site): Hono<AppEnv> {
     const middleware = m.middleware?.(site.ctx);
     if (middleware) app.use('*', middleware);
   }
+  // After the capabilities' middleware (the address's host, the session, moved channels), before the rest:
+  // a page in memory needs neither the language's translator, nor the address check it passed when it was
+  // rendered, nor the setup gate, routing or its area's chain.
+  const cache = createPageCache({
+    db: deps.db,
+    cookies,
+    ttlSeconds: deps.config.pageCacheSeconds,
+    visitor: { locale: (c) => requestLocale(c, cookies, deps.config.defaultLanguage), csrf: (c) => visitorCsrf(c, csrfOptions) },
+  });
+  app.use('*', cache.front);
   app.use('*', localeMiddleware(cookies, deps.config.defaultLanguage));
   app.use('*', urlGuard());
   app.use('*', setupGate(deps));
-  pageCache = createPageCache({ db: deps.db, cookies, ttlSeconds: deps.config.pageCacheSeconds });
+  pageCache = cache;
   pageCaches.set(app, pageCache);
   app.use('*', pageCache.invalidateOnWrite);
 

@@ -69,6 +69,18 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
   });
 }
 
+/**
+ * A visitor's token (no session: the page cache only answers those) and, when the browser holds no usable
+ * nonce, the new one to set with the page: what `csrfProtection` does for a GET, for the page cache's
+ * answers served before the route's middleware runs.
+ */
+export function visitorCsrf(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }): { token: string; set?: () => void } {
+  const held = getCookie(c, options.cookies.csrf);
+  if (held && NONCE.test(held)) return { token: tokenFor(c, options, held) };
+  const nonce = randomToken();
+  return { token: tokenFor(c, options, nonce), set: () => setAnswerCookie(c, options.cookies.csrf, nonce, options.cookies.options(60 * 60 * 24 * 365)) };
+}
+
 function rendersPage(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').startsWith('text/html');
 }

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { isLocale, negotiateLocale, translator, type Locale } from '../i18n/index.js';
@@ -10,16 +11,17 @@ import type { CookiePolicy } from './cookies.js';
  */
 export function localeMiddleware(cookies: CookiePolicy, defaultLocale: Locale) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const fromCookie = getCookie(c, cookies.language);
-    const locale =
-      c.var.user?.language ??
-      (isLocale(fromCookie) ? fromCookie : undefined) ??
-      negotiateLocale(c.req.header('accept-language')) ??
-      defaultLocale;
+    const locale = requestLocale(c, cookies, defaultLocale);
     c.set('locale', locale);
     c.set('t', translator(locale));
     c.header('Content-Language', locale);
     c.header('Vary', 'Accept-Language, Cookie', { append: true });
     await next();
   });
+}
+
+/** The language a request is answered in (see `localeMiddleware`); the page cache keys its pages by it. */
+export function requestLocale(c: Context<AppEnv>, cookies: CookiePolicy, defaultLocale: Locale): Locale {
+  const fromCookie = getCookie(c, cookies.language);
+  return c.var.user?.language ?? (isLocale(fromCookie) ? fromCookie : undefined) ?? negotiateLocale(c.req.header('accept-language')) ?? defaultLocale;
 }

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Queryable } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
 import type { JobHandler, JobHandlers } from '../jobs/index.js';
+import type { Area } from '../module.js';
 import type { AppEnv } from './context.js';
 import type { CookiePolicy } from './cookies.js';
 
@@ -14,28 +15,54 @@ const MAX_ENTRIES = 1000;
 const MAX_ENTRY_CHARS = 512 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A kept page's bytes with the visitor's token between its parts. */
+function withToken(parts: readonly Buffer<ArrayBuffer>[], token: string): Buffer<ArrayBuffer> {
+  if (parts.length === 1) return parts[0]!;
+  const between = Buffer.from(token);
+  const chunks: Buffer<ArrayBuffer>[] = [];
+  for (const [index, part] of parts.entries()) {
+    if (index > 0) chunks.push(between);
+    chunks.push(part);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Takes the next generation: every process drops its cached pages within a second. Runs in `q`'s transaction. */
 export async function bumpPageGeneration(q: Queryable): Promise<void> {
   await q.query("SELECT nextval('page_cache_generation')");
 }
 
 interface Entry {
-  /** The HTML cut where the CSRF token goes: the only part of an anonymous page that differs per visitor. */
-  parts: string[];
+  /**
+   * The HTML cut where the CSRF token goes (the only part of an anonymous page that differs per visitor),
+   * encoded once: written as a string, the page was encoded to UTF-8 again for every visitor, a quarter of
+   * the server's CPU in a profile of bench:pages (a page with one character beyond Latin-1 is a two-byte
+   * string in V8, and every write transcodes it).
+   */
+  parts: Buffer<ArrayBuffer>[];
   status: number;
   headers: [string, string][];
   generation: number;
   until: number;
+  /** The area of the route that rendered it: a hit served before routing answers with its headers (framing). */
+  area: Area | undefined;
 }
 
 export interface PageCache {
   /** Serves an anonymous visitor's GET from memory, or renders it once and keeps it (public and embed areas). */
   middleware: MiddlewareHandler<AppEnv>;
+  /**
+   * Serves a page already in memory before routing and the route's middleware (language, address check,
+   * setup gate, area chain, CSRF): what a hit costs is then little more than the HTTP server's own work.
+   * A miss goes on to `middleware`, which renders and keeps the page.
+   */
+  front: MiddlewareHandler<AppEnv>;
   /** After a successful unsafe request: this process forgets at once, the others at their next poll. */
   invalidateOnWrite: MiddlewareHandler<AppEnv>;
   /** Drops every page of this process now. */
   clear(): void;
-  stats(): { hits: number; misses: number; entries: number };
+  /** `hits` counts every page served from memory; `earlyHits` those of them served by `front`. */
+  stats(): { hits: number; earlyHits: number; misses: number; entries: number };
 }
 
 /**
@@ -48,7 +75,14 @@ export interface PageCache {
  * backstop for writes made outside the site (a CLI command on the database). A hit takes no database
  * connection.
  */
-export function createPageCache(options: { db: Queryable; cookies: CookiePolicy; ttlSeconds: number; now?: () => number }): PageCache {
+export function createPageCache(options: {
+  db: Queryable;
+  cookies: CookiePolicy;
+  ttlSeconds: number;
+  now?: () => number;
+  /** What `front` needs to answer before the site's middleware: the request's language and the visitor's CSRF token. */
+  visitor?: { locale(c: Context<AppEnv>): string; csrf(c: Context<AppEnv>): { token: string; set?: () => void } };
+}): PageCache {
   const now = options.now ?? (() => performance.now());
   const ttlMs = options.ttlSeconds * 1000;
   const marker = `csrf-${randomBytes(18).toString('base64url')}`;
@@ -65,6 +99,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
   let polledAt = -Infinity;
   let polling: Promise<void> | undefined;
   let hits = 0;
+  let earlyHits = 0;
   let misses = 0;
 
   const clear = () => {
@@ -107,7 +142,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
       hits++;
       entries.delete(key);
       entries.set(key, found); // most recently used last
-      c.res = new Response(found.parts.join(token), { status: found.status, headers: found.headers });
+      c.res = new Response(withToken(found.parts, token), { status: found.status, headers: found.headers });
       return;
     }
     const underway = rendering.get(key);
@@ -115,7 +150,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
       const rendered = await underway;
       if (rendered && rendered.generation === generation) {
         hits++;
-        c.res = new Response(rendered.parts.join(token), { status: rendered.status, headers: rendered.headers });
+        c.res = new Response(withToken(rendered.parts, token), { status: rendered.status, headers: rendered.headers });
         return;
       }
     }
@@ -138,6 +173,25 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     }
   });
 
+  const front = createMiddleware<AppEnv>(async (c, next) => {
+    const visitor = options.visitor;
+    // An ActivityPub client asking for a channel or watch page gets its object, never the page (content
+    // negotiation happens in the routes this skips); a request carrying credentials is nobody's anonymous page.
+    const accept = c.req.header('accept');
+    if (!visitor || ttlMs === 0 || c.req.method !== 'GET' || c.var.user || (accept && accept.includes('json')) || c.req.header('authorization') || !anonymous(c.req.header('cookie'))) {
+      return next();
+    }
+    await poll();
+    const found = entries.get(`${visitor.locale(c)}\n${c.req.url}`);
+    if (!found || found.generation !== generation || found.until <= now()) return next();
+    hits++;
+    earlyHits++;
+    const csrf = visitor.csrf(c);
+    c.set('area', found.area);
+    c.res = new Response(withToken(found.parts, csrf.token), { status: found.status, headers: found.headers });
+    csrf.set?.();
+  });
+
   /** Renders with the marker for the token, answers with the visitor's token, and returns what may be kept. */
   async function render(c: Context<AppEnv>, next: Next, token: string): Promise<Entry | undefined> {
     const startedAt = generation;
@@ -156,7 +210,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     const cacheControl = res.headers.get('cache-control') ?? '';
     const storable =
       res.status === 200 && !res.headers.has('set-cookie') && !/private|no-store/.test(cacheControl) && html.length <= MAX_ENTRY_CHARS && startedAt === generation;
-    return storable ? { parts, status: res.status, headers, generation, until: now() + ttlMs } : undefined;
+    return storable ? { parts: parts.map((part) => Buffer.from(part)), status: res.status, headers, generation, until: now() + ttlMs, area: c.var.area } : undefined;
   }
 
   const invalidateOnWrite = createMiddleware<AppEnv>(async (c, next) => {
@@ -169,7 +223,7 @@ export function createPageCache(options: { db: Queryable; cookies: CookiePolicy;
     await poll(true);
   });
 
-  return { middleware, invalidateOnWrite, clear, stats: () => ({ hits, misses, entries: entries.size }) };
+  return { middleware, front, invalidateOnWrite, clear, stats: () => ({ hits, earlyHits, misses, entries: entries.size }) };
 }
 
 /** The bus, publishing as before and taking the next page generation in the same transaction. */

@@ -83,6 +83,32 @@ describe('pages: CSRF cookie, compression and the anonymous page cache', () => {
     assert.equal(switched.res.status, 303);
   });
 
+  it('answers a kept page before routing with the headers a render gives, and never to an ActivityPub client', async () => {
+    const cache = pageCacheOf(site.app)!;
+    cache.clear();
+    const rendered = await site.app.request('/c/camille', { headers: { 'accept-language': 'fr' } });
+    const before = cache.stats();
+    const kept = await site.app.request('/c/camille', { headers: { 'accept-language': 'fr' } });
+    assert.equal(cache.stats().earlyHits, before.earlyHits + 1, 'served before the route and its chain');
+    const comparable = (res: Response) => [...res.headers.entries()].filter(([name]) => !['set-cookie', 'date', 'content-length'].includes(name));
+    assert.deepEqual(comparable(kept), comparable(rendered));
+    assert.match(kept.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(kept.headers.get('content-language'), 'fr');
+    assert.ok(setCookies(kept).some((name) => name!.endsWith('ff_csrf')), 'a visitor without a nonce gets one');
+    // Content negotiation still happens: an ActivityPub client asking for the channel page gets its actor.
+    const ap = await site.app.request('/c/camille', { headers: { accept: 'application/activity+json' } });
+    assert.equal(ap.status, 302);
+    assert.match(ap.headers.get('location') ?? '', /\/ap\/c\/camille$/);
+    // A nonce the browser already holds is kept, and the token in the page is the one a render gives it.
+    const visitor = new TestClient(site.app);
+    const { html: firstHtml } = await visitor.get('/c/camille');
+    const early = cache.stats().earlyHits;
+    const again = await visitor.get('/c/camille');
+    assert.equal(cache.stats().earlyHits, early + 1);
+    assert.deepEqual(setCookies(again.res), [], 'no new nonce for a browser that has one');
+    assert.equal(again.html, firstHtml);
+  });
+
   it('keeps one entry per language and never serves a signed-in fan from it', async () => {
     const cache = pageCacheOf(site.app)!;
     cache.clear();

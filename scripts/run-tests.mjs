@@ -49,15 +49,14 @@ const runFiles = (list, tapFile) =>
   );
 
 /**
- * The test files whose process a signal killed (SIGABRT, SIGSEGV…), read from the TAP results: Node's
+ * The test files whose process a signal killed (SIGABRT, SIGSEGV…), read from the TAP results (`tap`): Node's
  * test runner reports such a file as one failure, `signal: 'SIGABRT'`, whatever its tests had done.
  * Seen twice in CI, never on a developer's machine in hundreds of runs: glibc aborting on a corrupted heap
  * inside the Node runtime, in processes that run PGlite's WebAssembly in a worker thread (Node's known
  * trouble with WebAssembly in workers, nodejs/node#47748). A failed assertion, a thrown error or an
  * exit code is never in this list: those fail the run as they always did.
  */
-function killedBySignal(tapFile) {
-  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+function killedBySignal(tap) {
   const killed = [];
   const failures = /^not ok \d+ - (.+)\n((?:  .*\n)*?)  \.\.\.$/gm;
   for (const [, name, details] of tap.matchAll(failures)) {
@@ -68,16 +67,17 @@ function killedBySignal(tapFile) {
   return killed;
 }
 /** How many tests failed, from the TAP summary. */
-const failedCount = (tapFile) => Number(/^# fail (\d+)$/m.exec(existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '')?.[1] ?? -1);
+const failedCount = (tap) => Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? -1);
 
 const firstTap = path.join(tapDir, 'all.tap');
 const result = runFiles(files, firstTap);
 let status = result.status ?? 1;
 if (status !== 0) {
-  const killed = killedBySignal(firstTap);
+  const tap = existsSync(firstTap) ? readFileSync(firstTap, 'utf8') : '';
+  const killed = killedBySignal(tap);
   // Only when every failure of the run is such a crash: each of those files runs once more, alone, and the
   // run passes only if they all pass then. Said loudly, so that a crash that comes back is seen.
-  if (killed.length > 0 && killed.length === failedCount(firstTap)) {
+  if (killed.length > 0 && killed.length === failedCount(tap)) {
     for (const { file, signal } of killed) {
       console.error(`\n!!! ${file}: its process was killed by ${signal} (a crash of the runtime, not a failed test). Running it once more, alone.\n`);
     }

@@ -28,7 +28,20 @@ function tokenFor(c: Context<AppEnv>, options: { secret: string; cookies: Cookie
  * token issued before is void, whatever else changed.
  */
 export function rotateCsrfNonce(c: Context, cookies: CookiePolicy): void {
-  setCookie(c, cookies.csrf, randomToken(), cookies.options(60 * 60 * 24 * 365));
+  setCookie(c, cookies.csrf, randomToken(), cookies.options(NONCE_MAX_AGE_SECONDS));
+}
+
+const NONCE_MAX_AGE_SECONDS = 60 * 60 * 24 * 365;
+
+/** The nonce the browser holds, or a new one (`fresh`) when it holds none that is usable. */
+function heldOrNewNonce(c: Context, cookies: CookiePolicy): { nonce: string; fresh: boolean } {
+  const held = getCookie(c, cookies.csrf);
+  return held && NONCE.test(held) ? { nonce: held, fresh: false } : { nonce: randomToken(), fresh: true };
+}
+
+/** Sends a new nonce with the answer already made (see `setAnswerCookie`). */
+function giveNonce(c: Context, cookies: CookiePolicy, nonce: string): void {
+  setAnswerCookie(c, cookies.csrf, nonce, cookies.options(NONCE_MAX_AGE_SECONDS));
 }
 
 /**
@@ -42,10 +55,8 @@ export function rotateCsrfNonce(c: Context, cookies: CookiePolicy): void {
 export function csrfProtection(options: { secret: string; cookies: CookiePolicy; publicUrl: string }) {
   const siteOrigin = new URL(options.publicUrl).origin;
   return createMiddleware<AppEnv>(async (c, next) => {
-    let nonce = getCookie(c, options.cookies.csrf);
-    const fresh = !nonce || !NONCE.test(nonce);
-    if (fresh) nonce = randomToken();
-    const expected = tokenFor(c, options, nonce!);
+    const { nonce, fresh } = heldOrNewNonce(c, options.cookies);
+    const expected = tokenFor(c, options, nonce);
     c.set('csrfToken', expected);
     if (!SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header('origin');
@@ -65,7 +76,7 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
     await next();
     // The nonce cookie goes only with a page (every page carries a form: at least the language switch);
     // scripts, styles, JSON and redirects stay free of Set-Cookie, so caches and CDNs may keep them.
-    if (fresh && rendersPage(c.res)) setAnswerCookie(c, options.cookies.csrf, nonce!, options.cookies.options(60 * 60 * 24 * 365));
+    if (fresh && rendersPage(c.res)) giveNonce(c, options.cookies, nonce);
   });
 }
 
@@ -75,10 +86,8 @@ export function csrfProtection(options: { secret: string; cookies: CookiePolicy;
  * answers served before the route's middleware runs.
  */
 export function visitorCsrf(c: Context<AppEnv>, options: { secret: string; cookies: CookiePolicy }): { token: string; set?: () => void } {
-  const held = getCookie(c, options.cookies.csrf);
-  if (held && NONCE.test(held)) return { token: tokenFor(c, options, held) };
-  const nonce = randomToken();
-  return { token: tokenFor(c, options, nonce), set: () => setAnswerCookie(c, options.cookies.csrf, nonce, options.cookies.options(60 * 60 * 24 * 365)) };
+  const { nonce, fresh } = heldOrNewNonce(c, options.cookies);
+  return { token: tokenFor(c, options, nonce), set: fresh ? () => giveNonce(c, options.cookies, nonce) : undefined };
 }
 
 function rendersPage(res: Response): boolean {

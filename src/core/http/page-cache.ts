@@ -132,27 +132,30 @@ export function createPageCache(options: {
     return true;
   };
 
+  /** A GET of a visitor with no session and no cookie but the nonce and the language, while the cache is on. */
+  const anonymousGet = (c: Context<AppEnv>) => ttlMs !== 0 && c.req.method === 'GET' && !c.var.user && anonymous(c.req.header('cookie'));
+  const current = (entry: Entry | undefined): entry is Entry => entry !== undefined && entry.generation === generation && entry.until > now();
+  /** Answers with a kept page and the visitor's token. */
+  const answer = (c: Context<AppEnv>, entry: Entry, token: string) => {
+    hits++;
+    c.res = new Response(withToken(entry.parts, token), { status: entry.status, headers: entry.headers });
+  };
+
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
-    if (ttlMs === 0 || c.req.method !== 'GET' || c.var.user || !c.var.csrfToken || !anonymous(c.req.header('cookie'))) return next();
+    if (!anonymousGet(c) || !c.var.csrfToken) return next();
     await poll();
     const key = `${c.var.locale}\n${c.req.url}`;
     const token = c.var.csrfToken;
     const found = entries.get(key);
-    if (found && found.generation === generation && found.until > now()) {
-      hits++;
+    if (current(found)) {
       entries.delete(key);
       entries.set(key, found); // most recently used last
-      c.res = new Response(withToken(found.parts, token), { status: found.status, headers: found.headers });
-      return;
+      return answer(c, found, token);
     }
     const underway = rendering.get(key);
     if (underway) {
       const rendered = await underway;
-      if (rendered && rendered.generation === generation) {
-        hits++;
-        c.res = new Response(withToken(rendered.parts, token), { status: rendered.status, headers: rendered.headers });
-        return;
-      }
+      if (rendered && rendered.generation === generation) return answer(c, rendered, token);
     }
     misses++;
     let settle!: (entry: Entry | undefined) => void;
@@ -177,18 +180,14 @@ export function createPageCache(options: {
     const visitor = options.visitor;
     // An ActivityPub client asking for a channel or watch page gets its object, never the page (content
     // negotiation happens in the routes this skips); a request carrying credentials is nobody's anonymous page.
-    const accept = c.req.header('accept');
-    if (!visitor || ttlMs === 0 || c.req.method !== 'GET' || c.var.user || (accept && accept.includes('json')) || c.req.header('authorization') || !anonymous(c.req.header('cookie'))) {
-      return next();
-    }
+    if (!visitor || !anonymousGet(c) || c.req.header('accept')?.includes('json') || c.req.header('authorization')) return next();
     await poll();
     const found = entries.get(`${visitor.locale(c)}\n${c.req.url}`);
-    if (!found || found.generation !== generation || found.until <= now()) return next();
-    hits++;
+    if (!current(found)) return next();
     earlyHits++;
     const csrf = visitor.csrf(c);
     c.set('area', found.area);
-    c.res = new Response(withToken(found.parts, csrf.token), { status: found.status, headers: found.headers });
+    answer(c, found, csrf.token);
     csrf.set?.();
   });
 
